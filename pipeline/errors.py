@@ -1,0 +1,33 @@
+"""All user-facing error messages, with codes, in one place (after spaCy's ``errors.py``).
+
+Each message says what failed, on which file, and what the user can do.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+
+class E(str, Enum):
+    E001 = "the file is empty"
+    E002 = "the file is not a document irpipe can read (detected: {detected}); supported: PDF, HTML, markdown, plain text"
+    E003 = "the PDF is damaged or truncated and cannot be opened ({detail}); re-download or re-export it"
+    E004 = "the PDF is encrypted; save an unencrypted copy and run again"
+    E005 = "the PDF has no text layer (a scan?); run OCR (e.g. ocrmypdf) first"
+    E006 = "the PDF has {pages} pages, more than max_pdf_pages={limit}; raise IRPIPE_MAX_PDF_PAGES to process it"
+    E007 = "the text is not valid UTF-8{detail}; convert it to UTF-8, or set IRPIPE_ACCEPT_LEGACY_ENCODINGS=true"
+    E008 = "the file is larger than max_file_bytes={limit}"
+    E009 = "no text could be extracted from the document"
+    E010 = "the path does not exist"
+    E011 = "the file cannot be read: {detail}"
+
+
+class IngestError(Exception):
+    """A document that cannot be ingested. ``str()`` is one line: file and reason."""
+
+    def __init__(self, path: str | Path, code: E, **kwargs: object) -> None:
+        self.path = str(path)
+        self.code = code.name
+        self.reason = code.value.format(**kwargs)
+        super().__init__(f"{self.path}: {self.reason} [{self.code}]")

@@ -1,0 +1,95 @@
+"""Export: atomic JSON writes, the run manifest (``index.json``), the JSON Schema.
+
+Writes go to a temporary file in the target folder and are renamed into place
+(``os.replace`` is atomic on POSIX), so a crash or SIGKILL never leaves a
+half-written ``document.json``; stale temporaries are swept on the next run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pipeline.model import Document, Manifest, ManifestEntry
+
+TMP_SUFFIX = ".partial"
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "document.schema.json"
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that readers see the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def sweep_partials(output_dir: Path) -> int:
+    """Remove temporaries left by a killed run; returns how many."""
+    if not output_dir.exists():
+        return 0
+    n = 0
+    for p in output_dir.rglob(f"*{TMP_SUFFIX}"):
+        p.unlink(missing_ok=True)
+        n += 1
+    return n
+
+
+def document_path(output_dir: Path, doc_id: str) -> Path:
+    return output_dir / doc_id / "document.json"
+
+
+def write_document(doc: Document, output_dir: Path) -> Path:
+    """Validate and write ``<output_dir>/<doc_id>/document.json`` atomically."""
+    Document.model_validate(doc.model_dump())
+    path = document_path(output_dir, doc.doc_id)
+    atomic_write_text(path, doc.model_dump_json(indent=1))
+    return path
+
+
+def load_document(path: Path) -> Document:
+    return Document.model_validate_json(Path(path).read_text(encoding="utf-8"))
+
+
+def read_manifest(output_dir: Path) -> Manifest:
+    path = output_dir / "index.json"
+    if path.exists():
+        try:
+            return Manifest.model_validate_json(path.read_text(encoding="utf-8"))
+        except ValueError:
+            pass  # an unreadable manifest is rebuilt by the run
+    return Manifest()
+
+
+def record_result(output_dir: Path, entry: ManifestEntry) -> None:
+    """Add one document's outcome to the manifest (read-modify-atomic-write)."""
+    manifest = read_manifest(output_dir)
+    manifest.documents[entry.path] = entry
+    atomic_write_text(output_dir / "index.json", manifest.model_dump_json(indent=1))
+
+
+def json_schema() -> dict:
+    return Document.model_json_schema()
+
+
+def schema_text() -> str:
+    return json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"
+
+
+def write_schema(path: Path = SCHEMA_PATH) -> Path:
+    atomic_write_text(path, schema_text())
+    return path

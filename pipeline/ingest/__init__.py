@@ -1,0 +1,114 @@
+"""Ingestion: bytes of any supported type -> :class:`RawDocument` blocks.
+
+The type is detected from the content, not the file name: ``%PDF`` magic, HTML
+tags, markdown syntax; the extension only breaks ties.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pipeline.errors import E, IngestError
+from pipeline.ingest.types import Block, RawDocument
+from pipeline.settings import Settings
+
+__all__ = ["Block", "RawDocument", "detect_media_type", "decode_text", "read_document", "read_bytes"]
+
+_HTML_RE = re.compile(r"^\s*(<!--.*?-->\s*)*(<!doctype html|<html|<head|<body|<meta|<title)", re.I | re.S)
+_MD_RE = re.compile(r"^#{1,6}\s+\S|<sup>|^\s*[-*]\s+\S|\]\(https?://|\*\*\S", re.M)
+
+
+def decode_text(data: bytes, path: str | Path, settings: Settings) -> str:
+    """UTF-8 (BOM tolerated); legacy encodings only when ``accept_legacy_encodings``."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    guess = best.encoding if best is not None else None
+    if guess and getattr(settings, "accept_legacy_encodings", False):
+        return str(best)
+    detail = f" (looks like {guess})" if guess else ""
+    raise IngestError(path, E.E007, detail=detail)
+
+
+def _is_binary(data: bytes) -> bool:
+    head = data[:8192]
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return controls > 0.05 * max(len(head), 1)
+
+
+def detect_media_type(data: bytes, path: str | Path = "") -> str:
+    """Media type from content: PDF magic, HTML tags, markdown syntax, else plain text."""
+    if data[:1024].lstrip().startswith(b"%PDF") or b"%PDF-" in data[:1024]:
+        return "application/pdf"
+    if _is_binary(data):
+        return "application/octet-stream"
+    head = data[:65536].decode("utf-8", errors="ignore")
+    if _HTML_RE.match(head):
+        return "text/html"
+    suffix = Path(str(path)).suffix.lower()
+    if suffix in (".html", ".htm") and "<" in head:
+        return "text/html"
+    if len(_MD_RE.findall(head)) >= 2 or (suffix in (".md", ".markdown") and _MD_RE.search(head)):
+        return "text/markdown"
+    return "text/plain"
+
+
+def read_bytes(data: bytes, path: str | Path, settings: Settings, url: str | None = None) -> RawDocument:
+    """Detect the type of ``data`` and run the matching reader."""
+    if not data.strip():
+        raise IngestError(path, E.E001)
+    if len(data) > settings.max_file_bytes:
+        raise IngestError(path, E.E008, limit=settings.max_file_bytes)
+    media = detect_media_type(data, path)
+    if media == "application/pdf":
+        from pipeline.ingest.pdf import read_pdf
+
+        if isinstance(path, Path) and path.exists():
+            return read_pdf(path, settings)
+        import tempfile
+
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as tmp:
+            tmp.write(data)
+            tmp.flush()
+            return read_pdf(Path(tmp.name), settings)
+    if media == "application/octet-stream":
+        kind = "binary data"
+        if data[:4] == b"PK\x03\x04":
+            kind = "a ZIP/Office file"
+        elif data[:3] == b"\xff\xd8\xff" or data[:8] == b"\x89PNG\r\n\x1a\n":
+            kind = "an image"
+        raise IngestError(path, E.E002, detected=kind)
+    text = decode_text(data, path, settings)
+    if media == "text/html":
+        from pipeline.ingest.html import read_html
+
+        raw = read_html(text, url=url)
+    elif media == "text/markdown":
+        from pipeline.ingest.markdown import read_markdown
+
+        raw = read_markdown(text)
+    else:
+        from pipeline.ingest.text import read_text
+
+        raw = read_text(text)
+    if not any(b.text.strip() for b in raw.blocks):
+        raise IngestError(path, E.E009)
+    return raw
+
+
+def read_document(path: Path, settings: Settings) -> tuple[bytes, RawDocument]:
+    """Read a file from disk: its bytes (for hashing) and its blocks."""
+    if not path.exists():
+        raise IngestError(path, E.E010)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(path, E.E011, detail=exc.strerror or type(exc).__name__) from None
+    return data, read_bytes(data, path, settings)

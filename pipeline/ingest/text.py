@@ -1,0 +1,43 @@
+"""Reader for plain text: paragraphs by blank lines, headings by shape."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.ingest.types import Block, RawDocument
+
+_NUM_HEADING_RE = re.compile(r"^(\d+(\.\d+)*\.?|[IVX]+\.)\s+[A-Z]")
+_REF_RE = re.compile(r"^(references?|bibliography|works cited|literature)\s*:?$", re.I)
+
+
+def _looks_like_heading(para: str) -> bool:
+    if "\n" in para or len(para) > 100 or para.rstrip()[-1:] in ".,;:?!":
+        return False
+    words = para.split()
+    if not words or len(words) > 12:
+        return False
+    caps = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
+    return bool(_NUM_HEADING_RE.match(para)) or para.isupper() or caps / len(words) >= 0.6
+
+
+def read_text(text: str) -> RawDocument:
+    """Plain text -> blocks. Lines inside a paragraph are joined; hyphens at line ends undone."""
+    blocks: list[Block] = []
+    in_refs = False
+    for para in re.split(r"\n\s*\n", text.replace("\r\n", "\n")):
+        para = para.strip()
+        if not para:
+            continue
+        if _looks_like_heading(para):
+            blocks.append(Block(kind="heading", text=para, level=2 if re.match(r"^\d+\.\d+", para) else 1))
+            in_refs = bool(_REF_RE.match(para))
+            continue
+        if in_refs:
+            for line in para.splitlines():
+                if line.strip():
+                    blocks.append(Block(kind="reference", text=line.strip()))
+            continue
+        joined = re.sub(r"(\w)-\n(\w)", r"\1\2", para)
+        joined = re.sub(r"\s*\n\s*", " ", joined)
+        blocks.append(Block(kind="body", text=re.sub(r"[ \t]+", " ", joined)))
+    return RawDocument(media_type="text/plain", blocks=blocks)

