@@ -74,7 +74,7 @@ class Settings(BaseSettings):
 
     # PDF layout heuristics
     pdf_margin_ratio: float = Field(
-        0.09, description="Top/bottom share of the page where running headers and footers live."
+        0.12, description="Top/bottom share of the page where running headers and footers live."
     )
     pdf_repeat_ratio: float = Field(
         0.3, description="A margin line repeated on at least this share of pages is a running header."

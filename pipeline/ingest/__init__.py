@@ -27,10 +27,14 @@ def decode_text(data: bytes, path: str | Path, settings: Settings) -> str:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
-    guess = best.encoding if best is not None else None
-    if guess and getattr(settings, "accept_legacy_encodings", False):
-        return str(best)
+    try:  # Western legacy text is by far the most common case; short samples fool detectors
+        data.decode("cp1252")
+        guess, decoded = "cp1252", data.decode("cp1252")
+    except UnicodeDecodeError:
+        best = from_bytes(data).best()
+        guess, decoded = (best.encoding, str(best)) if best is not None else (None, None)
+    if guess and settings.accept_legacy_encodings:
+        return decoded
     detail = f" (looks like {guess})" if guess else ""
     raise IngestError(path, E.E007, detail=detail)
 

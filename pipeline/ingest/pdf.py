@@ -102,7 +102,9 @@ def open_pdf(path: Path, settings: Settings):
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise IngestError(path, E.E004) from None
     except Exception as exc:  # pdfminer raises many unrelated types for damaged files
-        name = type(exc).__name__
+        # pdfplumber wraps pdfminer's errors: look at the wrapped one too
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
+        name = type(inner).__name__
         if "Password" in name or "Encrypt" in name:
             raise IngestError(path, E.E004) from None
         raise IngestError(path, E.E003, detail=name) from None
@@ -301,6 +303,8 @@ def _footnote_area(lines: list[_PLine], body_size: float, delta: float) -> int:
 
 
 def _is_heading(ln: _PLine, body_size: float, col_x1: float) -> bool:
+    if _REF_HEADING_RE.match(ln.text.strip()):
+        return True
     words = ln.text.split()
     if not words or len(words) > 16 or ln.text.rstrip()[-1:] in ".,;" or len(ln.text) < 3:
         return False
@@ -401,8 +405,19 @@ def _build_blocks(page_lines, body_size: float, settings: Settings, n_pages: int
     return RawDocument(media_type="application/pdf", blocks=[b for b in blocks if b.text.strip()], pages=n_pages, meta_hints=meta_hints)
 
 
+# prefixes that keep their hyphen at a line break ("so-called", "self-reliance", "non-state")
+_KEEP_HYPHEN = {
+    "so", "well", "self", "non", "ex", "quasi", "semi", "cross", "anti", "long", "short", "high", "low",
+    "full", "half", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+}
+
+
 def _join_text(prev: str, nxt: str) -> str:
+    """Join two lines, undoing end-of-line hyphenation ("interdepen-" + "dence")."""
     if prev.endswith("-") and len(prev) > 1 and prev[-2].isalpha() and nxt[:1].islower():
+        last = re.split(r"[^\w]", prev[:-1])[-1].lower()
+        if last in _KEEP_HYPHEN:
+            return prev + nxt
         return prev[:-1] + nxt
     return f"{prev} {nxt}" if prev else nxt
 

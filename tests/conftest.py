@@ -1,0 +1,47 @@
+"""Shared fixtures: paths of fixture files, the reference article processed once per session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from pipeline.settings import apply_prefect_defaults
+
+apply_prefect_defaults()
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+ARTICLE = ROOT / "corpus" / "articles" / "akhlaghi-2025-russia-iran.md"
+DEV_PDFS = sorted(DATA.glob("*.pdf"))
+
+
+@pytest.fixture(scope="session")
+def article_doc():
+    """The reference article through ingest + structure + enrichment (no Prefect)."""
+    from pipeline.process import assemble, enrichment_stages, ingest, run_stage
+    from pipeline.settings import get_settings
+
+    settings = get_settings()
+    doc = assemble(ingest(ARTICLE, settings), settings)
+    for name, version, fn in enrichment_stages():
+        doc = run_stage(doc, name, version, fn, settings)
+    return doc
+
+
+@pytest.fixture(scope="session")
+def pdf_docs():
+    """Each dev PDF ingested and structured once."""
+    from pipeline.process import assemble, ingest
+
+    return {p.stem: assemble(ingest(p)) for p in DEV_PDFS}
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """Prefect's test harness (a temporary database and API), started once per session."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=int(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"])):
+        yield

@@ -1,0 +1,145 @@
+"""The reference article's structure: metadata, sections, clean body, footnotes and their links."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pipeline.ingest.markdown import clean_inline
+from pipeline.structure import split_heading
+
+EXPECTED_SECTIONS = [
+    "Abstract",
+    "Introduction",
+    "The Evolution of the Iran-Russia Partnership (Post-2015)",
+    "New World Order Theory and the Iranian-Russian Partnership",
+    "Analyzing the Iran-Russia Partnership Through Complex Interdependence Theory",
+    "Multiple Channels of Interaction",
+    "Absence of Issue Hierarchy",
+    "Declining Utility of Military Force",
+    "Mutual Sensitivities and Vulnerabilities",
+    "Conclusion",
+    "References",
+]
+
+
+def test_metadata(article_doc):
+    m = article_doc.metadata
+    assert m.title == "Russia—Iran Strategic Partnership and Global Power Shifts (2015–2025)"
+    assert [a.name for a in m.authors] == ["Mohammadamin Akhlaghi"]
+    assert "Higher School of Economics" in m.authors[0].affiliation
+    assert m.doi == "10.61186/jss.11.3.111"
+    assert m.year == 2025
+    assert m.journal == "Journal of Social Studies"
+    assert (m.volume, m.issue, m.pages) == ("11", "3", "111-117")
+    assert m.keywords == ["Strategic Partnership", "Global Power", "Russia", "Iran"]
+    assert m.abstract.startswith("Confronting U.S. dominance")
+
+
+def test_sections_in_order_with_levels(article_doc):
+    assert [s.heading for s in article_doc.sections] == EXPECTED_SECTIONS
+    by_heading = {s.heading: s for s in article_doc.sections}
+    assert by_heading["Multiple Channels of Interaction"].level == 2
+    assert by_heading["Multiple Channels of Interaction"].parent_id == by_heading[EXPECTED_SECTIONS[4]].id
+    assert by_heading[EXPECTED_SECTIONS[2]].numbering == "1"
+    assert by_heading["References"].kind == "references"
+
+
+def test_body_is_clean(article_doc):
+    for p in article_doc.passages:
+        if p.kind in ("body", "heading"):
+            assert not re.search(r"https?://|www\.|<[a-z/]|&lt;|&amp;|\\[$_*]", p.text), p.text[:120]
+            assert "\ue000" not in p.text
+
+
+def test_offsets_point_into_text(article_doc):
+    text = article_doc.text
+    for p in article_doc.passages:
+        assert text[p.start : p.end] == p.text
+        for s in p.sentences:
+            assert p.start <= s.start < s.end <= p.end
+
+
+def test_split_treaty_sentence_is_rejoined(article_doc):
+    body = [p.text for p in article_doc.passages if p.kind == "body"]
+    assert any("fighting money laundering and organised crime, the treaty is an indication" in t for t in body)
+    assert not any(t.startswith("laundering") for t in body)
+    assert any("with Iran providing Russia with reportedly 400 ballistic missiles" in t for t in body)
+
+
+def test_footnotes_are_footnotes(article_doc):
+    notes = article_doc.footnotes
+    assert len(notes) >= 20
+    texts = [article_doc.passage(n.passage_id).text for n in notes]
+    assert any("caspiannews.com" in t for t in texts)
+    # footnote text never leaks into the body
+    assert not any("Nigar Bayramli" in p.text for p in article_doc.passages if p.kind == "body")
+
+
+def test_garbled_and_duplicate_footnotes_flagged(article_doc):
+    by_text = {article_doc.passage(n.passage_id).text: n for n in article_doc.footnotes}
+    garbled = [t for t, n in by_text.items() if "garbled" in n.flags]
+    assert any("States of States of" in t for t in garbled)
+    assert any("Russia's Russia's" in t for t in garbled)
+    assert any("Irala 2" in t for t in garbled)
+    irala = next(n for t, n in by_text.items() if "Irala 2" in t)
+    clean = article_doc.footnotes[[n.id for n in article_doc.footnotes].index(irala.duplicate_of)]
+    assert "atlanticcouncil.org" in article_doc.passage(clean.passage_id).text
+    # the repeated Chainalysis line is folded into one note
+    chain = [n for t, n in by_text.items() if "chainalysis" in t.lower()]
+    assert len(chain) == 1 and chain[0].duplicates >= 1
+
+
+@pytest.mark.parametrize(
+    "before,expected_in_note",
+    [
+        ("\\$27.5 billion", "The Moscow Times"),
+        ("resources westward.", "Will Weissert, \"Assad's Downfall"),
+        ("Gazprom's $40 billion investment in Iran", "Caspian News, July 19, 2022"),
+        ("(Shetab and Mir)", "tehrantimes.com"),
+        ("(SPFS and SEPAM)", "Motamedi"),
+        ("of both nations.", "Emil Avdaliani"),
+    ],
+)
+def test_markers_link_to_their_notes(article_doc, before, expected_in_note):
+    before = before.replace("\\$", "$")
+    notes = {n.id: n for n in article_doc.footnotes}
+    hits = [m for m in article_doc.footnote_markers if article_doc.text[: m.offset].endswith(before)]
+    assert hits, before
+    note = notes[hits[0].footnote_id]
+    assert expected_in_note in article_doc.passage(note.passage_id).text
+
+
+def test_glued_markers_are_split(article_doc):
+    # "<sup>12</sup>" on a page with notes 1 and 2 is two markers
+    glued = [m for m in article_doc.footnote_markers if article_doc.text[: m.offset].endswith("security channels.")]
+    assert sorted(m.number for m in glued) == [1, 2]
+
+
+def test_reference_list_recognised(article_doc):
+    refs = [p for p in article_doc.passages if p.kind == "reference"]
+    assert len(refs) == 33
+    assert refs[0].text.startswith("Adesnik, David")
+    assert refs[-1].text.startswith("Сейеди Асл")
+
+
+@pytest.mark.parametrize(
+    "raw,clean,markers",
+    [
+        ("costs \\$30–50 billion<sup>3</sup> and", "costs $30–50 billion and", [(20, 3)]),
+        ("<a href=\"https://x.org/a\">https://x.org/a</a>.", "https://x.org/a.", []),
+        ("*Caspian News*, HESA\\_Shahed\\_136 &amp; co", "Caspian News, HESA_Shahed_136 & co", []),
+        ("aspirations.<sup>10</sup>In terms", "aspirations. In terms", [(12, 10)]),
+    ],
+)
+def test_clean_inline(raw, clean, markers):
+    assert clean_inline(raw) == (clean, markers)
+
+
+@pytest.mark.parametrize(
+    "heading,expected",
+    [("1. The Evolution", ("1", "The Evolution")), ("2.3 Methods", ("2.3", "Methods")), ("Conclusion", (None, "Conclusion"))],
+)
+def test_split_heading(heading, expected):
+    assert split_heading(heading) == expected
