@@ -166,7 +166,7 @@ def build_structure(raw: RawDocument, *, sentence_splitter=None) -> Structured:
         sentence_splitter: callable ``list[str] -> list[list[tuple[int, int]]]``;
             defaults to spaCy's rule-based sentencizer.
     """
-    blocks = raw.blocks
+    blocks = _resplit_references(raw.blocks)
     front_end = _front_matter_end(blocks)
     metadata, title_author = extract_metadata(blocks, front_end, raw.meta_hints)
 
@@ -257,6 +257,30 @@ def build_structure(raw: RawDocument, *, sentence_splitter=None) -> Structured:
 
     return Structured(metadata=metadata, text="".join(pieces), sections=sections, passages=passages,
                       footnotes=footnotes, markers=markers, warnings=list(raw.warnings))
+
+
+def _resplit_references(blocks: list[Block]) -> list[Block]:
+    """PDF reference sections come as line runs: split them into one block per reference."""
+    from pipeline.references.split import split_references
+
+    out: list[Block] = []
+    run: list[Block] = []
+
+    def flush() -> None:
+        if run:
+            lines = [ln for b in run for ln in b.lines]
+            out.extend(Block(kind="reference", text=t, page=page) for t, page in split_references(lines))
+            run.clear()
+
+    for b in blocks:
+        if b.kind == "reference" and b.lines:
+            run.append(b)
+            continue
+        if b.kind != "footnote":
+            flush()
+        out.append(b)
+    flush()
+    return out
 
 
 def _link_markers(blocks, main, block_passage, passages, footnotes: list[Footnote]) -> list[FootnoteMarker]:

@@ -397,10 +397,8 @@ def _build_blocks(page_lines, body_size: float, settings: Settings, n_pages: int
                 n.page = page_no
             # a note cannot restart the paragraph flow
             blocks.extend(notes)
-    # markers: point at the footnote block of their page
-    for b in blocks:
-        for m in b.markers:
-            m.block = m.block or 0
+    if not any(b.kind == "reference" for b in blocks):
+        _find_unheaded_references(blocks)
     meta_hints = {k.lower(): v for k, v in meta.items() if k.lower() in ("title", "author", "subject", "keywords")}
     return RawDocument(media_type="application/pdf", blocks=[b for b in blocks if b.text.strip()], pages=n_pages, meta_hints=meta_hints)
 
@@ -410,6 +408,24 @@ _KEEP_HYPHEN = {
     "so", "well", "self", "non", "ex", "quasi", "semi", "cross", "anti", "long", "short", "high", "low",
     "full", "half", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
 }
+
+
+_FIRST_REF_RE = re.compile(r"^\s*(\[1\]|1[.)])\s+[A-ZÀ-Þ]")
+
+
+def _find_unheaded_references(blocks: list[Block]) -> None:
+    """A numbered reference list with no heading: the trailing numbered run in the second half."""
+    from pipeline.references.split import _numbered
+
+    body = [i for i, b in enumerate(blocks) if b.kind == "body"]
+    for i in body[len(body) // 2 :]:
+        if _FIRST_REF_RE.match(blocks[i].text):
+            rest = [j for j in range(i, len(blocks)) if blocks[j].kind == "body"]
+            lines = [ln for j in rest for ln in blocks[j].lines]
+            if _numbered(lines):
+                for j in rest:
+                    blocks[j].kind = "reference"
+                return
 
 
 def _join_text(prev: str, nxt: str) -> str:
