@@ -79,6 +79,66 @@ def schema(
         typer.echo(schema_text(), nl=False)
 
 
+@app.command("parse-references")
+def parse_references() -> None:
+    """Read one reference string per line on stdin; write one JSON object per line on stdout."""
+    from pipeline.references.parser import parse_reference
+
+    for line in sys.stdin:
+        if line.strip():
+            sys.stdout.write(json.dumps(parse_reference(line.strip()), ensure_ascii=False) + "\n")
+
+
+def _load_or_process(target: Path):
+    """A document.json, an output folder holding one, or an input file (processed without Prefect)."""
+    from pipeline.export import load_document
+
+    if target.is_dir() and (target / "document.json").exists():
+        target = target / "document.json"
+    if target.suffix == ".json":
+        return load_document(target)
+    from pipeline.errors import IngestError
+    from pipeline.process import assemble, enrichment_stages, ingest, run_stage
+    from pipeline.settings import get_settings
+
+    settings = get_settings()
+    try:
+        doc = assemble(ingest(target, settings), settings)
+    except IngestError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(1)
+    for name, version, fn in enrichment_stages():
+        doc = run_stage(doc, name, version, fn, settings)
+    return doc
+
+
+@app.command()
+def audit(
+    target: Path = typer.Argument(..., help="document.json, its folder, or an article file."),
+    as_json: bool = typer.Option(False, "--json", help="Print the audit as JSON."),
+) -> None:
+    """Print the citation audit: unmatched citations, uncited references, mismatches, duplicates, garbled notes."""
+    doc = _load_or_process(target)
+    if as_json:
+        typer.echo(json.dumps(doc.audit, indent=1, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    findings = doc.audit.get("findings", [])
+    console.print(f"[bold]Citation audit[/bold]: {doc.metadata.title or doc.source.path} ({doc.doc_id})")
+    resolved = sum(1 for c in doc.citations if c["status"] == "resolved")
+    console.print(f"{len(doc.references)} references, {len(doc.citations)} citations ({resolved} resolved), "
+                  f"{len(doc.sources)} cited sources, {len(findings)} findings")
+    table = Table(show_lines=False)
+    for col in ("kind", "where", "quote", "finding"):
+        table.add_column(col, overflow="fold")
+    for f in findings:
+        table.add_row(f["kind"], f["passage_id"], f["quote"][:70], f["message"])
+    console.print(table)
+
+
 def main() -> None:  # pragma: no cover
     app()
 

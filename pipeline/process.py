@@ -89,7 +89,11 @@ Stage = Callable[[Document, Settings], Document]
 
 def enrichment_stages() -> list[tuple[str, str, Stage]]:
     """(name, version, function) of the stages that add to a structured document, in order."""
-    stages: list[tuple[str, str, Stage]] = []
+    from pipeline import citations
+
+    stages: list[tuple[str, str, Stage]] = [
+        ("citations", citations.STAGE_VERSION, citations.annotate_citations),
+    ]
     return stages
 
 

@@ -203,8 +203,10 @@ def _clean_field(text: str) -> str:
 
 def split_names(text: str) -> list[dict[str, str]]:
     """'Rumer, E., & Sokolsky, R.' -> [{'family': 'Rumer', 'given': 'E.'}, ...]; organisations as literal."""
-    t = re.sub(r"\bet al\.?", "", text).strip(" ,.;")
-    t = re.sub(r"\((?:eds?|hrsg|coord)\.?\)|\beds?\.(?=\s|$)", "", t, flags=re.I).strip(" ,.;")
+    t = re.sub(r"\bet al\.?", "", text).strip(" ,;")
+    t = re.sub(r"\((?:eds?|hrsg|coord)\.?\)|\beds?\.(?=\s|$)", "", t, flags=re.I).strip(" ,;")
+    if t.endswith(".") and not re.search(r"\b[A-Z]\.$", t):
+        t = t[:-1]
     if not t:
         return []
     if _ORG_WORDS.search(t) and not re.search(r",\s*[A-Z]\.", t):
@@ -228,7 +230,7 @@ def split_names(text: str) -> list[dict[str, str]]:
             if len(words) == 1:
                 people.append({"family": words[0]})
             elif words:
-                if re.fullmatch(r"([A-Z]\.)+", words[-1]) or re.fullmatch(r"[A-Z]{1,3}", words[-1]):
+                if re.fullmatch(r"([A-Z]\.)+", words[-1]) or re.fullmatch(r"[A-Z]{1,4}", words[-1]):
                     people.append({"family": " ".join(words[:-1]), "given": words[-1]})  # Vancouver: "Trezza MCAF"
                 else:
                     people.append({"family": words[-1], "given": " ".join(words[:-1])})
@@ -268,7 +270,7 @@ def to_csl(labelled: list[tuple[str, str]], raw: str) -> dict:
     ym = _YEAR.search(date) or _YEAR.search(raw)
     if ym:
         out["year"] = int(ym.group(1))
-    vol = first.get("volume", "")
+    vol = groups["volume"][0] if "volume" in groups else ""
     m = re.search(r"(\d+)\s*\((\d+[^)]*)\)", vol)
     if m:
         out["volume"], out["issue"] = m.group(1), m.group(2)
