@@ -89,6 +89,17 @@ def parse_references() -> None:
             sys.stdout.write(json.dumps(parse_reference(line.strip()), ensure_ascii=False) + "\n")
 
 
+@app.command("train-references")
+def train_references(
+    data: Path = typer.Option(Path("../shared/data/anystyle/core.xml"), help="AnyStyle-format XML training data."),
+) -> None:
+    """Retrain the reference CRF (5-fold cross-validation, then the full data); writes models/references/."""
+    from pipeline.references.parser import MODEL_DIR, train
+
+    metrics = train(data, MODEL_DIR)
+    typer.echo(f"token F1 (weighted) {metrics['micro_f1']:.3f}, macro {metrics['macro_f1']:.3f} -> {MODEL_DIR}")
+
+
 def _load_or_process(target: Path):
     """A document.json, an output folder holding one, or an input file (processed without Prefect)."""
     from pipeline.export import load_document

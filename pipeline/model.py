@@ -129,6 +129,7 @@ class Document(Record):
     references: list[dict] = Field(default_factory=list)
     citations: list[dict] = Field(default_factory=list)
     entities: list[dict] = Field(default_factory=list)
+    values: list[dict] = Field(default_factory=list, description="dates, money, quantities, percentages (NER)")
     events: list[dict] = Field(default_factory=list)
     sources: list[dict] = Field(default_factory=list)
     audit: dict = Field(default_factory=dict)

@@ -89,10 +89,11 @@ Stage = Callable[[Document, Settings], Document]
 
 def enrichment_stages() -> list[tuple[str, str, Stage]]:
     """(name, version, function) of the stages that add to a structured document, in order."""
-    from pipeline import citations
+    from pipeline import citations, entities
 
     stages: list[tuple[str, str, Stage]] = [
         ("citations", citations.STAGE_VERSION, citations.annotate_citations),
+        ("entities", entities.STAGE_VERSION, entities.annotate_entities),
     ]
     return stages
 

@@ -1,0 +1,138 @@
+"""Entities stage: recognise entities and normalise them to canonical actors.
+
+Each passage goes through the spaCy pipeline of :mod:`pipeline.nlp` (statistical NER
+plus the gazetteer ruler). Spans are then normalised:
+
+* gazetteer spans carry their actor: "Moscow", "the Kremlin" and "Russian" all become
+  RUS (a metonym or demonym mention keeps that note), "Putin" is a PERSON affiliated
+  with RUS;
+* statistical GPE spans are looked up among state names (else LOC), NORP spans among
+  demonyms, PERSON spans among known people by surname;
+* names listed as not entities (section names, "Email") are dropped, and so are spans
+  inside in-text citations ("(Souleimanov et al., 2017)" names an author, not an actor).
+
+Mentions keep their context (body, footnote, reference, front_matter, heading): an entity
+seen only in footnotes or the reference list is recorded but not counted as an actor of
+the text (``body_mentions`` = 0). Dates, money, quantities and percentages go to
+``values`` for the events stage.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.gazetteer import Actor, Gazetteer, norm
+from pipeline.model import Document
+from pipeline.nlp import gazetteer, load_nlp, parse_passages
+from pipeline.settings import Settings
+
+STAGE_VERSION = "entities/1.0"
+VALUE_LABELS = {"DATE", "MONEY", "QUANTITY", "PERCENT", "CARDINAL", "TIME"}
+_STAT_MAP = {"ORG": "ORG", "PERSON": "PERSON", "LOC": "LOC", "FAC": "LOC"}
+
+
+def normalise_span(
+    text: str, label: str, ent_id: str, gaz: Gazetteer, *, cited_authors: frozenset[str] = frozenset()
+) -> tuple[Actor | None, str, str] | None:
+    """(actor or None, type, how) for one recognised span; None to drop it.
+
+    ``cited_authors`` are the folded surnames of the document's reference authors: the
+    statistical model often takes "Nye" or "Keohane" for an organisation or a place.
+    """
+    if ent_id and "|" in ent_id:
+        actor_id, how = ent_id.split("|", 1)
+        actor = gaz.actors.get(actor_id)
+        if actor is not None:
+            return actor, actor.type, how
+    key = norm(text)
+    if not key or key in gaz.not_entities or not re.search(r"[A-Z]", text[:1] + text.title()[:1]) or text[:1].islower():
+        return None
+    words = re.sub(r"['’]s$", "", text).split()
+    if words and norm(words[-1]) in cited_authors and label in ("ORG", "LOC", "GPE", "PERSON"):
+        return None, "PERSON", "cited_author"
+    hit = gaz.lookup(text)
+    if label in ("GPE", "NORP", "LOC", "ORG", "PERSON") and hit is not None:
+        actor, how = hit
+        return actor, actor.type, how
+    if label == "GPE":
+        return None, "LOC", "name"
+    if label == "NORP":
+        return None
+    if label == "PERSON":
+        parts = text.replace("'s", "").split()
+        if len(parts) == 1 and (parts[0].isupper() or "@" in text):
+            return None
+        last = gaz.lookup(parts[-1]) if parts else None
+        if last is not None and last[0].type == "PERSON":
+            return last[0], "PERSON", "name"
+        return None, "PERSON", "name"
+    mapped = _STAT_MAP.get(label)
+    if mapped is None:
+        return None
+    return None, mapped, "name"
+
+
+def _citation_spans(doc: Document) -> dict[str, list[tuple[int, int]]]:
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for c in doc.citations:
+        if c.get("kind") == "author_year":
+            spans.setdefault(c["passage_id"], []).append((c["start"], c["end"]))
+    return spans
+
+
+def annotate_entities(doc: Document, settings: Settings) -> Document:
+    """The stage function: fills ``entities`` and ``values``."""
+    gaz = gazetteer()
+    passages = [p for p in doc.passages if p.text.strip()]
+    parsed = parse_passages(doc.doc_id, [p.text for p in passages], settings.spacy_model)
+    cites = _citation_spans(doc)
+    authors = frozenset(norm(a["family"]) for r in doc.references for a in r.get("authors", []) if a.get("family"))
+    entities: dict[str, dict] = {}
+    values: list[dict] = []
+    for p, sdoc in zip(passages, parsed):
+        context = p.kind
+        for ent in sdoc.ents:
+            start, end = p.start + ent.start_char, p.start + ent.end_char
+            if ent.label_ in VALUE_LABELS:
+                values.append({"passage_id": p.id, "start": start, "end": end, "text": ent.text, "label": ent.label_})
+                continue
+            if any(s <= start < e for s, e in cites.get(p.id, [])):
+                context_here = "citation"
+            else:
+                context_here = context
+            res = normalise_span(ent.text, ent.label_, ent.ent_id_, gaz, cited_authors=authors)
+            if res is None:
+                continue
+            actor, etype, how = res
+            if actor is not None:
+                key = actor.id
+                record = entities.get(key) or {
+                    "id": "", "name": actor.name, "type": actor.type, "code": actor.code,
+                    "country": actor.country, "gazetteer_id": actor.id, "mentions": [],
+                }
+            else:
+                name = re.sub(r"^the\s+", "", ent.text.strip(), flags=re.I)
+                name = re.sub(r"['’]s$", "", name)
+                # people merge on the surname: "Anne-Marie Slaughter" and "Slaughter"
+                key = f"{etype}:{norm(name.split()[-1]) if etype == 'PERSON' else norm(name)}"
+                record = entities.get(key) or {
+                    "id": "", "name": name, "type": etype, "code": None, "country": None,
+                    "gazetteer_id": None, "mentions": [],
+                }
+            if actor is None and len(name) > len(record["name"]):
+                record["name"] = name
+            record["mentions"].append({
+                "passage_id": p.id, "start": start, "end": end, "text": ent.text,
+                "context": context_here, "how": how,
+            })
+            entities[key] = record
+    out = sorted(entities.values(), key=lambda r: (-sum(m["context"] == "body" for m in r["mentions"]), r["name"]))
+    for i, r in enumerate(out, start=1):
+        r["id"] = f"e{i:03d}"
+        r["body_mentions"] = sum(1 for m in r["mentions"] if m["context"] == "body")
+        r["in_citations_only"] = r["body_mentions"] == 0
+    doc.entities = out
+    doc.values = values
+    doc.provenance.models[settings.spacy_model] = load_nlp(settings.spacy_model).meta.get("version", "?")
+    doc.provenance.models["gazetteer"] = gaz.version
+    return doc

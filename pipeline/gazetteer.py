@@ -1,0 +1,99 @@
+"""The versioned actor gazetteer: states (ISO 3166-1 via pycountry), IGOs, agreements, groups,
+companies, state bodies, weapon systems, payment systems and people, with their affiliations.
+
+``pipeline/resources/gazetteer.json`` holds the curated part: name variants, demonyms and the
+capitals and seats used as metonyms ("Moscow", "the Kremlin" for Russia), after the
+actor-coding practice of event datasets (CAMEO/PLOVER actor dictionaries).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+RESOURCE = Path(__file__).resolve().parent / "resources" / "gazetteer.json"
+
+
+def norm(text: str) -> str:
+    t = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    t = re.sub(r"['’]s$", "", t.strip())
+    t = re.sub(r"^the\s+", "", t, flags=re.I)
+    return re.sub(r"\s+", " ", t).lower()
+
+
+@dataclass
+class Actor:
+    id: str
+    name: str
+    type: str
+    code: str | None
+    country: str | None
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Gazetteer:
+    version: str
+    actors: dict[str, Actor]
+    surface: dict[str, tuple[str, str]]  # normalised alias -> (actor id, how: name/demonym/metonym)
+    not_entities: set[str]
+
+    def lookup(self, text: str) -> tuple[Actor, str] | None:
+        hit = self.surface.get(norm(text))
+        return (self.actors[hit[0]], hit[1]) if hit else None
+
+    def ruler_patterns(self) -> list[dict]:
+        """EntityRuler phrase patterns; the pattern id carries 'actor id|how'."""
+        pats = []
+        for alias, (actor_id, how) in self._raw_aliases:
+            actor = self.actors[actor_id]
+            pats.append({"label": actor.type, "pattern": alias, "id": f"{actor_id}|{how}"})
+        return pats
+
+    _raw_aliases: list[tuple[str, tuple[str, str]]] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer(path: Path = RESOURCE) -> Gazetteer:
+    import pycountry
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    actors: dict[str, Actor] = {}
+    surface: dict[str, tuple[str, str]] = {}
+    raw: list[tuple[str, tuple[str, str]]] = []
+
+    def add(alias: str, actor_id: str, how: str) -> None:
+        key = norm(alias)
+        if key and key not in surface:
+            surface[key] = (actor_id, how)
+        raw.append((alias, (actor_id, how)))
+
+    curated = data["states"]
+    for c in pycountry.countries:
+        code = c.alpha_3
+        name = getattr(c, "common_name", None) or c.name
+        extra = curated.get(code, {})
+        canonical = extra.get("aliases", [name])[0]
+        actors[code] = Actor(id=code, name=canonical, type="STATE", code=code, country=code)
+        names = [*extra.get("aliases", []), name, c.name, getattr(c, "official_name", None) or ""]
+        for alias in dict.fromkeys(a for a in names if a and "," not in a):
+            add(alias, code, "name")
+        for d in extra.get("demonyms", []):
+            add(d, code, "demonym")
+        for m in extra.get("metonyms", []):
+            add(m, code, "metonym")
+    for e in data["entities"]:
+        actor_id = e.get("code") or re.sub(r"\W+", "-", e["name"]).strip("-").upper()
+        actor_id = f"{e['type']}:{actor_id}"
+        actors[actor_id] = Actor(id=actor_id, name=e["name"], type=e["type"], code=e.get("code"),
+                                 country=e.get("country"), aliases=e["aliases"])
+        for alias in e["aliases"]:
+            add(alias, actor_id, "name")
+    gaz = Gazetteer(version=data["version"], actors=actors, surface=surface,
+                    not_entities={norm(x) for x in data["not_entities"]})
+    gaz._raw_aliases = raw
+    return gaz
