@@ -100,6 +100,30 @@ def train_references(
     typer.echo(f"token F1 (weighted) {metrics['micro_f1']:.3f}, macro {metrics['macro_f1']:.3f} -> {MODEL_DIR}")
 
 
+@app.command("train-theory")
+def train_theory_cmd() -> None:
+    """Retrain the theory classifier from models/theory/train.jsonl (deterministic; writes theory.skops and metrics.json)."""
+    from pipeline.settings import get_settings
+    from pipeline.theory import MODEL_DIR, train_theory
+
+    m = train_theory(get_settings())
+    typer.echo(f"cross-validated macro-F1: {m['cv_macro_f1']}; kept {m['kept']} -> {MODEL_DIR}")
+
+
+@app.command()
+def classify() -> None:
+    """Read JSON Lines {id, text} on stdin; write {id, label, scores, dimensions} per line on stdout."""
+    from pipeline.settings import get_settings
+    from pipeline.theory import classify_texts
+
+    rows = [json.loads(line) for line in sys.stdin if line.strip()]
+    results = classify_texts([r["text"] for r in rows], get_settings()) if rows else []
+    for row, res in zip(rows, results):
+        out = {"id": row.get("id"), "label": res["label"], "scores": res["scores"], "dimensions": res["dimensions"],
+               "abstained": res["abstained"], "neighbours": res["neighbours"]}
+        sys.stdout.write(json.dumps(out) + "\n")
+
+
 def _load_or_process(target: Path):
     """A document.json, an output folder holding one, or an input file (processed without Prefect)."""
     from pipeline.export import load_document

