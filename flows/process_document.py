@@ -108,4 +108,16 @@ def process_corpus(paths: list[str], output_dir: str, offline: bool = False, sho
     finally:
         if progress is not None:
             progress.stop()
+    write_tables_task([r["output"] for r in results if r["status"] == "ok"], output_dir)
     return results
+
+
+@task(name="events-table", cache_policy=NO_CACHE)
+def write_tables_task(doc_paths: list[str], output_dir: str) -> str:
+    """The run's events table: ``<output_dir>/events.csv``."""
+    from pipeline.events import write_events_table
+    from pipeline.export import load_document
+
+    path = Path(output_dir) / "events.csv"
+    write_events_table([load_document(Path(p)) for p in doc_paths], path)
+    return str(path)

@@ -124,6 +124,43 @@ def classify() -> None:
         sys.stdout.write(json.dumps(out) + "\n")
 
 
+@app.command()
+def timeline(
+    target: Path = typer.Argument(..., help="document.json, its folder, or an article file."),
+    as_json: bool = typer.Option(False, "--json", help="Print the events as JSON."),
+) -> None:
+    """Print the document's events in chronological order."""
+    from pipeline.events import timeline as order
+
+    doc = _load_or_process(target)
+    events = order(doc)
+    if as_json:
+        typer.echo(json.dumps(events, indent=1, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    if not events:
+        typer.echo("no events in this document")
+        return
+    table = Table(title=f"Timeline: {doc.metadata.title or doc.doc_id}")
+    for col in ("date", "type", "actors", "targets", "how much", "evidence"):
+        table.add_column(col, overflow="fold")
+    for e in events:
+        d = e.get("date") or {}
+        when = d.get("start") or "undated"
+        if d.get("end") and d.get("end") != d.get("start") and d.get("precision") == "day":
+            when += f"..{d['end']}"
+        if d.get("resolved_from"):
+            when += " *"
+        flags = (" (not)" if e["negated"] else "") + (" (hedged)" if e["hedged"] else "")
+        table.add_row(when, e["type"] + flags, ", ".join(a["code"] or a["name"] for a in e["actors"]),
+                      ", ".join(t["code"] or t["name"] for t in e["targets"]),
+                      "; ".join(q["raw"] for q in e["quantities"]), e["evidence"][:140])
+    Console(width=None if sys.stdout.isatty() else 200).print(table)
+    typer.echo("* year or date taken from context (see resolved_from)")
+
+
 def _load_or_process(target: Path):
     """A document.json, an output folder holding one, or an input file (processed without Prefect)."""
     from pipeline.export import load_document
@@ -160,7 +197,7 @@ def audit(
     from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    console = Console(width=None if sys.stdout.isatty() else 200)
     findings = doc.audit.get("findings", [])
     console.print(f"[bold]Citation audit[/bold]: {doc.metadata.title or doc.source.path} ({doc.doc_id})")
     resolved = sum(1 for c in doc.citations if c["status"] == "resolved")

@@ -3,7 +3,7 @@
 The statistical model named in ``settings.spacy_model`` gets an ``entity_ruler``
 *before* its ``ner``: gazetteer spans are fixed first and the statistical NER
 fills the rest, so the ruler overrides the model's known mistakes on IR text
-(BRICS labelled as a place, treaty names split). The lemmatizer is not used.
+(BRICS labelled as a place, treaty names split). The lemmatizer stays: the events stage reads trigger lemmas.
 Parsed passages are cached per document so the events stage does not parse again.
 """
 
@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from pipeline.gazetteer import Gazetteer, load_gazetteer
 
-DISABLED = ("lemmatizer",)
+DISABLED: tuple[str, ...] = ()
 _CACHE: "OrderedDict[tuple[str, str], list]" = OrderedDict()
 _CACHE_SIZE = 2
 

@@ -89,11 +89,12 @@ Stage = Callable[[Document, Settings], Document]
 
 def enrichment_stages() -> list[tuple[str, str, Stage]]:
     """(name, version, function) of the stages that add to a structured document, in order."""
-    from pipeline import citations, entities, theory
+    from pipeline import citations, entities, events, theory
 
     stages: list[tuple[str, str, Stage]] = [
         ("citations", citations.STAGE_VERSION, citations.annotate_citations),
         ("entities", entities.STAGE_VERSION, entities.annotate_entities),
+        ("events", events.STAGE_VERSION, events.annotate_events),
         ("theory", theory.STAGE_VERSION, theory.annotate_theory),
     ]
     return stages

@@ -1,0 +1,118 @@
+"""Events: PLOVER types, actors, targets, dates, quantities, flags; gold sentences written for these tests."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipeline.citations import annotate_citations
+from pipeline.entities import annotate_entities
+from pipeline.events import QUAD, annotate_events, extract_quantities, find_dates
+from pipeline.process import assemble, ingest
+from pipeline.settings import get_settings
+
+from .conftest import DATA
+
+GOLD = [json.loads(line) for line in (DATA / "events_gold.jsonl").read_text().splitlines() if line.strip()]
+
+
+def _process_text(tmp_path, text: str, name: str):
+    path = tmp_path / f"{name}.txt"
+    path.write_text(text + "\n")
+    settings = get_settings()
+    doc = assemble(ingest(path, settings), settings)
+    for fn in (annotate_citations, annotate_entities, annotate_events):
+        doc = fn(doc, settings)
+    return doc
+
+
+def _codes(items):
+    return sorted(a["code"] for a in items)
+
+
+def test_gold_sentences(tmp_path):
+    full = typed = expected = spurious = 0
+    for i, case in enumerate(GOLD):
+        doc = _process_text(tmp_path, case["text"], f"g{i}")
+        for want in case["events"]:
+            expected += 1
+            match = [e for e in doc.events if _codes(e["actors"]) == sorted(want["actors"])
+                     and set(want["targets"]) <= set(_codes(e["targets"]))
+                     and e["date"] and e["date"]["start"] == want["date"]]
+            if match:
+                full += 1
+                if any(e["type"] == want["type"] for e in match):
+                    typed += 1
+                ev = next((e for e in match if e["type"] == want["type"]), match[0])
+                if "quantity" in want:
+                    assert any(q["value"] == want["quantity"] for q in ev["quantities"]), ev["quantities"]
+                if want.get("negated"):
+                    assert ev["negated"]
+        spurious += max(0, len(doc.events) - len(case["events"]))
+    assert full / expected >= 0.85, f"{full}/{expected} with actors, targets and date"
+    assert typed / expected >= 0.75, f"{typed}/{expected} also with the type"
+    assert spurious <= 0.25 * expected
+
+
+@pytest.mark.parametrize(
+    "text,year,expected",
+    [
+        ("from June 13-24, 2025, the war", None, ("2025-06-13", "2025-06-24", "day", None)),
+        ("the strike on June 22 hit", 2025, ("2025-06-22", "2025-06-22", "day", "ctx")),
+        ("In 2022, a shift occurred", None, ("2022-01-01", "2022-12-31", "year", None)),
+        ("since 2015 the ties grew", None, ("2015-01-01", None, "year", None)),
+        ("from March 2023 to January 2024", None, ("2023-03-01", "2024-01-31", "month", None)),
+        ("on December 8, 2024, the regime fell", None, ("2024-12-08", "2024-12-08", "day", None)),
+    ],
+)
+def test_find_dates(text, year, expected):
+    d = find_dates(text, year, "ctx" if year else None)[0]
+    assert (d["start"], d["end"], d["precision"], d["resolved_from"]) == expected
+
+
+def test_partial_date_without_context_is_not_guessed():
+    assert find_dates("signed it on April 21", None, None) == []
+
+
+@pytest.mark.parametrize(
+    "text,value,unit",
+    [
+        ("Gazprom's $40 billion investment", 40e9, "USD"),
+        ("up to 55 billion cubic meters of gas per year", 55e9, "cubic meters of gas per year"),
+        ("about 6,000 Shahed drones", 6000, "Shahed drones"),
+        ("increased by 5.5% to $37.1 billion", 5.5, "percent"),
+        ("reportedly 400 ballistic missiles", 400, "ballistic missiles"),
+    ],
+)
+def test_quantities(text, value, unit):
+    qs = extract_quantities(text)
+    assert any(q["value"] == value and q["unit"] == unit for q in qs), qs
+
+
+def test_reference_article_events(article_doc):
+    events = article_doc.events
+    assert len(events) >= 20
+    for e in events:
+        assert e["type"] in QUAD and e["quad_class"] == QUAD[e["type"]]
+        assert article_doc.text[e["start"]:e["end"]] == e["evidence"]
+        assert article_doc.passage(e["passage_id"]).kind == "body"
+
+    def find(typ, actors, date=None):
+        return [e for e in events if e["type"] == typ and _codes(e["actors"]) == sorted(actors)
+                and (date is None or (e["date"] and e["date"]["start"] == date))]
+
+    assert find("AGREE", ["IRN", "RUS"], "2025-01-17")           # treaty signed
+    assert find("CONSULT", ["IRN"], "2025-01-17")                 # Pezeshkian's visit to Moscow
+    assert find("COOPERATE", ["IRN"], "2023-07-04")               # joined the SCO
+    guardian = find("AGREE", ["IRN"], "2025-06-11")
+    assert guardian and "2025" in guardian[0]["date"]["resolved_from"]
+    putin = find("AGREE", ["RUS"], "2025-04-21")
+    assert putin and putin[0]["date"]["resolved_from"]
+    us = find("ASSAULT", ["USA"], "2025-06-22")
+    assert us and _codes(us[0]["targets"]) == ["IRN"]
+    aid = find("AID", ["IRN"])
+    assert aid and {q["unit"] for q in aid[0]["quantities"]} >= {"ballistic missiles", "Shahed drones"}
+    assert aid[0]["hedged"]  # "reportedly"
+    s400 = [e for e in events if "S-400" in e["evidence"] and e["type"] == "AID"]
+    assert s400 and s400[0]["negated"]
