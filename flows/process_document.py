@@ -17,10 +17,10 @@ from pipeline.settings import Settings, get_settings
 
 
 @task(name="ingest", cache_policy=NO_CACHE)
-def ingest_task(path: str, settings: Settings) -> Ingested | IngestError:
+def ingest_task(path: str, settings: Settings, url: str | None = None) -> Ingested | IngestError:
     """Bad input is an expected outcome, returned (not raised) so it is reported in one line."""
     try:
-        return ingest(path, settings)
+        return ingest(path, settings, url=url)
     except IngestError as err:
         return err
 
@@ -44,10 +44,10 @@ def write_task(doc: Document, output_dir: str) -> str:
 
 
 @flow(name="process-document", flow_run_name="process-document: {path}", log_prints=False)
-def process_document(path: str, output_dir: str, settings: Settings | None = None):
+def process_document(path: str, output_dir: str, settings: Settings | None = None, url: str | None = None):
     """Process one document; an unreadable one ends as a Failed state with the reason."""
     settings = settings or get_settings()
-    ing = ingest_task(path, settings)
+    ing = ingest_task(path, settings, url)
     if isinstance(ing, IngestError):
         return Failed(message=str(ing), data=ing)
     doc = structure_task(ing, settings)
@@ -109,7 +109,16 @@ def process_corpus(paths: list[str], output_dir: str, offline: bool = False, sho
         if progress is not None:
             progress.stop()
     write_tables_task([r["output"] for r in results if r["status"] == "ok"], output_dir)
+    datasets_task(output_dir)
     return results
+
+
+@task(name="datasets", cache_policy=NO_CACHE)
+def datasets_task(output_dir: str) -> dict:
+    """Corpus tables (Parquet, JSON Lines, DuckDB), rebuilt for the documents that changed."""
+    from pipeline.datasets import build_datasets
+
+    return build_datasets(output_dir)
 
 
 @task(name="events-table", cache_policy=NO_CACHE)

@@ -35,7 +35,8 @@ def _expand(paths: list[Path]) -> list[str]:
 def run(
     paths: list[Path] = typer.Argument(..., help="Files or folders to process."),
     output_dir: Path = typer.Option(None, "--output-dir", "-o", help="Where document.json files go (default: settings.output_dir)."),
-    offline: bool = typer.Option(False, "--offline", help="No network access at all."),
+    offline: bool = typer.Option(False, "--offline", help="No network access at all: cited sources come from the cache only."),
+    sources: bool = typer.Option(True, "--sources/--no-sources", help="Fetch and process the cited sources."),
 ) -> None:
     """Process documents with the Prefect flow and write one document.json each."""
     from flows.process_document import process_corpus
@@ -47,6 +48,11 @@ def run(
         typer.echo("irpipe: no files to process", err=True)
         raise typer.Exit(2)
     results = process_corpus(files, out, offline=offline, show_progress=sys.stderr.isatty())
+    ok_paths = [r["output"] for r in results if r["status"] == "ok"]
+    if sources and ok_paths:
+        summary = _fetch(ok_paths, out, offline)
+        typer.echo(f"cited sources: {summary['sources']} ({summary['fetched']} fetched or cached, "
+                   f"{summary['failed']} failed, {summary['processed']} processed)")
     failed = 0
     for r in results:
         if r["status"] == "failed":
@@ -64,6 +70,31 @@ def run(
     typer.echo(f"{len(results) - failed} processed, {failed} failed; manifest: {Path(out) / 'index.json'}")
     if failed:
         raise typer.Exit(1)
+
+
+def _fetch(doc_paths: list[str] | None, out: str, offline: bool) -> dict:
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    from flows.fetch_sources import fetch_sources
+    from pipeline.settings import get_settings
+
+    settings = get_settings().model_copy(update={"offline": offline})
+    flow_ = fetch_sources.with_options(task_runner=ThreadPoolTaskRunner(max_workers=settings.fetch_concurrency))
+    return flow_(doc_paths, out, offline=offline, settings=settings)
+
+
+@app.command("fetch-sources")
+def fetch_sources_cmd(
+    docs: Optional[list[Path]] = typer.Argument(None, help="document.json files (default: every document of the output folder)."),
+    output_dir: Optional[Path] = typer.Option(None, "--output-dir", "-o"),
+    offline: bool = typer.Option(False, "--offline", help="Read only the cache and manual.toml."),
+) -> None:
+    """Fetch, cache and process the sources the documents cite (the fetch-sources flow)."""
+    from pipeline.settings import get_settings
+
+    out = str(output_dir or get_settings().output_dir)
+    summary = _fetch([str(d) for d in docs] if docs else None, out, offline)
+    typer.echo(json.dumps(summary))
 
 
 @app.command()
@@ -209,6 +240,181 @@ def audit(
     for f in findings:
         table.add_row(f["kind"], f["passage_id"], f["quote"][:70], f["message"])
     console.print(table)
+
+
+@app.command()
+def report(
+    target: Optional[Path] = typer.Argument(None, help="document.json, its folder, or an article file; omit with --corpus."),
+    corpus: bool = typer.Option(False, "--corpus", help="One report for every document of the output folder."),
+    output_dir: Optional[Path] = typer.Option(None, "--output-dir", "-o", help="Output folder (for --corpus and the default report path)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Where to write the HTML file."),
+    open_: bool = typer.Option(False, "--open", help="Open the report in a browser."),
+) -> None:
+    """Write a self-contained HTML report (no network): text with entities, timeline, network, audit, sources."""
+    from pipeline.export import load_document, read_manifest
+    from pipeline.report import render_corpus, render_document, write_report
+    from pipeline.settings import get_settings
+
+    base = output_dir or Path(get_settings().output_dir)
+    if corpus:
+        manifest = read_manifest(base)
+        docs = [load_document(Path(e.output)) for e in manifest.documents.values()
+                if e.status == "ok" and e.output and Path(e.output).exists()]
+        if not docs:
+            typer.echo(f"no processed documents in {base}", err=True)
+            raise typer.Exit(1)
+        path = write_report(render_corpus(docs), out or base / "report.html")
+    else:
+        if target is None:
+            typer.echo("give a document or --corpus", err=True)
+            raise typer.Exit(2)
+        doc = _load_or_process(target)
+        path = write_report(render_document(doc), out or base / doc.doc_id / "report.html")
+    typer.echo(str(path))
+    if open_:
+        import webbrowser
+
+        webbrowser.open(path.resolve().as_uri())
+
+
+inspect_app = typer.Typer(help="Inspect the corpus datasets (after `irpipe run`).", no_args_is_help=True)
+app.add_typer(inspect_app, name="inspect")
+_OUT = typer.Option(None, "--output-dir", "-o", help="Output folder of the runs (default: settings.output_dir).")
+_JSON = typer.Option(False, "--json", help="JSON lines for scripts.")
+_CSV = typer.Option(False, "--csv", help="CSV for scripts.")
+
+
+def _emit(title: str, cols: list[str], rows: list, as_json: bool, as_csv: bool, empty: str) -> None:
+    if not rows:
+        typer.echo(empty, err=True)
+        return
+    if as_json:
+        for r in rows:
+            sys.stdout.write(json.dumps(dict(zip(cols, r)), ensure_ascii=False, default=str) + "\n")
+        return
+    if as_csv:
+        import csv
+
+        w = csv.writer(sys.stdout)
+        w.writerow(cols)
+        w.writerows(rows)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    for c in cols:
+        table.add_column(c, overflow="fold")
+    for r in rows:
+        table.add_row(*["" if v is None else str(v) for v in r])
+    Console(width=None if sys.stdout.isatty() else 200).print(table)
+
+
+def _q(output_dir: Optional[Path], sql: str, params_note: str = "") -> tuple[list[str], list]:
+    from pipeline.datasets import query
+    from pipeline.settings import get_settings
+
+    out = output_dir or Path(get_settings().output_dir)
+    if not (out / "datasets" / "documents.parquet").exists():
+        typer.echo(f"no datasets in {out} yet: run `irpipe run PATH -o {out}` first", err=True)
+        raise typer.Exit(1)
+    return query(out, sql)
+
+
+def _sqlstr(v: str) -> str:
+    return "'" + v.replace("'", "''") + "'"
+
+
+@inspect_app.command("summary")
+def inspect_summary(output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_csv: bool = _CSV) -> None:
+    """Counts per table."""
+    from pipeline.datasets import TABLES
+
+    sql = " UNION ALL ".join(f"SELECT '{t}' AS table_name, count(*) AS n_rows FROM \"{t}\"" for t in TABLES)
+    cols, rows = _q(output_dir, sql)
+    _emit("Corpus summary", cols, rows, as_json, as_csv, "no data yet")
+
+
+@inspect_app.command("documents")
+def inspect_documents(output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_csv: bool = _CSV) -> None:
+    """One row per document."""
+    cols, rows = _q(output_dir, "SELECT doc_id, title, year, doi, n_passages, n_references, n_entities, n_events "
+                                "FROM documents ORDER BY year, title")
+    _emit("Documents", cols, rows, as_json, as_csv, "no documents yet")
+
+
+@inspect_app.command("events")
+def inspect_events(
+    output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_csv: bool = _CSV,
+    actor: Optional[str] = typer.Option(None, help="Actor or target code, e.g. IRN."),
+    type_: Optional[str] = typer.Option(None, "--type", help="PLOVER type, e.g. AGREE."),
+    since: Optional[str] = typer.Option(None, help="Events starting on or after this date (YYYY-MM-DD)."),
+) -> None:
+    """Events, filtered by actor, type and date."""
+    where = ["1=1"]
+    if actor:
+        a = _sqlstr(actor.upper())
+        where.append(f"(list_contains(string_split(actor_codes, ';'), {a}) OR list_contains(string_split(target_codes, ';'), {a}))")
+    if type_:
+        where.append(f"event_type = {_sqlstr(type_.upper())}")
+    if since:
+        where.append(f"date_start >= {_sqlstr(since)}")
+    cols, rows = _q(output_dir, "SELECT doc_id, date_start, event_type, actor_codes, target_codes, quantities, "
+                                f"negated, hedged, evidence FROM events WHERE {' AND '.join(where)} "
+                                "ORDER BY date_start NULLS LAST")
+    _emit("Events", cols, rows, as_json, as_csv, "no events match")
+
+
+@inspect_app.command("entities")
+def inspect_entities(output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_csv: bool = _CSV,
+                     top: int = typer.Option(20, help="How many.")) -> None:
+    """The most mentioned entities across the corpus (body mentions)."""
+    cols, rows = _q(output_dir, "SELECT name, type, code, country, sum(body_mentions) AS body_mentions, "
+                                "count(DISTINCT doc_id) AS documents FROM entities GROUP BY ALL "
+                                f"ORDER BY body_mentions DESC LIMIT {int(top)}")
+    _emit("Entities", cols, rows, as_json, as_csv, "no entities yet")
+
+
+@inspect_app.command("theory")
+def inspect_theory(output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_csv: bool = _CSV,
+                   doc: Optional[str] = typer.Option(None, help="Restrict to one doc_id.")) -> None:
+    """Theory labels per section."""
+    where = f"AND doc_id = {_sqlstr(doc)}" if doc else ""
+    cols, rows = _q(output_dir, "SELECT doc_id, section, theory_label, count(*) AS passages FROM passages "
+                                f"WHERE kind = 'body' AND theory_label IS NOT NULL {where} GROUP BY ALL ORDER BY ALL")
+    _emit("Theory", cols, rows, as_json, as_csv, "no classified passages")
+
+
+@inspect_app.command("citations")
+def inspect_citations(output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_csv: bool = _CSV,
+                      status: Optional[str] = typer.Option(None, help="resolved, unresolved or ambiguous.")) -> None:
+    """In-text citations and their resolution."""
+    where = f"WHERE status = {_sqlstr(status)}" if status else ""
+    cols, rows = _q(output_dir, f"SELECT doc_id, citation_id, kind, text, status, reference_id FROM citations {where} ORDER BY ALL")
+    _emit("Citations", cols, rows, as_json, as_csv, "no citations match")
+
+
+@inspect_app.command("sources")
+def inspect_sources(output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_csv: bool = _CSV,
+                    status: Optional[str] = typer.Option(None, help="Fetch status, e.g. failed.")) -> None:
+    """Cited sources and their fetch status."""
+    where = f"WHERE status = {_sqlstr(status)}" if status else ""
+    cols, rows = _q(output_dir, f"SELECT doc_id, source_id, status, url FROM sources {where} ORDER BY ALL")
+    _emit("Sources", cols, rows, as_json, as_csv, "no sources match")
+
+
+@inspect_app.command("sql")
+def inspect_sql(query_text: str = typer.Argument(..., metavar="SQL"), output_dir: Optional[Path] = _OUT,
+                as_json: bool = _JSON, as_csv: bool = _CSV) -> None:
+    """Any SQL over the views: documents, passages, entities, mentions, events, citations, references, sources, audit."""
+    try:
+        cols, rows = _q(output_dir, query_text)
+    except Exception as exc:  # duckdb's errors are the user's to read
+        if isinstance(exc, typer.Exit):
+            raise
+        typer.echo(f"SQL error: {exc}", err=True)
+        raise typer.Exit(2)
+    _emit("Query", cols, rows, as_json, as_csv, "no rows")
 
 
 def main() -> None:  # pragma: no cover

@@ -91,8 +91,23 @@ class Settings(BaseSettings):
         1.45, description="A vertical gap over this multiple of the line pitch starts a paragraph."
     )
 
-    # Network
+    # Network: fetching cited sources
     offline: bool = False
+    fetch_contact: str = Field("mailto:irpipe@example.org", description="Contact named in the User-Agent.")
+    fetch_timeout: float = 20.0
+    fetch_retries: int = 3
+    fetch_backoff: float = 1.0
+    fetch_max_backoff: float = 60.0
+    fetch_max_redirects: int = 5
+    fetch_max_bytes: int = 25 * 1024 * 1024
+    fetch_host_delay: float = Field(1.0, description="Seconds between two requests to the same host.")
+    fetch_respect_robots: bool = True
+    fetch_allowed_hosts: list[str] = Field(
+        default_factory=list, description="Hosts allowed even on loopback/private addresses (tests, intranets)."
+    )
+    fetch_probe_url: str = Field("https://doi.org", description="Probed after a DNS/connect failure: is the network down?")
+    fetch_concurrency: int = Field(4, description="Sources fetched at once (different hosts).")
+    doi_resolver: str = "https://doi.org"
 
     def fingerprint(self, *fields: str) -> str:
         """SHA-256 of the named settings (all when none given): a cache-key ingredient."""

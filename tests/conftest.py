@@ -45,3 +45,16 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=int(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"])):
         yield
+
+
+@pytest.fixture(scope="session")
+def corpus_run(prefect_harness, tmp_path_factory):
+    """The real process-corpus flow over the reference article, a dev PDF and a bad file, once per session."""
+    from flows.process_document import process_corpus
+
+    tmp = tmp_path_factory.mktemp("corpus")
+    bad = tmp / "empty.md"
+    bad.write_text("")
+    out = tmp / "out"
+    results = process_corpus([str(ARTICLE), str(bad), str(DATA / "34237.pdf")], str(out))
+    return {"out": out, "results": results, "bad": bad}
