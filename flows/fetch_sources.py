@@ -50,6 +50,9 @@ def fetch_sources(doc_paths: list[str] | None, output_dir: str, offline: bool = 
                     summary["failed"] += 1
                     continue
                 summary["fetched"] += 1
+                if res.status in ("not_modified", "cached") and src.get("doc_id") and \
+                        (Path(output_dir) / src["doc_id"] / "document.json").exists():
+                    continue  # unchanged source, already processed
                 state = process_document(res.path, output_dir, settings, url=source_url(src, settings), return_state=True)
                 if state.is_failed():
                     src.update(status="failed", reason="unprocessable", detail=state.message)

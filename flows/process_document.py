@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections import Counter
 from pathlib import Path
 
 from prefect import flow, task
@@ -10,28 +12,55 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed, Failed
 
 from pipeline.errors import IngestError
-from pipeline.export import now_iso, record_result, sweep_partials, write_document
+from pipeline.export import document_path, now_iso, record_result, sweep_partials, write_document
 from pipeline.model import Document, ManifestEntry
-from pipeline.process import Ingested, assemble, enrichment_stages, ingest, run_stage
+from pipeline.process import Ingested, assemble, content_id, enrichment_stages, ingest, is_up_to_date, run_stage, stage_keys
 from pipeline.settings import Settings, get_settings
 
+# How many times each stage function really ran in this process (cache hits do not count).
+EXECUTED: Counter[str] = Counter()
 
-@task(name="ingest", cache_policy=NO_CACHE)
+
+def _file_sha(path: str) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return "unreadable:" + path
+
+
+def _ingest_key(context, parameters) -> str:
+    # content hash + ingest version + ingest settings (Prefect's default would only cache within one run)
+    return "ingest-" + stage_keys(_file_sha(parameters["path"]), parameters["settings"])["ingest"] + str(parameters.get("url"))
+
+
+def _structure_key(context, parameters) -> str:
+    return "structure-" + stage_keys(parameters["ing"].sha256, parameters["settings"])["structure"] + str(parameters["ing"].url)
+
+
+def _stage_key(context, parameters) -> str:
+    name = parameters["name"]
+    return f"{name}-" + stage_keys(parameters["doc"].source.sha256, parameters["settings"])[name] + str(parameters["doc"].source.url)
+
+
+@task(name="ingest", cache_key_fn=_ingest_key, persist_result=True, retries=1, retry_delay_seconds=2)
 def ingest_task(path: str, settings: Settings, url: str | None = None) -> Ingested | IngestError:
     """Bad input is an expected outcome, returned (not raised) so it is reported in one line."""
+    EXECUTED["ingest"] += 1
     try:
         return ingest(path, settings, url=url)
     except IngestError as err:
         return err
 
 
-@task(name="structure", cache_policy=NO_CACHE)
+@task(name="structure", cache_key_fn=_structure_key, persist_result=True)
 def structure_task(ing: Ingested, settings: Settings) -> Document:
+    EXECUTED["structure"] += 1
     return assemble(ing, settings)
 
 
-@task(name="enrich", cache_policy=NO_CACHE)
+@task(name="enrich", cache_key_fn=_stage_key, persist_result=True, retries=1, retry_delay_seconds=2)
 def stage_task(doc: Document, name: str, settings: Settings) -> Document:
+    EXECUTED[name] += 1
     for stage_name, version, fn in enrichment_stages():
         if stage_name == name:
             return run_stage(doc, stage_name, version, fn, settings)
@@ -90,6 +119,17 @@ def process_corpus(paths: list[str], output_dir: str, offline: bool = False, sho
         bar = progress.add_task("documents", total=len(paths))
     try:
         for path in paths:
+            sha = _file_sha(path)
+            done = document_path(out, sha[:16])
+            if is_up_to_date(done, sha, settings):
+                # unchanged content, stages and settings: nothing to run
+                entry = ManifestEntry(path=path, doc_id=sha[:16], status="ok", output=str(done), processed_at=now_iso())
+                record_result(out, entry)
+                results.append({"path": path, "status": "ok", "doc_id": sha[:16], "output": str(done),
+                                "skipped": True, "summary": summarise(Document.model_validate_json(done.read_text()))})
+                if progress is not None:
+                    progress.advance(bar)
+                continue
             state = process_document(path, output_dir, settings, return_state=True)
             if state.is_failed():
                 message = state.message or "failed"
@@ -130,3 +170,22 @@ def write_tables_task(doc_paths: list[str], output_dir: str) -> str:
     path = Path(output_dir) / "events.csv"
     write_events_table([load_document(Path(p)) for p in doc_paths], path)
     return str(path)
+
+
+@flow(name="refresh-corpus", log_prints=False)
+def refresh_corpus(output_dir: str, offline: bool = False, inbox: str | None = None) -> dict:
+    """Re-process what changed (content, stage versions, settings), re-fetch sources conditionally, rebuild datasets."""
+    from flows.fetch_sources import fetch_sources
+    from pipeline.export import read_manifest
+
+    out = Path(output_dir)
+    manifest = read_manifest(out)
+    paths = sorted({p for p, e in manifest.documents.items() if "://" not in p and Path(p).exists()})
+    if inbox and Path(inbox).exists():
+        paths = sorted(set(paths) | {str(f) for f in Path(inbox).iterdir() if f.is_file() and not f.name.startswith(".")})
+    before = dict(EXECUTED)
+    results = process_corpus(paths, output_dir, offline=offline) if paths else []
+    fetched = fetch_sources(None, output_dir, offline=offline)
+    ran = {k: EXECUTED[k] - before.get(k, 0) for k in EXECUTED if EXECUTED[k] - before.get(k, 0)}
+    return {"documents": len(results), "skipped": sum(1 for r in results if r.get("skipped")),
+            "failed": sum(1 for r in results if r["status"] == "failed"), "stages_run": ran, "sources": fetched}

@@ -31,3 +31,13 @@ class IngestError(Exception):
         self.code = code.name
         self.reason = code.value.format(**kwargs)
         super().__init__(f"{self.path}: {self.reason} [{self.code}]")
+
+    def __reduce__(self):  # pickles (Prefect persists task results) without re-formatting
+        return (_restore, (self.path, self.code, self.reason))
+
+
+def _restore(path: str, code: str, reason: str) -> "IngestError":
+    err = IngestError.__new__(IngestError)
+    err.path, err.code, err.reason = path, code, reason
+    Exception.__init__(err, f"{path}: {reason} [{code}]")
+    return err

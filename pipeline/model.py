@@ -109,6 +109,7 @@ class Provenance(Record):
     pipeline_version: str
     schema_version: str = SCHEMA_VERSION
     stages: dict[str, str] = Field(default_factory=dict, description="stage name -> stage version")
+    stage_keys: dict[str, str] = Field(default_factory=dict, description="stage name -> cache key (content, versions, settings)")
     models: dict[str, str] = Field(default_factory=dict, description="model name -> version")
     settings_hash: str
     created_at: str

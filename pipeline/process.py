@@ -8,7 +8,9 @@ in cache keys, so a changed stage re-runs exactly what it affects.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -78,6 +80,7 @@ def assemble(ing: Ingested, settings: Settings | None = None) -> Document:
         provenance=Provenance(
             pipeline_version=__version__,
             stages={"ingest": INGEST_VERSION, "structure": STRUCTURE_VERSION},
+            stage_keys=stage_keys(ing.sha256, settings),
             settings_hash=settings.fingerprint(),
             created_at=now_iso(),
         ),
@@ -86,16 +89,73 @@ def assemble(ing: Ingested, settings: Settings | None = None) -> Document:
 
 Stage = Callable[[Document, Settings], Document]
 
+# The settings each stage reads: a change re-runs that stage and the ones after it.
+STAGE_SETTINGS: dict[str, tuple[str, ...]] = {
+    "ingest": ("max_file_bytes", "max_pdf_pages", "min_text_chars_per_page", "accept_legacy_encodings",
+               "pdf_margin_ratio", "pdf_repeat_ratio", "pdf_footnote_size_delta", "pdf_paragraph_gap"),
+    "structure": (),
+    "citations": (),
+    "entities": ("spacy_model",),
+    "events": ("spacy_model",),
+    "theory": ("embedding_model", "embedding_batch_size", "theory_abstain_band"),
+}
+
+
+@lru_cache(maxsize=8)
+def _artifact_digest(path: str) -> str:
+    p = Path(path)
+    return hashlib.sha256(p.read_bytes()).hexdigest()[:8] if p.exists() else "missing"
+
+
+def stage_versions() -> dict[str, str]:
+    """Code version of every stage, with the digest of the model file it loads (a retrained model is a new version)."""
+    from pipeline import citations, entities, events, theory
+    from pipeline.gazetteer import RESOURCE
+    from pipeline.references.parser import MODEL_FILE
+
+    return {
+        "ingest": INGEST_VERSION,
+        "structure": STRUCTURE_VERSION,
+        "citations": f"{citations.STAGE_VERSION}@{_artifact_digest(str(MODEL_FILE))}",
+        "entities": f"{entities.STAGE_VERSION}@{_artifact_digest(str(RESOURCE))}",
+        "events": events.STAGE_VERSION,
+        "theory": f"{theory.STAGE_VERSION}@{_artifact_digest(str(theory.MODEL_DIR / 'theory.skops'))}",
+    }
+
+
+def stage_keys(sha256: str, settings: Settings) -> dict[str, str]:
+    """Cache key per stage: content hash + every earlier stage's version and settings + its own."""
+    keys: dict[str, str] = {}
+    acc = sha256
+    for name, version in stage_versions().items():
+        fields = STAGE_SETTINGS[name]
+        fp = settings.fingerprint(*fields) if fields else "-"
+        acc = hashlib.sha256(f"{acc}|{version}|{fp}".encode()).hexdigest()
+        keys[name] = acc[:24]
+    return keys
+
+
+def is_up_to_date(doc_json: Path, sha256: str, settings: Settings) -> bool:
+    """True when ``doc_json`` was produced from this content by the current stages and settings."""
+    if not doc_json.exists():
+        return False
+    try:
+        prov = json.loads(doc_json.read_text(encoding="utf-8")).get("provenance", {})
+    except (OSError, ValueError):
+        return False
+    return prov.get("stage_keys") == stage_keys(sha256, settings)
+
 
 def enrichment_stages() -> list[tuple[str, str, Stage]]:
     """(name, version, function) of the stages that add to a structured document, in order."""
     from pipeline import citations, entities, events, theory
 
+    v = stage_versions()
     stages: list[tuple[str, str, Stage]] = [
-        ("citations", citations.STAGE_VERSION, citations.annotate_citations),
-        ("entities", entities.STAGE_VERSION, entities.annotate_entities),
-        ("events", events.STAGE_VERSION, events.annotate_events),
-        ("theory", theory.STAGE_VERSION, theory.annotate_theory),
+        ("citations", v["citations"], citations.annotate_citations),
+        ("entities", v["entities"], entities.annotate_entities),
+        ("events", v["events"], events.annotate_events),
+        ("theory", v["theory"], theory.annotate_theory),
     ]
     return stages
 

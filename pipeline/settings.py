@@ -31,6 +31,8 @@ PREFECT_ENV_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "PREFECT_LOGGING_LEVEL": "WARNING",
     "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
+    # task results (the cross-run cache) live in the project, not in the home folder
+    "PREFECT_LOCAL_STORAGE_PATH": str(PROJECT_ROOT / ".cache" / "prefect-results"),
 }
 
 

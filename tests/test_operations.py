@@ -1,0 +1,46 @@
+"""Incremental work: cache keys from content + stage versions + settings; refresh of an unchanged corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.process import stage_keys
+from pipeline.settings import Settings, get_settings
+
+from .conftest import ARTICLE, DATA
+
+pytestmark = pytest.mark.slow
+
+
+def test_stage_keys_follow_settings():
+    base = stage_keys("a" * 64, Settings())
+    changed = stage_keys("a" * 64, Settings(theory_abstain_band=0.2))
+    assert [k for k in base if base[k] != changed[k]] == ["theory"]
+    other_model = stage_keys("a" * 64, Settings(spacy_model="en_core_web_md"))
+    assert [k for k in base if base[k] != other_model[k]] == ["entities", "events", "theory"]
+    assert stage_keys("b" * 64, Settings())["ingest"] != base["ingest"]
+
+
+def test_refresh_runs_nothing_when_unchanged_and_only_affected_stages(prefect_harness, tmp_path, monkeypatch):
+    from flows.process_document import EXECUTED, process_corpus, refresh_corpus
+
+    out = str(tmp_path / "out")
+    inputs = [str(ARTICLE), str(DATA / "34237.pdf")]
+    process_corpus(inputs, out, offline=True)
+    for _ in range(2):
+        summary = refresh_corpus(out, offline=True)
+    assert summary["documents"] == 2 and summary["skipped"] == 2
+    assert summary["stages_run"] == {}  # the second refresh executed no stage
+
+    # a changed setting re-runs exactly the stages it affects: here only theory
+    monkeypatch.setenv("IRPIPE_THEORY_ABSTAIN_BAND", "0.2")
+    get_settings.cache_clear()
+    try:
+        before = dict(EXECUTED)
+        results = process_corpus(inputs, out, offline=True)
+        ran = {k: EXECUTED[k] - before.get(k, 0) for k in EXECUTED if EXECUTED[k] - before.get(k, 0)}
+        assert ran == {"theory": 2}
+        assert all(r["status"] == "ok" and not r.get("skipped") for r in results)
+    finally:
+        monkeypatch.delenv("IRPIPE_THEORY_ABSTAIN_BAND")
+        get_settings.cache_clear()
