@@ -98,6 +98,18 @@ def fetch_sources_cmd(
 
 
 @app.command()
+def serve(
+    output_dir: Optional[Path] = typer.Option(None, "--output-dir", "-o"),
+    cron: Optional[str] = typer.Option(None, help="Cron schedule of refresh-corpus (default: settings.serve_cron)."),
+) -> None:
+    """Serve the deployments: inbox trigger, fetch-sources, nightly refresh-corpus (starts a local Prefect server)."""
+    import flows  # noqa: F401  (Prefect defaults)
+    from flows.serve import serve_all
+
+    raise typer.Exit(serve_all(str(output_dir) if output_dir else None, cron))
+
+
+@app.command()
 def schema(
     write: bool = typer.Option(False, "--write", help="Write schemas/document.schema.json instead of printing."),
 ) -> None:

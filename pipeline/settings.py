@@ -61,6 +61,13 @@ class Settings(BaseSettings):
         0.1, description="A theory score within this distance of 0.5 is too uncertain: the passage abstains (neither)."
     )
 
+    # irpipe serve
+    serve_cron: str = Field("0 2 * * *", description="When refresh-corpus runs (cron, server time zone).")
+    serve_port: int = Field(0, description="Port of the local Prefect server (0: a free one).")
+    serve_poll_seconds: float = Field(2.0, description="Inbox poll interval; a file must be unchanged over one interval.")
+    serve_reconcile_seconds: float = Field(60.0, description="Re-emit the event for a ready file still unprocessed after this.")
+    serve_limit: int = Field(2, description="Flow runs at once in the served process.")
+
     # Paths
     output_dir: str = "outputs"
     corpus_dir: str = str(PROJECT_ROOT / "corpus")
