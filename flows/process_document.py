@@ -102,9 +102,33 @@ def summarise(doc: Document) -> dict:
     }
 
 
+@task(name="process-document-task", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=2)
+def document_task(path: str, output_dir: str, settings: Settings) -> dict:
+    """The whole document pipeline as one task, for distributed runners (Dask): inputs and results pickle."""
+    from pipeline.process import process_path
+
+    try:
+        doc, out = process_path(path, output_dir, settings)
+    except IngestError as err:
+        return {"path": path, "status": "failed", "error": str(err), "error_code": err.code}
+    return {"path": path, "status": "ok", "doc_id": doc.doc_id, "output": str(out), "summary": summarise(doc)}
+
+
+def dask_runner(address: str | None = None, n_workers: int = 2):
+    """prefect-dask's DaskTaskRunner on a scheduler address, or a LocalCluster of ``n_workers`` processes."""
+    from prefect_dask import DaskTaskRunner
+
+    if address:
+        return DaskTaskRunner(address=address)
+    return DaskTaskRunner(cluster_class="distributed.LocalCluster",
+                          cluster_kwargs={"n_workers": n_workers, "threads_per_worker": 1, "processes": True})
+
+
 @flow(name="process-corpus", log_prints=False)
-def process_corpus(paths: list[str], output_dir: str, offline: bool = False, show_progress: bool = False) -> list[dict]:
-    """Run ``process-document`` as a subflow per file; one failure never stops the others."""
+def process_corpus(paths: list[str], output_dir: str, offline: bool = False, show_progress: bool = False,
+                   runner: str = "local") -> list[dict]:
+    """Run ``process-document`` as a subflow per file (``runner="dask"``: one task per file on the
+    flow's Dask task runner); one failure never stops the others."""
     settings = get_settings().model_copy(update={"offline": offline})
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -117,6 +141,22 @@ def process_corpus(paths: list[str], output_dir: str, offline: bool = False, sho
         progress = Progress(transient=True)
         progress.start()
         bar = progress.add_task("documents", total=len(paths))
+    if runner == "dask":
+        todo = []
+        for path in paths:
+            sha = _file_sha(path)
+            if is_up_to_date(document_path(out, sha[:16]), sha, settings):
+                results.append({"path": path, "status": "ok", "doc_id": sha[:16], "skipped": True,
+                                "output": str(document_path(out, sha[:16])), "summary": {}})
+            else:
+                todo.append(path)
+        futures = [document_task.submit(p, output_dir, settings) for p in todo]
+        results.extend(f.result() for f in futures)
+        for r in results:
+            record_result(out, ManifestEntry(path=r["path"], doc_id=r.get("doc_id"), status=r["status"],
+                                             error=r.get("error"), error_code=r.get("error_code"),
+                                             output=r.get("output"), processed_at=now_iso()))
+        paths = []
     try:
         for path in paths:
             sha = _file_sha(path)

@@ -37,6 +37,8 @@ def run(
     output_dir: Path = typer.Option(None, "--output-dir", "-o", help="Where document.json files go (default: settings.output_dir)."),
     offline: bool = typer.Option(False, "--offline", help="No network access at all: cited sources come from the cache only."),
     sources: bool = typer.Option(True, "--sources/--no-sources", help="Fetch and process the cited sources."),
+    runner: Optional[str] = typer.Option(None, "--runner", help="local (default) or dask (settings.runner)."),
+    dask_address: Optional[str] = typer.Option(None, "--dask-address", help="Dask scheduler address (default: a LocalCluster)."),
 ) -> None:
     """Process documents with the Prefect flow and write one document.json each."""
     from flows.process_document import process_corpus
@@ -47,7 +49,18 @@ def run(
     if not files:
         typer.echo("irpipe: no files to process", err=True)
         raise typer.Exit(2)
-    results = process_corpus(files, out, offline=offline, show_progress=sys.stderr.isatty())
+    settings = get_settings()
+    runner = runner or settings.runner
+    if runner not in ("local", "dask"):
+        typer.echo(f"irpipe: unknown runner {runner!r}; use local or dask", err=True)
+        raise typer.Exit(2)
+    flow_ = process_corpus
+    if runner == "dask":
+        from flows.process_document import dask_runner
+
+        flow_ = process_corpus.with_options(task_runner=dask_runner(dask_address or settings.dask_address,
+                                                                    settings.dask_workers))
+    results = flow_(files, out, offline=offline, show_progress=sys.stderr.isatty(), runner=runner)
     ok_paths = [r["output"] for r in results if r["status"] == "ok"]
     if sources and ok_paths:
         summary = _fetch(ok_paths, out, offline)

@@ -61,6 +61,11 @@ class Settings(BaseSettings):
         0.1, description="A theory score within this distance of 0.5 is too uncertain: the passage abstains (neither)."
     )
 
+    # Execution
+    runner: str = Field("local", description="local (subflow per document) or dask (DaskTaskRunner).")
+    dask_address: str | None = Field(None, description="Dask scheduler address; none starts a LocalCluster.")
+    dask_workers: int = 2
+
     # irpipe serve
     serve_cron: str = Field("0 2 * * *", description="When refresh-corpus runs (cron, server time zone).")
     serve_port: int = Field(0, description="Port of the local Prefect server (0: a free one).")

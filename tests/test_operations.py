@@ -44,3 +44,22 @@ def test_refresh_runs_nothing_when_unchanged_and_only_affected_stages(prefect_ha
     finally:
         monkeypatch.delenv("IRPIPE_THEORY_ABSTAIN_BAND")
         get_settings.cache_clear()
+
+
+def test_dask_runner_local_cluster(prefect_harness, tmp_path):
+    """Documents processed as tasks on a Dask LocalCluster of 2 worker processes (everything pickles)."""
+    import pickle
+
+    from flows.process_document import dask_runner, process_corpus
+    from pipeline.process import assemble, ingest
+
+    doc = assemble(ingest(ARTICLE))
+    assert pickle.loads(pickle.dumps(doc)) == doc
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"")
+    inputs = [str(ARTICLE), str(DATA / "34237.pdf"), str(bad)]
+    flow_ = process_corpus.with_options(task_runner=dask_runner(None, 2))
+    results = flow_(inputs, str(tmp_path / "out"), offline=True, runner="dask")
+    status = {r["path"]: r["status"] for r in results}
+    assert status == {inputs[0]: "ok", inputs[1]: "ok", inputs[2]: "failed"}
+    assert all((tmp_path / "out" / r["doc_id"] / "document.json").exists() for r in results if r["status"] == "ok")
