@@ -350,6 +350,10 @@ def _sqlstr(v: str) -> str:
     return "'" + v.replace("'", "''") + "'"
 
 
+def _status_where(status: Optional[str]) -> str:
+    return f"WHERE status = {_sqlstr(status)}" if status else ""
+
+
 @inspect_app.command("summary")
 def inspect_summary(output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_csv: bool = _CSV) -> None:
     """Counts per table."""
@@ -414,8 +418,8 @@ def inspect_theory(output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_
 def inspect_citations(output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_csv: bool = _CSV,
                       status: Optional[str] = typer.Option(None, help="resolved, unresolved or ambiguous.")) -> None:
     """In-text citations and their resolution."""
-    where = f"WHERE status = {_sqlstr(status)}" if status else ""
-    cols, rows = _q(output_dir, f"SELECT doc_id, citation_id, kind, text, status, reference_id FROM citations {where} ORDER BY ALL")
+    cols, rows = _q(output_dir, "SELECT doc_id, citation_id, kind, text, status, reference_id FROM citations "
+                                f"{_status_where(status)} ORDER BY ALL")
     _emit("Citations", cols, rows, as_json, as_csv, "no citations match")
 
 
@@ -423,8 +427,7 @@ def inspect_citations(output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, 
 def inspect_sources(output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_csv: bool = _CSV,
                     status: Optional[str] = typer.Option(None, help="Fetch status, e.g. failed.")) -> None:
     """Cited sources and their fetch status."""
-    where = f"WHERE status = {_sqlstr(status)}" if status else ""
-    cols, rows = _q(output_dir, f"SELECT doc_id, source_id, status, url FROM sources {where} ORDER BY ALL")
+    cols, rows = _q(output_dir, f"SELECT doc_id, source_id, status, url FROM sources {_status_where(status)} ORDER BY ALL")
     _emit("Sources", cols, rows, as_json, as_csv, "no sources match")
 
 

@@ -16,7 +16,7 @@ from typing import Callable
 
 from pipeline import __version__
 from pipeline.export import now_iso, write_document
-from pipeline.ingest import RawDocument, read_bytes
+from pipeline.ingest import RawDocument, read_bytes, read_file_bytes
 from pipeline.model import Document, Provenance, Source
 from pipeline.settings import Settings, get_settings
 from pipeline.structure import STAGE_VERSION as STRUCTURE_VERSION
@@ -44,17 +44,10 @@ def content_id(data: bytes) -> tuple[str, str]:
 
 def ingest(path: str | Path, settings: Settings | None = None, *, data: bytes | None = None, url: str | None = None) -> Ingested:
     """Read and parse one file. Raises :class:`pipeline.errors.IngestError` on bad input."""
-    from pipeline.errors import E, IngestError
-
     settings = settings or get_settings()
     p = Path(path)
     if data is None:
-        if not p.exists():
-            raise IngestError(p, E.E010)
-        try:
-            data = p.read_bytes()
-        except OSError as exc:
-            raise IngestError(p, E.E011, detail=exc.strerror or type(exc).__name__) from None
+        data = read_file_bytes(p)
     raw = read_bytes(data, p, settings, url=url)
     sha, _ = content_id(data)
     return Ingested(path=str(path), sha256=sha, size=len(data), raw=raw, url=url)

@@ -13,7 +13,7 @@ from pipeline.errors import E, IngestError
 from pipeline.ingest.types import Block, RawDocument
 from pipeline.settings import Settings
 
-__all__ = ["Block", "RawDocument", "detect_media_type", "decode_text", "read_document", "read_bytes"]
+__all__ = ["Block", "RawDocument", "detect_media_type", "decode_text", "read_file_bytes", "read_bytes"]
 
 _HTML_RE = re.compile(r"^\s*(<!--.*?-->\s*)*(<!doctype html|<html|<head|<body|<meta|<title)", re.I | re.S)
 _MD_RE = re.compile(r"^#{1,6}\s+\S|<sup>|^\s*[-*]\s+\S|\]\(https?://|\*\*\S", re.M)
@@ -107,12 +107,11 @@ def read_bytes(data: bytes, path: str | Path, settings: Settings, url: str | Non
     return raw
 
 
-def read_document(path: Path, settings: Settings) -> tuple[bytes, RawDocument]:
-    """Read a file from disk: its bytes (for hashing) and its blocks."""
+def read_file_bytes(path: Path) -> bytes:
+    """A file's bytes, or an IngestError naming the file and why it cannot be read."""
     if not path.exists():
         raise IngestError(path, E.E010)
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise IngestError(path, E.E011, detail=exc.strerror or type(exc).__name__) from None
-    return data, read_bytes(data, path, settings)
