@@ -94,10 +94,18 @@ STAGE_SETTINGS: dict[str, tuple[str, ...]] = {
 }
 
 
-@lru_cache(maxsize=8)
 def _artifact_digest(path: str) -> str:
     p = Path(path)
-    return hashlib.sha256(p.read_bytes()).hexdigest()[:8] if p.exists() else "missing"
+    if not p.exists():
+        return "missing"
+    st = p.stat()
+    return _digest_of(path, st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=16)
+def _digest_of(path: str, mtime_ns: int, size: int) -> str:
+    """Cached per (path, mtime, size): a model retrained while a server runs gets a new digest."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:8]
 
 
 def stage_versions() -> dict[str, str]:

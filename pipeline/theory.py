@@ -127,14 +127,19 @@ def _binary_targets(labels: list[str]) -> dict[str, np.ndarray]:
 
 
 def combine(scores: dict[str, float], band: float) -> tuple[str, bool]:
-    """Two calibrated theory scores -> one of the four labels, and whether it abstained."""
+    """Two calibrated theory scores -> one of the four labels, and whether it abstained.
+
+    A theory is on when its score is at least 0.5 + ``band``, off below 0.5 - ``band``, uncertain
+    between. Uncertain theories do not count; when nothing is on but something is uncertain, the
+    passage abstains: ``neither``, flagged.
+    """
+    on = [t for t in THEORIES if scores[t] >= 0.5 + band]
     uncertain = [t for t in THEORIES if abs(scores[t] - 0.5) < band]
-    on = [t for t in THEORIES if scores[t] >= 0.5]
-    if uncertain and (set(uncertain) & set(on) or len(uncertain) == 2):
-        return "neither", True
     if len(on) == 2:
         return "both", False
-    return (on[0], False) if on else ("neither", False)
+    if on:
+        return on[0], False
+    return "neither", bool(uncertain)
 
 
 def _calibrated_lr(seed: int):

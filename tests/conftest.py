@@ -7,8 +7,12 @@ from pathlib import Path
 
 import pytest
 
+import tempfile
+
 from pipeline.settings import apply_prefect_defaults
 
+# a task-result cache of this test session only: results persisted by earlier runs must not answer
+os.environ["PREFECT_LOCAL_STORAGE_PATH"] = tempfile.mkdtemp(prefix="irpipe-test-results-")
 apply_prefect_defaults()
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -24,7 +24,8 @@ def test_model_card_and_metrics():
     [({"new_world_order": 0.9, "complex_interdependence": 0.1}, ("new_world_order", False)),
      ({"new_world_order": 0.8, "complex_interdependence": 0.7}, ("both", False)),
      ({"new_world_order": 0.2, "complex_interdependence": 0.1}, ("neither", False)),
-     ({"new_world_order": 0.55, "complex_interdependence": 0.1}, ("neither", True))],
+     ({"new_world_order": 0.55, "complex_interdependence": 0.1}, ("neither", True)),
+     ({"new_world_order": 0.55, "complex_interdependence": 0.98}, ("complex_interdependence", False))],
 )
 def test_combine_with_abstention(scores, expected):
     assert combine(scores, band=0.1) == expected
