@@ -34,7 +34,7 @@ def fetch_sources(doc_paths: list[str] | None, output_dir: str, offline: bool = 
     """Fetch the sources of the given document.json files (default: every document of the output folder)."""
     settings = settings or get_settings()
     fetcher = Fetcher(settings)
-    summary = {"sources": 0, "fetched": 0, "failed": 0, "processed": 0}
+    summary: dict = {"sources": 0, "fetched": 0, "failed": 0, "processed": 0, "reasons": {}}
     try:
         for art_path in _article_paths(doc_paths, output_dir):
             article = load_document(art_path)
@@ -48,6 +48,7 @@ def fetch_sources(doc_paths: list[str] | None, output_dir: str, offline: bool = 
                            final_url=res.final_url, http_status=res.http_status, media_type=res.media_type)
                 if not res.ok:
                     summary["failed"] += 1
+                    summary["reasons"][res.reason] = summary["reasons"].get(res.reason, 0) + 1
                     continue
                 summary["fetched"] += 1
                 if res.status in ("not_modified", "cached") and src.get("doc_id") and \

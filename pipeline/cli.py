@@ -64,8 +64,9 @@ def run(
     ok_paths = [r["output"] for r in results if r["status"] == "ok"]
     if sources and ok_paths:
         summary = _fetch(ok_paths, out, offline)
+        reasons = ", ".join(f"{k}: {v}" for k, v in sorted(summary.get("reasons", {}).items()))
         typer.echo(f"cited sources: {summary['sources']} ({summary['fetched']} fetched or cached, "
-                   f"{summary['failed']} failed, {summary['processed']} processed)")
+                   f"{summary['failed']} failed{f' [{reasons}]' if reasons else ''}, {summary['processed']} processed)")
     failed = 0
     for r in results:
         if r["status"] == "failed":
