@@ -3,29 +3,48 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from pathlib import Path
+
+import sys
 
 from prefect import flow, task
+from prefect.concurrency.sync import concurrency
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.process_document import datasets_task, process_document
+from pipeline import storage
 from pipeline.export import load_document, now_iso, read_manifest, record_result, write_document
 from pipeline.model import ManifestEntry
 from pipeline.settings import Settings, get_settings
 from pipeline.sources import Fetcher, FetchResult, source_url
 
 
+FETCH_LIMIT = "irpipe-fetch"
+
+
 @task(name="fetch-source", cache_policy=NO_CACHE)
 def fetch_task(fetcher: Fetcher, url: str, offline: bool) -> FetchResult:
-    return fetcher.fetch(url, offline=offline)
+    # a global concurrency limit: every flow run and every served process share its slots
+    with concurrency(FETCH_LIMIT, occupy=1):
+        return fetcher.fetch(url, offline=offline)
 
 
-def _article_paths(doc_paths: list[str] | None, output_dir: str) -> list[Path]:
+def ensure_fetch_limit(limit: int) -> None:
+    """Create (or resize) the global concurrency limit for fetching on the Prefect API."""
+    from prefect.client.orchestration import get_client
+
+    try:
+        with get_client(sync_client=True) as client:
+            client.upsert_global_concurrency_limit_by_name(FETCH_LIMIT, limit)
+    except Exception as exc:  # without the limit, the flow's thread pool still bounds concurrency
+        print(f"irpipe: could not set the global fetch limit: {exc}", file=sys.stderr)
+
+
+def _article_paths(doc_paths: list[str] | None, output_dir: str) -> list[str]:
     if doc_paths:
-        return [Path(p) for p in doc_paths]
-    manifest = read_manifest(Path(output_dir))
-    return [Path(e.output) for e in manifest.documents.values() if e.status == "ok" and e.output and Path(e.output).exists()]
+        return list(doc_paths)
+    manifest = read_manifest(output_dir)
+    return [e.output for e in manifest.documents.values() if e.status == "ok" and e.output and storage.exists(e.output)]
 
 
 @flow(name="fetch-sources", task_runner=ThreadPoolTaskRunner(max_workers=4))
@@ -33,6 +52,7 @@ def fetch_sources(doc_paths: list[str] | None, output_dir: str, offline: bool = 
                   settings: Settings | None = None) -> dict:
     """Fetch the sources of the given document.json files (default: every document of the output folder)."""
     settings = settings or get_settings()
+    ensure_fetch_limit(settings.fetch_concurrency)
     fetcher = Fetcher(settings)
     summary: dict = {"sources": 0, "fetched": 0, "failed": 0, "processed": 0, "reasons": {}}
     try:
@@ -52,7 +72,7 @@ def fetch_sources(doc_paths: list[str] | None, output_dir: str, offline: bool = 
                     continue
                 summary["fetched"] += 1
                 if res.status in ("not_modified", "cached") and src.get("doc_id") and \
-                        (Path(output_dir) / src["doc_id"] / "document.json").exists():
+                        storage.exists(storage.join(output_dir, src["doc_id"], "document.json")):
                     continue  # unchanged source, already processed
                 state = process_document(res.path, output_dir, settings, url=source_url(src, settings), return_state=True)
                 if state.is_failed():
@@ -60,11 +80,11 @@ def fetch_sources(doc_paths: list[str] | None, output_dir: str, offline: bool = 
                     continue
                 data = state.result()
                 src["doc_id"] = data["doc_id"]
-                record_result(Path(output_dir), ManifestEntry(path=source_url(src, settings), doc_id=data["doc_id"],
+                record_result(output_dir, ManifestEntry(path=source_url(src, settings), doc_id=data["doc_id"],
                                                               status="ok", output=data["output"], processed_at=now_iso()))
                 summary["processed"] += 1
-                _link_back(Path(data["output"]), article.doc_id, src["citing_passage_ids"])
-            write_document(article, Path(output_dir))
+                _link_back(data["output"], output_dir, article.doc_id, src["citing_passage_ids"])
+            write_document(article, output_dir)
     finally:
         fetcher.close()
     datasets_task(output_dir)
@@ -72,9 +92,9 @@ def fetch_sources(doc_paths: list[str] | None, output_dir: str, offline: bool = 
     return summary
 
 
-def _link_back(source_doc: Path, citing_doc_id: str, passage_ids: list[str]) -> None:
+def _link_back(source_doc: str, output_dir: str, citing_doc_id: str, passage_ids: list[str]) -> None:
     """Record on the source's document.json which document cites it, from which passages."""
     doc = load_document(source_doc)
     entry = {"doc_id": citing_doc_id, "passage_ids": sorted(passage_ids)}
     doc.cited_by = [c for c in doc.cited_by if c.get("doc_id") != citing_doc_id] + [entry]
-    write_document(doc, source_doc.parent.parent)
+    write_document(doc, output_dir)

@@ -12,7 +12,8 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed, Failed
 
 from pipeline.errors import IngestError
-from pipeline.export import document_path, now_iso, record_result, sweep_partials, write_document
+from pipeline import storage
+from pipeline.export import document_path, load_document, now_iso, record_result, sweep_partials, write_document
 from pipeline.model import Document, ManifestEntry
 from pipeline.process import Ingested, assemble, content_id, enrichment_stages, ingest, is_up_to_date, run_stage, stage_keys
 from pipeline.settings import Settings, get_settings
@@ -69,20 +70,25 @@ def stage_task(doc: Document, name: str, settings: Settings) -> Document:
 
 @task(name="write", cache_policy=NO_CACHE)
 def write_task(doc: Document, output_dir: str) -> str:
-    return str(write_document(doc, Path(output_dir)))
+    return str(write_document(doc, output_dir))
 
 
 @flow(name="process-document", flow_run_name="process-document: {path}", log_prints=False)
 def process_document(path: str, output_dir: str, settings: Settings | None = None, url: str | None = None):
     """Process one document; an unreadable one ends as a Failed state with the reason."""
     settings = settings or get_settings()
-    ing = ingest_task(path, settings, url)
+    store = storage.result_storage(settings.result_storage)
+    ingest_t, structure_t, stage_t, write_t = (
+        (t.with_options(result_storage=store) if store is not None else t)
+        for t in (ingest_task, structure_task, stage_task, write_task)
+    )
+    ing = ingest_t(path, settings, url)
     if isinstance(ing, IngestError):
         return Failed(message=str(ing), data=ing)
-    doc = structure_task(ing, settings)
+    doc = structure_t(ing, settings)
     for name, _version, _fn in enrichment_stages():
-        doc = stage_task.with_options(name=name)(doc, name, settings)
-    out = write_task(doc, output_dir)
+        doc = stage_t.with_options(name=name)(doc, name, settings)
+    out = write_t(doc, output_dir)
     return Completed(message=out, data={"doc_id": doc.doc_id, "output": out, "summary": summarise(doc)})
 
 
@@ -130,8 +136,8 @@ def process_corpus(paths: list[str], output_dir: str, offline: bool = False, sho
     """Run ``process-document`` as a subflow per file (``runner="dask"``: one task per file on the
     flow's Dask task runner); one failure never stops the others."""
     settings = get_settings().model_copy(update={"offline": offline})
-    out = Path(output_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = output_dir if storage.is_url(output_dir) else Path(output_dir)
+    storage.makedirs(out)
     sweep_partials(out)
     results: list[dict] = []
     progress = None
@@ -166,7 +172,7 @@ def process_corpus(paths: list[str], output_dir: str, offline: bool = False, sho
                 entry = ManifestEntry(path=path, doc_id=sha[:16], status="ok", output=str(done), processed_at=now_iso())
                 record_result(out, entry)
                 results.append({"path": path, "status": "ok", "doc_id": sha[:16], "output": str(done),
-                                "skipped": True, "summary": summarise(Document.model_validate_json(done.read_text()))})
+                                "skipped": True, "summary": summarise(load_document(done))})
                 if progress is not None:
                     progress.advance(bar)
                 continue
@@ -205,10 +211,9 @@ def datasets_task(output_dir: str) -> dict:
 def write_tables_task(doc_paths: list[str], output_dir: str) -> str:
     """The run's events table: ``<output_dir>/events.csv``."""
     from pipeline.events import write_events_table
-    from pipeline.export import load_document
 
-    path = Path(output_dir) / "events.csv"
-    write_events_table([load_document(Path(p)) for p in doc_paths], path)
+    path = storage.join(output_dir, "events.csv")
+    write_events_table([load_document(p) for p in doc_paths], path)
     return str(path)
 
 
@@ -218,8 +223,7 @@ def refresh_corpus(output_dir: str, offline: bool = False, inbox: str | None = N
     from flows.fetch_sources import fetch_sources
     from pipeline.export import read_manifest
 
-    out = Path(output_dir)
-    manifest = read_manifest(out)
+    manifest = read_manifest(output_dir)
     paths = sorted({p for p, e in manifest.documents.items() if "://" not in p and Path(p).exists()})
     if inbox and Path(inbox).exists():
         paths = sorted(set(paths) | {str(f) for f in Path(inbox).iterdir() if f.is_file() and not f.name.startswith(".")})

@@ -15,6 +15,7 @@ import hashlib
 import json
 from pathlib import Path
 
+from pipeline import storage
 from pipeline.export import atomic_write_text, load_document, read_manifest
 from pipeline.model import Document
 
@@ -127,25 +128,34 @@ def _write_parquet(rows: list[dict], table: str, path: Path) -> None:
 
 
 def build_datasets(output_dir: str | Path) -> dict[str, int]:
-    """(Re)build the corpus tables from every ok document of the manifest; returns row counts."""
+    """(Re)build the corpus tables from every ok document of the manifest; returns row counts.
+
+    For an fsspec URL the tables are built in a local staging folder (``.cache/datasets/``) and the
+    Parquet and JSON Lines files uploaded to ``<url>/datasets/``; the DuckDB views stay local.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    out = Path(output_dir)
-    ds = out / "datasets"
+    from pipeline.settings import PROJECT_ROOT
+
+    remote = storage.is_url(output_dir)
+    if remote:
+        ds = PROJECT_ROOT / ".cache" / "datasets" / hashlib.sha256(str(output_dir).encode()).hexdigest()[:16]
+    else:
+        ds = Path(output_dir) / "datasets"
     parts = ds / "parts"
     ds.mkdir(parents=True, exist_ok=True)
     state_path = ds / "state.json"
     state: dict[str, str] = json.loads(state_path.read_text()) if state_path.exists() else {}
-    manifest = read_manifest(out)
-    current: dict[str, Path] = {}
+    manifest = read_manifest(output_dir)
+    current: dict[str, str] = {}
     for entry in manifest.documents.values():
-        if entry.status == "ok" and entry.output and Path(entry.output).exists():
-            current[entry.doc_id] = Path(entry.output)
+        if entry.status == "ok" and entry.output and storage.exists(entry.output):
+            current[entry.doc_id] = entry.output
     rebuilt = 0
     new_state: dict[str, str] = {}
     for doc_id, path in current.items():
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = hashlib.sha256(storage.read_bytes(path)).hexdigest()
         new_state[doc_id] = digest
         if state.get(doc_id) == digest and all((parts / t / f"{doc_id}.parquet").exists() for t in TABLES):
             continue
@@ -169,6 +179,15 @@ def build_datasets(output_dir: str | Path) -> dict[str, int]:
         counts[t] = table.num_rows
     _write_duckdb(ds)
     atomic_write_text(state_path, json.dumps(new_state, indent=1))
+    if remote:
+        import shutil
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            for t in TABLES:
+                for ext in ("parquet", "jsonl"):
+                    shutil.copy(ds / f"{t}.{ext}", Path(tmp) / f"{t}.{ext}")
+            storage.upload_folder(Path(tmp), storage.join(output_dir, "datasets"))
     counts["rebuilt_documents"] = rebuilt
     return counts
 

@@ -504,7 +504,7 @@ def write_events_table(docs: list[Document], path) -> int:
         for row in event_rows(doc):
             writer.writerow(row)
             n += 1
-    atomic_write_text(Path(path), buf.getvalue())
+    atomic_write_text(path, buf.getvalue())
     return n
 
 

@@ -136,12 +136,14 @@ def stage_keys(sha256: str, settings: Settings) -> dict[str, str]:
     return keys
 
 
-def is_up_to_date(doc_json: Path, sha256: str, settings: Settings) -> bool:
+def is_up_to_date(doc_json: Path | str, sha256: str, settings: Settings) -> bool:
     """True when ``doc_json`` was produced from this content by the current stages and settings."""
-    if not doc_json.exists():
+    from pipeline import storage
+
+    if not storage.exists(doc_json):
         return False
     try:
-        prov = json.loads(doc_json.read_text(encoding="utf-8")).get("provenance", {})
+        prov = json.loads(storage.read_text(doc_json)).get("provenance", {})
     except (OSError, ValueError):
         return False
     return prov.get("stage_keys") == stage_keys(sha256, settings)
@@ -167,10 +169,10 @@ def run_stage(doc: Document, name: str, version: str, fn: Stage, settings: Setti
     return doc
 
 
-def process_path(path: str | Path, output_dir: str | Path, settings: Settings | None = None) -> tuple[Document, Path]:
+def process_path(path: str | Path, output_dir: str | Path, settings: Settings | None = None) -> tuple[Document, Path | str]:
     """The whole pipeline on one file, without Prefect: returns the document and its JSON path."""
     settings = settings or get_settings()
     doc = assemble(ingest(path, settings), settings)
     for name, version, fn in enrichment_stages():
         doc = run_stage(doc, name, version, fn, settings)
-    return doc, write_document(doc, Path(output_dir))
+    return doc, write_document(doc, output_dir)

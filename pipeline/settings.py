@@ -61,6 +61,11 @@ class Settings(BaseSettings):
         0.1, description="A theory score within this distance of 0.5 is too uncertain: the passage abstains (neither)."
     )
 
+    # Storage: local paths or fsspec URLs
+    result_storage: str | None = Field(
+        None, description="Where Prefect keeps task results (the cross-run cache): a folder or an fsspec URL."
+    )
+
     # Execution
     runner: str = Field("local", description="local (subflow per document) or dask (DaskTaskRunner).")
     dask_address: str | None = Field(None, description="Dask scheduler address; none starts a LocalCluster.")

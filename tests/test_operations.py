@@ -63,3 +63,29 @@ def test_dask_runner_local_cluster(prefect_harness, tmp_path):
     status = {r["path"]: r["status"] for r in results}
     assert status == {inputs[0]: "ok", inputs[1]: "ok", inputs[2]: "failed"}
     assert all((tmp_path / "out" / r["doc_id"] / "document.json").exists() for r in results if r["status"] == "ok")
+
+
+def test_fsspec_outputs_and_result_storage(prefect_harness, tmp_path, monkeypatch):
+    """The outputs folder and the task-result store as fsspec URLs (memory://, one process)."""
+    import fsspec
+
+    from flows.process_document import process_corpus
+    from pipeline.export import load_document, read_manifest
+
+    monkeypatch.setenv("IRPIPE_RESULT_STORAGE", "memory://irpipe-results")
+    get_settings.cache_clear()
+    try:
+        small = tmp_path / "note.txt"
+        small.write_text("Moscow offered Tehran a $5 billion loan in March 2021.\n\nThe loan was for energy projects.\n")
+        out = "memory://irpipe-out"
+        results = process_corpus([str(small)], out, offline=True)
+        assert results[0]["status"] == "ok"
+        fs = fsspec.filesystem("memory")
+        doc = load_document(results[0]["output"])
+        assert doc.events and fs.exists(f"/irpipe-out/{doc.doc_id}/document.json")
+        assert read_manifest(out).documents[str(small)].status == "ok"
+        assert fs.exists("/irpipe-out/events.csv") and fs.exists("/irpipe-out/datasets/events.parquet")
+        assert not fs.glob("/irpipe-out/**/*.partial")
+        assert fs.glob("/irpipe-results/*")  # task results persisted in the fsspec store
+    finally:
+        get_settings.cache_clear()

@@ -214,3 +214,14 @@ def test_fetch_sources_flow_links_both_ways(httpserver, tmp_path, prefect_harnes
     assert source_doc.source.url == url
     assert source_doc.cited_by == [{"doc_id": article.doc_id, "passage_ids": src["citing_passage_ids"]}]
     assert "strategic partnership treaty" in source_doc.text
+
+
+@pytest.mark.slow
+def test_global_fetch_limit_created(prefect_harness, tmp_path):
+    from prefect.client.orchestration import get_client
+
+    from flows.fetch_sources import FETCH_LIMIT, fetch_sources
+
+    fetch_sources([], str(tmp_path / "out"), settings=_settings(tmp_path, fetch_concurrency=3))
+    with get_client(sync_client=True) as client:
+        assert client.read_global_concurrency_limit_by_name(FETCH_LIMIT).limit == 3
