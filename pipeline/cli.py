@@ -194,15 +194,10 @@ def timeline(
     if as_json:
         typer.echo(json.dumps(events, indent=1, ensure_ascii=False))
         return
-    from rich.console import Console
-    from rich.table import Table
-
     if not events:
         typer.echo("no events in this document")
         return
-    table = Table(title=f"Timeline: {doc.metadata.title or doc.doc_id}")
-    for col in ("date", "type", "actors", "targets", "how much", "evidence"):
-        table.add_column(col, overflow="fold")
+    rows = []
     for e in events:
         d = e.get("date") or {}
         when = d.get("start") or "undated"
@@ -211,11 +206,25 @@ def timeline(
         if d.get("resolved_from"):
             when += " *"
         flags = (" (not)" if e["negated"] else "") + (" (hedged)" if e["hedged"] else "")
-        table.add_row(when, e["type"] + flags, ", ".join(a["code"] or a["name"] for a in e["actors"]),
-                      ", ".join(t["code"] or t["name"] for t in e["targets"]),
-                      "; ".join(q["raw"] for q in e["quantities"]), e["evidence"][:140])
-    Console(width=None if sys.stdout.isatty() else 200).print(table)
+        rows.append((when, e["type"] + flags, ", ".join(a["code"] or a["name"] for a in e["actors"]),
+                     ", ".join(t["code"] or t["name"] for t in e["targets"]),
+                     "; ".join(q["raw"] for q in e["quantities"]), e["evidence"][:140]))
+    _print_table(f"Timeline: {doc.metadata.title or doc.doc_id}",
+                 ("date", "type", "actors", "targets", "how much", "evidence"), rows)
     typer.echo("* year or date taken from context (see resolved_from)")
+
+
+def _print_table(title: str, cols: list[str] | tuple[str, ...], rows: list) -> None:
+    """A rich table on stdout (200 columns wide when not a terminal, so pipes keep whole lines)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    for c in cols:
+        table.add_column(c, overflow="fold")
+    for r in rows:
+        table.add_row(*["" if v is None else str(v) for v in r])
+    Console(width=None if sys.stdout.isatty() else 200).print(table)
 
 
 def _load_or_process(target: Path):
@@ -251,21 +260,13 @@ def audit(
     if as_json:
         typer.echo(json.dumps(doc.audit, indent=1, ensure_ascii=False))
         return
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console(width=None if sys.stdout.isatty() else 200)
     findings = doc.audit.get("findings", [])
-    console.print(f"[bold]Citation audit[/bold]: {doc.metadata.title or doc.source.path} ({doc.doc_id})")
     resolved = sum(1 for c in doc.citations if c["status"] == "resolved")
-    console.print(f"{len(doc.references)} references, {len(doc.citations)} citations ({resolved} resolved), "
-                  f"{len(doc.sources)} cited sources, {len(findings)} findings")
-    table = Table(show_lines=False)
-    for col in ("kind", "where", "quote", "finding"):
-        table.add_column(col, overflow="fold")
-    for f in findings:
-        table.add_row(f["kind"], f["passage_id"], f["quote"][:70], f["message"])
-    console.print(table)
+    typer.echo(f"Citation audit: {doc.metadata.title or doc.source.path} ({doc.doc_id})\n"
+               f"{len(doc.references)} references, {len(doc.citations)} citations ({resolved} resolved), "
+               f"{len(doc.sources)} cited sources, {len(findings)} findings")
+    _print_table("Findings", ("kind", "where", "quote", "finding"),
+                 [(f["kind"], f["passage_id"], f["quote"][:70], f["message"]) for f in findings])
 
 
 @app.command()
@@ -325,18 +326,10 @@ def _emit(title: str, cols: list[str], rows: list, as_json: bool, as_csv: bool, 
         w.writerow(cols)
         w.writerows(rows)
         return
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=title)
-    for c in cols:
-        table.add_column(c, overflow="fold")
-    for r in rows:
-        table.add_row(*["" if v is None else str(v) for v in r])
-    Console(width=None if sys.stdout.isatty() else 200).print(table)
+    _print_table(title, cols, rows)
 
 
-def _q(output_dir: Optional[Path], sql: str, params_note: str = "") -> tuple[list[str], list]:
+def _q(output_dir: Optional[Path], sql: str) -> tuple[list[str], list]:
     from pipeline.datasets import query
     from pipeline.settings import get_settings
 
