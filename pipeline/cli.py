@@ -61,12 +61,6 @@ def run(
         flow_ = process_corpus.with_options(task_runner=dask_runner(dask_address or settings.dask_address,
                                                                     settings.dask_workers))
     results = flow_(files, out, offline=offline, show_progress=sys.stderr.isatty(), runner=runner)
-    ok_paths = [r["output"] for r in results if r["status"] == "ok"]
-    if sources and ok_paths:
-        summary = _fetch(ok_paths, out, offline)
-        reasons = ", ".join(f"{k}: {v}" for k, v in sorted(summary.get("reasons", {}).items()))
-        typer.echo(f"cited sources: {summary['sources']} ({summary['fetched']} fetched or cached, "
-                   f"{summary['failed']} failed{f' [{reasons}]' if reasons else ''}, {summary['processed']} processed)")
     failed = 0
     for r in results:
         if r["status"] == "failed":
@@ -81,6 +75,12 @@ def run(
                 f"{s['references']} references, {s['citations']} citations, {s['entities']} entities, {s['events']} events\n"
                 f"    -> {r['output']}"
             )
+    ok_paths = [r["output"] for r in results if r["status"] == "ok"]
+    if sources and ok_paths:
+        summary = _fetch(ok_paths, out, offline)
+        reasons = ", ".join(f"{k}: {v}" for k, v in sorted(summary.get("reasons", {}).items()))
+        typer.echo(f"cited sources: {summary['sources']} ({summary['fetched']} fetched or cached, "
+                   f"{summary['failed']} failed{f' [{reasons}]' if reasons else ''}, {summary['processed']} processed)")
     typer.echo(f"{len(results) - failed} processed, {failed} failed; manifest: {Path(out) / 'index.json'}")
     if failed:
         raise typer.Exit(1)
