@@ -7,6 +7,7 @@ store's move is atomic (local and memory filesystems; object stores copy then de
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 PathLike = str | Path
@@ -78,6 +79,7 @@ def upload_folder(local: Path, url: str) -> None:
             fs.mv(dst + ".partial", dst)
 
 
+@lru_cache(maxsize=4)
 def result_storage(url: str | None):
     """A Prefect result-storage block for a folder or fsspec URL (None: Prefect's local default).
 
