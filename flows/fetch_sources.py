@@ -24,6 +24,9 @@ FETCH_LIMIT = "irpipe-fetch"
 
 @task(name="fetch-source", cache_policy=NO_CACHE)
 def fetch_task(fetcher: Fetcher, url: str, offline: bool) -> FetchResult:
+    local = fetcher.without_network(url, offline=offline)
+    if local is not None:
+        return local  # no request: no slot needed
     # a global concurrency limit: every flow run and every served process share its slots
     with concurrency(FETCH_LIMIT, occupy=1):
         return fetcher.fetch(url, offline=offline)

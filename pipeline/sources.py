@@ -252,17 +252,25 @@ class Fetcher:
                 self._probe_result = False
         return self._probe_result
 
-    def fetch(self, url: str, *, offline: bool = False) -> FetchResult:
-        """Fetch ``url`` (or serve it from the cache / manual files). Never raises."""
-        cached = self.read_cached(url)
+    def without_network(self, url: str, *, offline: bool = False) -> FetchResult | None:
+        """The answer when no request is to be made (manual file, offline, network down); else None."""
         manual = self.manual_file(url)
         if manual is not None:
             return manual
         if offline or self.settings.offline:
-            return cached or FetchResult(url=url, status="failed", reason="offline", detail="not in the cache")
+            return self.read_cached(url) or FetchResult(url=url, status="failed", reason="offline",
+                                                        detail="not in the cache")
         if self.unreachable():
-            return cached or FetchResult(url=url, status="failed", reason="network_unreachable",
-                                         detail=f"{self.settings.fetch_probe_url} cannot be reached")
+            return self.read_cached(url) or FetchResult(url=url, status="failed", reason="network_unreachable",
+                                                        detail=f"{self.settings.fetch_probe_url} cannot be reached")
+        return None
+
+    def fetch(self, url: str, *, offline: bool = False) -> FetchResult:
+        """Fetch ``url`` (or serve it from the cache / manual files). Never raises."""
+        local = self.without_network(url, offline=offline)
+        if local is not None:
+            return local
+        cached = self.read_cached(url)
         headers: dict[str, str] = {}
         if cached is not None:
             if cached.etag:
