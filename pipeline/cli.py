@@ -154,7 +154,8 @@ def train_references(
     from pipeline.references.parser import MODEL_DIR, train
 
     metrics = train(data, MODEL_DIR)
-    typer.echo(f"token F1 (weighted) {metrics['micro_f1']:.3f}, macro {metrics['macro_f1']:.3f} -> {MODEL_DIR}")
+    typer.echo(f"token F1: micro {metrics['micro_f1']:.3f}, weighted {metrics['weighted_f1']:.3f}, "
+               f"macro {metrics['macro_f1']:.3f} -> {MODEL_DIR}")
 
 
 @app.command("train-theory")

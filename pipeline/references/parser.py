@@ -152,7 +152,8 @@ def train(data_path: Path, out_dir: Path = MODEL_DIR, *, folds: int = 5, seed: i
         "folds": folds,
         "seed": seed,
         "token_accuracy": report["accuracy"],
-        "micro_f1": report["weighted avg"]["f1-score"],
+        "micro_f1": report["accuracy"],  # every token has one label: micro F1 equals accuracy
+        "weighted_f1": report["weighted avg"]["f1-score"],
         "macro_f1": report["macro avg"]["f1-score"],
         "per_label": {k: {m: round(v[m], 4) for m in ("precision", "recall", "f1-score", "support")}
                       for k, v in report.items() if isinstance(v, dict) and "support" in v and k not in ("macro avg", "weighted avg")},
