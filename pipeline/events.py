@@ -99,6 +99,7 @@ TRIGGERS: dict[str, tuple[str, str | None]] = {
     "strike": ("ASSAULT", "aerial"), "attack": ("ASSAULT", None), "bomb": ("ASSAULT", "aerial"),
     "target": ("ASSAULT", None), "invade": ("ASSAULT", "invasion"), "shell": ("ASSAULT", "artillery"),
     "airstrike": ("ASSAULT", "aerial"), "assault": ("ASSAULT", None), "respond": ("ASSAULT", None),
+    "retaliate": ("ASSAULT", None),
     "war": ("ASSAULT", None), "intervention": ("ASSAULT", None), "intervene": ("ASSAULT", None),
 }
 NOUN_TRIGGERS = {"agreement", "deal", "treaty", "visit", "cooperation", "collaboration", "investment", "support",
@@ -301,11 +302,14 @@ def extract_sentence_events(sent, mentions, passage_start: int, sent_offset_in_p
             continue
         etype, mode = TRIGGERS[lemma]
         base = passage_start
-        subj, objs, passive_theme = [], [], []
+        subj, objs, passive_theme, purpose = [], [], [], []
         if is_verb:
             for child in tok.children:
                 if child.dep_ in ("nsubj", "csubj"):
-                    subj.extend(_subtree(child))
+                    if child.lower_ in ("which", "that", "who") and tok.dep_ == "relcl":
+                        subj.extend(t for t in _subtree(tok.head) if t.i < tok.i)  # "the campaign, which reimposed"
+                    else:
+                        subj.extend(_subtree(child))
                 elif child.dep_ == "agent":
                     subj.extend(_subtree(child))
                 elif child.dep_ == "nsubjpass":
@@ -314,6 +318,9 @@ def extract_sentence_events(sent, mentions, passage_start: int, sent_offset_in_p
                     objs.extend(_subtree(child))
                 elif child.dep_ == "prep" and child.lower_ in ("to", "with", "on", "against", "from", "into", "at"):
                     objs.extend(_subtree(child))
+                elif etype == "AID" and child.dep_ in ("advcl", "xcomp") and any(
+                        c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
+                    purpose.extend(_subtree(child))  # "sent missiles to help replenish Iran's air defences"
             if not subj:  # "X and Y signed", participles, xcomp: borrow the governing verb's subject
                 head = tok.head
                 for _ in range(3):
@@ -354,8 +361,16 @@ def extract_sentence_events(sent, mentions, passage_start: int, sent_offset_in_p
         if is_noun and lemma in ("agreement", "deal", "treaty", "cooperation") and not actors:
             actors = _span_actors(objs, mentions, base)
             targets = []
+        if not targets and purpose:
+            targets = _span_actors(purpose, mentions, base)
+        if not targets and lemma in ("respond", "retaliate") and events:
+            targets = list(events[-1]["actors"])  # a response is aimed at whoever acted just before
         actors = _dedupe(actors)
         targets = [t for t in _dedupe(targets) if t["code"] is None or t["code"] not in {a["code"] for a in actors}]
+        if etype not in ("RETREAT", "REJECT", "PROTEST", "ACCUSE"):
+            # an agreement is what is signed or joined, not a target; one withdraws from or rejects it
+            agreements = {ent["code"] for _s, _e, _m, ent in mentions if ent["type"] == "AGREEMENT"}
+            targets = [t for t in targets if t["code"] not in agreements]
         if not actors and not targets:
             continue
         clause_weapon = any(ent["type"] == "WEAPON" for ms, me, _m, ent in mentions

@@ -85,7 +85,8 @@ def test_every_state_has_iso3():
 
 
 PRINCIPAL = {("STATE", "IRN"), ("STATE", "RUS"), ("STATE", "USA"), ("STATE", "CHN"), ("STATE", "ISR"), ("STATE", "SYR"),
-             ("STATE", "UKR"), ("IGO", "SCO"), ("IGO", "BRICS"), ("AGREEMENT", "JCPOA"),
+             ("STATE", "UKR"), ("STATE", "LBN"), ("STATE", "IND"), ("IGO", "SCO"), ("IGO", "BRICS"), ("IGO", "EAEU"),
+             ("AGREEMENT", "JCPOA"),
              ("AGREEMENT", "IRN-RUS-CSP-2025")}
 
 

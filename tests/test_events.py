@@ -116,3 +116,11 @@ def test_reference_article_events(article_doc):
     assert aid[0]["hedged"]  # "reportedly"
     s400 = [e for e in events if "S-400" in e["evidence"] and e["type"] == "AID"]
     assert s400 and s400[0]["negated"]
+    # a response is aimed at whoever acted before; a relative clause takes its antecedent as subject
+    response = find("ASSAULT", ["IRN"])
+    assert any(_codes(e["targets"]) == ["ISR"] for e in response)
+    sanction = find("SANCTION", ["USA"])
+    assert sanction and _codes(sanction[0]["targets"]) == ["IRN"]
+    assert find("AGREE", ["EAEU"], "2025-05-01")                  # the EEU free-trade deal of May 2025
+    signed = find("AGREE", ["IRN", "RUS"], "2025-01-17")
+    assert all(e["targets"] == [] for e in signed)                # the treaty is signed, not targeted
