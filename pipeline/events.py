@@ -34,7 +34,7 @@ from pipeline.model import Document
 from pipeline.nlp import parse_passages
 from pipeline.settings import Settings
 
-STAGE_VERSION = "events/1.0"
+STAGE_VERSION = "events/1.1"
 
 QUAD = {
     "AGREE": "verbal_cooperation", "CONSULT": "verbal_cooperation", "SUPPORT": "verbal_cooperation",

@@ -21,7 +21,7 @@ from pipeline.model import (
     Sentence,
 )
 
-STAGE_VERSION = "structure/1.1"
+STAGE_VERSION = "structure/1.2"
 
 _DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.I)
 _ISSN_RE = re.compile(r"ISSN[:\s]*([0-9]{4}-[0-9]{3}[0-9Xx])")
@@ -41,7 +41,9 @@ _TOP_LEVEL = re.compile(
     re.I,
 )
 _REFERENCES = re.compile(r"^(references?|bibliography|works cited|literature( cited)?|reference list|sources)\s*:?$", re.I)
-_NAME_RE = re.compile(r"^[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]*){1,4}\*?\d*$")
+_NAME_RE = re.compile(
+    r"^[A-Z][\w'’.-]+(?:\s+(?:(?:e|de|da|do|dos|das|van|von|der|den|du|la|le|bin|ibn|al|el)\s+)?[A-Z][\w'’.-]*){1,4}\*?\d*$"
+)
 
 
 @dataclass
@@ -69,6 +71,20 @@ def _is_author_line(text: str) -> bool:
     return bool(parts) and all(_NAME_RE.match(p.strip()) for p in parts if p.strip()) and len(t) < 160
 
 
+_MONTH_YEAR = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\s+(19|20)\d\d\b")
+_PLACEHOLDER_AUTHORS = re.compile(r"^(proprietario|owner|admin(istrator)?|user|author|unknown|microsoft|word)$", re.I)
+
+
+def _is_banner(text: str) -> bool:
+    """Journal banners and converter noise that sit above a title: URLs, dates, tripled letters, one word."""
+    t = text.strip()
+    if re.search(r"https?://|www\.|\.(org|com|info|net|de)\b", t, re.I) or _MONTH_YEAR.search(t):
+        return True
+    if re.fullmatch(r"(?:(\w)\1\1)+", t.replace(" ", "")):  # "RRREEEFFF..." (bold drawn three times)
+        return True
+    return len(t.split()) < 2
+
+
 def _front_matter_end(blocks: list[Block]) -> int:
     """Index of the first block of the article proper (abstract/introduction/first section)."""
     for i, b in enumerate(blocks):
@@ -83,12 +99,10 @@ def extract_metadata(blocks: list[Block], front_end: int, hints: dict[str, str])
     """Metadata from the front matter; returns the indices of the blocks used as title/author."""
     meta = Metadata()
     used: set[int] = set()
-    front = blocks[:front_end]
+    front = blocks[:front_end] if front_end else [b for b in blocks[:15] if b.page in (None, 1)]
     front_text = "\n".join(b.text for b in front)
-    title_idx = next((i for i, b in enumerate(front) if b.kind == "heading" and not _is_author_line(b.text)), None)
-    if title_idx is None and front:
-        # PDFs and plain text: the first short line-like block in large type
-        title_idx = next((i for i, b in enumerate(front) if b.kind == "heading"), None)
+    title_idx = next((i for i, b in enumerate(front)
+                      if b.kind == "heading" and not _is_author_line(b.text) and not _is_banner(b.text)), None)
     if title_idx is not None:
         meta.title = front[title_idx].text.strip()
         used.add(title_idx)
@@ -106,6 +120,8 @@ def extract_metadata(blocks: list[Block], front_end: int, hints: dict[str, str])
         if emails:
             email = email or emails[0]
             continue
+        if re.match(r"^by\s+[A-Z]", t):
+            t = t[3:].strip()  # "by Marinana Andrade e Barros"
         if not meta.authors and _is_author_line(t):
             for name in re.split(r"\s*(?:,|\band\b|&)\s*", t.rstrip("*").strip()):
                 if name.strip():
@@ -114,7 +130,9 @@ def extract_metadata(blocks: list[Block], front_end: int, hints: dict[str, str])
         elif meta.authors and b.kind == "body" and len(t) < 400:
             affiliation_parts.append(t)
     if not meta.authors and hints.get("author"):
-        meta.authors = [Author(name=a.strip()) for a in re.split(r";|\band\b", hints["author"]) if a.strip()]
+        names = [a.strip() for a in re.split(r";|\band\b", hints["author"]) if a.strip()]
+        meta.authors = [Author(name=n) for n in names
+                        if re.fullmatch(r"[^\W\d_][\w.,'’\- ]+", n) and not _PLACEHOLDER_AUTHORS.match(n)]
     if meta.authors:
         if affiliation_parts:
             meta.authors[0].affiliation = " ".join(affiliation_parts)

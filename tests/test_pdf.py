@@ -74,3 +74,19 @@ def test_pages_recorded(pdf_docs):
 def test_title_from_first_page(pdf_docs):
     assert pdf_docs["19468"].metadata.title.startswith("Market Integration and Market Structure")
     assert pdf_docs["34237"].metadata.title.startswith("OUTLOOKS FOR THE LEGAL FRAMING OF PARADIPLOMACY")
+
+
+@pytest.mark.parametrize(
+    "stem,title,author",
+    [
+        ("9543", "Reflexivity and Subjectivity: A Dialogical Perspective for and on International Relations Theory", "Xavier Guillaume"),
+        ("51256", "Demographic Ranking of the Baltic Sea States", None),
+        ("54891", "Nursing theories and models that enhance professional practice", "Adrize Rutz Porto"),
+        ("34237", "OUTLOOKS FOR THE LEGAL FRAMING OF PARADIPLOMACY: THE CASE OF BRAZIL", "Marinana Andrade e Barros"),
+    ],
+)
+def test_title_skips_banners_and_author_lines(pdf_docs, stem, title, author):
+    meta = pdf_docs[stem].metadata
+    assert meta.title == title
+    if author:
+        assert meta.authors and meta.authors[0].name == author
