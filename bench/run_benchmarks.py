@@ -88,7 +88,6 @@ def main() -> None:
     # entity stage against spaCy's bare nlp.pipe on the same passages (both warm, same text x5)
     import spacy
 
-    from pipeline import nlp as nlp_mod
     from pipeline.entities import annotate_entities
 
     texts = [p.text for p in doc.passages if p.text.strip()] * 5

@@ -15,7 +15,7 @@ from pipeline.errors import IngestError
 from pipeline import storage
 from pipeline.export import document_path, load_document, now_iso, record_result, sweep_partials, write_document
 from pipeline.model import Document, ManifestEntry
-from pipeline.process import Ingested, assemble, content_id, enrichment_stages, ingest, is_up_to_date, run_stage, stage_keys
+from pipeline.process import Ingested, assemble, enrichment_stages, ingest, is_up_to_date, run_stage, stage_keys
 from pipeline.settings import Settings, get_settings
 
 # How many times each stage function really ran in this process (cache hits do not count).

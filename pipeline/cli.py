@@ -17,6 +17,10 @@ app = typer.Typer(
 )
 
 
+_DOC_ARG = typer.Argument(..., help="document.json, its folder, or an article file.")
+_DOC_JSON = typer.Option(False, "--json", help="Print JSON instead of a table.")
+
+
 def _expand(paths: list[Path]) -> list[str]:
     """Files as given; folders give their non-hidden files, sorted (type is detected by content)."""
     out: list[str] = []
@@ -183,10 +187,7 @@ def classify() -> None:
 
 
 @app.command()
-def timeline(
-    target: Path = typer.Argument(..., help="document.json, its folder, or an article file."),
-    as_json: bool = typer.Option(False, "--json", help="Print the events as JSON."),
-) -> None:
+def timeline(target: Path = _DOC_ARG, as_json: bool = _DOC_JSON) -> None:
     """Print the document's events in chronological order."""
     from pipeline.events import timeline as order
 
@@ -252,10 +253,7 @@ def _load_or_process(target: Path):
 
 
 @app.command()
-def audit(
-    target: Path = typer.Argument(..., help="document.json, its folder, or an article file."),
-    as_json: bool = typer.Option(False, "--json", help="Print the audit as JSON."),
-) -> None:
+def audit(target: Path = _DOC_ARG, as_json: bool = _DOC_JSON) -> None:
     """Print the citation audit: unmatched citations, uncited references, mismatches, duplicates, garbled notes."""
     doc = _load_or_process(target)
     if as_json:

@@ -104,7 +104,7 @@ def _schema(table: str):
     import pyarrow as pa
 
     ints = {"year", "n_passages", "n_footnotes", "n_references", "n_citations", "n_entities", "n_events", "page",
-            "start", "end", "body_mentions", "mentions", "n_cited_by", "n_references", "n_citing_passages"}
+            "start", "end", "body_mentions", "mentions", "n_cited_by", "n_citing_passages"}
     floats = {"theory_nwo", "theory_ci", "confidence"}
     bools = {"in_citations_only", "negated", "hedged", "theory_abstained"}
     fields = []

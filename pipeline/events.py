@@ -28,7 +28,6 @@ For each body sentence:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from pipeline.model import Document
 from pipeline.nlp import parse_passages
@@ -139,14 +138,6 @@ _VOLUME_RE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(thousand|million|billion|trill
                         r"((?:\s+of\s+[a-z]+)?(?:\s+(?:per|a)\s+(?:year|day|month))?)", re.I)
 _COUNT_RE = re.compile(r"(?<![\w-])(?:(about|around|some|nearly|over|up to|more than|reportedly)\s+)?(\d[\d,]*)\s+((?:[A-Z][a-z]+\s+|[a-z\-]+\s+){0,2}"
                        r"(?:missiles|drones|troops|soldiers|aircraft|jets|tanks|articles|members|days|batteries|systems|oilfields|fields|people|vessels|ships))")
-
-
-@dataclass
-class _Sent:
-    passage_id: str
-    start: int  # document offset
-    text: str
-    span: object  # spaCy Span
 
 
 def parse_money(raw_num: str, mult: str | None) -> float:
@@ -281,8 +272,7 @@ def _subtree(tok) -> list:
     return list(tok.subtree)
 
 
-def extract_sentence_events(sent, mentions, passage_start: int, sent_offset_in_passage: int,
-                            context_year, context_source, *, cite_spans=(), inherited: dict | None = None) -> list[dict]:
+def extract_sentence_events(sent, mentions, passage_start: int, context_year, context_source, *, cite_spans=(), inherited: dict | None = None) -> list[dict]:
     """Events of one parsed sentence (``sent`` a spaCy Span)."""
     events = []
     text = sent.text
@@ -356,8 +346,6 @@ def extract_sentence_events(sent, mentions, passage_start: int, sent_offset_in_p
             obj_text = " ".join(t.text for t in objs).lower()
             if re.search(r"war|conflict|fight|strike|attack", obj_text):
                 etype, mode = "ASSAULT", None
-        if lemma in ("between",):
-            pass
         if is_noun and lemma in ("agreement", "deal", "treaty", "cooperation") and not actors:
             actors = _span_actors(objs, mentions, base)
             targets = []
@@ -454,17 +442,17 @@ def annotate_events(doc: Document, settings: Settings) -> Document:
         cites = [(c["start"] - p.start, c["end"] - p.start) for c in doc.citations
                  if c.get("kind") == "author_year" and c["passage_id"] == p.id]
         inherited = None
+        # the year of the section's previous body paragraph, for sentences that state none before them
+        earlier = [q for q in passages if q.section_id == p.section_id and q.start < p.start and q.kind == "body"]
+        section_year = _last_year(earlier[-1].text) if earlier else (None, None)
         for sent in sdoc.sents:
             local = [(a - sent.start_char, b - sent.start_char) for a, b in cites]
             year, source = _last_year(p.text[: sent.start_char])
             if year is None:
-                # the section's earlier paragraphs
-                earlier = [q for q in passages if q.section_id == p.section_id and q.start < p.start and q.kind == "body"]
-                if earlier:
-                    year, source = _last_year(earlier[-1].text)
+                year, source = section_year
             ctx = f"year {year} from context: \"{source}\"" if year else None
             sent_dates = [d for d in find_dates(_mask_citations(sent.text, local), year, ctx) if d["precision"] != "year"]
-            for ev in extract_sentence_events(sent, mentions, p.start, sent.start_char, year, ctx,
+            for ev in extract_sentence_events(sent, mentions, p.start, year, ctx,
                                               cite_spans=local, inherited=inherited):
                 ev["passage_id"] = p.id
                 ev["section_id"] = p.section_id
@@ -507,7 +495,6 @@ def write_events_table(docs: list[Document], path) -> int:
     """One CSV row per event of ``docs`` (the run's events table), written atomically."""
     import csv
     import io
-    from pathlib import Path
 
     from pipeline.export import atomic_write_text
 

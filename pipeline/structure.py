@@ -267,7 +267,7 @@ def build_structure(raw: RawDocument, *, sentence_splitter=None) -> Structured:
             if b.duplicate_of < len(local):
                 footnotes[[j for j, _ in notes].index(i)].duplicate_of = note_ids[local[b.duplicate_of]]
 
-    markers = _link_markers(blocks, main, block_passage, passages, footnotes)
+    markers = _link_markers(main, block_passage, passages, footnotes)
 
     splitter = sentence_splitter or default_sentence_splitter()
     for p, spans in zip(passages, splitter([p.text for p in passages])):
@@ -301,7 +301,7 @@ def _resplit_references(blocks: list[Block]) -> list[Block]:
     return out
 
 
-def _link_markers(blocks, main, block_passage, passages, footnotes: list[Footnote]) -> list[FootnoteMarker]:
+def _link_markers(main, block_passage, passages, footnotes: list[Footnote]) -> list[FootnoteMarker]:
     """Link each body marker to the note of that number in its footnote block.
 
     Converters glue adjacent markers ("<sup>12</sup>" for notes 1 and 2): a number

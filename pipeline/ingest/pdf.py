@@ -32,7 +32,6 @@ from pipeline.settings import Settings
 
 _LIGATURES = {"ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "\u00ad": "", "\u0000": ""}
 _PAGE_NUM_RE = re.compile(r"^\W*(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?\W*$", re.I)
-_NUM_HEADING_RE = re.compile(r"^(\d+(\.\d+)*\.?|[IVX]+\.)\s+\S")
 _REF_HEADING_RE = re.compile(
     r"^(\d+\.?\s*)?(references?|bibliography|works cited|literature( cited)?|reference list|sources|literatur)\s*:?$",
     re.I,
@@ -302,7 +301,7 @@ def _footnote_area(lines: list[_PLine], body_size: float, delta: float) -> int:
     return len(lines)
 
 
-def _is_heading(ln: _PLine, body_size: float, col_x1: float) -> bool:
+def _is_heading(ln: _PLine, body_size: float) -> bool:
     if _REF_HEADING_RE.match(ln.text.strip()):
         return True
     words = ln.text.split()
@@ -318,11 +317,6 @@ def _build_blocks(page_lines, body_size: float, settings: Settings, n_pages: int
     in_refs = False
     open_para: Block | None = None
     prev_line: _PLine | None = None
-    pitch_samples: list[float] = []
-
-    def close() -> None:
-        nonlocal open_para
-        open_para = None
 
     for page_no, cols in enumerate(page_lines, start=1):
         all_lines = [ln for col in cols for ln in col]
@@ -340,19 +334,18 @@ def _build_blocks(page_lines, body_size: float, settings: Settings, n_pages: int
             col_x1 = max(ln.x1 for ln in col)
             pitches = [b.top - a.top for a, b in zip(col, col[1:]) if body_size * 0.8 < b.top - a.top < body_size * 3.5]
             pitch = statistics.median(pitches) if pitches else body_size * 1.2
-            pitch_samples.append(pitch)
             prev_line = None
             for ln in col:
                 if not ln.text:
                     continue
-                if _is_heading(ln, body_size, col_x1):
+                if _is_heading(ln, body_size):
                     if blocks and blocks[-1].kind == "heading" and open_para is None and prev_line is not None \
                             and ln.top - prev_line.bottom < pitch and blocks[-1].page == page_no:
                         blocks[-1].text += " " + ln.text
                     else:
                         blocks.append(Block(kind="heading", text=ln.text, page=page_no, level=1 if ln.size >= body_size + 0.9 else 2))
                     in_refs = bool(_REF_HEADING_RE.match(blocks[-1].text.strip()))
-                    close()
+                    open_para = None
                     prev_line = ln
                     continue
                 new_para = open_para is None
@@ -368,8 +361,6 @@ def _build_blocks(page_lines, body_size: float, settings: Settings, n_pages: int
                         new_para = True
                     elif not in_refs and ln.x0 > col_x0 + 8 and prev_line.x0 <= col_x0 + 3:
                         new_para = True
-                if new_para and open_para is not None and prev_line is not None and prev_line.page != ln.page:
-                    pass
                 if not new_para and open_para is not None and prev_line is not None and (prev_line.page != ln.page or ln.top < prev_line.top):
                     # first line of a new column/page: continue only an unfinished sentence
                     tail = open_para.text.rstrip()

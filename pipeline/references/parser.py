@@ -15,7 +15,6 @@ import json
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -237,14 +236,6 @@ def split_names(text: str) -> list[dict[str, str]]:
                     people.append({"family": words[-1], "given": " ".join(words[:-1])})
             i += 1
     return people
-
-
-@dataclass
-class ParsedReference:
-    fields: dict
-
-    def to_dict(self) -> dict:
-        return self.fields
 
 
 def to_csl(labelled: list[tuple[str, str]], raw: str) -> dict:
