@@ -43,7 +43,8 @@ def make_corpus() -> list[str]:
 
 def main() -> None:
     import flows  # noqa: F401
-    from flows.process_document import EXECUTED, process_corpus, refresh_corpus
+    from flows.process_document import EXECUTED, process_corpus
+    from flows.refresh import refresh_corpus
 
     paths = make_corpus()
     out = str(WORK / "out")

@@ -40,7 +40,8 @@ def main() -> None:
     import pdfplumber
 
     from pipeline.ingest.pdf import read_pdf
-    from pipeline.process import assemble, enrichment_stages, ingest, run_stage
+    from pipeline import registry
+    from pipeline.process import assemble, ingest, run_stage
     from pipeline.references.parser import parse_reference
     from pipeline.settings import get_settings
 
@@ -53,7 +54,8 @@ def main() -> None:
         with pdfplumber.open(pdf_path) as pdf:
             pages = len(pdf.pages)
         t_bare = best(lambda: bare_pdfplumber(pdf_path))
-        t_ours = best(lambda: read_pdf(pdf_path, settings))
+        data = pdf_path.read_bytes()
+        t_ours = best(lambda: read_pdf(data, pdf_path, settings))
         tot_bare += t_bare
         tot_ours += t_ours
         tot_pages += pages
@@ -72,16 +74,17 @@ def main() -> None:
     print(f"| structure (warm) | {best(lambda: assemble(ing, settings)):.3f} |")
     from pipeline import nlp as nlp_mod
 
-    for name, version, fn in enrichment_stages():
+    for spec in registry.stages(settings):
+        name = spec.name
         t = time.perf_counter()
         before = doc.model_copy(deep=True)
-        doc = run_stage(doc, name, version, fn, settings)
+        doc = run_stage(doc, spec, settings)
         print(f"| {name} (first call, loads models) | {time.perf_counter() - t:.3f} |")
 
-        def warm(before=before, name=name, version=version, fn=fn):
-            if name == "entities":
+        def warm(before=before, spec=spec):
+            if spec.name == "entities":
                 nlp_mod._CACHE.clear()  # entities parses; events reuses that parse
-            run_stage(before.model_copy(deep=True), name, version, fn, settings)
+            run_stage(before.model_copy(deep=True), spec, settings)
 
         print(f"| {name} (warm) | {best(warm):.3f} |")
 

@@ -12,7 +12,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from flows.process_document import datasets_task, process_document
 from pipeline import storage
 from pipeline.export import load_document, now_iso, read_manifest, record_result, write_document
-from pipeline.model import ManifestEntry
+from pipeline.model import CitedBy, ManifestEntry
 from pipeline.settings import Settings, get_settings
 from pipeline.sources import Fetcher, FetchResult, source_url
 
@@ -45,7 +45,8 @@ def _article_paths(doc_paths: list[str] | None, output_dir: str) -> list[str]:
     if doc_paths:
         return list(doc_paths)
     manifest = read_manifest(output_dir)
-    return [e.output for e in manifest.documents.values() if e.status == "ok" and e.output and storage.exists(e.output)]
+    return [e.output for e in manifest.documents.values()
+            if e.status in ("ok", "partial") and e.output and storage.exists(e.output)]
 
 
 @flow(name="fetch-sources", task_runner=ThreadPoolTaskRunner(max_workers=4))
@@ -61,30 +62,32 @@ def fetch_sources(doc_paths: list[str] | None, output_dir: str, offline: bool = 
             article = load_document(art_path)
             if article.source.url and not doc_paths:
                 continue  # a fetched source: its own citations are not crawled
-            futures = [(src, fetch_task.submit(fetcher, source_url(src, settings), offline)) for src in article.sources]
+            futures = [(src, fetch_task.submit(fetcher, _url(src, settings), offline)) for src in article.sources]
             for src, fut in futures:
                 res: FetchResult = fut.result()
                 summary["sources"] += 1
-                src.update(status=res.status if res.ok else "failed", reason=res.reason, fetched_at=res.fetched_at,
-                           final_url=res.final_url, http_status=res.http_status, media_type=res.media_type)
+                src.status = res.status if res.ok else "failed"
+                src.reason, src.detail, src.fetched_at = res.reason, res.detail, res.fetched_at
+                src.final_url, src.http_status, src.media_type = res.final_url, res.http_status, res.media_type
                 if not res.ok:
                     summary["failed"] += 1
                     summary["reasons"][res.reason] = summary["reasons"].get(res.reason, 0) + 1
                     continue
                 summary["fetched"] += 1
-                if res.status in ("not_modified", "cached") and src.get("doc_id") and \
-                        storage.exists(storage.join(output_dir, src["doc_id"], "document.json")):
+                if res.status in ("not_modified", "cached") and src.doc_id and \
+                        storage.exists(storage.join(output_dir, src.doc_id, "document.json")):
                     continue  # unchanged source, already processed
-                state = process_document(res.path, output_dir, settings, url=source_url(src, settings), return_state=True)
+                state = process_document(res.path, output_dir, settings, url=_url(src, settings), return_state=True)
                 if state.is_failed():
-                    src.update(status="failed", reason="unprocessable", detail=state.message)
+                    src.status, src.reason, src.detail = "failed", "unprocessable", state.message
                     continue
                 data = state.result()
-                src["doc_id"] = data["doc_id"]
-                record_result(output_dir, ManifestEntry(path=source_url(src, settings), doc_id=data["doc_id"],
-                                                              status="ok", output=data["output"], processed_at=now_iso()))
+                src.doc_id = data["doc_id"]
+                record_result(output_dir, ManifestEntry(path=_url(src, settings), doc_id=data["doc_id"],
+                                                        status=data["status"], output=data["output"],
+                                                        processed_at=now_iso()))
                 summary["processed"] += 1
-                _link_back(data["output"], output_dir, article.doc_id, src["citing_passage_ids"])
+                _link_back(data["output"], output_dir, article.doc_id, src.citing_passage_ids)
             write_document(article, output_dir)
     finally:
         fetcher.close()
@@ -93,9 +96,13 @@ def fetch_sources(doc_paths: list[str] | None, output_dir: str, offline: bool = 
     return summary
 
 
+def _url(src, settings: Settings) -> str:
+    return source_url(src.model_dump(), settings)
+
+
 def _link_back(source_doc: str, output_dir: str, citing_doc_id: str, passage_ids: list[str]) -> None:
     """Record on the source's document.json which document cites it, from which passages."""
     doc = load_document(source_doc)
-    entry = {"doc_id": citing_doc_id, "passage_ids": sorted(passage_ids)}
-    doc.cited_by = [c for c in doc.cited_by if c.get("doc_id") != citing_doc_id] + [entry]
+    entry = CitedBy(doc_id=citing_doc_id, passage_ids=sorted(passage_ids))
+    doc.cited_by = [c for c in doc.cited_by if c.doc_id != citing_doc_id] + [entry]
     write_document(doc, output_dir)

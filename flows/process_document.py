@@ -1,9 +1,12 @@
-"""The ``process-document`` flow (one document) and ``process-corpus`` (many, one subflow each)."""
+"""The ``process-document`` flow (one document) and ``process-corpus`` (many, one subflow each).
+
+Tasks are thin: each calls one plain function of :mod:`pipeline.process`. The enrichment
+tasks are one per registered stage, cached by the stage's key (content + every earlier
+stage's code, resources and settings), so a re-run executes only what changed.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections import Counter
 from pathlib import Path
 
@@ -11,12 +14,14 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed, Failed
 
+from flows.results import result_storage
+from pipeline import registry, storage
 from pipeline.errors import IngestError
-from pipeline import storage
 from pipeline.export import document_path, load_document, now_iso, record_result, sweep_partials, write_document
 from pipeline.model import Document, ManifestEntry
-from pipeline.process import Ingested, assemble, enrichment_stages, ingest, is_up_to_date, run_stage, stage_keys
+from pipeline.process import Ingested, assemble, ingest, is_up_to_date, run_stage, stage_keys
 from pipeline.settings import Settings, get_settings
+from pipeline.text.identifiers import doc_id_of, sha256_hex
 
 # How many times each stage function really ran in this process (cache hits do not count).
 EXECUTED: Counter[str] = Counter()
@@ -24,23 +29,26 @@ EXECUTED: Counter[str] = Counter()
 
 def _file_sha(path: str) -> str:
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        return sha256_hex(Path(path).read_bytes())
     except OSError:
         return "unreadable:" + path
 
 
 def _ingest_key(context, parameters) -> str:
-    # content hash + ingest version + ingest settings (Prefect's default would only cache within one run)
-    return "ingest-" + stage_keys(_file_sha(parameters["path"]), parameters["settings"])["ingest"] + str(parameters.get("url"))
+    # content hash + ingest code and settings + the path (an error names its file; see issue on caches)
+    return ("ingest-" + stage_keys(_file_sha(parameters["path"]), parameters["settings"])["ingest"]
+            + str(parameters.get("url")) + "|" + str(parameters["path"]))
 
 
 def _structure_key(context, parameters) -> str:
-    return "structure-" + stage_keys(parameters["ing"].sha256, parameters["settings"])["structure"] + str(parameters["ing"].url)
+    ing = parameters["ing"]
+    return "structure-" + stage_keys(ing.sha256, parameters["settings"])["structure"] + str(ing.url) + "|" + ing.path
 
 
 def _stage_key(context, parameters) -> str:
-    name = parameters["name"]
-    return f"{name}-" + stage_keys(parameters["doc"].source.sha256, parameters["settings"])[name] + str(parameters["doc"].source.url)
+    name, doc = parameters["name"], parameters["doc"]
+    where = doc.source.url or doc.source.path
+    return f"{name}-" + stage_keys(doc.source.sha256, parameters["settings"])[name] + "|" + str(where)
 
 
 @task(name="ingest", cache_key_fn=_ingest_key, persist_result=True, retries=1, retry_delay_seconds=2)
@@ -59,13 +67,12 @@ def structure_task(ing: Ingested, settings: Settings) -> Document:
     return assemble(ing, settings)
 
 
-@task(name="enrich", cache_key_fn=_stage_key, persist_result=True, retries=1, retry_delay_seconds=2)
+@task(name="stage", cache_key_fn=_stage_key, persist_result=True)
 def stage_task(doc: Document, name: str, settings: Settings) -> Document:
+    """One registered stage (its errors are recorded on the document by the runner, not raised)."""
     EXECUTED[name] += 1
-    for stage_name, version, fn in enrichment_stages():
-        if stage_name == name:
-            return run_stage(doc, stage_name, version, fn, settings)
-    raise KeyError(name)
+    spec = next(s for s in registry.stages(settings) if s.name == name)
+    return run_stage(doc, spec, settings)
 
 
 @task(name="write", cache_policy=NO_CACHE)
@@ -77,7 +84,7 @@ def write_task(doc: Document, output_dir: str) -> str:
 def process_document(path: str, output_dir: str, settings: Settings | None = None, url: str | None = None):
     """Process one document; an unreadable one ends as a Failed state with the reason."""
     settings = settings or get_settings()
-    store = storage.result_storage(settings.result_storage)
+    store = result_storage(settings.result_storage)
     ingest_t, structure_t, stage_t, write_t = (
         (t.with_options(result_storage=store) if store is not None else t)
         for t in (ingest_task, structure_task, stage_task, write_task)
@@ -86,10 +93,10 @@ def process_document(path: str, output_dir: str, settings: Settings | None = Non
     if isinstance(ing, IngestError):
         return Failed(message=str(ing), data=ing)
     doc = structure_t(ing, settings)
-    for name, _version, _fn in enrichment_stages():
-        doc = stage_t.with_options(name=name)(doc, name, settings)
+    for spec in registry.stages(settings):
+        doc = stage_t.with_options(name=spec.name)(doc, spec.name, settings)
     out = write_t(doc, output_dir)
-    return Completed(message=out, data={"doc_id": doc.doc_id, "output": out, "summary": summarise(doc)})
+    return Completed(message=out, data=outcome(path, doc, out))
 
 
 def summarise(doc: Document) -> dict:
@@ -105,7 +112,25 @@ def summarise(doc: Document) -> dict:
         "citations": len(doc.citations),
         "entities": len(doc.entities),
         "events": len(doc.events),
+        "stage_errors": [e.model_dump() for e in doc.stage_errors],
     }
+
+
+def outcome(path: str, doc: Document, output: str) -> dict:
+    """A run's record of one written document: ok, or partial when a stage failed."""
+    status = "partial" if doc.stage_errors else "ok"
+    first = doc.stage_errors[0] if doc.stage_errors else None
+    return {"path": path, "status": status, "doc_id": doc.doc_id, "output": output, "summary": summarise(doc),
+            "error": "; ".join(e.message for e in doc.stage_errors) or None,
+            "error_code": first.code if first else None,
+            "failed_stages": [e.stage for e in doc.stage_errors]}
+
+
+def manifest_entry(result: dict) -> ManifestEntry:
+    return ManifestEntry(path=result["path"], doc_id=result.get("doc_id"), status=result["status"],
+                         error=result.get("error"), error_code=result.get("error_code"),
+                         failed_stages=result.get("failed_stages", []), output=result.get("output"),
+                         processed_at=now_iso())
 
 
 @task(name="process-document-task", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=2)
@@ -117,7 +142,7 @@ def document_task(path: str, output_dir: str, settings: Settings) -> dict:
         doc, out = process_path(path, output_dir, settings)
     except IngestError as err:
         return {"path": path, "status": "failed", "error": str(err), "error_code": err.code}
-    return {"path": path, "status": "ok", "doc_id": doc.doc_id, "output": str(out), "summary": summarise(doc)}
+    return outcome(path, doc, str(out))
 
 
 def dask_runner(address: str | None = None, n_workers: int = 2):
@@ -128,6 +153,11 @@ def dask_runner(address: str | None = None, n_workers: int = 2):
         return DaskTaskRunner(address=address)
     return DaskTaskRunner(cluster_class="distributed.LocalCluster",
                           cluster_kwargs={"n_workers": n_workers, "threads_per_worker": 1, "processes": True})
+
+
+def _skipped(path: str, sha: str, done, with_summary: bool) -> dict:
+    return {"path": path, "status": "ok", "doc_id": doc_id_of(sha), "skipped": True, "output": str(done),
+            "summary": summarise(load_document(done)) if with_summary else {}}
 
 
 @flow(name="process-corpus", log_prints=False)
@@ -147,54 +177,40 @@ def process_corpus(paths: list[str], output_dir: str, offline: bool = False, sho
         progress = Progress(transient=True)
         progress.start()
         bar = progress.add_task("documents", total=len(paths))
-    if runner == "dask":
-        todo = []
-        for path in paths:
-            sha = _file_sha(path)
-            if is_up_to_date(document_path(out, sha[:16]), sha, settings):
-                results.append({"path": path, "status": "ok", "doc_id": sha[:16], "skipped": True,
-                                "output": str(document_path(out, sha[:16])), "summary": {}})
-            else:
-                todo.append(path)
-        futures = [document_task.submit(p, output_dir, settings) for p in todo]
-        results.extend(f.result() for f in futures)
-        for r in results:
-            record_result(out, ManifestEntry(path=r["path"], doc_id=r.get("doc_id"), status=r["status"],
-                                             error=r.get("error"), error_code=r.get("error_code"),
-                                             output=r.get("output"), processed_at=now_iso()))
-        paths = []
+    todo: list[str] = []
+    for path in paths:
+        sha = _file_sha(path)
+        done = document_path(out, doc_id_of(sha))
+        if is_up_to_date(done, sha, settings):
+            # unchanged content, stages and settings: nothing to run
+            results.append(_skipped(path, sha, done, with_summary=runner != "dask"))
+            record_result(out, manifest_entry(results[-1]))
+            if progress is not None:
+                progress.advance(bar)
+        else:
+            todo.append(path)
     try:
-        for path in paths:
-            sha = _file_sha(path)
-            done = document_path(out, sha[:16])
-            if is_up_to_date(done, sha, settings):
-                # unchanged content, stages and settings: nothing to run
-                entry = ManifestEntry(path=path, doc_id=sha[:16], status="ok", output=str(done), processed_at=now_iso())
-                record_result(out, entry)
-                results.append({"path": path, "status": "ok", "doc_id": sha[:16], "output": str(done),
-                                "skipped": True, "summary": summarise(load_document(done))})
-                if progress is not None:
-                    progress.advance(bar)
-                continue
+        if runner == "dask":
+            futures = [document_task.submit(p, output_dir, settings) for p in todo]
+            for f in futures:
+                results.append(f.result())
+                record_result(out, manifest_entry(results[-1]))
+            todo = []
+        for path in todo:
             state = process_document(path, output_dir, settings, return_state=True)
             if state.is_failed():
-                message = state.message or "failed"
-                code = re.search(r"\[(E\d{3})\]$", message)
-                entry = ManifestEntry(path=path, status="failed", error=message,
-                                      error_code=code.group(1) if code else None, processed_at=now_iso())
-                results.append({"path": path, "status": "failed", "error": message})
+                err = state.result(raise_on_failure=False)
+                results.append({"path": path, "status": "failed", "error": state.message or "failed",
+                                "error_code": getattr(err, "code", None)})
             else:
-                data = state.result()
-                entry = ManifestEntry(path=path, doc_id=data["doc_id"], status="ok", output=data["output"],
-                                      processed_at=now_iso())
-                results.append({"path": path, "status": "ok", **data})
-            record_result(out, entry)
+                results.append(state.result())
+            record_result(out, manifest_entry(results[-1]))
             if progress is not None:
                 progress.advance(bar)
     finally:
         if progress is not None:
             progress.stop()
-    write_tables_task([r["output"] for r in results if r["status"] == "ok"], output_dir)
+    write_tables_task([r["output"] for r in results if r["status"] in ("ok", "partial")], output_dir)
     datasets_task(output_dir)
     return results
 
@@ -210,26 +226,8 @@ def datasets_task(output_dir: str) -> dict:
 @task(name="events-table", cache_policy=NO_CACHE)
 def write_tables_task(doc_paths: list[str], output_dir: str) -> str:
     """The run's events table: ``<output_dir>/events.csv``."""
-    from pipeline.events import write_events_table
+    from pipeline.datasets import write_events_csv
 
     path = storage.join(output_dir, "events.csv")
-    write_events_table([load_document(p) for p in doc_paths], path)
+    write_events_csv([load_document(p) for p in doc_paths], path)
     return str(path)
-
-
-@flow(name="refresh-corpus", log_prints=False)
-def refresh_corpus(output_dir: str, offline: bool = False, inbox: str | None = None) -> dict:
-    """Re-process what changed (content, stage versions, settings), re-fetch sources conditionally, rebuild datasets."""
-    from flows.fetch_sources import fetch_sources
-    from pipeline.export import read_manifest
-
-    manifest = read_manifest(output_dir)
-    paths = sorted({p for p, e in manifest.documents.items() if "://" not in p and Path(p).exists()})
-    if inbox and Path(inbox).exists():
-        paths = sorted(set(paths) | {str(f) for f in Path(inbox).iterdir() if f.is_file() and not f.name.startswith(".")})
-    before = dict(EXECUTED)
-    results = process_corpus(paths, output_dir, offline=offline) if paths else []
-    fetched = fetch_sources(None, output_dir, offline=offline)
-    ran = {k: EXECUTED[k] - before.get(k, 0) for k in EXECUTED if EXECUTED[k] - before.get(k, 0)}
-    return {"documents": len(results), "skipped": sum(1 for r in results if r.get("skipped")),
-            "failed": sum(1 for r in results if r["status"] == "failed"), "stages_run": ran, "sources": fetched}

@@ -28,7 +28,8 @@ from pathlib import Path
 from prefect import flow
 
 from flows.fetch_sources import fetch_sources
-from flows.process_document import process_corpus, refresh_corpus
+from flows.process_document import process_corpus
+from flows.refresh import refresh_corpus
 from pipeline.inbox import InboxWatcher, ServeLock, pending
 from pipeline.settings import get_settings
 

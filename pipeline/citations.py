@@ -19,17 +19,18 @@ Adds ``references``, ``citations``, ``sources`` and ``audit`` to a document.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit, urlunsplit
 
 from rapidfuzz import fuzz
 
-from pipeline.model import Document
-from pipeline.references.parser import MODEL_VERSION, parse_reference, strip_accents
+from pipeline.model import Audit, AuditFinding, Citation, CitedSource, Document, Reference
+from pipeline.references.parser import MODEL_FILE, parse_reference
+from pipeline.registry import DataFile, stage
 from pipeline.settings import Settings
+from pipeline.tables import AUDIT_TABLE, CITATIONS_TABLE, REFERENCES_TABLE, SOURCES_TABLE
+from pipeline.text.identifiers import CITATION_YEAR, URL_RE, find_dois, repaired_urls, url_host
+from pipeline.text.normalise import fold, title_key
 
-STAGE_VERSION = f"citations/1.0+{MODEL_VERSION}"
-
-_YEAR = r"(?:1[6-9]\d\d|20\d\d)[a-z]?"
+_YEAR = CITATION_YEAR
 _PAREN_RE = re.compile(r"\(([^()]{2,300}?\b" + _YEAR + r"\b[^()]{0,120})\)")
 _PART_RE = re.compile(
     r"^(?:see\s+|cf\.\s+|e\.g\.,?\s+)?(?P<names>[A-ZÀ-ÖØ-ÞŁŚŻ][^\d;()]{1,120}?)[,\s]+(?P<years>" + _YEAR + r"(?:\s*,\s*" + _YEAR + r")*)"
@@ -39,14 +40,13 @@ _NARRATIVE_RE = re.compile(
     r"\b(?P<names>[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s+(?:et\s+al\.?|and|&)\s*(?:[A-ZÀ-ÖØ-Þ][\w'’\-]+)?)?)(?:'s)?\s+\((?P<years>" + _YEAR + r"(?:\s*,\s*" + _YEAR + r")*)\)"
 )
 _NAME_STOP = {"et", "al", "al.", "and", "&", "see", "cf", "the", "of", "in", "de", "van", "von"}
-_URL_RE = re.compile(r"https?://[^\s<>\"]+")
-_DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.I)
 _CITES_SOMETHING = re.compile(r"https?://|[\"“”]|\b(1[6-9]|20)\d\d\b")
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-
-
-def fold(text: str) -> str:
-    return strip_accents(text).lower().strip(" .,'’")
+_CATALOGUE_LINKS = re.compile(r"\s*\[(Google Scholar|Publisher|CrossRef|PubMed)\]")
+# A footnote repeats a listed reference when their titles (or openings) agree this closely (0-100).
+SAME_REFERENCE_SCORE = 85
+# Two listed references with titles this similar (0-100) and over 15 characters are duplicates.
+DUPLICATE_TITLE_SCORE = 92
+DUPLICATE_TITLE_MIN_CHARS = 15
 
 
 def _surnames(names: str) -> list[str]:
@@ -80,46 +80,33 @@ def find_author_year(text: str) -> list[tuple[int, int, str, list[str], list[int
     return sorted(out)
 
 
-def _first_family(fields: dict, raw: str) -> set[str]:
+def _first_family(ref: Reference) -> set[str]:
     fams = set()
-    if fields.get("authors"):
-        a = fields["authors"][0]
-        for key in ("family", "literal"):
-            if a.get(key):
-                fams.update(fold(w) for w in re.split(r"[\s,]+", a[key]) if w)
-    lead = re.split(r"[,.(]", raw, maxsplit=1)[0]
+    if ref.authors:
+        a = ref.authors[0]
+        for name in (a.family, a.literal):
+            if name:
+                fams.update(fold(w) for w in re.split(r"[\s,]+", name) if w)
+    lead = re.split(r"[,.(]", ref.text, maxsplit=1)[0]
     fams.update(fold(w) for w in lead.split()[:3] if w[:1].isupper())
     return {f for f in fams if f and f not in _NAME_STOP}
 
 
-def repair_url(url: str, following: str = "") -> str:
-    """Undo what converters and typesetting do to URLs (see module docstring)."""
-    u = url.replace("\\_", "_").replace("\\", "")
-    if "wikipedia.org/wiki/" in u and following:
-        # a title broken by spaces: "wiki/Iranian-Russian Treaty on Comprehensive Strategic Partnership."
-        tail = re.match(r"((?:\s+[A-Za-z0-9][\w'’()\-]*)+)", following)
-        if tail:
-            u = u + "_".join([""] + tail.group(1).split())
-    u = u.rstrip(".,;:)]}'\"”’")
-    parts = urlsplit(u)
-    query = "&".join(q for q in parts.query.split("&") if q and not q.startswith("utm_"))
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, query, ""))
-
-
-def _urls(text: str) -> list[str]:
-    out = []
-    for m in _URL_RE.finditer(text):
-        out.append(repair_url(m.group(0), text[m.end():]))
-    return out
-
-
+@stage(
+    "citations",
+    needs=("passages", "footnotes", "footnote_markers"),
+    adds=("references", "citations", "sources", "audit"),
+    resources=(DataFile("reference-crf", MODEL_FILE),),
+    code=("pipeline.references.parser", "pipeline.text"),
+    tables=(REFERENCES_TABLE, CITATIONS_TABLE, SOURCES_TABLE, AUDIT_TABLE),
+)
 def annotate_citations(doc: Document, settings: Settings) -> Document:
     """The stage function: fills references, citations, sources and audit."""
     passages = {p.id: p for p in doc.passages}
     notes_by_pid = {fn.passage_id: fn for fn in doc.footnotes}
 
     # ---- references
-    references: list[dict] = []
+    references: list[Reference] = []
     for p in doc.passages:
         if p.kind == "reference":
             origin = "reference_list"
@@ -132,91 +119,89 @@ def annotate_citations(doc: Document, settings: Settings) -> Document:
             continue
         text = p.text
         if origin == "reference_list":
-            text = re.sub(r"\s*\[(Google Scholar|Publisher|CrossRef|PubMed)\]", "", text).strip()
-        fields = parse_reference(text)
-        references.append({
-            "id": f"r{len(references) + 1:03d}", "passage_id": p.id, "origin": origin,
-            "footnote_id": notes_by_pid[p.id].id if origin == "footnote" else None,
-            "text": text, **fields, "cited_by": [],
-        })
-    ref_list = [r for r in references if r["origin"] == "reference_list"]
-    families = {r["id"]: _first_family(r, r["text"]) for r in ref_list}
+            text = _CATALOGUE_LINKS.sub("", text).strip()
+        references.append(Reference(
+            id=f"r{len(references) + 1:03d}", passage_id=p.id, origin=origin,
+            footnote_id=notes_by_pid[p.id].id if origin == "footnote" else None,
+            text=text, **parse_reference(text).model_dump(),
+        ))
+    ref_list = [r for r in references if r.origin == "reference_list"]
+    families = {r.id: _first_family(r) for r in ref_list}
 
     # ---- citations
-    citations: list[dict] = []
-    audit: list[dict] = []
+    citations: list[Citation] = []
+    audit: list[AuditFinding] = []
     for p in doc.passages:
         if p.kind not in ("body", "front_matter"):
             continue
         for s, e, marker, names, years in find_author_year(p.text):
             for year in years or [None]:
-                cands = [r for r in ref_list if families[r["id"]] & set(names)]
-                exact = [r for r in cands if year is not None and (r["year"] == year or str(year) in r["text"][:80])]
+                cands = [r for r in ref_list if families[r.id] & set(names)]
+                exact = [r for r in cands if year is not None and (r.year == year or str(year) in r.text[:80])]
                 status, ref = "unresolved", None
-                if len(exact) == 1 or (len(exact) > 1 and len({r["id"] for r in exact}) == 1):
+                if len(exact) == 1 or (len(exact) > 1 and len({r.id for r in exact}) == 1):
                     status, ref = "resolved", exact[0]
                 elif len(exact) > 1:
-                    narrowed = [r for r in exact if r["year"] == year]
+                    narrowed = [r for r in exact if r.year == year]
                     status, ref = ("resolved", narrowed[0]) if len(narrowed) == 1 else ("ambiguous", None)
                 elif len(cands) == 1:
                     status, ref = "resolved", cands[0]
                 elif len(cands) > 1:
                     status = "ambiguous"
-                cit = {
-                    "id": f"c{len(citations) + 1:03d}", "kind": "author_year", "text": marker,
-                    "passage_id": p.id, "start": p.start + s, "end": p.start + e,
-                    "names": names, "year": year, "reference_id": ref["id"] if ref else None, "status": status,
-                    "footnote_id": None,
-                }
+                cit = Citation(
+                    id=f"c{len(citations) + 1:03d}", kind="author_year", text=marker,
+                    passage_id=p.id, start=p.start + s, end=p.start + e,
+                    names=names, year=year, reference_id=ref.id if ref else None, status=status,
+                )
                 citations.append(cit)
                 if ref is not None:
-                    ref["cited_by"].append(cit["id"])
-                    if year is not None and ref["year"] is not None and ref["year"] != year:
+                    ref.cited_by.append(cit.id)
+                    if year is not None and ref.year is not None and ref.year != year:
                         audit.append(_finding("year_mismatch", p, p.text[s:e],
-                                              f"cited as {year}, reference {ref['id']} says {ref['year']}",
-                                              citation_id=cit["id"], reference_id=ref["id"]))
+                                              f"cited as {year}, reference {ref.id} says {ref.year}",
+                                              citation_id=cit.id, reference_id=ref.id))
                 elif status == "unresolved":
                     audit.append(_finding("unmatched_citation", p, marker, "no reference in the list matches this citation",
-                                          citation_id=cit["id"]))
+                                          citation_id=cit.id))
                 else:
                     audit.append(_finding("ambiguous_citation", p, marker, "several references match this citation",
-                                          citation_id=cit["id"]))
+                                          citation_id=cit.id))
 
-    fn_refs = {r["footnote_id"]: r for r in references if r["origin"] == "footnote"}
+    fn_refs = {r.footnote_id: r for r in references if r.origin == "footnote"}
     for m in doc.footnote_markers:
         ref = fn_refs.get(m.footnote_id) if m.footnote_id else None
-        cit = {
-            "id": f"c{len(citations) + 1:03d}", "kind": "footnote", "text": str(m.number), "passage_id": m.passage_id,
-            "start": m.offset, "end": m.offset, "names": [], "year": None, "footnote_id": m.footnote_id,
-            "reference_id": ref["id"] if ref else None,
-            "status": "resolved" if m.footnote_id else "unresolved",
-        }
+        cit = Citation(
+            id=f"c{len(citations) + 1:03d}", kind="footnote", text=str(m.number), passage_id=m.passage_id,
+            start=m.offset, end=m.offset, footnote_id=m.footnote_id,
+            reference_id=ref.id if ref else None,
+            status="resolved" if m.footnote_id else "unresolved",
+        )
         citations.append(cit)
         if ref is not None:
-            ref["cited_by"].append(cit["id"])
+            ref.cited_by.append(cit.id)
         if m.footnote_id is None:
             audit.append(_finding("unlinked_marker", passages[m.passage_id], _quote_at(doc, m.offset),
-                                  f"footnote marker {m.number} has no footnote", citation_id=cit["id"]))
+                                  f"footnote marker {m.number} has no footnote", citation_id=cit.id))
 
     # a footnote that cites a listed reference counts as citing it
-    for fr in (r for r in references if r["origin"] == "footnote"):
+    for fr in (r for r in references if r.origin == "footnote"):
         best = _match_reference(fr, ref_list)
         if best is not None:
-            fr["same_as"] = best["id"]
-            best["cited_by"].extend(fr["cited_by"] or [f"footnote:{fr['footnote_id']}"])
+            fr.same_as = best.id
+            best.cited_by.extend(fr.cited_by or [f"footnote:{fr.footnote_id}"])
 
     audit.extend(_audit_references(ref_list, passages))
     audit.extend(_audit_footnotes(doc, passages))
     for i, f in enumerate(audit, start=1):
-        f["id"] = f"a{i:03d}"
+        f.id = f"a{i:03d}"
 
     doc.references = references
     doc.citations = citations
     doc.sources = build_sources(doc, references, citations)
     counts: dict[str, int] = {}
     for f in audit:
-        counts[f["kind"]] = counts.get(f["kind"], 0) + 1
-    doc.audit = {"findings": audit, "counts": counts}
+        counts[f.kind] = counts.get(f.kind, 0) + 1
+    doc.audit = Audit(findings=audit, counts=counts)
     return doc
 
 
@@ -224,50 +209,46 @@ def _quote_at(doc: Document, offset: int, width: int = 60) -> str:
     return doc.text[max(0, offset - width) : offset].split("\n")[-1]
 
 
-def _finding(kind: str, passage, quote: str, message: str, **extra) -> dict:
-    return {"id": "", "kind": kind, "passage_id": passage.id, "quote": quote[:160], "message": message, **extra}
+def _finding(kind: str, passage, quote: str, message: str, **extra) -> AuditFinding:
+    return AuditFinding(id="", kind=kind, passage_id=passage.id, quote=quote[:160], message=message, **extra)
 
 
-def _norm_title(t: str | None) -> str:
-    return re.sub(r"\W+", " ", fold(t or "")).strip()
-
-
-def _match_reference(fr: dict, ref_list: list[dict]) -> dict | None:
-    title = _norm_title(fr.get("title"))
+def _match_reference(fr: Reference, ref_list: list[Reference]) -> Reference | None:
+    title = title_key(fr.title)
     best, score = None, 0.0
     for r in ref_list:
-        s = max(fuzz.token_set_ratio(title, _norm_title(r.get("title"))) if title else 0,
-                fuzz.partial_ratio(_norm_title(r["text"])[:90], _norm_title(fr["text"])) * 0.95)
+        s = max(fuzz.token_set_ratio(title, title_key(r.title)) if title else 0,
+                fuzz.partial_ratio(title_key(r.text)[:90], title_key(fr.text)) * 0.95)
         if s > score:
             best, score = r, s
-    return best if score >= 85 else None
+    return best if score >= SAME_REFERENCE_SCORE else None
 
 
-def _label(r: dict) -> str:
-    a = r["authors"][0] if r.get("authors") else {}
-    name = a.get("family") or a.get("literal") or ""
+def _label(r: Reference) -> str:
+    a = r.authors[0] if r.authors else None
+    name = (a.family or a.literal or "") if a else ""
     if len(name.strip(".")) <= 2:  # no author, or a parse that kept only an initial
-        name = " ".join(r["text"].split()[:3]).rstrip(",.")
-    return f"{name} {r['year'] or 'n.d.'}"
+        name = " ".join(r.text.split()[:3]).rstrip(",.")
+    return f"{name} {r.year or 'n.d.'}"
 
 
-def _audit_references(ref_list: list[dict], passages) -> list[dict]:
+def _audit_references(ref_list: list[Reference], passages) -> list[AuditFinding]:
     out = []
     for r in ref_list:
-        if not r["cited_by"]:
-            out.append(_finding("uncited_reference", passages[r["passage_id"]], r["text"][:80],
-                                f"{_label(r)} is never cited in the body or the footnotes", reference_id=r["id"]))
+        if not r.cited_by:
+            out.append(_finding("uncited_reference", passages[r.passage_id], r.text[:80],
+                                f"{_label(r)} is never cited in the body or the footnotes", reference_id=r.id))
     for i, a in enumerate(ref_list):
         for b in ref_list[i + 1 :]:
-            ta, tb = _norm_title(a.get("title")), _norm_title(b.get("title"))
-            if len(ta) > 15 and fuzz.ratio(ta, tb) >= 92:
-                out.append(_finding("duplicate_reference", passages[b["passage_id"]], b["text"][:80],
-                                    f"{_label(b)} repeats the title of {_label(a)} ({a['id']})",
-                                    reference_id=b["id"], duplicate_of=a["id"]))
+            ta, tb = title_key(a.title), title_key(b.title)
+            if len(ta) > DUPLICATE_TITLE_MIN_CHARS and fuzz.ratio(ta, tb) >= DUPLICATE_TITLE_SCORE:
+                out.append(_finding("duplicate_reference", passages[b.passage_id], b.text[:80],
+                                    f"{_label(b)} repeats the title of {_label(a)} ({a.id})",
+                                    reference_id=b.id, duplicate_of=a.id))
     return out
 
 
-def _audit_footnotes(doc: Document, passages) -> list[dict]:
+def _audit_footnotes(doc: Document, passages) -> list[AuditFinding]:
     out = []
     for fn in doc.footnotes:
         p = passages[fn.passage_id]
@@ -296,42 +277,50 @@ def _audit_footnotes(doc: Document, passages) -> list[dict]:
     return out
 
 
-def build_sources(doc: Document, references: list[dict], citations: list[dict]) -> list[dict]:
-    """One entry per distinct cited URL or DOI (see :func:`repair_url`)."""
-    journal_hosts = {urlsplit(u).netloc.lower().removeprefix("www.")
-                     for p in doc.passages if p.kind == "front_matter" for u in _URL_RE.findall(p.text)}
+def build_sources(doc: Document, references: list[Reference], citations: list[Citation]) -> list[CitedSource]:
+    """One entry per distinct cited URL or DOI (see :func:`pipeline.text.identifiers.repair_url`).
+
+    A URL of the journal's own home page (a host named in the front matter, with no path)
+    is the publisher's banner, not a cited source.
+    """
+    journal_hosts = {url_host(u) for p in doc.passages if p.kind == "front_matter" for u in URL_RE.findall(p.text)}
     citing: dict[str, set[str]] = {}
     for c in citations:
-        if c["reference_id"]:
-            citing.setdefault(c["reference_id"], set()).add(c["passage_id"])
-    by_key: dict[str, dict] = {}
+        if c.reference_id:
+            citing.setdefault(c.reference_id, set()).add(c.passage_id)
+    by_key: dict[str, CitedSource] = {}
     for r in references:
-        raw = r["text"]
         keys = []
-        for u in _urls(raw):
-            host = urlsplit(u).netloc.removeprefix("www.")
-            if host in journal_hosts and urlsplit(u).path in ("", "/"):
+        for u in repaired_urls(r.text):
+            if url_host(u) in journal_hosts and _url_path(u) in ("", "/"):
                 continue
             if "doi.org/" in u:
                 keys.append(("doi", u.split("doi.org/", 1)[1]))
             else:
                 keys.append(("url", u))
-        for d in _DOI_RE.findall(raw):
-            keys.append(("doi", d.rstrip(".,;)]")))
+        keys.extend(("doi", d) for d in find_dois(r.text))
         for kind, value in keys:
             key = f"{kind}:{value.lower()}"
             entry = by_key.get(key)
             if entry is None:
-                entry = by_key[key] = {
-                    "id": f"src{len(by_key) + 1:03d}",
-                    "url": value if kind == "url" else f"https://doi.org/{value}",
-                    "doi": value if kind == "doi" else None,
-                    "reference_ids": [], "citing_passage_ids": [], "status": "not_fetched", "doc_id": None,
-                }
-            if r["id"] not in entry["reference_ids"]:
-                entry["reference_ids"].append(r["id"])
-            ids = set(entry["citing_passage_ids"]) | citing.get(r["id"], set())
-            if r.get("same_as"):
-                ids |= citing.get(r["same_as"], set())
-            entry["citing_passage_ids"] = sorted(ids)
+                entry = by_key[key] = CitedSource(
+                    id=f"src{len(by_key) + 1:03d}",
+                    url=value if kind == "url" else f"https://doi.org/{value}",
+                    doi=value if kind == "doi" else None,
+                )
+            if r.id not in entry.reference_ids:
+                entry.reference_ids.append(r.id)
+            ids = set(entry.citing_passage_ids) | citing.get(r.id, set())
+            if r.same_as:
+                ids |= citing.get(r.same_as, set())
+            entry.citing_passage_ids = sorted(ids)
     return list(by_key.values())
+
+
+def _url_path(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    try:
+        return urlsplit(url).path
+    except ValueError:
+        return ""

@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import re
 
-from pipeline.gazetteer import Actor, Gazetteer, norm
-from pipeline.model import Document
-from pipeline.nlp import gazetteer, load_nlp, parse_passages
+from pipeline.gazetteer import RESOURCE, Actor, Gazetteer
+from pipeline.model import Document, Entity, Mention, Value
+from pipeline.nlp import gazetteer, load_nlp, parse_texts
+from pipeline.registry import DataFile, ModelPackage, stage
 from pipeline.settings import Settings
+from pipeline.tables import ENTITIES_TABLE, MENTIONS_TABLE
+from pipeline.text.normalise import name_key as norm
 
-STAGE_VERSION = "entities/1.0"
 VALUE_LABELS = {"DATE", "MONEY", "QUANTITY", "PERCENT", "CARDINAL", "TIME"}
 _STAT_MAP = {"ORG": "ORG", "PERSON": "PERSON", "LOC": "LOC", "FAC": "LOC"}
 
@@ -75,26 +77,36 @@ def normalise_span(
 def _citation_spans(doc: Document) -> dict[str, list[tuple[int, int]]]:
     spans: dict[str, list[tuple[int, int]]] = {}
     for c in doc.citations:
-        if c.get("kind") == "author_year":
-            spans.setdefault(c["passage_id"], []).append((c["start"], c["end"]))
+        if c.kind == "author_year":
+            spans.setdefault(c.passage_id, []).append((c.start, c.end))
     return spans
 
 
+@stage(
+    "entities",
+    needs=("passages", "citations", "references"),
+    adds=("entities", "values"),
+    settings=("spacy_model",),
+    resources=(ModelPackage("spacy_model", libraries=("spacy",)), DataFile("gazetteer", RESOURCE)),
+    code=("pipeline.nlp", "pipeline.gazetteer", "pipeline.text"),
+    languages=("en",),
+    tables=(ENTITIES_TABLE, MENTIONS_TABLE),
+)
 def annotate_entities(doc: Document, settings: Settings) -> Document:
     """The stage function: fills ``entities`` and ``values``."""
     gaz = gazetteer()
     passages = [p for p in doc.passages if p.text.strip()]
-    parsed = parse_passages(doc.doc_id, [p.text for p in passages], settings.spacy_model)
+    parsed = parse_texts([p.text for p in passages], settings.spacy_model)
     cites = _citation_spans(doc)
-    authors = frozenset(norm(a["family"]) for r in doc.references for a in r.get("authors", []) if a.get("family"))
+    authors = frozenset(norm(a.family) for r in doc.references for a in r.authors if a.family)
     entities: dict[str, dict] = {}
-    values: list[dict] = []
+    values: list[Value] = []
     for p, sdoc in zip(passages, parsed):
         context = p.kind
         for ent in sdoc.ents:
             start, end = p.start + ent.start_char, p.start + ent.end_char
             if ent.label_ in VALUE_LABELS:
-                values.append({"passage_id": p.id, "start": start, "end": end, "text": ent.text, "label": ent.label_})
+                values.append(Value(passage_id=p.id, start=start, end=end, text=ent.text, label=ent.label_))
                 continue
             if any(s <= start < e for s, e in cites.get(p.id, [])):
                 context_here = "citation"
@@ -107,7 +119,7 @@ def annotate_entities(doc: Document, settings: Settings) -> Document:
             if actor is not None:
                 key = actor.id
                 record = entities.get(key) or {
-                    "id": "", "name": actor.name, "type": actor.type, "code": actor.code,
+                    "name": actor.name, "type": actor.type, "code": actor.code,
                     "country": actor.country, "gazetteer_id": actor.id, "mentions": [],
                 }
             else:
@@ -116,21 +128,20 @@ def annotate_entities(doc: Document, settings: Settings) -> Document:
                 # people merge on the surname: "Anne-Marie Slaughter" and "Slaughter"
                 key = f"{etype}:{norm(name.split()[-1]) if etype == 'PERSON' else norm(name)}"
                 record = entities.get(key) or {
-                    "id": "", "name": name, "type": etype, "code": None, "country": None,
+                    "name": name, "type": etype, "code": None, "country": None,
                     "gazetteer_id": None, "mentions": [],
                 }
             if actor is None and len(name) > len(record["name"]):
                 record["name"] = name
-            record["mentions"].append({
-                "passage_id": p.id, "start": start, "end": end, "text": ent.text,
-                "context": context_here, "how": how,
-            })
+            record["mentions"].append(Mention(
+                passage_id=p.id, start=start, end=end, text=ent.text, context=context_here, how=how,
+            ))
             entities[key] = record
-    out = sorted(entities.values(), key=lambda r: (-sum(m["context"] == "body" for m in r["mentions"]), r["name"]))
-    for i, r in enumerate(out, start=1):
-        r["id"] = f"e{i:03d}"
-        r["body_mentions"] = sum(1 for m in r["mentions"] if m["context"] == "body")
-        r["in_citations_only"] = r["body_mentions"] == 0
+    ordered = sorted(entities.values(), key=lambda r: (-sum(m.context == "body" for m in r["mentions"]), r["name"]))
+    out = []
+    for i, r in enumerate(ordered, start=1):
+        body = sum(1 for m in r["mentions"] if m.context == "body")
+        out.append(Entity(id=f"e{i:03d}", body_mentions=body, in_citations_only=body == 0, **r))
     doc.entities = out
     doc.values = values
     doc.provenance.models[settings.spacy_model] = load_nlp(settings.spacy_model).meta.get("version", "?")

@@ -21,6 +21,10 @@ class E(str, Enum):
     E009 = "no text could be extracted from the document"
     E010 = "the path does not exist"
     E011 = "the file cannot be read: {detail}"
+    # stages after ingestion: the document is kept (status partial), with what the other stages did
+    E101 = "the {stage} stage failed ({detail}); the document was written without it"
+    E102 = "the {stage} stage ran out of memory; the document was written without it"
+    E103 = "the {stage} stage took longer than allowed; the document was written without it"
 
 
 class IngestError(Exception):
@@ -41,3 +45,12 @@ def _restore(path: str, code: str, reason: str) -> "IngestError":
     err.path, err.code, err.reason = path, code, reason
     Exception.__init__(err, f"{path}: {reason} [{code}]")
     return err
+
+
+def stage_error(stage: str, exc: BaseException):
+    """The :class:`~pipeline.model.StageError` recorded on a document for a stage that raised."""
+    from pipeline.model import StageError
+
+    detail = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".rstrip(": ")[:300]
+    code = E.E102 if isinstance(exc, MemoryError) else E.E101
+    return StageError(stage=stage, code=code.name, message=code.value.format(stage=stage, detail=detail))

@@ -29,11 +29,11 @@ from __future__ import annotations
 
 import re
 
-from pipeline.model import Document
-from pipeline.nlp import parse_passages
+from pipeline.model import Document, Event
+from pipeline.nlp import parse_texts
+from pipeline.registry import ModelPackage, stage
 from pipeline.settings import Settings
-
-STAGE_VERSION = "events/1.1"
+from pipeline.tables import EVENTS_TABLE
 
 QUAD = {
     "AGREE": "verbal_cooperation", "CONSULT": "verbal_cooperation", "SUPPORT": "verbal_cooperation",
@@ -425,12 +425,23 @@ def _nearest(dates: list[dict], pos: int) -> dict | None:
     return min(dates, key=lambda d: (abs(d["offset"] - pos), d["precision"] != "day"))
 
 
+@stage(
+    "events",
+    needs=("passages", "citations", "entities"),
+    adds=("events",),
+    settings=("spacy_model",),
+    resources=(ModelPackage("spacy_model", libraries=("spacy",)),),
+    code=("pipeline.nlp",),
+    languages=("en",),
+    tables=(EVENTS_TABLE,),
+)
 def annotate_events(doc: Document, settings: Settings) -> Document:
     """The stage function: fills ``events`` from body sentences."""
     passages = [p for p in doc.passages if p.text.strip()]
-    parsed = parse_passages(doc.doc_id, [p.text for p in passages], settings.spacy_model)
+    parsed = parse_texts([p.text for p in passages], settings.spacy_model)
     by_passage: dict[str, list[tuple[int, int, dict, dict]]] = {}
-    for ent in doc.entities:
+    for entity in doc.entities:
+        ent = entity.model_dump()
         for m in ent["mentions"]:
             if m["context"] == "body":
                 by_passage.setdefault(m["passage_id"], []).append((m["start"], m["end"], m, ent))
@@ -439,8 +450,8 @@ def annotate_events(doc: Document, settings: Settings) -> Document:
         if p.kind != "body":
             continue
         mentions = by_passage.get(p.id, [])
-        cites = [(c["start"] - p.start, c["end"] - p.start) for c in doc.citations
-                 if c.get("kind") == "author_year" and c["passage_id"] == p.id]
+        cites = [(c.start - p.start, c.end - p.start) for c in doc.citations
+                 if c.kind == "author_year" and c.passage_id == p.id]
         inherited = None
         # the year of the section's previous body paragraph, for sentences that state none before them
         earlier = [q for q in passages if q.section_id == p.section_id and q.start < p.start and q.kind == "body"]
@@ -460,56 +471,6 @@ def annotate_events(doc: Document, settings: Settings) -> Document:
                 events.append(ev)
             if sent_dates:
                 inherited = {k: sent_dates[-1][k] for k in ("raw", "start", "end", "precision")}
-    for i, ev in enumerate(events, start=1):
-        ev["id"] = f"ev{i:03d}"
-    doc.events = [{"id": ev.pop("id"), **ev} for ev in events]
+    doc.events = [Event(id=f"ev{i:03d}", **ev) for i, ev in enumerate(events, start=1)]
     return doc
 
-
-def event_rows(doc: Document) -> list[dict]:
-    """Flat ICEWS/GDELT-like rows for the events table."""
-    rows = []
-    for ev in doc.events:
-        d = ev.get("date") or {}
-        rows.append({
-            "doc_id": doc.doc_id, "event_id": ev["id"], "date_start": d.get("start"), "date_end": d.get("end"),
-            "date_precision": d.get("precision"), "date_resolved_from": d.get("resolved_from"),
-            "actor_codes": ";".join(a["code"] or "" for a in ev["actors"]),
-            "actor_names": ";".join(a["name"] for a in ev["actors"]),
-            "event_type": ev["type"], "mode": ev["mode"], "quad_class": ev["quad_class"],
-            "target_codes": ";".join(t["code"] or "" for t in ev["targets"]),
-            "target_names": ";".join(t["name"] for t in ev["targets"]),
-            "quantities": ";".join(f"{q['value']:g} {q['unit']}" for q in ev["quantities"]),
-            "negated": ev["negated"], "hedged": ev["hedged"], "location": ev["location"],
-            "confidence": ev["confidence"], "passage_id": ev["passage_id"], "evidence": ev["evidence"],
-        })
-    return rows
-
-
-EVENT_COLUMNS = ["doc_id", "event_id", "date_start", "date_end", "date_precision", "date_resolved_from",
-                 "actor_codes", "actor_names", "event_type", "mode", "quad_class", "target_codes", "target_names",
-                 "quantities", "negated", "hedged", "location", "confidence", "passage_id", "evidence"]
-
-
-def write_events_table(docs: list[Document], path) -> int:
-    """One CSV row per event of ``docs`` (the run's events table), written atomically."""
-    import csv
-    import io
-
-    from pipeline.export import atomic_write_text
-
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=EVENT_COLUMNS)
-    writer.writeheader()
-    n = 0
-    for doc in docs:
-        for row in event_rows(doc):
-            writer.writerow(row)
-            n += 1
-    atomic_write_text(path, buf.getvalue())
-    return n
-
-
-def timeline(doc: Document) -> list[dict]:
-    """The document's events in chronological order (undated ones last, in text order)."""
-    return sorted(doc.events, key=lambda e: ((e.get("date") or {}).get("start") or "9999", e["start"]))

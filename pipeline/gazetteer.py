@@ -10,19 +10,13 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.text.normalise import name_key
+
 RESOURCE = Path(__file__).resolve().parent / "resources" / "gazetteer.json"
-
-
-def norm(text: str) -> str:
-    t = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    t = re.sub(r"['’]s$", "", t.strip())
-    t = re.sub(r"^the\s+", "", t, flags=re.I)
-    return re.sub(r"\s+", " ", t).lower()
 
 
 @dataclass
@@ -43,7 +37,7 @@ class Gazetteer:
     not_entities: set[str]
 
     def lookup(self, text: str) -> tuple[Actor, str] | None:
-        hit = self.surface.get(norm(text))
+        hit = self.surface.get(name_key(text))
         return (self.actors[hit[0]], hit[1]) if hit else None
 
     def ruler_patterns(self) -> list[dict]:
@@ -67,7 +61,7 @@ def load_gazetteer(path: Path = RESOURCE) -> Gazetteer:
     raw: list[tuple[str, tuple[str, str]]] = []
 
     def add(alias: str, actor_id: str, how: str) -> None:
-        key = norm(alias)
+        key = name_key(alias)
         if key and key not in surface:
             surface[key] = (actor_id, how)
         raw.append((alias, (actor_id, how)))
@@ -94,6 +88,6 @@ def load_gazetteer(path: Path = RESOURCE) -> Gazetteer:
         for alias in e["aliases"]:
             add(alias, actor_id, "name")
     gaz = Gazetteer(version=data["version"], actors=actors, surface=surface,
-                    not_entities={norm(x) for x in data["not_entities"]})
+                    not_entities={name_key(x) for x in data["not_entities"]})
     gaz._raw_aliases = raw
     return gaz

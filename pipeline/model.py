@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "2.0.0"
 
 PassageKind = Literal["heading", "body", "footnote", "reference", "front_matter"]
 
@@ -30,6 +30,7 @@ class Source(Record):
     media_type: Literal["application/pdf", "text/markdown", "text/html", "text/plain"]
     bytes: int = 0
     pages: int | None = None
+    encoding: str | None = Field(None, description="The text encoding found (text files), with the detector's guess for legacy ones")
 
 
 class Author(Record):
@@ -50,6 +51,7 @@ class Metadata(Record):
     issn: str | None = None
     keywords: list[str] = Field(default_factory=list)
     abstract: str | None = None
+    language: str | None = Field(None, description="ISO 639-1 code of the document's language, as detected")
 
 
 class Section(Record):
@@ -77,7 +79,7 @@ class Passage(Record):
     page: int | None = None
     sentences: list[Sentence] = Field(default_factory=list)
     footnote_id: str | None = None
-    theory: dict | None = None
+    theory: "TheoryResult | None" = None
 
 
 class FootnoteMarker(Record):
@@ -105,12 +107,248 @@ class Footnote(Record):
     markers: list[str] = Field(default_factory=list, description="ids of the markers that call it")
 
 
+# ---------------------------------------------------------------- references and citations
+
+
+class Name(Record):
+    """A person (``family``, ``given``) or an organisation (``literal``), CSL style."""
+
+    family: str | None = None
+    given: str | None = None
+    literal: str | None = None
+
+
+class ParsedReference(Record):
+    """The fields the reference parser finds in one reference string (CSL-like names)."""
+
+    authors: list[Name] = Field(default_factory=list)
+    year: int | None = None
+    title: str | None = None
+    container_title: str | None = None
+    editors: list[Name] = Field(default_factory=list)
+    publisher: str | None = None
+    publisher_place: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    page: str | None = None
+    url: str | None = None
+    doi: str | None = None
+    accessed: str | None = None
+    edition: str | None = None
+    genre: str | None = None
+    note: str | None = None
+    type: str = "book"
+    confidence: float | None = Field(None, description="Mean marginal probability of the parser's labels (0-1)")
+
+
+class Reference(ParsedReference):
+    """One entry of the reference list, or a footnote that cites a work."""
+
+    id: str
+    passage_id: str
+    origin: Literal["reference_list", "footnote"]
+    footnote_id: str | None = None
+    number: int | None = Field(None, description="The entry's number in a numbered (Vancouver) list")
+    text: str
+    cited_by: list[str] = Field(default_factory=list, description="ids of the citations (or footnote:ID) that cite it")
+    same_as: str | None = Field(None, description="The reference-list entry a footnote reference repeats")
+
+
+class Citation(Record):
+    """An in-text citation: author-year, a footnote marker, or a number."""
+
+    id: str
+    kind: Literal["author_year", "footnote", "numbered"]
+    text: str
+    passage_id: str
+    start: int
+    end: int
+    names: list[str] = Field(default_factory=list, description="Cited surnames, folded (lower case, no accents)")
+    year: int | None = None
+    reference_id: str | None = None
+    footnote_id: str | None = None
+    status: Literal["resolved", "unresolved", "ambiguous"]
+
+
+class CitedSource(Record):
+    """A distinct URL or DOI the document cites, and what fetching it gave."""
+
+    id: str
+    url: str
+    doi: str | None = None
+    reference_ids: list[str] = Field(default_factory=list)
+    citing_passage_ids: list[str] = Field(default_factory=list)
+    status: str = Field("not_fetched", description="not_fetched, fetched, not_modified, cached, manual or failed")
+    reason: str | None = None
+    detail: str | None = None
+    doc_id: str | None = Field(None, description="doc_id of the processed source document")
+    fetched_at: str | None = None
+    final_url: str | None = None
+    http_status: int | None = None
+    media_type: str | None = None
+
+
+class AuditFinding(Record):
+    id: str
+    kind: str = Field(description="unmatched_citation, ambiguous_citation, year_mismatch, uncited_reference, "
+                                   "duplicate_reference, unlinked_marker, garbled_footnote, duplicate_footnote, "
+                                   "footnote_numbering, ...")
+    passage_id: str
+    quote: str
+    message: str
+    citation_id: str | None = None
+    reference_id: str | None = None
+    footnote_id: str | None = None
+    duplicate_of: str | None = None
+
+
+class Audit(Record):
+    findings: list[AuditFinding] = Field(default_factory=list)
+    counts: dict[str, int] = Field(default_factory=dict, description="finding kind -> how many")
+
+
+# ---------------------------------------------------------------- entities
+
+MentionContext = Literal["body", "footnote", "reference", "front_matter", "heading", "citation"]
+
+
+class Mention(Record):
+    passage_id: str
+    start: int
+    end: int
+    text: str
+    context: MentionContext
+    how: str = Field(description="How the span was recognised and normalised: name, metonym, demonym, ...")
+
+
+class Entity(Record):
+    id: str
+    name: str
+    type: str
+    code: str | None = Field(None, description="Canonical actor code (ISO 3166-1 alpha-3 for states)")
+    country: str | None = None
+    gazetteer_id: str | None = None
+    mentions: list[Mention] = Field(default_factory=list)
+    body_mentions: int = 0
+    in_citations_only: bool = False
+
+
+class Value(Record):
+    """A date, amount, quantity or percentage the NER found (the events stage reads them)."""
+
+    passage_id: str
+    start: int
+    end: int
+    text: str
+    label: Literal["DATE", "MONEY", "QUANTITY", "PERCENT", "CARDINAL", "TIME"]
+
+
+# ---------------------------------------------------------------- events
+
+
+class EventActor(Record):
+    code: str | None = None
+    name: str
+
+
+class EventDate(Record):
+    raw: str
+    start: str | None = Field(None, description="ISO date (YYYY, YYYY-MM or YYYY-MM-DD, as precise as written)")
+    end: str | None = None
+    precision: Literal["day", "month", "year", "season", "quarter", "decade"] | None = None
+    resolved_from: str | None = Field(None, description="Where a missing year came from, when not in the phrase itself")
+
+
+class Quantity(Record):
+    value: float | None = None
+    value_max: float | None = Field(None, description="Upper end of a range ($40-50 billion)")
+    unit: str | None = None
+    raw: str
+    approximate: bool = False
+
+
+class Event(Record):
+    """One political event: who did what to whom, when, with how much (PLOVER type)."""
+
+    id: str
+    type: str = Field(description="PLOVER event type")
+    mode: str | None = None
+    quad_class: str | None = None
+    trigger: str
+    trigger_lemma: str
+    actors: list[EventActor] = Field(default_factory=list)
+    targets: list[EventActor] = Field(default_factory=list)
+    date: EventDate | None = None
+    quantities: list[Quantity] = Field(default_factory=list)
+    negated: bool = False
+    hedged: bool = False
+    location: str | None = None
+    evidence: str
+    start: int
+    end: int
+    confidence: float
+    passage_id: str
+    section_id: str | None = None
+    in_footnote: bool = False
+
+
+# ---------------------------------------------------------------- theory
+
+
+class TheoryResult(Record):
+    """A passage's theory label, calibrated scores per theory and dimension, and evidence."""
+
+    label: Literal["new_world_order", "complex_interdependence", "both", "neither"]
+    abstained: bool = False
+    scores: dict[str, float] = Field(default_factory=dict)
+    dimensions: dict[str, float] = Field(default_factory=dict)
+    evidence: str | None = None
+    neighbours: list[str] = Field(default_factory=list, description="ids of the nearest training passages")
+
+
+class TheorySummary(Record):
+    passages: int = 0
+    share: dict[str, float] = Field(default_factory=dict)
+    abstained: int = 0
+    per_section: dict[str, dict[str, float]] = Field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- links, stage errors, plugin annotations
+
+
+class CitedBy(Record):
+    """On a fetched source: a document that cites it, and from which passages."""
+
+    doc_id: str
+    passage_ids: list[str] = Field(default_factory=list)
+
+
+class StageError(Record):
+    """A stage that raised: the document is kept with what the other stages did."""
+
+    stage: str
+    code: str
+    message: str
+
+
+class Annotation(Record):
+    """A record added by a stage outside the built-in set (a plugin registered in ``pipeline.registry``)."""
+
+    id: str
+    label: str
+    passage_id: str | None = None
+    start: int | None = None
+    end: int | None = None
+    score: float | None = None
+    value: str | float | int | bool | None = None
+
+
 class Provenance(Record):
     pipeline_version: str
     schema_version: str = SCHEMA_VERSION
-    stages: dict[str, str] = Field(default_factory=dict, description="stage name -> stage version")
-    stage_keys: dict[str, str] = Field(default_factory=dict, description="stage name -> cache key (content, versions, settings)")
-    models: dict[str, str] = Field(default_factory=dict, description="model name -> version")
+    stages: dict[str, str] = Field(default_factory=dict, description="stage name -> stage version (code digest)")
+    stage_keys: dict[str, str] = Field(default_factory=dict, description="stage name -> cache key (content, code, resources, settings)")
+    models: dict[str, str] = Field(default_factory=dict, description="model or resource name -> version or digest")
     settings_hash: str
     created_at: str
 
@@ -127,15 +365,19 @@ class Document(Record):
     passages: list[Passage] = Field(default_factory=list)
     footnotes: list[Footnote] = Field(default_factory=list)
     footnote_markers: list[FootnoteMarker] = Field(default_factory=list)
-    references: list[dict] = Field(default_factory=list)
-    citations: list[dict] = Field(default_factory=list)
-    entities: list[dict] = Field(default_factory=list)
-    values: list[dict] = Field(default_factory=list, description="dates, money, quantities, percentages (NER)")
-    events: list[dict] = Field(default_factory=list)
-    sources: list[dict] = Field(default_factory=list)
-    audit: dict = Field(default_factory=dict)
-    theory_summary: dict = Field(default_factory=dict)
-    cited_by: list[dict] = Field(default_factory=list)
+    references: list[Reference] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list)
+    values: list[Value] = Field(default_factory=list, description="dates, money, quantities, percentages (NER)")
+    events: list[Event] = Field(default_factory=list)
+    sources: list[CitedSource] = Field(default_factory=list)
+    audit: Audit = Field(default_factory=Audit)
+    theory_summary: TheorySummary | None = None
+    cited_by: list[CitedBy] = Field(default_factory=list)
+    annotations: dict[str, list[Annotation]] = Field(
+        default_factory=dict, description="stage name -> records of stages registered outside the built-in set"
+    )
+    stage_errors: list[StageError] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     provenance: Provenance
 
@@ -152,9 +394,10 @@ class Document(Record):
 class ManifestEntry(Record):
     path: str
     doc_id: str | None = None
-    status: Literal["ok", "failed"]
+    status: Literal["ok", "partial", "failed"]
     error: str | None = None
     error_code: str | None = None
+    failed_stages: list[str] = Field(default_factory=list, description="stages that raised (status partial)")
     output: str | None = None
     processed_at: str
 
@@ -164,3 +407,6 @@ class Manifest(Record):
 
     schema_version: str = SCHEMA_VERSION
     documents: dict[str, ManifestEntry] = Field(default_factory=dict)
+
+
+Passage.model_rebuild()

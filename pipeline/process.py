@@ -1,28 +1,43 @@
-"""The document pipeline as plain functions: ingest -> structure -> enrich stages -> export.
+"""The document pipeline as plain functions: ingest -> structure -> registered stages -> export.
 
-``flows/`` wraps each of these in a Prefect task; tests and scripts call them
-directly. Each stage declares a version, recorded in the provenance and used
-in cache keys, so a changed stage re-runs exactly what it affects.
+This is the one runner: the Prefect flows, the CLI, the tests and the benchmarks all call
+:func:`run_stage` over :func:`pipeline.registry.stages`. A stage that raises does not lose the
+document: what it half-wrote is put back, the error is recorded on the document
+(``stage_errors``), and the later stages run on what exists. Cache keys chain the content
+hash with every stage's declaration (code digest, resources, settings), so a change re-runs
+exactly the stages it affects.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
-from pipeline import __version__
+from pipeline import __version__, registry
+from pipeline.errors import stage_error
 from pipeline.export import now_iso, write_document
 from pipeline.ingest import RawDocument, read_bytes, read_file_bytes
 from pipeline.model import Document, Provenance, Source
+from pipeline.registry import StageSpec
 from pipeline.settings import Settings, get_settings
-from pipeline.structure import STAGE_VERSION as STRUCTURE_VERSION
 from pipeline.structure import build_structure
+from pipeline.text.identifiers import doc_id_of, sha256_hex
 
-INGEST_VERSION = "ingest/1.1"
+# The two stages every document goes through before the registered ones.
+INGEST = StageSpec(
+    name="ingest", func=None, adds=("source",),
+    settings=("max_file_bytes", "max_pdf_pages", "min_text_chars_per_page", "accept_legacy_encodings",
+              "pdf_margin_ratio", "pdf_repeat_ratio", "pdf_footnote_size_delta", "pdf_paragraph_gap"),
+    code=("pipeline.ingest", "pipeline.text", "pipeline.errors"),
+)
+STRUCTURE = StageSpec(
+    name="structure", func=None, needs=("source",),
+    adds=("metadata", "text", "sections", "passages", "footnotes", "footnote_markers"),
+    code=("pipeline.structure", "pipeline.references.split", "pipeline.text"),
+)
 
 
 @dataclass
@@ -37,9 +52,30 @@ class Ingested:
 
 
 def content_id(data: bytes) -> tuple[str, str]:
-    """(sha256 hex, doc_id): the doc_id is the first 16 hex digits of the SHA-256."""
-    sha = hashlib.sha256(data).hexdigest()
-    return sha, sha[:16]
+    """(sha256 hex, doc_id) of some content."""
+    sha = sha256_hex(data)
+    return sha, doc_id_of(sha)
+
+
+def document_stages(settings: Settings) -> list[StageSpec]:
+    """Every stage whose declaration keys a document, in order: ingest, structure, the registered ones."""
+    return [INGEST, STRUCTURE, *registry.stages(settings)]
+
+
+def stage_versions(settings: Settings) -> dict[str, str]:
+    """Stage name -> version: its code digest and its resources' versions (never bumped by hand)."""
+    return {spec.name: spec.version(settings) for spec in document_stages(settings)}
+
+
+def stage_keys(sha256: str, settings: Settings) -> dict[str, str]:
+    """Cache key per stage: content hash + every earlier stage's version and settings + its own."""
+    keys: dict[str, str] = {}
+    acc = sha256
+    for spec in document_stages(settings):
+        fp = settings.fingerprint(*spec.settings) if spec.settings else "-"
+        acc = hashlib.sha256(f"{acc}|{spec.version(settings)}|{fp}".encode()).hexdigest()
+        keys[spec.name] = acc[:24]
+    return keys
 
 
 def ingest(path: str | Path, settings: Settings | None = None, *, data: bytes | None = None, url: str | None = None) -> Ingested:
@@ -58,7 +94,7 @@ def assemble(ing: Ingested, settings: Settings | None = None) -> Document:
     settings = settings or get_settings()
     st = build_structure(ing.raw)
     return Document(
-        doc_id=ing.sha256[:16],
+        doc_id=doc_id_of(ing.sha256),
         source=Source(
             path=None if ing.url else ing.path, url=ing.url, sha256=ing.sha256,
             media_type=ing.raw.media_type, bytes=ing.size, pages=ing.raw.pages,
@@ -69,10 +105,10 @@ def assemble(ing: Ingested, settings: Settings | None = None) -> Document:
         passages=st.passages,
         footnotes=st.footnotes,
         footnote_markers=st.markers,
-        warnings=st.warnings,
+        warnings=[*ing.raw.warnings, *st.warnings],
         provenance=Provenance(
             pipeline_version=__version__,
-            stages={"ingest": INGEST_VERSION, "structure": STRUCTURE_VERSION},
+            stages={s.name: f"{s.name}@{s.code_version()}" for s in (INGEST, STRUCTURE)},
             stage_keys=stage_keys(ing.sha256, settings),
             settings_hash=settings.fingerprint(),
             created_at=now_iso(),
@@ -80,60 +116,57 @@ def assemble(ing: Ingested, settings: Settings | None = None) -> Document:
     )
 
 
-Stage = Callable[[Document, Settings], Document]
-
-# The settings each stage reads: a change re-runs that stage and the ones after it.
-STAGE_SETTINGS: dict[str, tuple[str, ...]] = {
-    "ingest": ("max_file_bytes", "max_pdf_pages", "min_text_chars_per_page", "accept_legacy_encodings",
-               "pdf_margin_ratio", "pdf_repeat_ratio", "pdf_footnote_size_delta", "pdf_paragraph_gap"),
-    "structure": (),
-    "citations": (),
-    "entities": ("spacy_model",),
-    "events": ("spacy_model",),
-    "theory": ("embedding_model", "embedding_batch_size", "theory_abstain_band"),
-}
+def _top_fields(spec: StageSpec) -> list[str]:
+    return list(dict.fromkeys(a.split(".", 1)[0] for a in spec.adds))
 
 
-def _artifact_digest(path: str) -> str:
-    p = Path(path)
-    if not p.exists():
-        return "missing"
-    st = p.stat()
-    return _digest_of(path, st.st_mtime_ns, st.st_size)
+def run_stage(doc: Document, spec: StageSpec, settings: Settings) -> Document:
+    """Run one registered stage on ``doc``; never raises for what the stage does.
+
+    A stage declared for some languages is skipped, with a warning, on a document detected
+    to be in another. A stage that raises leaves the fields it declares in ``adds`` as they
+    were, and the error is recorded in ``doc.stage_errors`` with its code.
+    """
+    lang = doc.metadata.language
+    if spec.languages is not None and lang and lang not in spec.languages:
+        doc.warnings.append(f"{spec.name}: skipped for a document in '{lang}' (the stage reads {', '.join(spec.languages)})")
+        doc.provenance.stages[spec.name] = f"{spec.name}@skipped:{lang}"
+        return doc
+    saved = {f: copy.deepcopy(getattr(doc, f)) for f in _top_fields(spec)}
+    try:
+        out = spec.func(doc, settings)
+    except Exception as exc:  # a stage's bug or limit must not lose the document
+        for f, value in saved.items():
+            setattr(doc, f, value)
+        doc.stage_errors = [e for e in doc.stage_errors if e.stage != spec.name]
+        doc.stage_errors.append(stage_error(spec.name, exc))
+        doc.provenance.stages[spec.name] = f"{spec.name}@failed"
+        return doc
+    doc = out if out is not None else doc
+    doc.provenance.stages[spec.name] = f"{spec.name}@{spec.code_version()}"
+    for name, version in spec.resource_versions(settings).items():
+        doc.provenance.models.setdefault(name, version)
+    return doc
 
 
-@lru_cache(maxsize=16)
-def _digest_of(path: str, mtime_ns: int, size: int) -> str:
-    """Cached per (path, mtime, size): a model retrained while a server runs gets a new digest."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:8]
+def run_stages(doc: Document, settings: Settings, stages: list[StageSpec] | None = None) -> Document:
+    """Every registered stage, in order, on a structured document."""
+    for spec in stages if stages is not None else registry.stages(settings):
+        doc = run_stage(doc, spec, settings)
+    return doc
 
 
-def stage_versions() -> dict[str, str]:
-    """Code version of every stage, with the digest of the model file it loads (a retrained model is a new version)."""
-    from pipeline import citations, entities, events, theory
-    from pipeline.gazetteer import RESOURCE
-    from pipeline.references.parser import MODEL_FILE
-
-    return {
-        "ingest": INGEST_VERSION,
-        "structure": STRUCTURE_VERSION,
-        "citations": f"{citations.STAGE_VERSION}@{_artifact_digest(str(MODEL_FILE))}",
-        "entities": f"{entities.STAGE_VERSION}@{_artifact_digest(str(RESOURCE))}",
-        "events": events.STAGE_VERSION,
-        "theory": f"{theory.STAGE_VERSION}@{_artifact_digest(str(theory.MODEL_DIR / 'theory.skops'))}",
-    }
+def process_file(path: str | Path, settings: Settings | None = None, *, data: bytes | None = None,
+                 url: str | None = None) -> Document:
+    """The whole pipeline on one file, in memory. Raises IngestError only for unreadable input."""
+    settings = settings or get_settings()
+    return run_stages(assemble(ingest(path, settings, data=data, url=url), settings), settings)
 
 
-def stage_keys(sha256: str, settings: Settings) -> dict[str, str]:
-    """Cache key per stage: content hash + every earlier stage's version and settings + its own."""
-    keys: dict[str, str] = {}
-    acc = sha256
-    for name, version in stage_versions().items():
-        fields = STAGE_SETTINGS[name]
-        fp = settings.fingerprint(*fields) if fields else "-"
-        acc = hashlib.sha256(f"{acc}|{version}|{fp}".encode()).hexdigest()
-        keys[name] = acc[:24]
-    return keys
+def process_path(path: str | Path, output_dir: str | Path, settings: Settings | None = None) -> tuple[Document, Path | str]:
+    """The whole pipeline on one file, without Prefect: returns the document and its JSON path."""
+    doc = process_file(path, settings)
+    return doc, write_document(doc, output_dir)
 
 
 def is_up_to_date(doc_json: Path | str, sha256: str, settings: Settings) -> bool:
@@ -149,30 +182,5 @@ def is_up_to_date(doc_json: Path | str, sha256: str, settings: Settings) -> bool
     return prov.get("stage_keys") == stage_keys(sha256, settings)
 
 
-def enrichment_stages() -> list[tuple[str, str, Stage]]:
-    """(name, version, function) of the stages that add to a structured document, in order."""
-    from pipeline import citations, entities, events, theory
-
-    v = stage_versions()
-    stages: list[tuple[str, str, Stage]] = [
-        ("citations", v["citations"], citations.annotate_citations),
-        ("entities", v["entities"], entities.annotate_entities),
-        ("events", v["events"], events.annotate_events),
-        ("theory", v["theory"], theory.annotate_theory),
-    ]
-    return stages
-
-
-def run_stage(doc: Document, name: str, version: str, fn: Stage, settings: Settings) -> Document:
-    doc = fn(doc, settings)
-    doc.provenance.stages[name] = version
-    return doc
-
-
-def process_path(path: str | Path, output_dir: str | Path, settings: Settings | None = None) -> tuple[Document, Path | str]:
-    """The whole pipeline on one file, without Prefect: returns the document and its JSON path."""
-    settings = settings or get_settings()
-    doc = assemble(ingest(path, settings), settings)
-    for name, version, fn in enrichment_stages():
-        doc = run_stage(doc, name, version, fn, settings)
-    return doc, write_document(doc, output_dir)
+__all__ = ["INGEST", "STRUCTURE", "Ingested", "assemble", "content_id", "document_stages", "ingest",
+           "is_up_to_date", "process_file", "process_path", "run_stage", "run_stages", "stage_keys", "stage_versions"]

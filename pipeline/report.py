@@ -14,7 +14,8 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from pipeline.model import Document
+from pipeline.model import Document, Event
+from pipeline.tables import iso_to_date
 
 THEORY_COLOURS = {"new_world_order": "#e3ecfb", "complex_interdependence": "#e6f6e6", "both": "#f3e8fb",
                   "neither": "#ffffff"}
@@ -50,10 +51,10 @@ def _passage_html(doc: Document, passage) -> str:
 
     ents = []
     for e in doc.entities:
-        for m in e["mentions"]:
-            if m["passage_id"] == passage.id:
-                ents.append({"start": m["start"] - passage.start, "end": m["end"] - passage.start,
-                             "label": e["type"] if not e.get("code") else f"{e['type']} {e['code']}"})
+        for m in e.mentions:
+            if m.passage_id == passage.id:
+                ents.append({"start": m.start - passage.start, "end": m.end - passage.start,
+                             "label": e.type if not e.code else f"{e.type} {e.code}"})
     ents.sort(key=lambda x: x["start"])
     kept, last = [], -1
     for x in ents:
@@ -67,13 +68,18 @@ def _passage_html(doc: Document, passage) -> str:
 
 def _parse_day(s: str | None) -> date | None:
     try:
-        return date.fromisoformat(s) if s else None
+        return iso_to_date(s)
     except ValueError:
         return None
 
 
-def timeline_svg(events: list[dict], width: int = 1000, height: int = 220) -> str:
-    dated = [(e, _parse_day((e.get("date") or {}).get("start"))) for e in events]
+def chronological(events: list[Event]) -> list[Event]:
+    """Events in chronological order (undated ones last, in text order)."""
+    return sorted(events, key=lambda e: ((e.date.start if e.date else None) or "9999", e.start))
+
+
+def timeline_svg(events: list[Event], width: int = 1000, height: int = 220) -> str:
+    dated = [(e, _parse_day(e.date.start if e.date else None)) for e in events]
     dated = [(e, d) for e, d in dated if d is not None]
     if not dated:
         return '<svg id="timeline" width="1000" height="40"><text x="10" y="25">No dated events.</text></svg>'
@@ -95,23 +101,23 @@ def timeline_svg(events: list[dict], width: int = 1000, height: int = 220) -> st
         slot = int(x // 14)
         rows[slot] += 1
         y = height - 42 - 14 * (rows[slot] - 1)
-        colour = QUAD_COLOURS.get(e["quad_class"], "#888")
-        label = f"{d.isoformat()} {e['type']}: {', '.join(a['code'] or a['name'] for a in e['actors'])} -> " \
-                f"{', '.join(t['code'] or t['name'] for t in e['targets'])}"
+        colour = QUAD_COLOURS.get(e.quad_class, "#888")
+        label = f"{d.isoformat()} {e.type}: {', '.join(a.code or a.name for a in e.actors)} -> " \
+                f"{', '.join(t.code or t.name for t in e.targets)}"
         parts.append(f'<circle cx="{x:.1f}" cy="{max(y, 8)}" r="6" fill="{colour}" stroke="#333" stroke-width=".5">'
                      f'<title>{_esc(label)}</title></circle>')
     parts.append("</svg>")
     return "".join(parts)
 
 
-def network_svg(events: list[dict], size: int = 520) -> str:
+def network_svg(events: list[Event], size: int = 520) -> str:
     edges: Counter[tuple[str, str, str]] = Counter()
     nodes: Counter[str] = Counter()
     for e in events:
-        coop = "cooperation" in e["quad_class"]
-        for a in e["actors"]:
-            for t in e["targets"] or []:
-                ka, kt = a["code"] or a["name"], t["code"] or t["name"]
+        coop = "cooperation" in (e.quad_class or "")
+        for a in e.actors:
+            for t in e.targets:
+                ka, kt = a.code or a.name, t.code or t.name
                 if ka != kt:
                     edges[(ka, kt, "coop" if coop else "conf")] += 1
                     nodes[ka] += 1
@@ -167,24 +173,24 @@ def _doc_section(doc: Document, *, full_text: bool = True) -> str:
                 level = min(6, 2 + (sec.level if sec else 1))
                 out.append(f"<h{level}>{_esc(p.text)}</h{level}>")
             elif p.kind == "body":
-                label = (p.theory or {}).get("label", "neither")
+                label = p.theory.label if p.theory else "neither"
                 tip = ""
                 if p.theory:
-                    sc = p.theory["scores"]
+                    sc = p.theory.scores
                     tip = f'NWO {sc["new_world_order"]:.2f} / CI {sc["complex_interdependence"]:.2f}' + (
-                        " (abstained)" if p.theory.get("abstained") else "")
+                        " (abstained)" if p.theory.abstained else "")
                 out.append(f'<div class="passage" data-theory="{label}" style="background:{THEORY_COLOURS[label]}" '
                            f'title="{_esc(tip)}">{_passage_html(doc, p)}</div>')
-    findings = doc.audit.get("findings", [])
+    findings = doc.audit.findings
     out.append(f"<h2>Citation audit ({len(findings)} findings)</h2>")
     if findings:
         out.append('<table class="grid"><tr><th>kind</th><th>where</th><th>quote</th><th>finding</th></tr>' + "".join(
-            f"<tr><td>{_esc(f['kind'])}</td><td>{_esc(f['passage_id'])}</td><td>{_esc(f['quote'][:90])}</td>"
-            f"<td>{_esc(f['message'])}</td></tr>" for f in findings) + "</table>")
+            f"<tr><td>{_esc(f.kind)}</td><td>{_esc(f.passage_id)}</td><td>{_esc(f.quote[:90])}</td>"
+            f"<td>{_esc(f.message)}</td></tr>" for f in findings) + "</table>")
     out.append(f"<h2>Cited sources ({len(doc.sources)})</h2>")
     if doc.sources:
         out.append('<table class="grid"><tr><th>status</th><th>url</th><th>references</th></tr>' + "".join(
-            f"<tr><td>{_esc(s['status'])}</td><td>{_esc(s['url'])}</td><td>{_esc(', '.join(s['reference_ids']))}</td></tr>"
+            f"<tr><td>{_esc(s.status)}</td><td>{_esc(s.url)}</td><td>{_esc(', '.join(s.reference_ids))}</td></tr>"
             for s in doc.sources) + "</table>")
     out.append("</section>")
     return "".join(out)

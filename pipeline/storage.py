@@ -7,7 +7,6 @@ store's move is atomic (local and memory filesystems; object stores copy then de
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 PathLike = str | Path
@@ -77,24 +76,3 @@ def upload_folder(local: Path, url: str) -> None:
             fs.makedirs(dst.rsplit("/", 1)[0], exist_ok=True)
             fs.put_file(str(f), dst + ".partial")
             fs.mv(dst + ".partial", dst)
-
-
-@lru_cache(maxsize=4)
-def result_storage(url: str | None):
-    """A Prefect result-storage block for a folder or fsspec URL (None: Prefect's local default).
-
-    Prefect wants result storage saved server-side: the block is saved under a name derived from
-    the URL (overwritten, so re-running is safe).
-    """
-    if not url:
-        return None
-    import hashlib
-
-    from prefect.filesystems import LocalFileSystem, RemoteFileSystem
-
-    if is_url(url) and not url.startswith("file://"):
-        block = RemoteFileSystem(basepath=url)
-    else:
-        block = LocalFileSystem(basepath=url.removeprefix("file://"))
-    block.save(f"irpipe-results-{hashlib.sha256(url.encode()).hexdigest()[:10]}", overwrite=True)
-    return block

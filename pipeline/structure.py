@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 
 from pipeline.ingest.types import Block, RawDocument
+from pipeline.text.headings import NUMBERING_RE, TOP_LEVEL_RE, is_reference_heading, split_numbering
+from pipeline.text.identifiers import DOI_RE
 from pipeline.model import (
     Author,
     Footnote,
@@ -23,8 +25,8 @@ from pipeline.model import (
 
 STAGE_VERSION = "structure/1.2"
 
-_DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.I)
 _ISSN_RE = re.compile(r"ISSN[:\s]*([0-9]{4}-[0-9]{3}[0-9Xx])")
+# The publication year of the article itself: 1950-2049 (older years in front matter are cited works)
 _YEAR_RE = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _JOURNAL_RE = re.compile(
     r"^(?P<journal>[A-Z][^.,\d]{3,80}?)[.,]?\s*Vol(?:ume)?\.?,?\s*(?P<volume>\d+)\s*"
@@ -34,13 +36,6 @@ _JOURNAL_RE = re.compile(
 _KEYWORDS_RE = re.compile(r"^\s*(key\s?words?|index terms)\s*[:：.—-]\s*(.+)$", re.I | re.S)
 _ABSTRACT_RE = re.compile(r"^\s*abstract\s*[:.—-]?\s*", re.I)
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-_NUMBERING_RE = re.compile(r"^((?:\d+\.)*\d+\.?|[IVXLC]+\.|[A-Z]\.)\s+(?=\S)")
-_TOP_LEVEL = re.compile(
-    r"^(abstract|introduction|conclusions?|concluding remarks|references?|bibliography|works cited|"
-    r"acknowledge?ments?|appendix|notes|discussion|summary|literature)\b",
-    re.I,
-)
-_REFERENCES = re.compile(r"^(references?|bibliography|works cited|literature( cited)?|reference list|sources)\s*:?$", re.I)
 _NAME_RE = re.compile(
     r"^[A-Z][\w'’.-]+(?:\s+(?:(?:e|de|da|do|dos|das|van|von|der|den|du|la|le|bin|ibn|al|el)\s+)?[A-Z][\w'’.-]*){1,4}\*?\d*$"
 )
@@ -55,14 +50,6 @@ class Structured:
     footnotes: list[Footnote]
     markers: list[FootnoteMarker]
     warnings: list[str]
-
-
-def split_heading(heading: str) -> tuple[str | None, str]:
-    """'1. The Evolution ...' -> ('1', 'The Evolution ...')."""
-    m = _NUMBERING_RE.match(heading)
-    if not m:
-        return None, heading.strip()
-    return m.group(1).rstrip("."), heading[m.end() :].strip().rstrip(".")
 
 
 def _is_author_line(text: str) -> bool:
@@ -88,7 +75,7 @@ def _is_banner(text: str) -> bool:
 def _front_matter_end(blocks: list[Block]) -> int:
     """Index of the first block of the article proper (abstract/introduction/first section)."""
     for i, b in enumerate(blocks):
-        if b.kind == "heading" and (_TOP_LEVEL.match(b.text) or _NUMBERING_RE.match(b.text)):
+        if b.kind == "heading" and (TOP_LEVEL_RE.match(b.text) or NUMBERING_RE.match(b.text)):
             return i
         if b.kind == "body" and _ABSTRACT_RE.match(b.text) and len(b.text) > 200:
             return i
@@ -148,7 +135,7 @@ def extract_metadata(blocks: list[Block], front_end: int, hints: dict[str, str])
             meta.pages = re.sub(r"\s+", "", m.group("pages")) if m.group("pages") else None
             if m.group("year"):
                 meta.year = int(m.group("year"))
-    doi = _DOI_RE.search(front_text) or _DOI_RE.search("\n".join(b.text for b in blocks[: front_end + 6]))
+    doi = DOI_RE.search(front_text) or DOI_RE.search("\n".join(b.text for b in blocks[: front_end + 6]))
     if doi:
         meta.doi = doi.group(1).rstrip(".,;)]")
     issn = _ISSN_RE.search(front_text)
@@ -216,15 +203,15 @@ def build_structure(raw: RawDocument, *, sentence_splitter=None) -> Structured:
     in_abstract = False
     for i, b in main:
         if b.kind == "heading" and (i >= front_end or _ABSTRACT_RE.fullmatch(b.text.strip())):
-            numbering, heading = split_heading(b.text)
+            numbering, heading = split_numbering(b.text)
             if numbering and re.fullmatch(r"[\d.]+", numbering):
                 level = numbering.count(".") + 1
                 numbered_level = level
-            elif _TOP_LEVEL.match(heading):
+            elif TOP_LEVEL_RE.match(heading):
                 level, numbered_level = 1, 0
             else:
                 level = numbered_level + 1 if numbered_level else 1
-            kind = "references" if _REFERENCES.match(heading) else "abstract" if _ABSTRACT_RE.fullmatch(heading) else "body"
+            kind = "references" if is_reference_heading(heading) else "abstract" if _ABSTRACT_RE.fullmatch(heading) else "body"
             in_abstract = kind == "abstract"
             parent = next((s.id for s in reversed(sections) if s.level < level), None)
             sec = Section(id=f"s{len(sections) + 1:02d}", heading=heading, level=level,

@@ -33,11 +33,14 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.model import Document
+from pipeline.model import Document, TheoryResult, TheorySummary
+from pipeline.registry import DataFile, ModelPackage, stage
 from pipeline.settings import Settings
 
-STAGE_VERSION = "theory/1.0"
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "theory"
+MODEL_FILE = MODEL_DIR / "theory.skops"
+# The layout of the saved bundle (keys and types), checked on load.
+BUNDLE_FORMAT = "theory/1.0"
 LABELS = ["new_world_order", "complex_interdependence", "both", "neither"]
 THEORIES = ["new_world_order", "complex_interdependence"]
 DIMENSIONS = {
@@ -197,7 +200,7 @@ def train_theory(settings: Settings, out_dir: Path = MODEL_DIR, *, seed: int = 7
     sio.dump(bundle, out_dir / "theory.skops")
     counts = {lab: labels.count(lab) for lab in LABELS}
     metrics = {
-        "version": STAGE_VERSION, "embedding_model": settings.embedding_model, "seed": seed, "folds": folds,
+        "version": BUNDLE_FORMAT, "embedding_model": settings.embedding_model, "seed": seed, "folds": folds,
         "examples": len(rows), "per_label_count": counts,
         "cv_macro_f1": {"baseline_embeddings_logreg": round(f1_base, 4), "calibrated_with_zero_shot": round(f1_cal, 4)},
         "kept": winner,
@@ -210,7 +213,7 @@ def train_theory(settings: Settings, out_dir: Path = MODEL_DIR, *, seed: int = 7
 
 
 @lru_cache(maxsize=1)
-def load_bundle(path: str = str(MODEL_DIR / "theory.skops")) -> dict:
+def load_bundle(path: str = str(MODEL_FILE)) -> dict:
     import skops.io as sio
 
     untrusted = sio.get_untrusted_types(file=path)
@@ -278,26 +281,42 @@ def classify_texts(texts: list[str], settings: Settings, *, sentences: list[list
     return out
 
 
+@stage(
+    "theory",
+    needs=("passages",),
+    adds=("passages.theory", "theory_summary"),
+    settings=("embedding_model", "embedding_batch_size", "theory_abstain_band"),
+    resources=(ModelPackage("embedding_model", libraries=("sentence-transformers",)), DataFile("theory-model", MODEL_FILE)),
+    languages=("en",),
+)
 def annotate_theory(doc: Document, settings: Settings) -> Document:
     """The stage function: ``theory`` on every body passage, ``theory_summary`` on the document."""
     body = [p for p in doc.passages if p.kind == "body"]
+    if not body:
+        doc.warnings.append("theory: no body passages to classify")
+        doc.theory_summary = TheorySummary()
+        return doc
     sentences = [[doc.text[s.start : s.end] for s in p.sentences] or [p.text] for p in body]
     results = classify_texts([p.text for p in body], settings, sentences=sentences)
     sections = {s.id: s.heading for s in doc.sections}
     per_section: dict[str, dict[str, int]] = {}
     overall = {lab: 0 for lab in LABELS}
     for p, res in zip(body, results):
-        p.theory = res
+        p.theory = TheoryResult.model_validate(res)
         overall[res["label"]] += 1
         sec = sections.get(p.section_id or "", "(none)")
         per_section.setdefault(sec, {lab: 0 for lab in LABELS})[res["label"]] += 1
-    n = max(len(body), 1)
-    doc.theory_summary = {
-        "passages": len(body),
-        "share": {lab: round(c / n, 3) for lab, c in overall.items()},
-        "abstained": sum(1 for r in results if r["abstained"]),
-        "per_section": {sec: {lab: round(c / max(sum(cs.values()), 1), 3) for lab, c in cs.items()}
-                        for sec, cs in per_section.items()},
-    }
-    doc.provenance.models[settings.embedding_model] = STAGE_VERSION
+    n = len(body)
+    doc.theory_summary = TheorySummary(
+        passages=n,
+        share={lab: round(c / n, 3) for lab, c in overall.items()},
+        abstained=sum(1 for r in results if r["abstained"]),
+        per_section={sec: {lab: round(c / max(sum(cs.values()), 1), 3) for lab, c in cs.items()}
+                     for sec, cs in per_section.items()},
+    )
+    doc.provenance.models[settings.embedding_model] = _embedding_version(settings.embedding_model)
     return doc
+
+
+def _embedding_version(name: str) -> str:
+    return ModelPackage("embedding_model").version(Settings(embedding_model=name)).split(";")[0].split("==", 1)[-1]

@@ -24,14 +24,9 @@ DEV_PDFS = sorted(DATA.glob("*.pdf"))
 @pytest.fixture(scope="session")
 def article_doc():
     """The reference article through ingest + structure + enrichment (no Prefect)."""
-    from pipeline.process import assemble, enrichment_stages, ingest, run_stage
-    from pipeline.settings import get_settings
+    from pipeline.process import process_file
 
-    settings = get_settings()
-    doc = assemble(ingest(ARTICLE, settings), settings)
-    for name, version, fn in enrichment_stages():
-        doc = run_stage(doc, name, version, fn, settings)
-    return doc
+    return process_file(ARTICLE)
 
 
 @pytest.fixture(scope="session")

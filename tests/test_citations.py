@@ -9,7 +9,8 @@ import sys
 import pytest
 from rapidfuzz import fuzz
 
-from pipeline.citations import find_author_year, repair_url
+from pipeline.citations import find_author_year
+from pipeline.text.identifiers import repair_url
 from pipeline.references.parser import parse_reference, split_names
 
 from .conftest import DATA
@@ -36,9 +37,9 @@ def test_parse_reference_fields(text, expected):
     out = parse_reference(text)
     for key, value in expected.items():
         if key == "first_family":
-            assert out["authors"][0].get("family") == value, out["authors"]
+            assert out.authors[0].family == value, out.authors
         else:
-            assert out[key] == value, (key, out[key])
+            assert getattr(out, key) == value, (key, getattr(out, key))
 
 
 @pytest.mark.parametrize(
@@ -59,7 +60,7 @@ def test_organisation_is_literal():
 
 def test_parse_references_command():
     lines = "Waltz, K. N. (1979). Theory of International Politics. Reading, MA: Addison-Wesley.\n\nКарпов А. (2020). Россия и Иран. Москва: Наука.\n"
-    out = subprocess.run([sys.executable, "-m", "pipeline.cli", "parse-references"], input=lines,
+    out = subprocess.run([sys.executable, "-m", "irpipe", "parse-references"], input=lines,
                          capture_output=True, text=True, check=True)
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert len(rows) == 2
@@ -79,8 +80,8 @@ def test_many_references_and_scripts():
     refs += ["Şahin, M. (2020). İran Dış Politikasında Kamu Diplomasisi. Ortadoğu Etütleri, 12(1), 154-180.",
              "李明 (2019). 中国外交政策研究. 北京: 人民出版社."]
     parsed = [parse_reference(r) for r in refs]
-    assert sum(1 for r, p in zip(refs[:2000], parsed) if p["year"] == 1950 + refs.index(r) % 70) == 2000
-    assert parsed[-2]["year"] == 2020 and parsed[-1]["year"] == 2019
+    assert sum(1 for r, p in zip(refs[:2000], parsed) if p.year == 1950 + refs.index(r) % 70) == 2000
+    assert parsed[-2].year == 2020 and parsed[-1].year == 2019
 
 
 # ---------------------------------------------------------------- PDF reference lists
@@ -129,30 +130,30 @@ def test_several_in_one_bracket():
 
 
 def test_article_citations_resolve(article_doc):
-    author_year = [c for c in article_doc.citations if c["kind"] == "author_year"]
+    author_year = [c for c in article_doc.citations if c.kind == "author_year"]
     assert len(author_year) >= 14
-    status = {c["text"]: c["status"] for c in author_year}
+    status = {c.text: c.status for c in author_year}
     assert status["Parker, 2017"] == "unresolved"
     for marker in ("Souleimanov et al., 2017", "David Adesnik et al, 2019", "Jalilvand et al, 2025",
                    "Keohane & Nye, 1977", "Rumer and Sokolsky, 2019", "Giorgio Cafiero, 2025"):
         assert status[marker] == "resolved", marker
-    refs = {r["id"]: r for r in article_doc.references}
-    cafiero = next(c for c in author_year if c["text"] == "Giorgio Cafiero, 2025")
-    assert refs[cafiero["reference_id"]]["year"] == 2025
-    footnote_cits = [c for c in article_doc.citations if c["kind"] == "footnote"]
-    assert footnote_cits and all(c["footnote_id"] for c in footnote_cits)
+    refs = {r.id: r for r in article_doc.references}
+    cafiero = next(c for c in author_year if c.text == "Giorgio Cafiero, 2025")
+    assert refs[cafiero.reference_id].year == 2025
+    footnote_cits = [c for c in article_doc.citations if c.kind == "footnote"]
+    assert footnote_cits and all(c.footnote_id for c in footnote_cits)
 
 
 def test_article_audit(article_doc):
-    findings = article_doc.audit["findings"]
-    kinds = {f["kind"] for f in findings}
+    findings = article_doc.audit.findings
+    kinds = {f.kind for f in findings}
     assert {"unmatched_citation", "uncited_reference", "year_mismatch", "duplicate_footnote",
             "garbled_footnote", "footnote_numbering"} <= kinds
-    uncited = " ".join(f["message"] for f in findings if f["kind"] == "uncited_reference")
+    uncited = " ".join(f.message for f in findings if f.kind == "uncited_reference")
     assert "Afzali 2023" in uncited and "Karaoğlu 2024" in uncited
-    assert any(f["kind"] == "year_mismatch" and "Haass" in f["quote"] for f in findings)
+    assert any(f.kind == "year_mismatch" and "Haass" in f.quote for f in findings)
     for f in findings:
-        assert f["passage_id"].startswith("p") and f["quote"]
+        assert f.passage_id.startswith("p") and f.quote
 
 
 @pytest.mark.parametrize(
@@ -170,15 +171,15 @@ def test_repair_url(raw, following, expected):
 
 
 def test_source_registry(article_doc):
-    urls = [s["url"] for s in article_doc.sources]
+    urls = [s.url for s in article_doc.sources]
     assert len(urls) == len(set(urls))
     assert "https://en.wikipedia.org/wiki/HESA_Shahed_136" in urls
     assert "https://en.wikipedia.org/wiki/Iranian-Russian_Treaty_on_Comprehensive_Strategic_Partnership" in urls
     assert not any("jssjournal.com" in u for u in urls)
-    chain = [s for s in article_doc.sources if "chainalysis" in s["url"]]
-    assert len(chain) == 1 and chain[0]["citing_passage_ids"]
-    assert all(s["status"] == "not_fetched" for s in article_doc.sources)
-    assert any(s["doi"] == "10.4324/9781315121826" for s in article_doc.sources)
+    chain = [s for s in article_doc.sources if "chainalysis" in s.url]
+    assert len(chain) == 1 and chain[0].citing_passage_ids
+    assert all(s.status == "not_fetched" for s in article_doc.sources)
+    assert any(s.doi == "10.4324/9781315121826" for s in article_doc.sources)
 
 
 def test_empty_reference_section(tmp_path):
@@ -188,4 +189,4 @@ def test_empty_reference_section(tmp_path):
     path.write_text("# A Title\n\n# Introduction\n\nRussia and Iran (Waltz, 1979) met.\n\n# References\n\n")
     doc, _ = process_path(path, tmp_path / "out")
     assert doc.references == []
-    assert doc.citations[0]["status"] == "unresolved"
+    assert doc.citations[0].status == "unresolved"

@@ -10,7 +10,7 @@ from .conftest import ARTICLE
 
 
 def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True, timeout=300)
+    return subprocess.run([sys.executable, "-m", "irpipe", *args], capture_output=True, text=True, timeout=300)
 
 
 def test_audit_table():

@@ -9,16 +9,17 @@ import sys
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.datasets import COLUMNS, TABLES, build_datasets, query
+from pipeline.datasets import build_datasets, query, table_specs
+from pipeline.tables import arrow_schema
 
 pytestmark = pytest.mark.slow
 
 
 def test_tables_written(corpus_run):
     ds = corpus_run["out"] / "datasets"
-    for t in TABLES:
+    for t, spec in table_specs().items():
         table = pq.read_table(ds / f"{t}.parquet")
-        assert table.column_names == COLUMNS[t]
+        assert table.schema.equals(arrow_schema(spec.row)), t
         assert (ds / f"{t}.jsonl").exists()
     assert (ds / "irpipe.duckdb").exists()
     cols, rows = query(corpus_run["out"], "SELECT count(*) FROM documents")
@@ -32,7 +33,7 @@ def test_incremental_rebuild(corpus_run):
 
 
 def _inspect(out, *args):
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", "inspect", *args, "-o", str(out)],
+    return subprocess.run([sys.executable, "-m", "irpipe", "inspect", *args, "-o", str(out)],
                           capture_output=True, text=True)
 
 

@@ -45,22 +45,22 @@ def dev_results():
 def test_dev_set_recall(dev_results):
     expected = found = 0
     for case, doc in dev_results:
-        by_text = {m["text"]: e for e in doc.entities for m in e["mentions"]}
+        by_text = {m.text: e for e in doc.entities for m in e.mentions}
         for text, etype, code in case["expect"]:
             expected += 1
             e = by_text.get(text)
-            if e is not None and e["type"] == etype and (code is None or e["code"] == code):
+            if e is not None and e.type == etype and (code is None or e.code == code):
                 found += 1
                 if text in COUNTRY:
-                    assert e["country"] == COUNTRY[text], text
+                    assert e.country == COUNTRY[text], text
     assert found / expected >= 0.95, f"{found}/{expected}"
 
 
 def test_metonyms_and_demonyms_share_one_actor(dev_results):
     case, doc = dev_results[0]
-    rus = [e for e in doc.entities if e["code"] == "RUS"]
-    assert len(rus) == 1 and {m["text"] for m in rus[0]["mentions"]} == {"Moscow", "Kremlin"}
-    assert {m["how"] for m in rus[0]["mentions"]} == {"metonym"}
+    rus = [e for e in doc.entities if e.code == "RUS"]
+    assert len(rus) == 1 and {m.text for m in rus[0].mentions} == {"Moscow", "Kremlin"}
+    assert {m.how for m in rus[0].mentions} == {"metonym"}
 
 
 @pytest.mark.parametrize(
@@ -92,25 +92,25 @@ PRINCIPAL = {("STATE", "IRN"), ("STATE", "RUS"), ("STATE", "USA"), ("STATE", "CH
 
 def test_reference_article_actors(article_doc):
     ents = article_doc.entities
-    found = {(e["type"], e["code"]) for e in ents if e["body_mentions"]}
+    found = {(e.type, e.code) for e in ents if e.body_mentions}
     assert PRINCIPAL <= found
-    by_name = {e["name"]: e for e in ents}
-    assert by_name["Vladimir Putin"]["country"] == "RUS"
-    assert by_name["Masoud Pezeshkian"]["country"] == "IRN"
-    assert by_name["Gazprom"]["country"] == "RUS"
-    assert by_name["Hezbollah"]["type"] == "GROUP"
-    assert not any(e["name"] == "Email" for e in ents)
-    assert by_name["BRICS"]["type"] == "IGO"
+    by_name = {e.name: e for e in ents}
+    assert by_name["Vladimir Putin"].country == "RUS"
+    assert by_name["Masoud Pezeshkian"].country == "IRN"
+    assert by_name["Gazprom"].country == "RUS"
+    assert by_name["Hezbollah"].type == "GROUP"
+    assert not any(e.name == "Email" for e in ents)
+    assert by_name["BRICS"].type == "IGO"
     # mentions inside footnotes and references are kept but marked
-    assert any(m["context"] == "footnote" for e in ents for m in e["mentions"])
-    cited_only = [e for e in ents if e["in_citations_only"]]
-    assert any(e["name"] == "Al Jazeera" for e in cited_only)
+    assert any(m.context == "footnote" for e in ents for m in e.mentions)
+    cited_only = [e for e in ents if e.in_citations_only]
+    assert any(e.name == "Al Jazeera" for e in cited_only)
     for e in ents:
-        for m in e["mentions"]:
-            assert article_doc.text[m["start"]:m["end"]] == m["text"]
+        for m in e.mentions:
+            assert article_doc.text[m.start:m.end] == m.text
 
 
 def test_values_recognised(article_doc):
-    labels = {v["label"] for v in article_doc.values}
+    labels = {v.label for v in article_doc.values}
     assert {"DATE", "MONEY"} <= labels
-    assert any("$40 billion" in v["text"] for v in article_doc.values)
+    assert any("$40 billion" in v.text for v in article_doc.values)

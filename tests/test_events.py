@@ -28,7 +28,7 @@ def _process_text(tmp_path, text: str, name: str):
 
 
 def _codes(items):
-    return sorted(a["code"] for a in items)
+    return sorted(a.code for a in items)
 
 
 def test_gold_sentences(tmp_path):
@@ -37,18 +37,18 @@ def test_gold_sentences(tmp_path):
         doc = _process_text(tmp_path, case["text"], f"g{i}")
         for want in case["events"]:
             expected += 1
-            match = [e for e in doc.events if _codes(e["actors"]) == sorted(want["actors"])
-                     and set(want["targets"]) <= set(_codes(e["targets"]))
-                     and e["date"] and e["date"]["start"] == want["date"]]
+            match = [e for e in doc.events if _codes(e.actors) == sorted(want["actors"])
+                     and set(want["targets"]) <= set(_codes(e.targets))
+                     and e.date and e.date.start == want["date"]]
             if match:
                 full += 1
-                if any(e["type"] == want["type"] for e in match):
+                if any(e.type == want["type"] for e in match):
                     typed += 1
-                ev = next((e for e in match if e["type"] == want["type"]), match[0])
+                ev = next((e for e in match if e.type == want["type"]), match[0])
                 if "quantity" in want:
-                    assert any(q["value"] == want["quantity"] for q in ev["quantities"]), ev["quantities"]
+                    assert any(q.value == want["quantity"] for q in ev.quantities), ev.quantities
                 if want.get("negated"):
-                    assert ev["negated"]
+                    assert ev.negated
         spurious += max(0, len(doc.events) - len(case["events"]))
     assert full / expected >= 0.85, f"{full}/{expected} with actors, targets and date"
     assert typed / expected >= 0.75, f"{typed}/{expected} also with the type"
@@ -94,33 +94,33 @@ def test_reference_article_events(article_doc):
     events = article_doc.events
     assert len(events) >= 20
     for e in events:
-        assert e["type"] in QUAD and e["quad_class"] == QUAD[e["type"]]
-        assert article_doc.text[e["start"]:e["end"]] == e["evidence"]
-        assert article_doc.passage(e["passage_id"]).kind == "body"
+        assert e.type in QUAD and e.quad_class == QUAD[e.type]
+        assert article_doc.text[e.start:e.end] == e.evidence
+        assert article_doc.passage(e.passage_id).kind == "body"
 
     def find(typ, actors, date=None):
-        return [e for e in events if e["type"] == typ and _codes(e["actors"]) == sorted(actors)
-                and (date is None or (e["date"] and e["date"]["start"] == date))]
+        return [e for e in events if e.type == typ and _codes(e.actors) == sorted(actors)
+                and (date is None or (e.date and e.date.start == date))]
 
     assert find("AGREE", ["IRN", "RUS"], "2025-01-17")           # treaty signed
     assert find("CONSULT", ["IRN"], "2025-01-17")                 # Pezeshkian's visit to Moscow
     assert find("COOPERATE", ["IRN"], "2023-07-04")               # joined the SCO
     guardian = find("AGREE", ["IRN"], "2025-06-11")
-    assert guardian and "2025" in guardian[0]["date"]["resolved_from"]
+    assert guardian and "2025" in guardian[0].date.resolved_from
     putin = find("AGREE", ["RUS"], "2025-04-21")
-    assert putin and putin[0]["date"]["resolved_from"]
+    assert putin and putin[0].date.resolved_from
     us = find("ASSAULT", ["USA"], "2025-06-22")
-    assert us and _codes(us[0]["targets"]) == ["IRN"]
+    assert us and _codes(us[0].targets) == ["IRN"]
     aid = find("AID", ["IRN"])
-    assert aid and {q["unit"] for q in aid[0]["quantities"]} >= {"ballistic missiles", "Shahed drones"}
-    assert aid[0]["hedged"]  # "reportedly"
-    s400 = [e for e in events if "S-400" in e["evidence"] and e["type"] == "AID"]
-    assert s400 and s400[0]["negated"]
+    assert aid and {q.unit for q in aid[0].quantities} >= {"ballistic missiles", "Shahed drones"}
+    assert aid[0].hedged  # "reportedly"
+    s400 = [e for e in events if "S-400" in e.evidence and e.type == "AID"]
+    assert s400 and s400[0].negated
     # a response is aimed at whoever acted before; a relative clause takes its antecedent as subject
     response = find("ASSAULT", ["IRN"])
-    assert any(_codes(e["targets"]) == ["ISR"] for e in response)
+    assert any(_codes(e.targets) == ["ISR"] for e in response)
     sanction = find("SANCTION", ["USA"])
-    assert sanction and _codes(sanction[0]["targets"]) == ["IRN"]
+    assert sanction and _codes(sanction[0].targets) == ["IRN"]
     assert find("AGREE", ["EAEU"], "2025-05-01")                  # the EEU free-trade deal of May 2025
     signed = find("AGREE", ["IRN", "RUS"], "2025-01-17")
-    assert all(e["targets"] == [] for e in signed)                # the treaty is signed, not targeted
+    assert all(e.targets == [] for e in signed)                # the treaty is signed, not targeted

@@ -15,7 +15,7 @@ import pytest
 
 from .conftest import ARTICLE, DATA, ROOT
 
-IRPIPE = [sys.executable, "-m", "pipeline.cli"]
+IRPIPE = [sys.executable, "-m", "irpipe"]
 
 
 @pytest.mark.slow
@@ -29,7 +29,7 @@ def test_process_corpus_flow(corpus_run):
     ok = manifest["documents"][str(ARTICLE)]
     doc = json.loads(Path(ok["output"]).read_text())
     assert doc["metadata"]["doi"] == "10.61186/jss.11.3.111"
-    assert doc["provenance"]["stages"]["structure"].startswith("structure/")
+    assert doc["provenance"]["stages"]["structure"].startswith("structure@")
     assert set(doc["provenance"]["stages"]) >= {"citations", "entities", "events", "theory"}
     assert doc["events"] and doc["entities"] and doc["references"]
     header = (out / "events.csv").read_text().splitlines()[0]
@@ -42,7 +42,7 @@ def test_help_is_fast():
     assert time.perf_counter() - start < 2.5  # < 1 s measured; slack for a loaded CI machine
     assert "run" in out.stdout
     heavy = subprocess.run(
-        [sys.executable, "-c", "import sys, pipeline.cli; print(sorted(m for m in ('spacy','prefect','torch','sentence_transformers','pdfplumber') if m in sys.modules))"],
+        [sys.executable, "-c", "import sys, irpipe.cli; print(sorted(m for m in ('spacy','prefect','torch','sentence_transformers','pdfplumber') if m in sys.modules))"],
         capture_output=True, text=True, check=True,
     )
     assert heavy.stdout.strip() == "[]"

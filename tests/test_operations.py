@@ -22,7 +22,8 @@ def test_stage_keys_follow_settings():
 
 
 def test_refresh_runs_nothing_when_unchanged_and_only_affected_stages(prefect_harness, tmp_path, monkeypatch):
-    from flows.process_document import EXECUTED, process_corpus, refresh_corpus
+    from flows.process_document import EXECUTED, process_corpus
+    from flows.refresh import refresh_corpus
 
     out = str(tmp_path / "out")
     inputs = [str(ARTICLE), str(DATA / "34237.pdf")]

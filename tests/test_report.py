@@ -28,8 +28,13 @@ def test_self_contained(article_doc):
 
 
 def test_svg_parts():
-    ev = {"type": "AGREE", "quad_class": "verbal_cooperation", "date": {"start": "2025-01-17"},
-          "actors": [{"code": "IRN", "name": "Iran"}], "targets": [{"code": "RUS", "name": "Russia"}]}
+    from pipeline.model import Event
+
+    ev = Event.model_validate({
+        "id": "ev001", "type": "AGREE", "quad_class": "verbal_cooperation", "trigger": "signed", "trigger_lemma": "sign",
+        "date": {"raw": "January 17, 2025", "start": "2025-01-17"}, "evidence": "x", "start": 0, "end": 1,
+        "confidence": 0.8, "passage_id": "p0001",
+        "actors": [{"code": "IRN", "name": "Iran"}], "targets": [{"code": "RUS", "name": "Russia"}]})
     assert timeline_svg([ev]).count("<circle") == 1
     assert network_svg([ev]).count("<line") == 1
 
@@ -63,6 +68,6 @@ def test_report_command(tmp_path):
     from .conftest import ARTICLE
 
     out = tmp_path / "r.html"
-    r = subprocess.run([sys.executable, "-m", "pipeline.cli", "report", str(ARTICLE), "--out", str(out)],
+    r = subprocess.run([sys.executable, "-m", "irpipe", "report", str(ARTICLE), "--out", str(out)],
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0 and Path(r.stdout.strip()) == out and out.stat().st_size > 20_000

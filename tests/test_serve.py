@@ -40,7 +40,7 @@ def test_lock_is_exclusive(tmp_path):
 
 
 def _start(env, out):
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "-o", str(out)], cwd=ROOT, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "irpipe", "serve", "-o", str(out)], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     deadline = time.time() + 180
     while time.time() < deadline:
@@ -77,7 +77,7 @@ def test_serve_inbox_trigger_lock_sigterm_restart(tmp_path):
                IRPIPE_SERVE_POLL_SECONDS="1", IRPIPE_SERVE_RECONCILE_SECONDS="20", PYTHONUNBUFFERED="1")
     proc = _start(env, out)
     try:
-        second = subprocess.run([sys.executable, "-m", "pipeline.cli", "serve", "-o", str(out)], cwd=ROOT, env=env,
+        second = subprocess.run([sys.executable, "-m", "irpipe", "serve", "-o", str(out)], cwd=ROOT, env=env,
                                 capture_output=True, text=True, timeout=120)
         assert second.returncode == 3 and "another irpipe serve" in second.stderr
         inbox = corpus / "inbox"

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from pipeline.ingest.markdown import clean_inline
-from pipeline.structure import split_heading
+from pipeline.text.headings import split_numbering as split_heading
 
 EXPECTED_SECTIONS = [
     "Abstract",

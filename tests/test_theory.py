@@ -57,16 +57,16 @@ def test_reference_article_theory(article_doc):
     assert all(p.theory is not None for p in body)
     ci = next(p.theory for p in body if p.text.startswith("Complex Interdependence Theory challenges"))
     nwo = next(p.theory for p in body if p.text.startswith("The new world order reflects a shift"))
-    assert ci["label"] in ("complex_interdependence", "both")
-    assert nwo["label"] in ("new_world_order", "both")
+    assert ci.label in ("complex_interdependence", "both")
+    assert nwo.label in ("new_world_order", "both")
     summary = article_doc.theory_summary
-    assert abs(sum(summary["share"].values()) - 1.0) < 0.01
-    assert "Multiple Channels of Interaction" in summary["per_section"]
+    assert abs(sum(summary.share.values()) - 1.0) < 0.01
+    assert "Multiple Channels of Interaction" in summary.per_section
 
 
 def test_classify_command():
     lines = json.dumps({"id": "a", "text": HELD_OUT[0][0]}) + "\n" + json.dumps({"id": "b", "text": HELD_OUT[2][0]}) + "\n"
-    out = subprocess.run([sys.executable, "-m", "pipeline.cli", "classify"], input=lines, capture_output=True,
+    out = subprocess.run([sys.executable, "-m", "irpipe", "classify"], input=lines, capture_output=True,
                          text=True, check=True)
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert [r["id"] for r in rows] == ["a", "b"]

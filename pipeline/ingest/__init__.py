@@ -6,7 +6,6 @@ tags, markdown syntax; the extension only breaks ties.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from pipeline.errors import E, IngestError
@@ -15,8 +14,8 @@ from pipeline.settings import Settings
 
 __all__ = ["Block", "RawDocument", "detect_media_type", "decode_text", "read_file_bytes", "read_bytes"]
 
-_HTML_RE = re.compile(r"^\s*(<!--.*?-->\s*)*(<!doctype html|<html|<head|<body|<meta|<title)", re.I | re.S)
-_MD_RE = re.compile(r"^#{1,6}\s+\S|<sup>|^\s*[-*]\s+\S|\]\(https?://|\*\*\S", re.M)
+# Bytes read to detect a type: enough for a PDF header, an HTML prologue and a few markdown lines.
+SNIFF_BYTES = 65536
 
 
 def decode_text(data: bytes, path: str | Path, settings: Settings) -> str:
@@ -48,19 +47,24 @@ def _is_binary(data: bytes) -> bool:
 
 
 def detect_media_type(data: bytes, path: str | Path = "") -> str:
-    """Media type from content: PDF magic, HTML tags, markdown syntax, else plain text."""
-    if data[:1024].lstrip().startswith(b"%PDF") or b"%PDF-" in data[:1024]:
-        return "application/pdf"
+    """Media type from content, by the registered readers' sniffers in priority order.
+
+    Binary readers (PDF) are asked first; other binary data is ``application/octet-stream``;
+    then the text readers (HTML, markdown), plain text last. The file name only breaks ties.
+    Ingestion and the source fetcher both use this one function.
+    """
+    from pipeline.registry import readers
+
+    head, name = data[:SNIFF_BYTES], str(path)
+    ordered = readers()
+    for spec in ordered:
+        if spec.binary and spec.sniff(head, name):
+            return spec.media_type
     if _is_binary(data):
         return "application/octet-stream"
-    head = data[:65536].decode("utf-8", errors="ignore")
-    if _HTML_RE.match(head):
-        return "text/html"
-    suffix = Path(str(path)).suffix.lower()
-    if suffix in (".html", ".htm") and "<" in head:
-        return "text/html"
-    if len(_MD_RE.findall(head)) >= 2 or (suffix in (".md", ".markdown") and _MD_RE.search(head)):
-        return "text/markdown"
+    for spec in ordered:
+        if not spec.binary and spec.sniff(head, name):
+            return spec.media_type
     return "text/plain"
 
 
@@ -71,17 +75,6 @@ def read_bytes(data: bytes, path: str | Path, settings: Settings, url: str | Non
     if len(data) > settings.max_file_bytes:
         raise IngestError(path, E.E008, limit=settings.max_file_bytes)
     media = detect_media_type(data, path)
-    if media == "application/pdf":
-        from pipeline.ingest.pdf import read_pdf
-
-        if isinstance(path, Path) and path.exists():
-            return read_pdf(path, settings)
-        import tempfile
-
-        with tempfile.NamedTemporaryFile(suffix=".pdf") as tmp:
-            tmp.write(data)
-            tmp.flush()
-            return read_pdf(Path(tmp.name), settings)
     if media == "application/octet-stream":
         kind = "binary data"
         if data[:4] == b"PK\x03\x04":
@@ -89,19 +82,11 @@ def read_bytes(data: bytes, path: str | Path, settings: Settings, url: str | Non
         elif data[:3] == b"\xff\xd8\xff" or data[:8] == b"\x89PNG\r\n\x1a\n":
             kind = "an image"
         raise IngestError(path, E.E002, detected=kind)
-    text = decode_text(data, path, settings)
-    if media == "text/html":
-        from pipeline.ingest.html import read_html
+    from pipeline.registry import readers
 
-        raw = read_html(text, url=url)
-    elif media == "text/markdown":
-        from pipeline.ingest.markdown import read_markdown
-
-        raw = read_markdown(text)
-    else:
-        from pipeline.ingest.text import read_text
-
-        raw = read_text(text)
+    spec = next(r for r in readers() if r.media_type == media)
+    content = data if spec.binary else decode_text(data, path, settings)
+    raw = spec.read(content, path=Path(path), settings=settings, url=url)
     if not any(b.text.strip() for b in raw.blocks):
         raise IngestError(path, E.E009)
     return raw

@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass
 
 from pipeline.ingest.types import Block
+from pipeline.text.identifiers import URL_RE
+from pipeline.text.normalise import squash
 
-URL_RE = re.compile(r"https?://[^\s<>\"]+")
 _WORD_RE = re.compile(r"[\w'’]+")
 _CAPTION_RE = re.compile(r"^(figure|fig\.|table|chart)\s*\d", re.I)
 _QUOTE_RE = re.compile(r"[\"“”]")
@@ -55,10 +56,6 @@ def _is_complete(text: str) -> bool:
     return has_url(t) or (bool(t) and t[-1] in _TERMINAL)
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"\W+", "", text.lower())
-
-
 def assemble_footnotes(units: list[FootnoteUnit], fn_block: int) -> list[Block]:
     """Merge continuations, number the unnumbered, fold duplicates, flag garbled notes.
 
@@ -77,7 +74,7 @@ def assemble_footnotes(units: list[FootnoteUnit], fn_block: int) -> list[Block]:
             continue
         prev = notes[-1] if notes else None
         if unit.number is None and prev is not None:
-            if _norm(text) and _norm(text) in _norm(prev.text + " ".join(prev.duplicates)):
+            if squash(text) and squash(text) in squash(prev.text + " ".join(prev.duplicates)):
                 prev.duplicates.append(text)  # repeated line or tail: fold it in
                 continue
             garbled_prev = "garbled" in prev.flags and not has_url(prev.text)

@@ -19,6 +19,7 @@ import re
 
 from pipeline.ingest.footnotes import FootnoteUnit, assemble_footnotes, has_url
 from pipeline.ingest.types import Block, Marker, RawDocument
+from pipeline.text.headings import is_reference_heading
 
 _HEADING_RE = re.compile(r"^(#{1,6})\s+(.*)$")
 _LIST_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
@@ -128,10 +129,6 @@ def _is_note_like(raw: str, clean: str) -> bool:
     return len(clean) < 250 and not _is_body_continuation(clean)
 
 
-_REFERENCE_HEADINGS = re.compile(
-    r"^(references?|bibliography|works cited|literature( cited)?|sources|reference list)\s*$", re.I
-)
-
 
 def read_markdown(text: str) -> RawDocument:
     """Parse converter markdown into blocks (headings, body, footnotes, references)."""
@@ -164,7 +161,7 @@ def read_markdown(text: str) -> RawDocument:
             heading = heading.strip().strip("*").strip()
             if heading:
                 blocks.append(Block(kind="heading", text=heading, level=len(hm.group(1))))
-                in_references = bool(_REFERENCE_HEADINGS.match(heading))
+                in_references = is_reference_heading(heading)
             continue
         lm = _LIST_RE.match(para)
         if in_references:

@@ -29,13 +29,11 @@ from pipeline.errors import E, IngestError
 from pipeline.ingest.footnotes import FootnoteUnit, assemble_footnotes
 from pipeline.ingest.types import Block, Line, Marker, RawDocument
 from pipeline.settings import Settings
+from pipeline.text.headings import is_numbered_list, is_reference_heading
+from pipeline.text.hyphenation import join_lines
 
 _LIGATURES = {"ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "\u00ad": "", "\u0000": ""}
 _PAGE_NUM_RE = re.compile(r"^\W*(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?\W*$", re.I)
-_REF_HEADING_RE = re.compile(
-    r"^(\d+\.?\s*)?(references?|bibliography|works cited|literature( cited)?|reference list|sources|literatur)\s*:?$",
-    re.I,
-)
 _NOTE_LEAD_RE = re.compile(r"^(\d{1,3})[.)]?\s+(?=\S)")
 _TERMINAL = ".!?:\"”’)"
 
@@ -90,13 +88,15 @@ def _fix(text: str) -> str:
     return text
 
 
-def open_pdf(path: Path, settings: Settings):
-    """Open with pdfplumber, mapping every failure to one clear IngestError."""
+def open_pdf(data: bytes, path: Path, settings: Settings):
+    """Open ``data`` with pdfplumber, mapping every failure to one clear IngestError naming ``path``."""
+    import io
+
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     try:
-        pdf = pdfplumber.open(path)
+        pdf = pdfplumber.open(io.BytesIO(data))
         n_pages = len(pdf.pages)
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise IngestError(path, E.E004) from None
@@ -227,9 +227,9 @@ def _mask(text: str) -> str:
     return re.sub(r"\d+", "#", text.lower()).strip()
 
 
-def read_pdf(path: Path, settings: Settings) -> RawDocument:
-    """Read a PDF into blocks. Raises IngestError for unreadable, encrypted, scanned, too long."""
-    pdf = open_pdf(path, settings)
+def read_pdf(data: bytes, path: Path, settings: Settings) -> RawDocument:
+    """Read a PDF into blocks. Raises IngestError (naming ``path``) for unreadable, encrypted, scanned, too long."""
+    pdf = open_pdf(data, path, settings)
     try:
         pages_words = []
         dims = []
@@ -302,7 +302,7 @@ def _footnote_area(lines: list[_PLine], body_size: float, delta: float) -> int:
 
 
 def _is_heading(ln: _PLine, body_size: float) -> bool:
-    if _REF_HEADING_RE.match(ln.text.strip()):
+    if is_reference_heading(ln.text):
         return True
     words = ln.text.split()
     if not words or len(words) > 16 or ln.text.rstrip()[-1:] in ".,;" or len(ln.text) < 3:
@@ -344,7 +344,7 @@ def _build_blocks(page_lines, body_size: float, settings: Settings, n_pages: int
                         blocks[-1].text += " " + ln.text
                     else:
                         blocks.append(Block(kind="heading", text=ln.text, page=page_no, level=1 if ln.size >= body_size + 0.9 else 2))
-                    in_refs = bool(_REF_HEADING_RE.match(blocks[-1].text.strip()))
+                    in_refs = is_reference_heading(blocks[-1].text)
                     open_para = None
                     prev_line = ln
                     continue
@@ -382,7 +382,7 @@ def _build_blocks(page_lines, body_size: float, settings: Settings, n_pages: int
                 elif m:
                     units.append(FootnoteUnit(text=ln.text[m.end():], number=int(m.group(1)), page=page_no))
                 elif units:
-                    units[-1].text = _join_text(units[-1].text, ln.text)
+                    units[-1].text = join_lines(units[-1].text, ln.text)
             notes = assemble_footnotes(units, fn_block=page_no)
             for n in notes:
                 n.page = page_no
@@ -394,44 +394,26 @@ def _build_blocks(page_lines, body_size: float, settings: Settings, n_pages: int
     return RawDocument(media_type="application/pdf", blocks=[b for b in blocks if b.text.strip()], pages=n_pages, meta_hints=meta_hints)
 
 
-# prefixes that keep their hyphen at a line break ("so-called", "self-reliance", "non-state")
-_KEEP_HYPHEN = {
-    "so", "well", "self", "non", "ex", "quasi", "semi", "cross", "anti", "long", "short", "high", "low",
-    "full", "half", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-}
-
-
 _FIRST_REF_RE = re.compile(r"^\s*(\[1\]|1[.)])\s+[A-ZÀ-Þ]")
 
 
 def _find_unheaded_references(blocks: list[Block]) -> None:
     """A numbered reference list with no heading: the trailing numbered run in the second half."""
-    from pipeline.references.split import _numbered
 
     body = [i for i, b in enumerate(blocks) if b.kind == "body"]
     for i in body[len(body) // 2 :]:
         if _FIRST_REF_RE.match(blocks[i].text):
             rest = [j for j in range(i, len(blocks)) if blocks[j].kind == "body"]
             lines = [ln for j in rest for ln in blocks[j].lines]
-            if _numbered(lines):
+            if is_numbered_list([ln.text for ln in lines]):
                 for j in rest:
                     blocks[j].kind = "reference"
                 return
 
 
-def _join_text(prev: str, nxt: str) -> str:
-    """Join two lines, undoing end-of-line hyphenation ("interdepen-" + "dence")."""
-    if prev.endswith("-") and len(prev) > 1 and prev[-2].isalpha() and nxt[:1].islower():
-        last = re.split(r"[^\w]", prev[:-1])[-1].lower()
-        if last in _KEEP_HYPHEN:
-            return prev + nxt
-        return prev[:-1] + nxt
-    return f"{prev} {nxt}" if prev else nxt
-
-
 def _append_line(block: Block, ln: _PLine) -> None:
     before = block.text
-    joined = _join_text(before, ln.text)
+    joined = join_lines(before, ln.text)
     offset = len(joined) - len(ln.text)
     block.text = joined
     for off, num in ln.markers:

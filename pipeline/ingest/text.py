@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from pipeline.ingest.types import Block, RawDocument
+from pipeline.text.headings import is_reference_heading
+from pipeline.text.hyphenation import dehyphenate
 
 _NUM_HEADING_RE = re.compile(r"^(\d+(\.\d+)*\.?|[IVX]+\.)\s+[A-Z]")
-_REF_RE = re.compile(r"^(references?|bibliography|works cited|literature)\s*:?$", re.I)
 
 
 def _looks_like_heading(para: str) -> bool:
@@ -30,14 +31,14 @@ def read_text(text: str) -> RawDocument:
             continue
         if _looks_like_heading(para):
             blocks.append(Block(kind="heading", text=para, level=2 if re.match(r"^\d+\.\d+", para) else 1))
-            in_refs = bool(_REF_RE.match(para))
+            in_refs = is_reference_heading(para)
             continue
         if in_refs:
             for line in para.splitlines():
                 if line.strip():
                     blocks.append(Block(kind="reference", text=line.strip()))
             continue
-        joined = re.sub(r"(\w)-\n(\w)", r"\1\2", para)
+        joined = dehyphenate(para)
         joined = re.sub(r"\s*\n\s*", " ", joined)
         blocks.append(Block(kind="body", text=re.sub(r"[ \t]+", " ", joined)))
     return RawDocument(media_type="text/plain", blocks=blocks)

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 import xml.etree.ElementTree as ET
 from functools import lru_cache
 from pathlib import Path
+
+from pipeline.model import ParsedReference
+from pipeline.text.identifiers import YEAR_RE, find_urls, first_doi
 
 MODEL_VERSION = "refcrf/1.0"
 MODEL_DIR = Path(__file__).resolve().parent.parent.parent / "models" / "references"
@@ -186,13 +188,6 @@ _ORG_WORDS = re.compile(
     r"association|foundation|committee|office|department|government|reuters|wikipedia|times|news|service|"
     r"embassy|union|nations|forum|group|society|library)\b", re.I)
 _NEWS = re.compile(r"\b(reuters|associated press|al jazeera|times|news|post|guardian|bbc|al-monitor|middle east eye|tass|irna|bloomberg)\b", re.I)
-_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)[a-z]?\b")
-_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.I)
-_URL = re.compile(r"https?://[^\s<>\"]+")
-
-
-def strip_accents(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def _clean_field(text: str) -> str:
@@ -259,7 +254,7 @@ def to_csl(labelled: list[tuple[str, str]], raw: str) -> dict:
         "edition": first.get("edition"), "genre": first.get("genre"), "note": first.get("note"),
     }
     date = " ".join(groups.get("date", []))
-    ym = _YEAR.search(date) or _YEAR.search(raw)
+    ym = YEAR_RE.search(date) or YEAR_RE.search(raw)
     if ym:
         out["year"] = int(ym.group(1))
     vol = groups["volume"][0] if "volume" in groups else ""
@@ -275,12 +270,10 @@ def to_csl(labelled: list[tuple[str, str]], raw: str) -> dict:
     if "pages" in first:
         pm = re.search(r"\d+\s*[-–—]+\s*\d+|\d+", first["pages"])
         out["page"] = re.sub(r"\s*[-–—]+\s*", "-", pm.group(0)) if pm else first["pages"]
-    urls = _URL.findall(raw)
+    urls = find_urls(raw)
     if urls:
-        out["url"] = urls[0].rstrip(".,;)]")
-    dm = _DOI.search(raw)
-    if dm:
-        out["doi"] = dm.group(1).rstrip(".,;)]")
+        out["url"] = urls[0]
+    out["doi"] = first_doi(raw)
     am = re.search(r"(?:accessed|retrieved|last modified)\s*(?:on\s*)?([A-Z][a-z]+\.? \d{1,2},? \d{4}|\d{1,2} [A-Z][a-z]+ \d{4}|\d{4}-\d{2}-\d{2})", raw, re.I)
     if am:
         out["accessed"] = am.group(1)
@@ -309,7 +302,7 @@ def _infer_type(f: dict, raw: str, groups: dict) -> str:
     return "webpage" if f["url"] else "book"
 
 
-def parse_reference(text: str, model_file: Path = MODEL_FILE) -> dict:
-    """One reference string -> CSL-like dict (see the module docstring)."""
+def parse_reference(text: str, model_file: Path = MODEL_FILE) -> ParsedReference:
+    """One reference string -> CSL-like fields (see the module docstring)."""
     text = " ".join(text.split())
-    return to_csl(label_tokens(text, model_file), text)
+    return ParsedReference.model_validate(to_csl(label_tokens(text, model_file), text))

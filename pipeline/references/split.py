@@ -19,8 +19,9 @@ import re
 import statistics
 
 from pipeline.ingest.types import Line
+from pipeline.text.headings import is_numbered_list, list_number
+from pipeline.text.hyphenation import join_lines
 
-_NUM_RE = re.compile(r"^\s*(?:\[(\d{1,4})\]|(\d{1,4})[.)])\s+\S")
 _AUTHOR_START = re.compile(
     r"^(?:[A-ZÀ-ÖØ-ÞŁŠŽČ][\w'’\-]+(?:\s+(?:van|von|de|der|da|di|la|le|del|dos|du)\s+[\w'’\-]+)*,\s*(?:[A-Z][\w.\-]*|\(?\d{4})"
     r"|[A-ZÀ-ÖØ-Þ][\w'’\-]+\s+[A-Z]{1,3}[,.]"
@@ -30,31 +31,16 @@ _AUTHOR_START = re.compile(
 _ENDS_ENTRY = re.compile(r"(\.|\d\s*[-–—]\s*\d+\.?|\d{4}\.?|\)\.?|https?://\S+)$")
 
 
-def _join(prev: str, nxt: str) -> str:
-    if prev.endswith("-") and len(prev) > 1 and prev[-2].isalpha() and nxt[:1].islower():
-        return prev[:-1] + nxt
-    return f"{prev} {nxt}"
-
-
-def _numbered(lines: list[Line]) -> bool:
-    nums = [int(m.group(1) or m.group(2)) for ln in lines if (m := _NUM_RE.match(ln.text))]
-    if len(nums) < 3:
-        return False
-    in_seq = sum(1 for a, b in zip(nums, nums[1:]) if b == a + 1)
-    return in_seq >= 0.6 * (len(nums) - 1) and len(nums) >= 0.25 * len(lines)
-
-
 def split_references(lines: list[Line]) -> list[tuple[str, int]]:
     """Reference-section lines (in reading order) -> (reference string, page) per reference."""
     lines = [ln for ln in lines if ln.text.strip()]
     if not lines:
         return []
     starts: list[bool] = []
-    if _numbered(lines):
+    if is_numbered_list([ln.text for ln in lines]):
         expected = None
         for ln in lines:
-            m = _NUM_RE.match(ln.text)
-            num = int(m.group(1) or m.group(2)) if m else None
+            num = list_number(ln.text)
             ok = num is not None and (expected is None or num == expected or num == 1)
             starts.append(ok)
             if ok:
@@ -89,13 +75,13 @@ def split_references(lines: list[Line]) -> list[tuple[str, int]]:
         if start or not refs:
             refs.append([ln.text.strip(), ln.page])
         else:
-            refs[-1][0] = _join(refs[-1][0], ln.text.strip())
+            refs[-1][0] = join_lines(refs[-1][0], ln.text.strip())
     out = [(" ".join(r.split()), page) for r, page in refs]
     return _drop_trailing_non_references(out)
 
 
 def _reference_like(text: str) -> bool:
-    return bool(_NUM_RE.match(text) or _AUTHOR_START.match(text)) and bool(re.search(r"\b(1[6-9]|20)\d\d\b|n\.\s?d\.", text))
+    return bool(list_number(text) is not None or _AUTHOR_START.match(text)) and bool(re.search(r"\b(1[6-9]|20)\d\d\b|n\.\s?d\.", text))
 
 
 def _drop_trailing_non_references(refs: list[tuple[str, int]]) -> list[tuple[str, int]]:

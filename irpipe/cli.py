@@ -1,4 +1,7 @@
-"""The ``irpipe`` command. Heavy libraries are imported inside commands, so ``--help`` is instant."""
+"""The ``irpipe`` command. Heavy libraries are imported inside commands, so ``--help`` is instant.
+
+This module is the top layer: it may import ``flows`` and ``pipeline``; neither imports it.
+"""
 
 from __future__ import annotations
 
@@ -65,29 +68,39 @@ def run(
         flow_ = process_corpus.with_options(task_runner=dask_runner(dask_address or settings.dask_address,
                                                                     settings.dask_workers))
     results = flow_(files, out, offline=offline, show_progress=sys.stderr.isatty(), runner=runner)
-    failed = 0
+    failed = sum(1 for r in results if r["status"] == "failed")
+    partial = sum(1 for r in results if r["status"] == "partial")
     for r in results:
-        if r["status"] == "failed":
-            failed += 1
-            typer.echo(f"FAILED {r['error']}", err=True)
-        else:
-            s = r["summary"]
-            kinds = s["passages"]
-            typer.echo(
-                f"ok  {r['path']}\n    {s['title'] or '(no title)'}\n"
-                f"    {s['sections']} sections, {kinds.get('body', 0)} body passages, {s['footnotes']} footnotes, "
-                f"{s['references']} references, {s['citations']} citations, {s['entities']} entities, {s['events']} events\n"
-                f"    -> {r['output']}"
-            )
-    ok_paths = [r["output"] for r in results if r["status"] == "ok"]
-    if sources and ok_paths:
-        summary = _fetch(ok_paths, out, offline)
+        typer.echo(_result_line(r), err=r["status"] == "failed")
+    done = [r["output"] for r in results if r["status"] in ("ok", "partial")]
+    if sources and done:
+        summary = _fetch(done, out, offline)
         reasons = ", ".join(f"{k}: {v}" for k, v in sorted(summary.get("reasons", {}).items()))
         typer.echo(f"cited sources: {summary['sources']} ({summary['fetched']} fetched or cached, "
                    f"{summary['failed']} failed{f' [{reasons}]' if reasons else ''}, {summary['processed']} processed)")
-    typer.echo(f"{len(results) - failed} processed, {failed} failed; manifest: {Path(out) / 'index.json'}")
+    typer.echo(f"{len(results) - failed - partial} ok, {partial} partial, {failed} failed; "
+               f"manifest: {Path(out) / 'index.json'}")
     if failed:
         raise typer.Exit(1)
+
+
+def _result_line(r: dict) -> str:
+    """What one document came to, for a person: one line for a failure, a short summary otherwise."""
+    if r["status"] == "failed":
+        return f"FAILED {r['error']}"
+    s = r.get("summary") or {}
+    head = "skipped (unchanged)" if r.get("skipped") else r["status"]
+    lines = [f"{head}  {r['path']}"]
+    if r["status"] == "partial":
+        lines.append(f"    stages failed: {', '.join(r.get('failed_stages', []))} [{r.get('error_code')}] {r.get('error') or ''}")
+    if s:
+        kinds = s.get("passages", {})
+        lines.append(f"    {s.get('title') or '(no title)'}")
+        lines.append(f"    {s.get('sections', 0)} sections, {kinds.get('body', 0)} body passages, {s.get('footnotes', 0)} "
+                     f"footnotes, {s.get('references', 0)} references, {s.get('citations', 0)} citations, "
+                     f"{s.get('entities', 0)} entities, {s.get('events', 0)} events")
+    lines.append(f"    -> {r['output']}")
+    return "\n".join(lines)
 
 
 def _fetch(doc_paths: list[str] | None, out: str, offline: bool) -> dict:
@@ -147,7 +160,7 @@ def parse_references() -> None:
 
     for line in sys.stdin:
         if line.strip():
-            sys.stdout.write(json.dumps(parse_reference(line.strip()), ensure_ascii=False) + "\n")
+            sys.stdout.write(parse_reference(line.strip()).model_dump_json() + "\n")
 
 
 @app.command("train-references")
@@ -189,28 +202,28 @@ def classify() -> None:
 @app.command()
 def timeline(target: Path = _DOC_ARG, as_json: bool = _DOC_JSON) -> None:
     """Print the document's events in chronological order."""
-    from pipeline.events import timeline as order
+    from pipeline.report import chronological
 
     doc = _load_or_process(target)
-    events = order(doc)
+    events = chronological(doc.events)
     if as_json:
-        typer.echo(json.dumps(events, indent=1, ensure_ascii=False))
+        typer.echo(json.dumps([e.model_dump() for e in events], indent=1, ensure_ascii=False))
         return
     if not events:
         typer.echo("no events in this document")
         return
     rows = []
     for e in events:
-        d = e.get("date") or {}
-        when = d.get("start") or "undated"
-        if d.get("end") and d.get("end") != d.get("start") and d.get("precision") == "day":
-            when += f"..{d['end']}"
-        if d.get("resolved_from"):
+        d = e.date
+        when = (d.start if d else None) or "undated"
+        if d and d.end and d.end != d.start and d.precision == "day":
+            when += f"..{d.end}"
+        if d and d.resolved_from:
             when += " *"
-        flags = (" (not)" if e["negated"] else "") + (" (hedged)" if e["hedged"] else "")
-        rows.append((when, e["type"] + flags, ", ".join(a["code"] or a["name"] for a in e["actors"]),
-                     ", ".join(t["code"] or t["name"] for t in e["targets"]),
-                     "; ".join(q["raw"] for q in e["quantities"]), e["evidence"][:140]))
+        flags = (" (not)" if e.negated else "") + (" (hedged)" if e.hedged else "")
+        rows.append((when, e.type + flags, ", ".join(a.code or a.name for a in e.actors),
+                     ", ".join(t.code or t.name for t in e.targets),
+                     "; ".join(q.raw for q in e.quantities), e.evidence[:140]))
     _print_table(f"Timeline: {doc.metadata.title or doc.doc_id}",
                  ("date", "type", "actors", "targets", "how much", "evidence"), rows)
     typer.echo("* year or date taken from context (see resolved_from)")
@@ -238,18 +251,13 @@ def _load_or_process(target: Path):
     if target.suffix == ".json":
         return load_document(target)
     from pipeline.errors import IngestError
-    from pipeline.process import assemble, enrichment_stages, ingest, run_stage
-    from pipeline.settings import get_settings
+    from pipeline.process import process_file
 
-    settings = get_settings()
     try:
-        doc = assemble(ingest(target, settings), settings)
+        return process_file(target)
     except IngestError as err:
         typer.echo(str(err), err=True)
         raise typer.Exit(1)
-    for name, version, fn in enrichment_stages():
-        doc = run_stage(doc, name, version, fn, settings)
-    return doc
 
 
 @app.command()
@@ -257,15 +265,15 @@ def audit(target: Path = _DOC_ARG, as_json: bool = _DOC_JSON) -> None:
     """Print the citation audit: unmatched citations, uncited references, mismatches, duplicates, garbled notes."""
     doc = _load_or_process(target)
     if as_json:
-        typer.echo(json.dumps(doc.audit, indent=1, ensure_ascii=False))
+        typer.echo(doc.audit.model_dump_json(indent=1))
         return
-    findings = doc.audit.get("findings", [])
-    resolved = sum(1 for c in doc.citations if c["status"] == "resolved")
+    findings = doc.audit.findings
+    resolved = sum(1 for c in doc.citations if c.status == "resolved")
     typer.echo(f"Citation audit: {doc.metadata.title or doc.source.path} ({doc.doc_id})\n"
                f"{len(doc.references)} references, {len(doc.citations)} citations ({resolved} resolved), "
                f"{len(doc.sources)} cited sources, {len(findings)} findings")
     _print_table("Findings", ("kind", "where", "quote", "finding"),
-                 [(f["kind"], f["passage_id"], f["quote"][:70], f["message"]) for f in findings])
+                 [(f.kind, f.passage_id, f.quote[:70], f.message) for f in findings])
 
 
 @app.command()
@@ -285,7 +293,7 @@ def report(
     if corpus:
         manifest = read_manifest(base)
         docs = [load_document(Path(e.output)) for e in manifest.documents.values()
-                if e.status == "ok" and e.output and Path(e.output).exists()]
+                if e.status in ("ok", "partial") and e.output and Path(e.output).exists()]
         if not docs:
             typer.echo(f"no processed documents in {base}", err=True)
             raise typer.Exit(1)
@@ -350,9 +358,9 @@ def _status_where(status: Optional[str]) -> str:
 @inspect_app.command("summary")
 def inspect_summary(output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_csv: bool = _CSV) -> None:
     """Counts per table."""
-    from pipeline.datasets import TABLES
+    from pipeline.datasets import table_specs
 
-    sql = " UNION ALL ".join(f"SELECT '{t}' AS table_name, count(*) AS n_rows FROM \"{t}\"" for t in TABLES)
+    sql = " UNION ALL ".join(f"SELECT '{t}' AS table_name, count(*) AS n_rows FROM \"{t}\"" for t in table_specs())
     cols, rows = _q(output_dir, sql)
     _emit("Corpus summary", cols, rows, as_json, as_csv, "no data yet")
 
@@ -376,7 +384,7 @@ def inspect_events(
     where = ["1=1"]
     if actor:
         a = _sqlstr(actor.upper())
-        where.append(f"(list_contains(string_split(actor_codes, ';'), {a}) OR list_contains(string_split(target_codes, ';'), {a}))")
+        where.append(f"(list_contains(actor_codes, {a}) OR list_contains(target_codes, {a}))")
     if type_:
         where.append(f"event_type = {_sqlstr(type_.upper())}")
     if since:

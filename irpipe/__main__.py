@@ -1,0 +1,3 @@
+from irpipe.cli import main
+
+main()
