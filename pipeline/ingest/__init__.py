@@ -47,8 +47,15 @@ def _is_binary(data: bytes) -> bool:
     return controls > 0.05 * max(len(head), 1)
 
 
-def detect_media_type(data: bytes, path: str | Path = "") -> str:
-    """Media type from content: PDF magic, HTML tags, markdown syntax, else plain text."""
+def detect_media_type(data: bytes, path: str | Path = "", declared: str | None = None) -> str:
+    """Media type from content: PDF magic, HTML tags, markdown syntax, else plain text.
+
+    ``declared`` is a media type the bytes came with (an HTTP Content-Type, parameters
+    allowed); like the file extension it only breaks ties: an HTML declaration turns the
+    weak verdicts (markdown-looking or plain text, e.g. HTML behind a BOM or stray output)
+    into HTML, a markdown declaration turns plain text into markdown. PDF magic and binary
+    content are never overridden. Ingestion passes no declaration.
+    """
     if data[:1024].lstrip().startswith(b"%PDF") or b"%PDF-" in data[:1024]:
         return "application/pdf"
     if _is_binary(data):
@@ -59,7 +66,12 @@ def detect_media_type(data: bytes, path: str | Path = "") -> str:
     suffix = Path(str(path)).suffix.lower()
     if suffix in (".html", ".htm") and "<" in head:
         return "text/html"
+    declared = (declared or "").split(";")[0].strip().lower()
+    if declared in ("text/html", "application/xhtml+xml"):
+        return "text/html"
     if len(_MD_RE.findall(head)) >= 2 or (suffix in (".md", ".markdown") and _MD_RE.search(head)):
+        return "text/markdown"
+    if declared == "text/markdown":
         return "text/markdown"
     return "text/plain"
 
