@@ -14,7 +14,7 @@ from pipeline import storage
 from pipeline.export import load_document, now_iso, read_manifest, record_result, write_document
 from pipeline.model import ManifestEntry
 from pipeline.settings import Settings, get_settings
-from pipeline.sources import Fetcher, FetchResult, source_url
+from pipeline.fetch import Fetcher, FetchResult, source_url
 
 
 FETCH_LIMIT = "irpipe-fetch"
@@ -61,7 +61,7 @@ def fetch_sources(doc_paths: list[str] | None, output_dir: str, offline: bool = 
             article = load_document(art_path)
             if article.source.url and not doc_paths:
                 continue  # a fetched source: its own citations are not crawled
-            futures = [(src, fetch_task.submit(fetcher, source_url(src, settings), offline)) for src in article.sources]
+            futures = [(src, fetch_task.submit(fetcher, source_url(src.get("url"), src.get("doi"), settings), offline)) for src in article.sources]
             for src, fut in futures:
                 res: FetchResult = fut.result()
                 summary["sources"] += 1
@@ -75,13 +75,13 @@ def fetch_sources(doc_paths: list[str] | None, output_dir: str, offline: bool = 
                 if res.status in ("not_modified", "cached") and src.get("doc_id") and \
                         storage.exists(storage.join(output_dir, src["doc_id"], "document.json")):
                     continue  # unchanged source, already processed
-                state = process_document(res.path, output_dir, settings, url=source_url(src, settings), return_state=True)
+                state = process_document(res.path, output_dir, settings, url=source_url(src.get("url"), src.get("doi"), settings), return_state=True)
                 if state.is_failed():
                     src.update(status="failed", reason="unprocessable", detail=state.message)
                     continue
                 data = state.result()
                 src["doc_id"] = data["doc_id"]
-                record_result(output_dir, ManifestEntry(path=source_url(src, settings), doc_id=data["doc_id"],
+                record_result(output_dir, ManifestEntry(path=source_url(src.get("url"), src.get("doi"), settings), doc_id=data["doc_id"],
                                                               status="ok", output=data["output"], processed_at=now_iso()))
                 summary["processed"] += 1
                 _link_back(data["output"], output_dir, article.doc_id, src["citing_passage_ids"])

@@ -8,7 +8,7 @@ import pytest
 from werkzeug.wrappers import Response
 
 from pipeline.settings import Settings
-from pipeline.sources import Fetcher, sniff_media_type
+from pipeline.fetch import Fetcher, sniff_media_type
 
 HTML = b"<!DOCTYPE html><html><head><title>Treaty</title></head><body><article><h1>Treaty</h1><p>" + \
     b"Iran and Russia signed a comprehensive strategic partnership treaty in Moscow on January 17, 2025. " * 8 + \
@@ -20,6 +20,13 @@ def _settings(tmp_path, **kw) -> Settings:
                 fetch_backoff=0.05, fetch_timeout=2.0, fetch_retries=2, fetch_probe_url="http://127.0.0.1:9")
     base.update(kw)
     return Settings(**base)
+
+
+@pytest.fixture(autouse=True)
+def _missing_paths_are_404(httpserver):
+    """A real server without a robots.txt answers 404 ("allow all", RFC 9309); pytest-httpserver's
+    default for unregistered paths is 500, which RFC 9309 reads as "disallow everything"."""
+    httpserver.no_handler_status_code = 404
 
 
 @pytest.fixture
