@@ -21,9 +21,10 @@ A :class:`Session` lives for one ``Fetcher.fetch`` call (the robots.txt it needs
   the wait depends on the response (Retry-After), on the deadline and on the host gate,
   and the outcome must be a reply or a :class:`FetchFailure`, never an exception type a
   retry library chooses; the loop states all of that where it happens.
-* **redirects** are not followed here (the client has ``follow_redirects=False``): the
-  fetcher follows them itself so that each target is parsed, pinned and checked against
-  robots.txt again (RFC 9110 section 15.4).
+* **redirects** are not followed here: requests go straight to the transport, with no
+  ``httpx.Client`` (which would parse ``Location`` itself, and keep cookies); the fetcher
+  follows redirects so that each target is parsed, pinned and checked against robots.txt
+  again (RFC 9110 section 15.4).
 * **bounded bodies.** Only a 200 body is read (error bodies are not read at all). The body
   is read raw and decoded here (gzip, x-gzip, deflate; ``Accept-Encoding`` asks for those
   only), at most 64 KiB of output per step, counting decoded bytes, so a compression
@@ -366,15 +367,13 @@ class Session:
         self.attempts = 0  # document requests (robots.txt not counted), as FetchResult.attempts
         self._count_request = count_request
         self._allowed = {h.lower() for h in settings.fetch_allowed_hosts}
-        self.client = httpx.Client(
-            transport=PinnedTransport(self.backend, ssl_context),
-            headers={"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"},
-            follow_redirects=False,
-            trust_env=False,
-        )
+        self._headers = {"User-Agent": user_agent, "Accept": "*/*", "Accept-Encoding": "gzip, deflate"}
+        self._timeouts = httpx.Timeout(settings.fetch_timeout,
+                                       connect=min(settings.fetch_timeout, _CONNECT_TIMEOUT_MAX)).as_dict()
+        self.transport = PinnedTransport(self.backend, ssl_context)
 
     def close(self) -> None:
-        self.client.close()
+        self.transport.close()
 
     def pin(self, target: Target) -> list[str]:
         """Resolve ``target.host`` once for this fetch and check every address (``blocked_address``)."""
@@ -425,13 +424,12 @@ class Session:
     def _exchange(self, target: Target, headers: dict[str, str], limit: int, truncate: bool) -> Reply:
         """One request and, for a 200, its body."""
         self.pin(target)
-        timeout = httpx.Timeout(self.settings.fetch_timeout,
-                                connect=min(self.settings.fetch_timeout, _CONNECT_TIMEOUT_MAX))
         with self.gate.slot(target.host, self.deadline):
             self._count_request()
             try:
-                request = self.client.build_request("GET", target.url, headers=headers, timeout=timeout)
-                response = self.client.send(request, stream=True)
+                request = httpx.Request("GET", target.url, headers={**self._headers, **headers},
+                                        extensions={"timeout": self._timeouts})
+                response = self.transport.handle_request(request)
                 try:
                     if response.status_code != 200:
                         return Reply(response.status_code, response.headers)  # error bodies are not read
