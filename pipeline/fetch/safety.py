@@ -7,10 +7,12 @@ A cited URL comes from a document someone else wrote, so it is untrusted input:
   characters each, 253 in all), a port in 1..65535, no control characters;
 * its host is resolved once per fetch (:func:`resolve`, bounded by the deadline) and
   *every* address must be globally routable (``ipaddress`` ``is_global``: this refuses
-  loopback, RFC 1918, link-local, CGNAT 100.64.0.0/10, 192.0.0.0/24, benchmarking
-  198.18.0.0/15, documentation ranges, ULA ...) and not multicast, and must not be a
-  cloud metadata address (:data:`METADATA_ADDRESSES`, refused even for allowed hosts);
-  IPv4-mapped IPv6 addresses are judged by their IPv4 address;
+  loopback, RFC 1918, link-local, CGNAT 100.64.0.0/10, benchmarking 198.18.0.0/15,
+  documentation ranges, ULA ...; plus :data:`NOT_GLOBAL`, special-purpose networks the
+  ``ipaddress`` of Python 3.11 still counts as global, such as all of 192.0.0.0/24), not
+  multicast, and not a cloud metadata address (:data:`METADATA_ADDRESSES`, refused even
+  for allowed hosts); an IPv4 address inside an IPv6 one (IPv4-mapped, NAT64 64:ff9b::/96,
+  6to4) is judged as well;
 * the transport then connects to exactly those checked addresses (see
   :mod:`pipeline.fetch.transport`), so a second DNS answer (DNS rebinding) is never used.
 
@@ -41,6 +43,16 @@ METADATA_ADDRESSES = frozenset(ipaddress.ip_address(a) for a in (
     "100.100.100.200",  # Alibaba Cloud
     "192.0.0.192",      # Oracle Cloud (classic)
 ))
+
+#: Not globally reachable per the IANA special-purpose registries, though ``is_global`` of
+#: Python 3.11 says otherwise (its tables were corrected in later releases).
+NOT_GLOBAL = tuple(ipaddress.ip_network(n) for n in (
+    "192.0.0.0/24",     # IETF protocol assignments (3.11 only knows parts of it)
+    "64:ff9b:1::/48",   # local-use IPv4/IPv6 translation
+    "3fff::/20",        # documentation (2024)
+    "5f00::/16",        # segment routing SIDs
+))
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 _LABEL = re.compile(r"^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -147,8 +159,12 @@ def blocked_because(address: str, *, allowed_host: bool) -> str | None:
     except ValueError:
         return "not an IP address"
     candidates = [ip]
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        candidates.append(ip.ipv4_mapped)
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = ip.ipv4_mapped or ip.sixtofour
+        if inner is None and ip in _NAT64:
+            inner = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if inner is not None:
+            candidates.append(inner)
     for one in candidates:
         if one in METADATA_ADDRESSES:
             return "a cloud metadata address"
@@ -156,7 +172,7 @@ def blocked_because(address: str, *, allowed_host: bool) -> str | None:
             continue
         if one.is_multicast:
             return "a multicast address"
-        if not one.is_global:
+        if not one.is_global or any(one in net for net in NOT_GLOBAL if net.version == one.version):
             return "not a public address"
     return None
 
