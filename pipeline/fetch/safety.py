@@ -25,6 +25,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -58,6 +59,7 @@ _LABEL = re.compile(r"^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 _resolver_pool: ThreadPoolExecutor | None = None
+_resolver_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -130,8 +132,9 @@ def resolve(host: str, port: int, deadline: Deadline, timeout: float) -> list[st
     waited for at most ``timeout`` and the deadline; a stuck lookup is abandoned.
     """
     global _resolver_pool
-    if _resolver_pool is None:
-        _resolver_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="irpipe-dns")
+    with _resolver_lock:
+        if _resolver_pool is None:
+            _resolver_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="irpipe-dns")
     future = _resolver_pool.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
     try:
         infos = future.result(timeout=deadline.clamp(timeout))

@@ -4,7 +4,7 @@ A :class:`Session` lives for one ``Fetcher.fetch`` call (the robots.txt it needs
 
 * **connect to the checked address.** :meth:`Session.pin` resolves a host once and checks
   every address (:mod:`pipeline.fetch.safety`); :class:`PinnedBackend`, the httpcore
-  network backend of the session's client, connects only to those addresses and refuses
+  network backend of the session's transport, connects only to those addresses and refuses
   any host that was not pinned. The URL keeps the host name, so the Host header, TLS SNI
   and certificate verification are all for the name, while a second DNS answer (DNS
   rebinding) is never looked at. Keep-alive is off, so a connection never outlives the
@@ -132,7 +132,6 @@ class PinnedBackend(httpcore.NetworkBackend):
     def __init__(self, deadline: Deadline):
         self.deadline = deadline
         self.pins: dict[str, list[str]] = {}
-        self.connected: list[tuple[str, int]] = []  # (address, port) of every connection made
         self._sockets = httpcore.SyncBackend()
 
     def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
@@ -151,7 +150,6 @@ class PinnedBackend(httpcore.NetworkBackend):
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 error = exc  # next address (e.g. IPv6 first on a host without IPv6)
                 continue
-            self.connected.append((address, port))
             return _DeadlineStream(stream, self.deadline)
         assert error is not None
         raise error
