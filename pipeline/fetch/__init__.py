@@ -93,7 +93,9 @@ class Fetcher:
             return failed(url, f.reason, f.detail)
 
     def without_network(self, url: str, *, offline: bool = False) -> FetchResult | None:
-        """The answer when no request is to be made (manual file, offline, network down); else None."""
+        """The answer when no request is to be made (manual file, offline, network down, not a URL); else None."""
+        if not isinstance(url, str):
+            return failed(repr(url), FetchReason.BAD_URL, f"not a string but {type(url).__name__}")
         try:
             manual = self.manual_file(url)
             if manual is not None:
