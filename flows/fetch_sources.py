@@ -14,7 +14,7 @@ from pipeline import storage
 from pipeline.export import load_document, now_iso, read_manifest, record_result, write_document
 from pipeline.model import CitedBy, ManifestEntry
 from pipeline.settings import Settings, get_settings
-from pipeline.sources import Fetcher, FetchResult, source_url
+from pipeline.fetch import Fetcher, FetchResult, source_url
 
 
 FETCH_LIMIT = "irpipe-fetch"
@@ -97,7 +97,7 @@ def fetch_sources(doc_paths: list[str] | None, output_dir: str, offline: bool = 
 
 
 def _url(src, settings: Settings) -> str:
-    return source_url(src.model_dump(), settings)
+    return source_url(src.url, src.doi, settings)
 
 
 def _link_back(source_doc: str, output_dir: str, citing_doc_id: str, passage_ids: list[str]) -> None:

@@ -47,6 +47,53 @@ def _restore(path: str, code: str, reason: str) -> "IngestError":
     return err
 
 
+class FetchReason(str, Enum):
+    """Why fetching a cited source failed: the ``reason`` of a failed ``FetchResult``.
+
+    The value is the short code stored in ``meta.json``, in a document's ``sources`` and in
+    the fetch summary; ``meaning`` is its one-line explanation. The fetcher reports only
+    these codes (see :mod:`pipeline.fetch`).
+    """
+
+    meaning: str
+
+    def __new__(cls, code: str, meaning: str) -> "FetchReason":
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.meaning = meaning
+        return member
+
+    # the URL itself
+    BAD_URL = ("bad_url", "the URL cannot be parsed (port, host name, IPv6 literal, control characters)")
+    BLOCKED_SCHEME = ("blocked_scheme", "not an http or https URL")
+    BLOCKED_ADDRESS = ("blocked_address", "the host resolves to a loopback, private, reserved or metadata address")
+    # the network
+    DNS = ("dns", "the host name does not resolve")
+    CONNECT = ("connect", "no connection: refused, reset or unreachable host")
+    TLS = ("tls", "TLS handshake or certificate verification failed for the host name")
+    TIMEOUT = ("timeout", "connecting or reading timed out (after the retries)")
+    DEADLINE = ("deadline", "the whole fetch took longer than fetch_deadline")
+    NETWORK_UNREACHABLE = ("network_unreachable", "the network is down: fetch_probe_url cannot be reached either")
+    # the server's answer
+    HTTP_STATUS = ("http_status", "the server answered with an error status (the number is in http_status)")
+    REDIRECT_LOOP = ("redirect_loop", "more than fetch_max_redirects redirects")
+    BAD_REDIRECT = ("bad_redirect", "a redirect without a usable Location (missing, control characters, bad URL)")
+    BAD_RESPONSE = ("bad_response", "the server broke HTTP: bad Content-Length, closed without answering, garbled")
+    DECODE_ERROR = ("decode_error", "the body's Content-Encoding (gzip, deflate) cannot be decoded")
+    TOO_LARGE = ("too_large", "the body is larger than fetch_max_bytes (counted after decompression)")
+    UNSUPPORTED_TYPE = ("unsupported_type", "the body is not PDF, HTML, markdown or text")
+    # robots.txt (RFC 9309)
+    ROBOTS = ("robots", "robots.txt disallows the URL for irpipe")
+    ROBOTS_UNAVAILABLE = ("robots_unavailable", "robots.txt unreachable or a 5xx: everything counts as disallowed")
+    # cache, manual files, offline mode
+    OFFLINE = ("offline", "offline mode and the source is not in the cache")
+    CACHE_CORRUPT = ("cache_corrupt", "the cached meta.json cannot be read (offline: nothing else to answer with)")
+    CACHE_WRITE = ("cache_write", "the fetched body cannot be written to the source cache (disk full, permissions)")
+    MANUAL_INVALID = ("manual_invalid", "manual.toml is malformed, or names a file that cannot be read")
+    # a bug
+    INTERNAL_ERROR = ("internal_error", "an unexpected error in irpipe (the exception type is in detail); please report")
+
+
 def stage_error(stage: str, exc: BaseException):
     """The :class:`~pipeline.model.StageError` recorded on a document for a stage that raised."""
     from pipeline.model import StageError

@@ -115,23 +115,41 @@ class Settings(BaseSettings):
         1.45, description="A vertical gap over this multiple of the line pitch starts a paragraph."
     )
 
-    # Network: fetching cited sources
+    # Network: fetching cited sources (pipeline/fetch/)
     offline: bool = False
     fetch_contact: str = Field("mailto:irpipe@example.org", description="Contact named in the User-Agent.")
-    fetch_timeout: float = 20.0
-    fetch_retries: int = 3
-    fetch_backoff: float = 1.0
-    fetch_max_backoff: float = 60.0
-    fetch_max_redirects: int = 5
-    fetch_max_bytes: int = 25 * 1024 * 1024
+    fetch_timeout: float = Field(
+        20.0, description="Seconds one connect or read may wait (connect at most 10 s); retried on expiry."
+    )
+    fetch_deadline: float = Field(
+        60.0,
+        description="Seconds one fetch may take in all: DNS, robots.txt, connects, redirects, retries, backoff "
+        "and body. A server that drips bytes is cut here.",
+    )
+    fetch_retries: int = Field(3, description="Retries after a timeout, a 429 or a 5xx (so at most 1 + this many requests).")
+    fetch_backoff: float = Field(1.0, description="Seconds before the first retry; doubled for each further one.")
+    fetch_max_backoff: float = Field(
+        60.0, description="Longest wait before a retry, even when Retry-After asks for more."
+    )
+    fetch_max_redirects: int = Field(5, description="Redirects followed for a document before redirect_loop.")
+    fetch_max_bytes: int = Field(
+        25 * 1024 * 1024, description="Largest document body, counted after gzip/deflate decoding (too_large above)."
+    )
     fetch_host_delay: float = Field(1.0, description="Seconds between two requests to the same host.")
-    fetch_respect_robots: bool = True
+    fetch_respect_robots: bool = Field(True, description="Obey robots.txt (RFC 9309); off only for your own servers.")
+    robots_max_bytes: int = Field(
+        512 * 1024,
+        description="Bytes of a robots.txt parsed (after decoding); the rest is ignored. RFC 9309 asks for 500 KiB at least.",
+    )
     fetch_allowed_hosts: list[str] = Field(
         default_factory=list, description="Hosts allowed even on loopback/private addresses (tests, intranets)."
     )
+    fetch_ca_bundle: str | None = Field(
+        None, description="PEM file of extra certificate authorities to trust (intranets, tests), besides certifi's."
+    )
     fetch_probe_url: str = Field("https://doi.org", description="Probed after a DNS/connect failure: is the network down?")
     fetch_concurrency: int = Field(4, description="Sources fetched at once (different hosts).")
-    doi_resolver: str = "https://doi.org"
+    doi_resolver: str = Field("https://doi.org", description="Resolver a DOI is appended to when a source has no URL.")
 
     def fingerprint(self, *fields: str) -> str:
         """SHA-256 of the named settings (all when none given): a cache-key ingredient."""

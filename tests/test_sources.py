@@ -8,7 +8,7 @@ import pytest
 from werkzeug.wrappers import Response
 
 from pipeline.settings import Settings
-from pipeline.sources import Fetcher, sniff_media_type
+from pipeline.fetch import Fetcher, sniff_media_type
 
 HTML = b"<!DOCTYPE html><html><head><title>Treaty</title></head><body><article><h1>Treaty</h1><p>" + \
     b"Iran and Russia signed a comprehensive strategic partnership treaty in Moscow on January 17, 2025. " * 8 + \
@@ -20,6 +20,13 @@ def _settings(tmp_path, **kw) -> Settings:
                 fetch_backoff=0.05, fetch_timeout=2.0, fetch_retries=2, fetch_probe_url="http://127.0.0.1:9")
     base.update(kw)
     return Settings(**base)
+
+
+@pytest.fixture(autouse=True)
+def _missing_paths_are_404(httpserver):
+    """A real server without a robots.txt answers 404 ("allow all", RFC 9309); pytest-httpserver's
+    default for unregistered paths is 500, which RFC 9309 reads as "disallow everything"."""
+    httpserver.no_handler_status_code = 404
 
 
 @pytest.fixture
@@ -204,15 +211,15 @@ def test_fetch_sources_flow_links_both_ways(httpserver, tmp_path, prefect_harnes
     out = tmp_path / "out"
     settings = _settings(tmp_path, fetch_respect_robots=False)
     doc, path = process_path(art, out, settings)
-    assert doc.sources and doc.sources[0]["url"] == url
+    assert doc.sources and doc.sources[0].url == url
     summary = fetch_sources([str(path)], str(out), settings=settings)
     assert summary["processed"] == 1
     article = load_document(path)
     src = article.sources[0]
-    assert src["status"] == "fetched" and src["doc_id"]
-    source_doc = load_document(out / src["doc_id"] / "document.json")
+    assert src.status == "fetched" and src.doc_id
+    source_doc = load_document(out / src.doc_id / "document.json")
     assert source_doc.source.url == url
-    assert source_doc.cited_by == [{"doc_id": article.doc_id, "passage_ids": src["citing_passage_ids"]}]
+    assert [c.model_dump() for c in source_doc.cited_by] == [{"doc_id": article.doc_id, "passage_ids": src.citing_passage_ids}]
     assert "strategic partnership treaty" in source_doc.text
 
 

@@ -16,6 +16,9 @@ __all__ = ["Block", "RawDocument", "detect_media_type", "decode_text", "read_fil
 
 # Bytes read to detect a type: enough for a PDF header, an HTML prologue and a few markdown lines.
 SNIFF_BYTES = 65536
+# Declared media types (HTTP Content-Type) and the reader type they name.
+_DECLARED_ALIASES = {"text/html": "text/html", "application/xhtml+xml": "text/html", "text/markdown": "text/markdown",
+                     "text/x-markdown": "text/markdown", "text/plain": "text/plain"}
 
 
 def decode_text(data: bytes, path: str | Path, settings: Settings) -> str:
@@ -46,12 +49,15 @@ def _is_binary(data: bytes) -> bool:
     return controls > 0.05 * max(len(head), 1)
 
 
-def detect_media_type(data: bytes, path: str | Path = "") -> str:
+def detect_media_type(data: bytes, path: str | Path = "", declared: str | None = None) -> str:
     """Media type from content, by the registered readers' sniffers in priority order.
 
     Binary readers (PDF) are asked first; other binary data is ``application/octet-stream``;
-    then the text readers (HTML, markdown), plain text last. The file name only breaks ties.
-    Ingestion and the source fetcher both use this one function.
+    then the text readers (HTML, markdown), plain text last. Ingestion and the source fetcher
+    both use this one function. The file name and ``declared`` (a media type the bytes came
+    with, e.g. an HTTP Content-Type) only break ties: a declared text type wins over a weaker
+    verdict (HTML over markdown-looking or plain text, markdown over plain text), never over
+    PDF magic or binary content.
     """
     from pipeline.registry import readers
 
@@ -62,10 +68,12 @@ def detect_media_type(data: bytes, path: str | Path = "") -> str:
             return spec.media_type
     if _is_binary(data):
         return "application/octet-stream"
-    for spec in ordered:
-        if not spec.binary and spec.sniff(head, name):
-            return spec.media_type
-    return "text/plain"
+    verdict = next((s for s in ordered if not s.binary and s.sniff(head, name)), None)
+    wanted = _DECLARED_ALIASES.get((declared or "").split(";")[0].strip().lower())
+    claimed = next((s for s in ordered if not s.binary and s.media_type == wanted), None)
+    if claimed is not None and (verdict is None or claimed.priority < verdict.priority):
+        return claimed.media_type
+    return verdict.media_type if verdict is not None else "text/plain"
 
 
 def read_bytes(data: bytes, path: str | Path, settings: Settings, url: str | None = None) -> RawDocument:
