@@ -22,6 +22,7 @@ import re
 
 from rapidfuzz import fuzz
 
+from pipeline.audit import audit_footnotes, audit_references, finding, quote_at
 from pipeline.model import Audit, AuditFinding, Citation, CitedSource, Document, Reference
 from pipeline.references.parser import MODEL_FILE, parse_reference
 from pipeline.registry import DataFile, stage
@@ -44,9 +45,6 @@ _CITES_SOMETHING = re.compile(r"https?://|[\"“”]|\b(1[6-9]|20)\d\d\b")
 _CATALOGUE_LINKS = re.compile(r"\s*\[(Google Scholar|Publisher|CrossRef|PubMed)\]")
 # A footnote repeats a listed reference when their titles (or openings) agree this closely (0-100).
 SAME_REFERENCE_SCORE = 85
-# Two listed references with titles this similar (0-100) and over 15 characters are duplicates.
-DUPLICATE_TITLE_SCORE = 92
-DUPLICATE_TITLE_MIN_CHARS = 15
 
 
 def _surnames(names: str) -> list[str]:
@@ -97,7 +95,7 @@ def _first_family(ref: Reference) -> set[str]:
     needs=("passages", "footnotes", "footnote_markers"),
     adds=("references", "citations", "sources", "audit"),
     resources=(DataFile("reference-crf", MODEL_FILE),),
-    code=("pipeline.references.parser", "pipeline.text"),
+    code=("pipeline.references.parser", "pipeline.audit", "pipeline.text"),
     tables=(REFERENCES_TABLE, CITATIONS_TABLE, SOURCES_TABLE, AUDIT_TABLE),
 )
 def annotate_citations(doc: Document, settings: Settings) -> Document:
@@ -157,14 +155,14 @@ def annotate_citations(doc: Document, settings: Settings) -> Document:
                 if ref is not None:
                     ref.cited_by.append(cit.id)
                     if year is not None and ref.year is not None and ref.year != year:
-                        audit.append(_finding("year_mismatch", p, p.text[s:e],
+                        audit.append(finding("year_mismatch", p, p.text[s:e],
                                               f"cited as {year}, reference {ref.id} says {ref.year}",
                                               citation_id=cit.id, reference_id=ref.id))
                 elif status == "unresolved":
-                    audit.append(_finding("unmatched_citation", p, marker, "no reference in the list matches this citation",
+                    audit.append(finding("unmatched_citation", p, marker, "no reference in the list matches this citation",
                                           citation_id=cit.id))
                 else:
-                    audit.append(_finding("ambiguous_citation", p, marker, "several references match this citation",
+                    audit.append(finding("ambiguous_citation", p, marker, "several references match this citation",
                                           citation_id=cit.id))
 
     fn_refs = {r.footnote_id: r for r in references if r.origin == "footnote"}
@@ -180,7 +178,7 @@ def annotate_citations(doc: Document, settings: Settings) -> Document:
         if ref is not None:
             ref.cited_by.append(cit.id)
         if m.footnote_id is None:
-            audit.append(_finding("unlinked_marker", passages[m.passage_id], _quote_at(doc, m.offset),
+            audit.append(finding("unlinked_marker", passages[m.passage_id], quote_at(doc, m.offset),
                                   f"footnote marker {m.number} has no footnote", citation_id=cit.id))
 
     # a footnote that cites a listed reference counts as citing it
@@ -190,8 +188,8 @@ def annotate_citations(doc: Document, settings: Settings) -> Document:
             fr.same_as = best.id
             best.cited_by.extend(fr.cited_by or [f"footnote:{fr.footnote_id}"])
 
-    audit.extend(_audit_references(ref_list, passages))
-    audit.extend(_audit_footnotes(doc, passages))
+    audit.extend(audit_references(ref_list, passages))
+    audit.extend(audit_footnotes(doc, passages))
     for i, f in enumerate(audit, start=1):
         f.id = f"a{i:03d}"
 
@@ -205,14 +203,6 @@ def annotate_citations(doc: Document, settings: Settings) -> Document:
     return doc
 
 
-def _quote_at(doc: Document, offset: int, width: int = 60) -> str:
-    return doc.text[max(0, offset - width) : offset].split("\n")[-1]
-
-
-def _finding(kind: str, passage, quote: str, message: str, **extra) -> AuditFinding:
-    return AuditFinding(id="", kind=kind, passage_id=passage.id, quote=quote[:160], message=message, **extra)
-
-
 def _match_reference(fr: Reference, ref_list: list[Reference]) -> Reference | None:
     title = title_key(fr.title)
     best, score = None, 0.0
@@ -222,59 +212,6 @@ def _match_reference(fr: Reference, ref_list: list[Reference]) -> Reference | No
         if s > score:
             best, score = r, s
     return best if score >= SAME_REFERENCE_SCORE else None
-
-
-def _label(r: Reference) -> str:
-    a = r.authors[0] if r.authors else None
-    name = (a.family or a.literal or "") if a else ""
-    if len(name.strip(".")) <= 2:  # no author, or a parse that kept only an initial
-        name = " ".join(r.text.split()[:3]).rstrip(",.")
-    return f"{name} {r.year or 'n.d.'}"
-
-
-def _audit_references(ref_list: list[Reference], passages) -> list[AuditFinding]:
-    out = []
-    for r in ref_list:
-        if not r.cited_by:
-            out.append(_finding("uncited_reference", passages[r.passage_id], r.text[:80],
-                                f"{_label(r)} is never cited in the body or the footnotes", reference_id=r.id))
-    for i, a in enumerate(ref_list):
-        for b in ref_list[i + 1 :]:
-            ta, tb = title_key(a.title), title_key(b.title)
-            if len(ta) > DUPLICATE_TITLE_MIN_CHARS and fuzz.ratio(ta, tb) >= DUPLICATE_TITLE_SCORE:
-                out.append(_finding("duplicate_reference", passages[b.passage_id], b.text[:80],
-                                    f"{_label(b)} repeats the title of {_label(a)} ({a.id})",
-                                    reference_id=b.id, duplicate_of=a.id))
-    return out
-
-
-def _audit_footnotes(doc: Document, passages) -> list[AuditFinding]:
-    out = []
-    for fn in doc.footnotes:
-        p = passages[fn.passage_id]
-        if "garbled" in fn.flags:
-            out.append(_finding("garbled_footnote", p, p.text[:80], f"footnote {fn.number} (block {fn.block}) looks garbled",
-                                footnote_id=fn.id))
-        if fn.duplicate_of or fn.duplicates:
-            what = f"duplicates {fn.duplicate_of}" if fn.duplicate_of else f"printed {fn.duplicates + 1} times"
-            out.append(_finding("duplicate_footnote", p, p.text[:80], f"footnote {fn.number} {what}", footnote_id=fn.id))
-    by_block: dict[int, list] = {}
-    for fn in doc.footnotes:
-        if fn.duplicate_of is None and fn.number is not None:
-            by_block.setdefault(fn.block, []).append(fn)
-    prev_last = None
-    for block in sorted(by_block):
-        nums = [fn.number for fn in by_block[block]]
-        first = by_block[block][0]
-        if prev_last is not None and nums[0] <= prev_last:
-            out.append(_finding("footnote_numbering", passages[first.passage_id], passages[first.passage_id].text[:60],
-                                f"numbering restarts at {nums[0]} in block {block} after {prev_last}", footnote_id=first.id))
-        for a, b in zip(by_block[block], by_block[block][1:]):
-            if b.number > a.number + 1:
-                out.append(_finding("footnote_numbering", passages[b.passage_id], passages[b.passage_id].text[:60],
-                                    f"numbering skips from {a.number} to {b.number}", footnote_id=b.id))
-        prev_last = nums[-1]
-    return out
 
 
 def build_sources(doc: Document, references: list[Reference], citations: list[Citation]) -> list[CitedSource]:
