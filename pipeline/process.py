@@ -168,9 +168,10 @@ def assemble(ing: Ingested, settings: Settings | None = None) -> Document:
         st = _plain_structure(ing, settings.max_passage_chars)
     warnings = [*ing.raw.warnings, *st.warnings]  # repeats are dropped below
     warnings.extend(_empty_case_warnings(st))
-    guess = detect_language((p.text for p in st.passages if p.kind == "body"), settings.language_min_confidence)
+    guess = detect_language((p.text for p in st.passages if p.kind == "body"), settings.language_min_confidence,
+                            front_texts=(p.text for p in st.passages if p.kind == "front_matter"))
     st.metadata.language = guess.language
-    if guess.language is None and any(p.kind == "body" for p in st.passages):
+    if guess.language is None and any(p.kind in ("body", "front_matter") for p in st.passages):
         warnings.append(f"language: unknown, so every stage runs: {guess.reason}")
     return Document(
         doc_id=doc_id_of(ing.sha256),
