@@ -164,7 +164,9 @@ def _entries(out: Path) -> dict:
 @pytest.mark.slow
 def test_a_crashing_stage_gives_a_partial_document_and_the_run_goes_on(prefect_harness, tmp_path, monkeypatch):
     from flows.process_document import process_corpus
-    from pipeline.registry import REGISTRY
+    from pipeline.registry import REGISTRY, load
+
+    load()
 
     def boom(doc, settings):
         raise RuntimeError("the events stage broke\nsecond line")
