@@ -172,6 +172,7 @@ def build_structure(raw: RawDocument, *, sentence_splitter=None, max_passage_cha
         raw: the reader's blocks.
         sentence_splitter: callable ``list[str] -> list[list[tuple[int, int]]]``;
             defaults to spaCy's rule-based sentencizer.
+        max_passage_chars: a longer block becomes several passages (:mod:`pipeline.text.chunking`).
     """
     blocks = split_long_blocks(_resplit_references(raw.blocks), max_passage_chars)  # no passage over the limit
     front_end = _front_matter_end(blocks)
