@@ -7,6 +7,7 @@ stage's code, resources and settings), so a re-run executes only what changed.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from pathlib import Path
 
@@ -16,12 +17,14 @@ from prefect.states import Completed, Failed
 
 from flows.results import result_storage
 from pipeline import registry, storage
-from pipeline.errors import IngestError
+from pipeline.errors import E, IngestError
 from pipeline.export import document_path, load_document, now_iso, record_result, sweep_partials, write_document
 from pipeline.model import Document, ManifestEntry
 from pipeline.process import Ingested, assemble, ingest, is_up_to_date, run_stage, stage_keys
 from pipeline.settings import Settings, get_settings
 from pipeline.text.identifiers import doc_id_of, sha256_hex
+
+log = logging.getLogger("irpipe")
 
 # How many times each stage function really ran in this process (cache hits do not count).
 EXECUTED: Counter[str] = Counter()
@@ -142,7 +145,22 @@ def document_task(path: str, output_dir: str, settings: Settings) -> dict:
         doc, out = process_path(path, output_dir, settings)
     except IngestError as err:
         return {"path": path, "status": "failed", "error": str(err), "error_code": err.code}
+    except Exception as exc:  # noqa: BLE001 - one document's crash must not end the run
+        return crashed(path, exc)
     return outcome(path, doc, str(out))
+
+
+def crashed(path: str, exc: BaseException | None, message: str | None = None) -> dict:
+    """The record of a document whose processing crashed (not bad input): one line with code E013;
+    the traceback goes to the log (``irpipe run`` writes it to ``<output-dir>/logs/irpipe.log``)."""
+    if isinstance(exc, BaseException):
+        log.error("processing %s failed", path, exc_info=exc)
+        detail = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".rstrip(": ")[:300]
+    else:
+        log.error("processing %s failed: %s", path, message)
+        detail = (message or "unknown error").splitlines()[0][:300]
+    return {"path": path, "status": "failed", "error": f"{path}: {E.E013.value.format(detail=detail)} [E013]",
+            "error_code": "E013"}
 
 
 def dask_runner(address: str | None = None, n_workers: int = 2):
@@ -200,8 +218,10 @@ def process_corpus(paths: list[str], output_dir: str, offline: bool = False, sho
             state = process_document(path, output_dir, settings, return_state=True)
             if state.is_failed():
                 err = state.result(raise_on_failure=False)
-                results.append({"path": path, "status": "failed", "error": state.message or "failed",
-                                "error_code": getattr(err, "code", None)})
+                if isinstance(err, IngestError):
+                    results.append({"path": path, "status": "failed", "error": str(err), "error_code": err.code})
+                else:
+                    results.append(crashed(path, err if isinstance(err, BaseException) else None, state.message))
             else:
                 results.append(state.result())
             record_result(out, manifest_entry(results[-1]))

@@ -46,12 +46,19 @@ def run(
     sources: bool = typer.Option(True, "--sources/--no-sources", help="Fetch and process the cited sources."),
     runner: Optional[str] = typer.Option(None, "--runner", help="local (default) or dask (settings.runner)."),
     dask_address: Optional[str] = typer.Option(None, "--dask-address", help="Dask scheduler address (default: a LocalCluster)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show Prefect's log and tracebacks in the terminal too "
+                                 "(they always go to <output-dir>/logs/irpipe.log)."),
 ) -> None:
-    """Process documents with the Prefect flow and write one document.json each."""
+    """Process documents with the Prefect flow and write one document.json each.
+
+    The terminal gets one line per document (a failed or partial one: the file, the reason
+    and the code); Prefect's log and every traceback go to ``<output-dir>/logs/irpipe.log``.
+    """
     from flows.process_document import process_corpus
     from pipeline.settings import get_settings
 
     out = str(output_dir or get_settings().output_dir)
+    log_file = _route_logs(out, verbose)
     files = _expand(paths)
     if not files:
         typer.echo("irpipe: no files to process", err=True)
@@ -71,7 +78,7 @@ def run(
     failed = sum(1 for r in results if r["status"] == "failed")
     partial = sum(1 for r in results if r["status"] == "partial")
     for r in results:
-        typer.echo(_result_line(r), err=r["status"] == "failed")
+        typer.echo(_result_line(r), err=r["status"] != "ok")
     done = [r["output"] for r in results if r["status"] in ("ok", "partial")]
     if sources and done:
         summary = _fetch(done, out, offline)
@@ -79,20 +86,61 @@ def run(
         typer.echo(f"cited sources: {summary['sources']} ({summary['fetched']} fetched or cached, "
                    f"{summary['failed']} failed{f' [{reasons}]' if reasons else ''}, {summary['processed']} processed)")
     typer.echo(f"{len(results) - failed - partial} ok, {partial} partial, {failed} failed; "
-               f"manifest: {Path(out) / 'index.json'}")
+               f"manifest: {Path(out) / 'index.json'}" + (f"; log: {log_file}" if failed or partial else ""))
     if failed:
         raise typer.Exit(1)
 
 
+def _route_logs(out: str, verbose: bool) -> str:
+    """Send every log record (Prefect's task and flow tracebacks, irpipe's own) to a log file.
+
+    Prefect logs a failed task or flow with its traceback on the terminal; a researcher
+    needs one line per document there and the traceback only when reporting a bug. So the
+    console handlers of the root logger and of Prefect's non-propagating loggers are swapped
+    for a file handler on ``<out>/logs/irpipe.log`` (``.cache/logs/`` for an fsspec URL
+    output), and Python warnings are logged there too; ``--verbose`` keeps the console as well.
+    """
+    import logging
+
+    from pipeline import storage
+
+    folder = Path(".cache") / "logs" if storage.is_url(out) else Path(out) / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "irpipe.log"
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    import prefect  # noqa: F401 - Prefect sets up its logging on import: re-route after it
+
+    loggers = [logging.getLogger()] + [lg for lg in logging.root.manager.loggerDict.values()
+                                       if isinstance(lg, logging.Logger) and lg.handlers and not lg.propagate]
+    for lg in loggers:
+        consoles = [h for h in lg.handlers if isinstance(h, logging.StreamHandler) and not isinstance(h, logging.FileHandler)]
+        if not consoles and lg is not logging.getLogger():
+            continue
+        if not verbose:
+            for h in consoles:
+                lg.removeHandler(h)
+        lg.addHandler(handler)
+    logging.getLogger("irpipe").setLevel(logging.INFO)
+    if not verbose:
+        logging.captureWarnings(True)
+    return str(path)
+
+
 def _result_line(r: dict) -> str:
-    """What one document came to, for a person: one line for a failure, a short summary otherwise."""
+    """What one document came to, for a person: one line (file, reason, code) for a failed or
+    partial one, a short summary otherwise."""
     if r["status"] == "failed":
-        return f"FAILED {r['error']}"
+        error = r.get("error") or "failed"
+        where = "" if error.startswith(str(r["path"])) else f"{r['path']}: "
+        code = r.get("error_code")
+        return f"FAILED {where}{error}" + (f" [{code}]" if code and f"[{code}]" not in error else "")
+    if r["status"] == "partial":
+        return (f"PARTIAL {r['path']}: {r.get('error') or 'a stage failed'} [{r.get('error_code') or 'E101'}]"
+                f" -> {r['output']}")
     s = r.get("summary") or {}
     head = "skipped (unchanged)" if r.get("skipped") else r["status"]
     lines = [f"{head}  {r['path']}"]
-    if r["status"] == "partial":
-        lines.append(f"    stages failed: {', '.join(r.get('failed_stages', []))} [{r.get('error_code')}] {r.get('error') or ''}")
     if s:
         kinds = s.get("passages", {})
         lines.append(f"    {s.get('title') or '(no title)'}")

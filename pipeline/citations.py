@@ -200,6 +200,10 @@ def annotate_citations(doc: Document, settings: Settings) -> Document:
     for f in audit:
         counts[f.kind] = counts.get(f.kind, 0) + 1
     doc.audit = Audit(findings=audit, counts=counts)
+    if not references:  # a note, an editorial, a headings-only file: nothing to link, on purpose
+        doc.warnings.append("citations: no reference list and no citing footnotes were found")
+    if not any(p.kind in ("body", "front_matter") for p in doc.passages):
+        doc.warnings.append("citations: no body text to look for in-text citations in")
     return doc
 
 

@@ -96,6 +96,10 @@ def annotate_entities(doc: Document, settings: Settings) -> Document:
     """The stage function: fills ``entities`` and ``values``."""
     gaz = gazetteer()
     passages = [p for p in doc.passages if p.text.strip()]
+    if not passages:  # nothing to read: say so rather than load a model for nothing
+        doc.warnings.append("entities: no text to look for entities in")
+        doc.entities, doc.values = [], []
+        return doc
     parsed = parse_texts([p.text for p in passages], settings.spacy_model)
     cites = _citation_spans(doc)
     authors = frozenset(norm(a.family) for r in doc.references for a in r.authors if a.family)
@@ -144,6 +148,8 @@ def annotate_entities(doc: Document, settings: Settings) -> Document:
         out.append(Entity(id=f"e{i:03d}", body_mentions=body, in_citations_only=body == 0, **r))
     doc.entities = out
     doc.values = values
+    if not out:
+        doc.warnings.append("entities: no entities were found")
     doc.provenance.models[settings.spacy_model] = load_nlp(settings.spacy_model).meta.get("version", "?")
     doc.provenance.models["gazetteer"] = gaz.version
     return doc

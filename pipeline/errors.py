@@ -21,6 +21,8 @@ class E(str, Enum):
     E009 = "no text could be extracted from the document"
     E010 = "the path does not exist"
     E011 = "the file cannot be read: {detail}"
+    E012 = "the text has {chars:,} characters, more than max_text_chars={limit:,}; split the file, or raise IRPIPE_MAX_TEXT_CHARS"
+    E013 = "irpipe failed on this document ({detail}); the traceback is in the log file; unless the cause is on your side (disk, permissions), please report it"
     # stages after ingestion: the document is kept (status partial), with what the other stages did
     E101 = "the {stage} stage failed ({detail}); the document was written without it"
     E102 = "the {stage} stage ran out of memory; the document was written without it"

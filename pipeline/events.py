@@ -438,6 +438,10 @@ def _nearest(dates: list[dict], pos: int) -> dict | None:
 def annotate_events(doc: Document, settings: Settings) -> Document:
     """The stage function: fills ``events`` from body sentences."""
     passages = [p for p in doc.passages if p.text.strip()]
+    if not any(p.kind == "body" and p.sentences for p in passages):  # events come from body sentences only
+        doc.warnings.append("events: no body sentences to read events from")
+        doc.events = []
+        return doc
     parsed = parse_texts([p.text for p in passages], settings.spacy_model)
     by_passage: dict[str, list[tuple[int, int, dict, dict]]] = {}
     for entity in doc.entities:
@@ -472,5 +476,7 @@ def annotate_events(doc: Document, settings: Settings) -> Document:
             if sent_dates:
                 inherited = {k: sent_dates[-1][k] for k in ("raw", "start", "end", "precision")}
     doc.events = [Event(id=f"ev{i:03d}", **ev) for i, ev in enumerate(events, start=1)]
+    if not events:
+        doc.warnings.append("events: no events were found in the body sentences")
     return doc
 

@@ -57,11 +57,39 @@ def parse_texts(texts: list[str], model_name: str, batch_size: int = 64) -> list
         _CACHE.move_to_end(key)
         return _CACHE[key]
     nlp = load_nlp(model_name)
-    docs = list(nlp.pipe(texts, batch_size=batch_size))
+    if all(len(t) <= nlp.max_length for t in texts):
+        docs = list(nlp.pipe(texts, batch_size=batch_size))
+    else:
+        docs = [_parse_long(nlp, t, batch_size) if len(t) > nlp.max_length else d
+                for t, d in zip(texts, _pipe_short(nlp, texts, batch_size))]
     _CACHE[key] = docs
     while len(_CACHE) > PARSE_CACHE_DOCUMENTS:
         _CACHE.popitem(last=False)
     return docs
+
+
+def _pipe_short(nlp, texts: list[str], batch_size: int) -> list:
+    """Parses of the texts within ``nlp.max_length`` (None in the places of longer ones)."""
+    short = [t for t in texts if len(t) <= nlp.max_length]
+    parsed = iter(nlp.pipe(short, batch_size=batch_size))
+    return [next(parsed) if len(t) <= nlp.max_length else None for t in texts]
+
+
+def _parse_long(nlp, text: str, batch_size: int):
+    """One ``Doc`` for a text longer than ``nlp.max_length``, parsed in pieces.
+
+    spaCy refuses such a text (E088). The structure stage keeps passages far below the limit
+    (``max_passage_chars``), so this is for other callers: the text is cut at sentence ends
+    (:func:`pipeline.text.chunking.chunk_spans`), the pieces parsed, and the parses joined with
+    ``Doc.from_docs`` without added whitespace, so the joined ``Doc``'s text, and every
+    character offset into it, is the original's.
+    """
+    from spacy.tokens import Doc
+
+    from pipeline.text.chunking import chunk_spans
+
+    pieces = [text[s:e] for s, e in chunk_spans(text, nlp.max_length)]
+    return Doc.from_docs(list(nlp.pipe(pieces, batch_size=batch_size)), ensure_whitespace=False)
 
 
 def gazetteer() -> Gazetteer:

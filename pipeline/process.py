@@ -13,30 +13,37 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import __version__, registry
-from pipeline.errors import stage_error
+from pipeline.errors import E, IngestError, stage_error
 from pipeline.export import now_iso, write_document
 from pipeline.ingest import RawDocument, read_bytes, read_file_bytes
-from pipeline.model import Document, Provenance, Source
-from pipeline.registry import StageSpec
+from pipeline.model import Document, Passage, Provenance, Sentence, Source
+from pipeline.language import MODEL_FILE as LANGUAGE_MODEL, detect_language
+from pipeline.registry import DataFile, StageSpec
 from pipeline.settings import Settings, get_settings
-from pipeline.structure import build_structure
+from pipeline.structure import Structured, build_structure
+from pipeline.text.chunking import SENTENCE_END_RE, split_long_blocks
 from pipeline.text.identifiers import doc_id_of, sha256_hex
+
+log = logging.getLogger("irpipe")
 
 # The two stages every document goes through before the registered ones.
 INGEST = StageSpec(
     name="ingest", func=None, adds=("source",),
-    settings=("max_file_bytes", "max_pdf_pages", "min_text_chars_per_page", "accept_legacy_encodings",
+    settings=("max_file_bytes", "max_text_chars", "max_pdf_pages", "min_text_chars_per_page", "accept_legacy_encodings",
               "pdf_margin_ratio", "pdf_repeat_ratio", "pdf_footnote_size_delta", "pdf_paragraph_gap"),
     code=("pipeline.ingest", "pipeline.text", "pipeline.errors"),
 )
 STRUCTURE = StageSpec(
     name="structure", func=None, needs=("source",),
     adds=("metadata", "text", "sections", "passages", "footnotes", "footnote_markers"),
-    code=("pipeline.structure", "pipeline.references.split", "pipeline.text"),
+    settings=("max_passage_chars", "language_min_confidence"),
+    resources=(DataFile("language-model", LANGUAGE_MODEL),) if LANGUAGE_MODEL else (),
+    code=("pipeline.structure", "pipeline.references.split", "pipeline.text", "pipeline.language"),
 )
 
 
@@ -79,25 +86,99 @@ def stage_keys(sha256: str, settings: Settings) -> dict[str, str]:
 
 
 def ingest(path: str | Path, settings: Settings | None = None, *, data: bytes | None = None, url: str | None = None) -> Ingested:
-    """Read and parse one file. Raises :class:`pipeline.errors.IngestError` on bad input."""
+    """Read and parse one file. Raises :class:`pipeline.errors.IngestError` on bad input.
+
+    A reader that fails in a way nobody foresaw (a bug, a library's exception on odd input)
+    gives an IngestError too (E013, the exception in one line), so that the user reads one
+    line and the run goes on; the traceback goes to the ``irpipe`` log.
+    """
     settings = settings or get_settings()
     p = Path(path)
     if data is None:
         data = read_file_bytes(p)
-    raw = read_bytes(data, p, settings, url=url)
+    try:
+        raw = read_bytes(data, p, settings, url=url)
+    except IngestError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one line for the user, the traceback for the log
+        log.error("reading %s failed", path, exc_info=True)
+        raise IngestError(path, E.E013, detail=_one_line(exc)) from exc
     sha, _ = content_id(data)
     return Ingested(path=str(path), sha256=sha, size=len(data), raw=raw, url=url)
 
 
+def _one_line(exc: BaseException) -> str:
+    first = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {first}".rstrip(": ")[:300]
+
+
+def _plain_structure(ing: Ingested, max_passage_chars: int) -> Structured:
+    """Every block as a body passage, sentences cut at sentence ends: what is left when the
+    structure stage itself fails, so that the document is still written and annotated."""
+    from pipeline.model import Metadata
+
+    passages: list[Passage] = []
+    pieces: list[str] = []
+    cursor = 0
+    for b in split_long_blocks(ing.raw.blocks, max_passage_chars):
+        text = b.text.strip()
+        if not text:
+            continue
+        if pieces:
+            pieces.append("\n\n")
+            cursor += 2
+        cuts = [0, *(m.end(1) for m in SENTENCE_END_RE.finditer(text)), len(text)]
+        sentences = [Sentence(start=cursor + a, end=cursor + len(text[a:z].rstrip()) + a)
+                     for a, z in zip(cuts, cuts[1:]) if text[a:z].strip()]
+        passages.append(Passage(id=f"p{len(passages) + 1:04d}", kind="body", text=text, start=cursor,
+                                end=cursor + len(text), page=b.page, sentences=sentences))
+        pieces.append(text)
+        cursor += len(text)
+    return Structured(metadata=Metadata(), text="".join(pieces), sections=[], passages=passages, footnotes=[],
+                      markers=[], warnings=list(ing.raw.warnings))
+
+
+def _empty_case_warnings(st: Structured) -> list[str]:
+    """Say what a document lacks, so that empty tables downstream are explained, not a mystery."""
+    kinds = {p.kind for p in st.passages}
+    out = []
+    if "body" not in kinds:
+        present = ", ".join(sorted(kinds)) or "nothing"
+        out.append(f"structure: no body text was found (only {present}); the stages that read body text find nothing")
+    if not any(p.sentences for p in st.passages):
+        out.append("structure: no sentences were found")
+    return out
+
+
 def assemble(ing: Ingested, settings: Settings | None = None) -> Document:
-    """Structure the ingested blocks into a :class:`Document` (no NLP models needed)."""
+    """Structure the ingested blocks into a :class:`Document` (no NLP models needed).
+
+    No passage is longer than ``max_passage_chars`` (longer blocks are cut at sentence ends),
+    the document's language is detected from its body passages (:mod:`pipeline.language`),
+    and a failure of the structure code itself still gives a document: the blocks as plain
+    body passages, with the error in ``stage_errors``.
+    """
     settings = settings or get_settings()
-    st = build_structure(ing.raw)
+    errors = []
+    try:
+        st = build_structure(ing.raw, max_passage_chars=settings.max_passage_chars)
+    except Exception as exc:  # noqa: BLE001 - the document survives a structure bug
+        log.error("structuring %s failed", ing.path, exc_info=True)
+        errors.append(stage_error("structure", exc))
+        st = _plain_structure(ing, settings.max_passage_chars)
+    warnings = [*ing.raw.warnings, *st.warnings]  # repeats are dropped below
+    warnings.extend(_empty_case_warnings(st))
+    guess = detect_language((p.text for p in st.passages if p.kind == "body"), settings.language_min_confidence,
+                            front_texts=(p.text for p in st.passages if p.kind == "front_matter"))
+    st.metadata.language = guess.language
+    if guess.language is None and any(p.kind in ("body", "front_matter") for p in st.passages):
+        warnings.append(f"language: unknown, so every stage runs: {guess.reason}")
     return Document(
         doc_id=doc_id_of(ing.sha256),
         source=Source(
             path=None if ing.url else ing.path, url=ing.url, sha256=ing.sha256,
             media_type=ing.raw.media_type, bytes=ing.size, pages=ing.raw.pages,
+            encoding=getattr(ing.raw, "encoding", None),
         ),
         metadata=st.metadata,
         text=st.text,
@@ -105,10 +186,12 @@ def assemble(ing: Ingested, settings: Settings | None = None) -> Document:
         passages=st.passages,
         footnotes=st.footnotes,
         footnote_markers=st.markers,
-        warnings=[*ing.raw.warnings, *st.warnings],
+        warnings=list(dict.fromkeys(warnings)),
+        stage_errors=errors,
         provenance=Provenance(
             pipeline_version=__version__,
-            stages={s.name: f"{s.name}@{s.code_version()}" for s in (INGEST, STRUCTURE)},
+            stages={s.name: f"{s.name}@{s.code_version()}" if not (errors and s is STRUCTURE) else f"{s.name}@failed"
+                    for s in (INGEST, STRUCTURE)},
             stage_keys=stage_keys(ing.sha256, settings),
             settings_hash=settings.fingerprint(),
             created_at=now_iso(),

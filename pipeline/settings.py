@@ -36,6 +36,10 @@ PREFECT_ENV_DEFAULTS = {
 }
 
 
+# Longest passage (characters): see Settings.max_passage_chars and README ("Long texts").
+MAX_PASSAGE_CHARS = 10_000
+
+
 def apply_prefect_defaults() -> None:
     """Set the project's Prefect defaults unless the user already set them."""
     for key, value in PREFECT_ENV_DEFAULTS.items():
@@ -92,6 +96,21 @@ class Settings(BaseSettings):
     max_file_bytes: int = 200 * 1024 * 1024
     accept_legacy_encodings: bool = Field(
         False, description="Decode non-UTF-8 text with the detected legacy encoding instead of failing."
+    )
+    max_text_chars: int = Field(
+        20_000_000,
+        description="Documents with more characters of text than this are refused (E012): about 40 books; "
+        "anything longer is a data dump, not an article. Raise IRPIPE_MAX_TEXT_CHARS or split the file.",
+    )
+    max_passage_chars: int = Field(
+        MAX_PASSAGE_CHARS, gt=0, le=1_000_000,
+        description="A block of text longer than this becomes several passages, cut at sentence ends (else "
+        "whitespace), so no NLP model sees a longer text (spaCy's limit is 1,000,000). Real paragraphs stay whole.",
+    )
+    language_min_confidence: float = Field(
+        0.6, ge=0.0, le=1.0,
+        description="Share of the body text's evidence the detected language must carry; below it (short or "
+        "mixed documents) metadata.language stays null and every stage runs.",
     )
     max_pdf_pages: int = Field(
         250,

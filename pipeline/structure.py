@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from pipeline.ingest.types import Block, RawDocument
 from pipeline.text.headings import NUMBERING_RE, TOP_LEVEL_RE, is_reference_heading, split_numbering
+from pipeline.settings import MAX_PASSAGE_CHARS
+from pipeline.text.chunking import split_long_blocks
 from pipeline.text.identifiers import DOI_RE
 from pipeline.model import (
     Author,
@@ -163,15 +165,16 @@ def extract_metadata(blocks: list[Block], front_end: int, hints: dict[str, str])
     return meta, used
 
 
-def build_structure(raw: RawDocument, *, sentence_splitter=None) -> Structured:
+def build_structure(raw: RawDocument, *, sentence_splitter=None, max_passage_chars: int = MAX_PASSAGE_CHARS) -> Structured:
     """Assemble the document's passages and records from reader blocks.
 
     Args:
         raw: the reader's blocks.
         sentence_splitter: callable ``list[str] -> list[list[tuple[int, int]]]``;
             defaults to spaCy's rule-based sentencizer.
+        max_passage_chars: a longer block becomes several passages (:mod:`pipeline.text.chunking`).
     """
-    blocks = _resplit_references(raw.blocks)
+    blocks = split_long_blocks(_resplit_references(raw.blocks), max_passage_chars)  # no passage over the limit
     front_end = _front_matter_end(blocks)
     metadata, title_author = extract_metadata(blocks, front_end, raw.meta_hints)
 

@@ -6,13 +6,15 @@ tags, markdown syntax; the extension only breaks ties.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import E, IngestError
+from pipeline.ingest.encoding import bom_encoding, guess_legacy
 from pipeline.ingest.types import Block, RawDocument
 from pipeline.settings import Settings
 
-__all__ = ["Block", "RawDocument", "detect_media_type", "decode_text", "read_file_bytes", "read_bytes"]
+__all__ = ["Block", "Decoded", "RawDocument", "decode", "decode_text", "detect_media_type", "read_file_bytes", "read_bytes"]
 
 # Bytes read to detect a type: enough for a PDF header, an HTML prologue and a few markdown lines.
 SNIFF_BYTES = 65536
@@ -21,32 +23,78 @@ _DECLARED_ALIASES = {"text/html": "text/html", "application/xhtml+xml": "text/ht
                      "text/x-markdown": "text/markdown", "text/plain": "text/plain"}
 
 
-def decode_text(data: bytes, path: str | Path, settings: Settings) -> str:
-    """UTF-8 (BOM tolerated); legacy encodings only when ``accept_legacy_encodings``."""
+@dataclass(frozen=True)
+class Decoded:
+    """Text and the encoding it was decoded from (a Python codec name), with a note for a guess."""
+
+    text: str
+    encoding: str
+    note: str | None = None
+
+
+def decode(data: bytes, path: str | Path, settings: Settings) -> Decoded:
+    """Bytes of a text file -> text, with the encoding found.
+
+    UTF-8 (a BOM tolerated) and UTF-16/UTF-32 with a byte-order mark are decoded as such.
+    Anything else is legacy 8-bit text: its most plausible code page is guessed
+    (:func:`pipeline.ingest.encoding.guess_legacy`, charset-normalizer's candidates and the
+    common code pages ranked by alphabet fit) and used only when ``accept_legacy_encodings``;
+    otherwise the file is refused with E007 naming the guess.
+    """
+    bom = bom_encoding(data)
+    if bom is not None and bom != "utf-8-sig":
+        try:
+            return Decoded(data.decode(bom), bom)
+        except UnicodeDecodeError as exc:
+            raise IngestError(path, E.E007, detail=f" (it starts with a {bom.upper()} byte-order mark, "
+                                                   f"but byte {exc.start} is not {bom.upper()})") from None
     try:
-        return data.decode("utf-8-sig")
+        return Decoded(data.decode("utf-8-sig"), "utf-8")
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
-
-    try:  # Western legacy text is by far the most common case; short samples fool detectors
-        data.decode("cp1252")
-        guess, decoded = "cp1252", data.decode("cp1252")
-    except UnicodeDecodeError:
-        best = from_bytes(data).best()
-        guess, decoded = (best.encoding, str(best)) if best is not None else (None, None)
-    if guess and settings.accept_legacy_encodings:
-        return decoded
-    detail = f" (looks like {guess})" if guess else ""
+    guess = guess_legacy(data)
+    if guess is not None and settings.accept_legacy_encodings:
+        return Decoded(guess.text, guess.encoding,
+                       f"ingest: the text is not UTF-8; decoded as {guess.encoding}, the most plausible "
+                       f"legacy encoding (confidence {guess.confidence:.2f})")
+    detail = f" (looks like {guess.encoding}, confidence {guess.confidence:.2f})" if guess else ""
     raise IngestError(path, E.E007, detail=detail)
 
 
+def decode_text(data: bytes, path: str | Path, settings: Settings) -> str:
+    """The text of ``data`` (see :func:`decode`)."""
+    return decode(data, path, settings).text
+
+
 def _is_binary(data: bytes) -> bool:
+    """NUL bytes or many control characters in the first 8 KiB, unless a Unicode BOM says otherwise.
+
+    UTF-16 and UTF-32 text is full of NUL bytes; with a byte-order mark it is text when its
+    start decodes in the encoding the mark names and has no more control characters than
+    text would.
+    """
     head = data[:8192]
+    bom = bom_encoding(head)
+    if bom is not None and bom != "utf-8-sig":
+        unit = 4 if bom == "utf-32" else 2
+        text = head[: len(head) - len(head) % unit].decode(bom, errors="replace")
+        if text.count("\ufffd") > 0.05 * max(len(text), 1):
+            return True
+        controls = sum(1 for ch in text if ord(ch) < 9 or 13 < ord(ch) < 32)
+        return controls > 0.05 * max(len(text), 1)
     if b"\x00" in head:
         return True
     controls = sum(1 for b in head if b < 9 or 13 < b < 32)
     return controls > 0.05 * max(len(head), 1)
+
+
+def _sniff_head(head: bytes) -> bytes:
+    """The first bytes as the text sniffers read them: UTF-16/32 with a BOM re-encoded as UTF-8."""
+    bom = bom_encoding(head)
+    if bom is None or bom == "utf-8-sig":
+        return head
+    unit = 4 if bom == "utf-32" else 2
+    return head[: len(head) - len(head) % unit].decode(bom, errors="ignore").encode("utf-8")
 
 
 def detect_media_type(data: bytes, path: str | Path = "", declared: str | None = None) -> str:
@@ -68,6 +116,7 @@ def detect_media_type(data: bytes, path: str | Path = "", declared: str | None =
             return spec.media_type
     if _is_binary(data):
         return "application/octet-stream"
+    head = _sniff_head(head)
     verdict = next((s for s in ordered if not s.binary and s.sniff(head, name)), None)
     wanted = _DECLARED_ALIASES.get((declared or "").split(";")[0].strip().lower())
     claimed = next((s for s in ordered if not s.binary and s.media_type == wanted), None)
@@ -93,10 +142,24 @@ def read_bytes(data: bytes, path: str | Path, settings: Settings, url: str | Non
     from pipeline.registry import readers
 
     spec = next(r for r in readers() if r.media_type == media)
-    content = data if spec.binary else decode_text(data, path, settings)
+    decoded = None
+    if spec.binary:
+        content = data
+    else:
+        decoded = decode(data, path, settings)
+        content = decoded.text
+        if len(content) > settings.max_text_chars:  # refused before a reader works through it
+            raise IngestError(path, E.E012, chars=len(content), limit=settings.max_text_chars)
     raw = spec.read(content, path=Path(path), settings=settings, url=url)
     if not any(b.text.strip() for b in raw.blocks):
         raise IngestError(path, E.E009)
+    chars = sum(len(b.text) for b in raw.blocks)
+    if chars > settings.max_text_chars:
+        raise IngestError(path, E.E012, chars=chars, limit=settings.max_text_chars)
+    if decoded is not None:
+        raw.encoding = decoded.encoding
+        if decoded.note:
+            raw.warnings.append(decoded.note)
     return raw
 
 

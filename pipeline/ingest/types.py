@@ -57,3 +57,4 @@ class RawDocument:
     pages: int | None = None
     meta_hints: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    encoding: str | None = None  # text readers: the encoding the bytes were decoded from
