@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench schema clean
+.PHONY: run test bench eval schema clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_benchmarks.py
+
+# not part of `make test` or CI: processes the whole EXCITE corpus (tens of minutes); EVAL_ARGS="--jobs 2"
+eval: $(STAMP)
+	$(BIN)/python -m eval $(EVAL_ARGS)
 
 schema: $(STAMP)
 	$(BIN)/irpipe schema --write

@@ -1,0 +1,214 @@
+"""The only module of ``eval/`` that touches the pipeline's API.
+
+Everything the evaluation tasks need from ``pipeline`` goes through these functions, so a change of the
+library (a stage registry, typed records instead of dicts) is absorbed here:
+
+* :func:`load_models` — load every model once in this process (a worker's initializer).
+* :func:`process_document` — the whole pipeline on one file, stage by stage, recording stage errors.
+* :func:`extract_references` — only what the reference list needs (ingest, structure, citations).
+* :func:`extract_front_matter` — only what the metadata needs (ingest, structure).
+* :func:`reference_strings`, :func:`front_matter` — read a processed document into plain values.
+* :func:`load_document` — a saved ``document.json``.
+* :func:`current_step` — what this process is working on (for time-out messages).
+
+Pipeline imports stay inside the functions: the runner and its tests import this module without loading
+spaCy or torch.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: The enrichment stage that adds ``doc.references`` (the stages up to it are all the references need).
+REFERENCE_STAGE = "citations"
+
+_WARM_UP_TEXT = (
+    "# Warm-up\n\n## Introduction\n\nRussia and Iran signed a treaty in Moscow in January 2025 (Waltz, 1979). "
+    "Keohane and Nye (1977) would read the agreement as a sign of complex interdependence.\n\n"
+    "## Analysis\n\nThe United States imposed sanctions on Iran in 2018, and China expanded its trade with both.\n\n"
+    "## References\n\n"
+    "Keohane, R. O., & Nye, J. S. (1977). Power and Interdependence. Boston: Little, Brown.\n\n"
+    "Waltz, K. N. (1979). Theory of International Politics. Reading, MA: Addison-Wesley.\n"
+)
+
+
+@dataclass
+class StageError:
+    stage: str
+    error_type: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"stage": self.stage, "error_type": self.error_type, "message": self.message}
+
+
+@dataclass
+class Processed:
+    """The outcome of one file: ``status`` is ``ok``, ``partial`` (written, some stage raised) or ``failed``."""
+
+    path: str
+    status: str
+    seconds: float
+    doc: Any = None  # the pipeline's document object, or None when failed
+    pages: int | None = None
+    error_code: str | None = None  # the pipeline's ingestion error code (E001-E011)
+    error_type: str | None = None
+    error: str | None = None
+    failed_stage: str | None = None
+    stage_errors: list[StageError] = field(default_factory=list)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    output: str | None = None
+
+
+#: What this process is doing now: read by :func:`current_step` when a time limit stops a document.
+_CURRENT: dict[str, Any] = {}
+
+
+def current_step() -> str:
+    """The file and stage this process is working on, and for how long (for time-out messages)."""
+    if not _CURRENT:
+        return "no document in progress"
+    done = ", ".join(f"{k} {v:.0f} s" for k, v in _CURRENT.get("done", {}).items())
+    return (f"stuck in stage {_CURRENT['stage']} for {time.perf_counter() - _CURRENT['since']:.0f} s"
+            + (f" after {done}" if done else ""))
+
+
+def _enter(stage: str, done: dict[str, float]) -> None:
+    _CURRENT.update(stage=stage, since=time.perf_counter(), done=dict(done))
+
+
+def load_models(*, threads: int | None = None) -> None:
+    """Load the models of every stage once in this process, by running the pipeline on a short text.
+
+    Args:
+        threads: limit torch's intra-op threads (workers sharing few CPUs); None leaves the default.
+    """
+    if threads is not None:
+        try:
+            import torch
+
+            torch.set_num_threads(threads)
+        except ImportError:
+            pass
+    from pipeline.process import process_file
+
+    process_file("warm-up.md", data=_WARM_UP_TEXT.encode())
+
+
+def _run(path: str | Path, *, last_stage: str | None, with_enrichment: bool, output_dir: str | Path | None) -> Processed:
+    from pipeline.errors import IngestError
+    from pipeline.export import write_document
+    from pipeline import registry
+    from pipeline.process import assemble, ingest, run_stage
+    from pipeline.settings import get_settings
+
+    settings = get_settings()
+    t0 = time.perf_counter()
+    out = Processed(path=str(path), status="failed", seconds=0.0)
+    step = "ingest"
+    _CURRENT.clear()
+    _enter(step, out.stage_seconds)
+    try:
+        t = time.perf_counter()
+        ing = ingest(path, settings)
+        out.pages = ing.raw.pages
+        out.stage_seconds["ingest"] = round(time.perf_counter() - t, 3)
+        step = "structure"
+        _enter(step, out.stage_seconds)
+        t = time.perf_counter()
+        doc = assemble(ing, settings)
+        out.stage_seconds["structure"] = round(time.perf_counter() - t, 3)
+    except IngestError as exc:
+        out.error_code, out.error_type, out.error, out.failed_stage = exc.code, "IngestError", exc.reason, step
+        out.seconds = round(time.perf_counter() - t0, 3)
+        return out
+    except Exception as exc:
+        out.error_type, out.error, out.failed_stage = type(exc).__name__, str(exc)[:500], step
+        out.seconds = round(time.perf_counter() - t0, 3)
+        return out
+    if with_enrichment:
+        for spec in registry.stages(settings):
+            name = spec.name
+            _enter(name, out.stage_seconds)
+            t = time.perf_counter()
+            doc = run_stage(doc, spec, settings)  # records a stage's exception on the document
+            out.stage_seconds[name] = round(time.perf_counter() - t, 3)
+            if name == last_stage:
+                break
+    out.stage_errors = [StageError(e.stage, e.code, e.message[:500]) for e in doc.stage_errors]
+    out.doc = doc
+    out.status = "partial" if out.stage_errors else "ok"
+    if output_dir is not None:
+        try:
+            out.output = str(write_document(doc, output_dir))
+        except Exception as exc:
+            out.status, out.failed_stage = "failed", "export"
+            out.error_type, out.error = type(exc).__name__, str(exc)[:500]
+    out.seconds = round(time.perf_counter() - t0, 3)
+    _CURRENT.clear()
+    return out
+
+
+def process_document(path: str | Path, *, output_dir: str | Path | None = None) -> Processed:
+    """The whole pipeline on one file, as ``process_path`` runs it, but one stage at a time.
+
+    An ingestion error makes the document ``failed`` (with the pipeline's error code); an exception in
+    an enrichment stage is recorded and the later stages still run (``partial``). With ``output_dir``
+    the document is written there as ``document.json``; a failed write makes it ``failed``.
+    """
+    return _run(path, last_stage=None, with_enrichment=True, output_dir=output_dir)
+
+
+def extract_references(path: str | Path) -> Processed:
+    """Ingest, structure and the stages up to the one that adds the references (no entity/theory models)."""
+    return _run(path, last_stage=REFERENCE_STAGE, with_enrichment=True, output_dir=None)
+
+
+def extract_front_matter(path: str | Path) -> Processed:
+    """Ingest and structure only: the metadata is filled by the structure step."""
+    return _run(path, last_stage=None, with_enrichment=False, output_dir=None)
+
+
+@dataclass
+class Reference:
+    text: str
+    origin: str  # "reference_list" or "footnote"
+
+
+def reference_strings(doc: Any) -> list[Reference]:
+    """The document's extracted references, all origins, in document order."""
+    if doc is None:
+        return []
+    return [Reference(text=r.text or "", origin=r.origin) for r in doc.references]
+
+
+def front_matter(doc: Any) -> dict[str, Any]:
+    """title, authors (list of names), doi, abstract, journal, year from the document's metadata."""
+    if doc is None:
+        return {"title": None, "authors": [], "doi": None, "abstract": None, "journal": None, "year": None}
+    m = doc.metadata
+    return {
+        "title": m.title,
+        "authors": [a.name for a in m.authors],
+        "doi": m.doi,
+        "abstract": m.abstract,
+        "journal": m.journal,
+        "year": m.year,
+    }
+
+
+def load_document(path: str | Path) -> Any:
+    """A ``document.json`` written by :func:`process_document`."""
+    from pipeline.export import load_document as _load
+
+    return _load(path)
+
+
+def pipeline_revision() -> str:
+    """The pipeline's version string (the git commit is added by the runner)."""
+    from pipeline import __version__
+
+    return __version__
