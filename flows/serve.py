@@ -267,8 +267,19 @@ def stop_server(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
-def watch_inbox(inbox: Path, output_dir: Path, stop: threading.Event, poll: float, reconcile: float) -> None:
-    """Emit one event per ready file; re-emit for files the manifest still lacks after ``reconcile`` s."""
+def watch_inbox(inbox: Path, output_dir: Path, stop: threading.Event, poll: float, reconcile: float,
+                api_url: str | None = None) -> None:
+    """Emit one event per ready file; re-emit for files the store still lacks after ``reconcile`` s.
+
+    Runs in its own thread, which does not inherit the caller's Prefect settings context: without
+    ``api_url`` set here, ``emit_event`` would start an ephemeral API of its own (a child that a
+    killed serve used to leave behind) and the events would never reach the served deployments.
+    """
+    if api_url:
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        with temporary_settings({PREFECT_API_URL: api_url}):
+            return watch_inbox(inbox, output_dir, stop, poll, reconcile)
     from prefect.events import emit_event
 
     watcher = InboxWatcher(inbox)
@@ -336,7 +347,7 @@ def serve_all(output_dir: str | None = None, cron: str | None = None) -> int:
             refresh_dep = served_refresh.to_deployment(name="nightly", cron=cron or settings.serve_cron,
                                                        parameters={"output_dir": str(out), "inbox": str(inbox)})
             thread = threading.Thread(target=watch_inbox, args=(inbox, out, stop, settings.serve_poll_seconds,
-                                                                settings.serve_reconcile_seconds), daemon=True)
+                                                                settings.serve_reconcile_seconds, api_url), daemon=True)
             thread.start()
             serve(inbox_dep, fetch_dep, refresh_dep, print_starting_message=False, limit=settings.serve_limit)
     except KeyboardInterrupt:

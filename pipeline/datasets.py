@@ -189,11 +189,13 @@ def query(output_dir: str | Path, sql: str) -> tuple[list[str], list[tuple]]:
     ds = Path(output_dir) / "datasets"
     views = {t: (ds / f"{t}.parquet").resolve() for t in table_specs()}
     views = {t: p for t, p in views.items() if p.exists()}
-    con = duckdb.connect(config={"enable_external_access": False, "autoinstall_known_extensions": False,
-                                 "autoload_known_extensions": False, "allowed_paths": [str(p) for p in views.values()]})
+    con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
     try:
+        # DuckDB takes allowed_paths only once running, and enable_external_access=false only after it
+        con.execute(f"SET allowed_paths = [{', '.join(sql_string(p) for p in views.values())}]")
         for t, path in views.items():
             con.execute(f"CREATE VIEW {sql_name(t)} AS SELECT * FROM read_parquet({sql_string(path)})")
+        con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
         cur = con.execute(sql)
         cols = [d[0] for d in cur.description] if cur.description else []
