@@ -269,3 +269,23 @@ def test_two_articles_citing_one_source_keep_both_links(httpserver, tmp_path, pr
     assert state.is_completed()
     assert links() == expected
     assert open_store(out).cited_by(source_id) == load_document(source_json).cited_by
+
+
+@pytest.mark.slow
+def test_cli_reports_a_refused_manifest_in_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.json").write_text('{"schema_version": "2.0.0", "documents": {}, "extra": 1}')
+    note = tmp_path / "note.txt"
+    note.write_text("Iran and Russia signed a treaty.\n")
+    r = subprocess.run([sys.executable, "-m", "irpipe", "run", str(note), "-o", str(out), "--offline", "--no-sources"],
+                       cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 3, r.stderr[-2000:]
+    last = r.stderr.strip().splitlines()[-1]
+    assert last.startswith("irpipe: ") and "index.json" in last and "[E201]" in last  # Prefect's own log is above
+    assert not (out / "datasets").exists() and not list(out.glob("*/document.json"))
