@@ -1,4 +1,9 @@
-"""The ``fetch-sources`` flow: fetch each cited source, process it as a document, link both ways."""
+"""The ``fetch-sources`` flow: fetch each cited source, process it as a document, link both ways.
+
+The link article -> source lives in the output folder's store (:meth:`pipeline.store.Store.link`);
+the source's ``cited_by`` is rebuilt from it whenever the source's ``document.json`` is written, so
+several articles citing one source all stay listed, whichever of them is processed again.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +16,11 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.process_document import datasets_task, process_document
 from pipeline import storage
-from pipeline.export import load_document, now_iso, read_manifest, record_result, write_document
-from pipeline.model import CitedBy, ManifestEntry
+from pipeline.export import document_path, load_document, now_iso, read_manifest, record_result, write_document
+from pipeline.model import ManifestEntry
 from pipeline.settings import Settings, get_settings
 from pipeline.fetch import Fetcher, FetchResult, source_url
+from pipeline.store import open_store
 
 
 FETCH_LIMIT = "irpipe-fetch"
@@ -57,6 +63,9 @@ def fetch_sources(doc_paths: list[str] | None, output_dir: str, offline: bool = 
     ensure_fetch_limit(settings.fetch_concurrency)
     fetcher = Fetcher(settings)
     summary: dict = {"sources": 0, "fetched": 0, "failed": 0, "processed": 0, "reasons": {}}
+    store = open_store(output_dir)
+    store.verify()
+    run_id = store.begin_run("fetch-sources", documents=len(doc_paths or []))
     try:
         for art_path in _article_paths(doc_paths, output_dir):
             article = load_document(art_path)
@@ -76,6 +85,7 @@ def fetch_sources(doc_paths: list[str] | None, output_dir: str, offline: bool = 
                 summary["fetched"] += 1
                 if res.status in ("not_modified", "cached") and src.doc_id and \
                         storage.exists(storage.join(output_dir, src.doc_id, "document.json")):
+                    _link_back(output_dir, article.doc_id, src.doc_id, src.citing_passage_ids)
                     continue  # unchanged source, already processed
                 state = process_document(res.path, output_dir, settings, url=_url(src, settings), return_state=True)
                 if state.is_failed():
@@ -87,12 +97,16 @@ def fetch_sources(doc_paths: list[str] | None, output_dir: str, offline: bool = 
                                                         status=data["status"], output=data["output"],
                                                         processed_at=now_iso()))
                 summary["processed"] += 1
-                _link_back(data["output"], output_dir, article.doc_id, src.citing_passage_ids)
+                _link_back(output_dir, article.doc_id, src.doc_id, src.citing_passage_ids)
             write_document(article, output_dir)
+    except BaseException:
+        store.end_run(run_id, "interrupted")
+        raise
     finally:
         fetcher.close()
     datasets_task(output_dir)
     summary["requests"] = fetcher.requests
+    store.end_run(run_id, "done", **{k: v for k, v in summary.items() if isinstance(v, int)})
     return summary
 
 
@@ -100,9 +114,7 @@ def _url(src, settings: Settings) -> str:
     return source_url(src.url, src.doi, settings)
 
 
-def _link_back(source_doc: str, output_dir: str, citing_doc_id: str, passage_ids: list[str]) -> None:
-    """Record on the source's document.json which document cites it, from which passages."""
-    doc = load_document(source_doc)
-    entry = CitedBy(doc_id=citing_doc_id, passage_ids=sorted(passage_ids))
-    doc.cited_by = [c for c in doc.cited_by if c.doc_id != citing_doc_id] + [entry]
-    write_document(doc, output_dir)
+def _link_back(output_dir: str, citing_doc_id: str, source_doc_id: str, passage_ids: list[str]) -> None:
+    """Record in the store that ``citing_doc_id`` cites the source, from which passages, and rewrite the
+    source's document.json with ``cited_by`` rebuilt from every link (one transaction)."""
+    open_store(output_dir).link(citing_doc_id, source_doc_id, passage_ids, document_path(output_dir, source_doc_id))

@@ -22,7 +22,8 @@ from pipeline.export import document_path, load_document, now_iso, record_result
 from pipeline.model import Document, ManifestEntry
 from pipeline.process import Ingested, assemble, ingest, is_up_to_date, run_stage, stage_keys
 from pipeline.settings import Settings, get_settings
-from pipeline.text.identifiers import doc_id_of, sha256_hex
+from pipeline.store import open_store
+from pipeline.text.identifiers import doc_id_of
 
 log = logging.getLogger("irpipe")
 
@@ -31,8 +32,12 @@ EXECUTED: Counter[str] = Counter()
 
 
 def _file_sha(path: str) -> str:
+    """SHA-256 of a file, read in chunks (a 2 GiB file must not cost 2 GiB to be named)."""
+    import hashlib
+
     try:
-        return sha256_hex(Path(path).read_bytes())
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
     except OSError:
         return "unreadable:" + path
 
@@ -186,7 +191,22 @@ def process_corpus(paths: list[str], output_dir: str, offline: bool = False, sho
     settings = get_settings().model_copy(update={"offline": offline})
     out = output_dir if storage.is_url(output_dir) else Path(output_dir)
     storage.makedirs(out)
-    sweep_partials(out)
+    store = open_store(out)
+    store.verify()  # a damaged or foreign corpus state stops the run before anything is written
+    sweep_partials(out)  # only temporaries no live process holds: a concurrent run's are safe
+    run_id = store.begin_run("process-corpus", documents=len(paths))
+    try:
+        results = _process_all(paths, output_dir, out, settings, show_progress, runner)
+    except BaseException:
+        store.end_run(run_id, "interrupted")
+        raise
+    counts = {s: sum(1 for r in results if r["status"] == s) for s in ("ok", "partial", "failed")}
+    store.end_run(run_id, "done", skipped=sum(1 for r in results if r.get("skipped")), **counts)
+    return results
+
+
+def _process_all(paths: list[str], output_dir: str, out, settings: Settings, show_progress: bool,
+                 runner: str) -> list[dict]:
     results: list[dict] = []
     progress = None
     if show_progress and len(paths) > 1:
@@ -196,22 +216,25 @@ def process_corpus(paths: list[str], output_dir: str, offline: bool = False, sho
         progress.start()
         bar = progress.add_task("documents", total=len(paths))
     todo: list[str] = []
+    shas: dict[str, str] = {}
+    skipped: list[ManifestEntry] = []
     for path in paths:
-        sha = _file_sha(path)
+        sha = shas[path] = _file_sha(path)
         done = document_path(out, doc_id_of(sha))
         if is_up_to_date(done, sha, settings):
             # unchanged content, stages and settings: nothing to run
             results.append(_skipped(path, sha, done, with_summary=runner != "dask"))
-            record_result(out, manifest_entry(results[-1]))
+            skipped.append(manifest_entry(results[-1]))
             if progress is not None:
                 progress.advance(bar)
         else:
             todo.append(path)
+    record_result(out, *skipped)  # one transaction (and one index.json) for all the skipped
     try:
         if runner == "dask":
             futures = [document_task.submit(p, output_dir, settings) for p in todo]
             for f in futures:
-                results.append(f.result())
+                results.append(_with_content_id(f.result(), shas))
                 record_result(out, manifest_entry(results[-1]))
             todo = []
         for path in todo:
@@ -219,9 +242,10 @@ def process_corpus(paths: list[str], output_dir: str, offline: bool = False, sho
             if state.is_failed():
                 err = state.result(raise_on_failure=False)
                 if isinstance(err, IngestError):
-                    results.append({"path": path, "status": "failed", "error": str(err), "error_code": err.code})
+                    failure = {"path": path, "status": "failed", "error": str(err), "error_code": err.code}
                 else:
-                    results.append(crashed(path, err if isinstance(err, BaseException) else None, state.message))
+                    failure = crashed(path, err if isinstance(err, BaseException) else None, state.message)
+                results.append(_with_content_id(failure, shas))
             else:
                 results.append(state.result())
             record_result(out, manifest_entry(results[-1]))
@@ -233,6 +257,15 @@ def process_corpus(paths: list[str], output_dir: str, offline: bool = False, sho
     write_tables_task([r["output"] for r in results if r["status"] in ("ok", "partial")], output_dir)
     datasets_task(output_dir)
     return results
+
+
+def _with_content_id(result: dict, shas: dict[str, str]) -> dict:
+    """A failed result names its content (doc_id of the bytes that failed), so the inbox retries a file
+    replaced by a fixed one under the same name, and not the same bad bytes again."""
+    sha = shas.get(result["path"], "")
+    if result["status"] == "failed" and not result.get("doc_id") and not sha.startswith("unreadable:") and sha:
+        result["doc_id"] = doc_id_of(sha)
+    return result
 
 
 @task(name="datasets", cache_policy=NO_CACHE)

@@ -13,6 +13,7 @@ from prefect import flow
 from flows.fetch_sources import fetch_sources
 from flows.process_document import EXECUTED, process_corpus
 from pipeline.export import read_manifest
+from pipeline.inbox import inbox_files
 
 
 @flow(name="refresh-corpus", log_prints=False)
@@ -22,7 +23,7 @@ def refresh_corpus(output_dir: str, offline: bool = False, inbox: str | None = N
     manifest = read_manifest(output_dir)
     paths = sorted({p for p, e in manifest.documents.items() if "://" not in p and Path(p).exists()})
     if inbox and Path(inbox).exists():
-        paths = sorted(set(paths) | {str(f) for f in Path(inbox).iterdir() if f.is_file() and not f.name.startswith(".")})
+        paths = sorted(set(paths) | {str(f) for f in inbox_files(Path(inbox))})  # regular files only, no links
     before = dict(EXECUTED)
     results = process_corpus(paths, output_dir, offline=offline) if paths else []
     fetched = fetch_sources(None, output_dir, offline=offline)

@@ -495,7 +495,13 @@ def inspect_sql(query_text: str = typer.Argument(..., metavar="SQL"), output_dir
 
 
 def main() -> None:  # pragma: no cover
-    app()
+    from pipeline.errors import StoreError
+
+    try:
+        app()
+    except StoreError as err:  # a damaged or foreign corpus state (pipeline/store.py): one line, no traceback
+        typer.echo(f"irpipe: {err}", err=True)
+        raise SystemExit(3) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,13 +7,25 @@ Incremental: each document's rows are written once per document version to
 documents whose ``document.json`` changed (by its SHA-256) and drops the parts of
 documents no longer in the manifest, then concatenates the parts into
 ``datasets/<table>.parquet`` and ``datasets/<table>.jsonl``.
+
+Every file goes through a uniquely named temporary (:func:`pipeline.storage.temporary_beside`), and
+a build holds an exclusive lock on the datasets folder (``datasets/.lock``, ``flock``), so two runs on
+one output folder take turns instead of deleting or reading each other's parts half-way.
+
+``irpipe inspect sql`` (:func:`query`) is an analyst's tool on a shared machine: DuckDB is opened with
+external access off except the project's own Parquet files (``allowed_paths``), and its
+configuration locked, so ``COPY ... TO``, ``ATTACH``, ``read_csv('/etc/passwd')`` and extension
+loading are refused. Paths in view SQL are quoted as SQL string literals.
 """
 
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
 import json
+import os
+from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline import storage
@@ -41,10 +53,37 @@ def _write_parquet(rows: list[dict], spec: TableSpec, path: Path) -> None:
     import pyarrow.parquet as pq
 
     t = pa.Table.from_pylist(rows, schema=arrow_schema(spec.row))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".parquet.partial")
-    pq.write_table(t, tmp)
-    tmp.replace(path)
+    _write_table(t, path)
+
+
+def _write_table(table, path: Path) -> None:
+    """A Parquet file through a unique temporary name."""
+    import pyarrow.parquet as pq
+
+    with storage.temporary_beside(path) as tmp:
+        pq.write_table(table, tmp)
+        os.replace(tmp, path)
+
+
+def sql_string(value: str | Path) -> str:
+    """``value`` as a SQL string literal (a folder named ``it's`` must not end the literal)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def sql_name(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+@contextmanager
+def _build_lock(ds: Path):
+    """One dataset build per folder at a time, across processes (released by the kernel if killed)."""
+    ds.mkdir(parents=True, exist_ok=True)
+    with open(ds / ".lock", "a+") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 def build_datasets(output_dir: str | Path) -> dict[str, int]:
@@ -53,21 +92,27 @@ def build_datasets(output_dir: str | Path) -> dict[str, int]:
     For an fsspec URL the tables are built in a local staging folder (``.cache/datasets/``) and the
     Parquet and JSON Lines files uploaded to ``<url>/datasets/``; the DuckDB views stay local.
     """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     from pipeline.settings import PROJECT_ROOT
 
     specs = table_specs()
-    names = list(specs)
     layout = short_digest("|".join(f"{n}:{arrow_schema(spec.row)}" for n, spec in sorted(specs.items())), 12)
     remote = storage.is_url(output_dir)
     if remote:
         ds = PROJECT_ROOT / ".cache" / "datasets" / short_digest(str(output_dir))
     else:
         ds = Path(output_dir) / "datasets"
+    with _build_lock(ds):
+        counts = _build(output_dir, ds, specs, layout, remote)
+    counts["rebuilt_documents"] = counts.pop("_rebuilt")
+    return counts
+
+
+def _build(output_dir, ds: Path, specs: dict[str, TableSpec], layout: str, remote: bool) -> dict[str, int]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    names = list(specs)
     parts = ds / "parts"
-    ds.mkdir(parents=True, exist_ok=True)
     state_path = ds / "state.json"
     state: dict[str, str] = json.loads(state_path.read_text()) if state_path.exists() else {}
     manifest = read_manifest(output_dir)
@@ -90,15 +135,13 @@ def build_datasets(output_dir: str | Path) -> dict[str, int]:
     for t in names:
         for stale in (parts / t).glob("*.parquet") if (parts / t).exists() else []:
             if stale.stem not in current:
-                stale.unlink()
+                stale.unlink(missing_ok=True)
     counts: dict[str, int] = {}
     for t in names:
         files = sorted((parts / t).glob("*.parquet")) if (parts / t).exists() else []
         schema = arrow_schema(specs[t].row)
         table = pa.concat_tables([pq.read_table(f, schema=schema) for f in files]) if files else schema.empty_table()
-        tmp = ds / f"{t}.parquet.partial"
-        pq.write_table(table, tmp)
-        tmp.replace(ds / f"{t}.parquet")
+        _write_table(table, ds / f"{t}.parquet")
         atomic_write_text(ds / f"{t}.jsonl", "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n"
                                                      for r in table.to_pylist()))
         counts[t] = table.num_rows
@@ -113,7 +156,7 @@ def build_datasets(output_dir: str | Path) -> dict[str, int]:
                 for ext in ("parquet", "jsonl"):
                     shutil.copy(ds / f"{t}.{ext}", Path(tmp) / f"{t}.{ext}")
             storage.upload_folder(Path(tmp), storage.join(output_dir, "datasets"))
-    counts["rebuilt_documents"] = rebuilt
+    counts["_rebuilt"] = rebuilt
     return counts
 
 
@@ -121,29 +164,44 @@ def _write_duckdb(ds: Path, names: list[str]) -> None:
     """A DuckDB database with one view per table over its Parquet file."""
     import duckdb
 
-    db = ds / "irpipe.duckdb"
-    tmp = ds / "irpipe.duckdb.partial"
-    tmp.unlink(missing_ok=True)
-    con = duckdb.connect(str(tmp))
-    for t in names:
-        con.execute(f"CREATE VIEW \"{t}\" AS SELECT * FROM read_parquet('{(ds / f'{t}.parquet').resolve()}')")
-    con.close()
-    tmp.replace(db)
+    with storage.temporary_beside(ds / "irpipe.duckdb") as tmp:
+        tmp.unlink()  # DuckDB creates its database file itself; the unique name stays reserved to us
+        con = duckdb.connect(str(tmp))
+        try:
+            for t in names:
+                con.execute(f"CREATE VIEW {sql_name(t)} AS SELECT * FROM read_parquet("
+                            f"{sql_string((ds / f'{t}.parquet').resolve())})")
+        finally:
+            con.close()
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
+        os.replace(tmp, ds / "irpipe.duckdb")
 
 
 def query(output_dir: str | Path, sql: str) -> tuple[list[str], list[tuple]]:
-    """Run SQL against the views (read-only); returns column names and rows."""
+    """Run SQL against the views; returns column names and rows.
+
+    The connection reads the tables' Parquet files and nothing else: external access is off except
+    for those paths, and the configuration is locked, so the SQL cannot read, write or attach other
+    files, or load extensions (DuckDB raises a PermissionException naming the file).
+    """
     import duckdb
 
     ds = Path(output_dir) / "datasets"
-    con = duckdb.connect()
-    for t in table_specs():
-        path = ds / f"{t}.parquet"
-        if path.exists():
-            con.execute(f"CREATE VIEW \"{t}\" AS SELECT * FROM read_parquet('{path.resolve()}')")
-    cur = con.execute(sql)
-    cols = [d[0] for d in cur.description] if cur.description else []
-    return cols, cur.fetchall()
+    views = {t: (ds / f"{t}.parquet").resolve() for t in table_specs()}
+    views = {t: p for t, p in views.items() if p.exists()}
+    con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    try:
+        # DuckDB takes allowed_paths only once running, and enable_external_access=false only after it
+        con.execute(f"SET allowed_paths = [{', '.join(sql_string(p) for p in views.values())}]")
+        for t, path in views.items():
+            con.execute(f"CREATE VIEW {sql_name(t)} AS SELECT * FROM read_parquet({sql_string(path)})")
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+        cur = con.execute(sql)
+        cols = [d[0] for d in cur.description] if cur.description else []
+        return cols, cur.fetchall()
+    finally:
+        con.close()
 
 
 def _csv_cell(value) -> object:

@@ -23,10 +23,47 @@ class E(str, Enum):
     E011 = "the file cannot be read: {detail}"
     E012 = "the text has {chars:,} characters, more than max_text_chars={limit:,}; split the file, or raise IRPIPE_MAX_TEXT_CHARS"
     E013 = "irpipe failed on this document ({detail}); the traceback is in the log file; unless the cause is on your side (disk, permissions), please report it"
+    # hostile input: limits that keep memory and time bounded (pipeline/ingest/limits.py)
+    E015 = ("a stream of the PDF inflates past {limit} bytes ({setting}): a decompression bomb or a broken file; "
+            "raise IRPIPE_{setting_env} if you trust it")
+    E016 = ("page {page} of the PDF yields more than {limit} characters (pdf_max_page_chars): hostile or broken; "
+            "raise IRPIPE_PDF_MAX_PAGE_CHARS if you trust it")
+    E017 = "not a regular file ({kind}); give irpipe the file itself"
     # stages after ingestion: the document is kept (status partial), with what the other stages did
     E101 = "the {stage} stage failed ({detail}); the document was written without it"
     E102 = "the {stage} stage ran out of memory; the document was written without it"
     E103 = "the {stage} stage took longer than allowed; the document was written without it"
+
+
+class S(str, Enum):
+    """Errors of an output folder's corpus state (:mod:`pipeline.store`): never the user's input, always refused."""
+
+    E201 = ("{what} is damaged ({detail}); it was left as it is, with a copy at {copy}. Restore it from a backup, "
+            "or move it away to start a new one")
+    E202 = ("{what} was written by a newer irpipe (schema {found}; this one reads {ours}); run that version, "
+            "or move the file away")
+    E203 = ("{what} was changed outside irpipe and is not a valid manifest ({detail}); it was left as it is, with a "
+            "copy at {copy}. index.json is a view of the store: delete it to have it written again")
+
+
+class StoreError(Exception):
+    """The corpus state of an output folder cannot be used. ``str()`` is one line: file, reason, code."""
+
+    def __init__(self, path: str | Path, code: S, **kwargs: object) -> None:
+        self.path = str(path)
+        self.code = code.name
+        self.reason = code.value.format(**kwargs)
+        super().__init__(f"{self.path}: {self.reason} [{self.code}]")
+
+    def __reduce__(self):
+        return (_restore_store_error, (self.path, self.code, self.reason))
+
+
+def _restore_store_error(path: str, code: str, reason: str) -> "StoreError":
+    err = StoreError.__new__(StoreError)
+    err.path, err.code, err.reason = path, code, reason
+    Exception.__init__(err, f"{path}: {reason} [{code}]")
+    return err
 
 
 class IngestError(Exception):

@@ -1,22 +1,25 @@
-"""Export: atomic JSON writes, the run manifest (``index.json``), the JSON Schema.
+"""Export: atomic writes, ``document.json``, the run manifest (``index.json``), the JSON Schema.
 
-Writes go to a temporary file in the target folder and are renamed into place
-(``os.replace`` is atomic on POSIX), so a crash or SIGKILL never leaves a
-half-written ``document.json``; stale temporaries are swept on the next run.
+Writes go to a uniquely named temporary file in the target folder and are renamed into place
+(``os.replace`` is atomic on POSIX), so a crash or SIGKILL never leaves a half-written
+``document.json``, and two writers never share a temporary (:mod:`pipeline.storage`). The sweep
+(:func:`sweep_partials`) removes only temporaries that no live process can still be writing.
+
+The manifest and the source links live in the output folder's store (:mod:`pipeline.store`);
+``index.json`` and a source's ``cited_by`` are views of it, written from it.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
 from pipeline import storage
 from pipeline.model import Document, Manifest, ManifestEntry
+from pipeline.store import open_store
 
-TMP_SUFFIX = ".partial"
+TMP_SUFFIX = storage.TMP_SUFFIX
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "document.schema.json"
 
 
@@ -29,39 +32,20 @@ def atomic_write_text(path: Path | str, text: str) -> None:
 
     ``path`` may be an fsspec URL (see :mod:`pipeline.storage`).
     """
-    if storage.is_url(path):
-        storage.write_text_atomic_url(str(path), text)
-        return
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    storage.write_text_atomic(path, text)
 
 
-def sweep_partials(output_dir: Path | str) -> int:
-    """Remove temporaries left by a killed run; returns how many."""
-    if storage.is_url(output_dir):
-        fs, root = storage._fs(str(output_dir))
-        stale = fs.glob(root.rstrip("/") + "/**/*" + TMP_SUFFIX) if fs.exists(root) else []
-        for p in stale:
-            fs.rm(p)
-        return len(stale)
-    output_dir = Path(output_dir)
-    if not output_dir.exists():
-        return 0
-    n = 0
-    for p in output_dir.rglob(f"*{TMP_SUFFIX}"):
-        p.unlink(missing_ok=True)
-        n += 1
-    return n
+def sweep_partials(output_dir: Path | str, max_age: float | None = None) -> int:
+    """Remove temporaries left by killed writers; returns how many (rules in :mod:`pipeline.storage`).
+
+    A temporary of a live process of this machine is never removed, so a concurrent run's files in
+    flight are safe; ``max_age`` (default: the setting ``temp_max_age_seconds``) applies to the others.
+    """
+    if max_age is None:
+        from pipeline.settings import get_settings
+
+        max_age = get_settings().temp_max_age_seconds
+    return storage.sweep_temporaries(output_dir, max_age)
 
 
 def document_path(output_dir: Path | str, doc_id: str) -> Path | str:
@@ -69,10 +53,14 @@ def document_path(output_dir: Path | str, doc_id: str) -> Path | str:
 
 
 def write_document(doc: Document, output_dir: Path | str) -> Path | str:
-    """Validate and write ``<output_dir>/<doc_id>/document.json`` atomically."""
+    """Validate and write ``<output_dir>/<doc_id>/document.json`` atomically.
+
+    ``cited_by`` is rebuilt from the store's links and the stage keys recorded there, under the
+    store's write lock (:meth:`pipeline.store.Store.write_document`).
+    """
     Document.model_validate(doc.model_dump())
     path = document_path(output_dir, doc.doc_id)
-    atomic_write_text(path, doc.model_dump_json(indent=1))
+    open_store(output_dir).write_document(doc, path)
     return path
 
 
@@ -81,20 +69,15 @@ def load_document(path: Path | str) -> Document:
 
 
 def read_manifest(output_dir: Path | str) -> Manifest:
-    path = storage.join(output_dir, "index.json")
-    if storage.exists(path):
-        try:
-            return Manifest.model_validate_json(storage.read_text(path))
-        except ValueError:
-            pass  # an unreadable manifest is rebuilt by the run
-    return Manifest()
+    """The manifest of ``output_dir`` from its store. A damaged or newer state raises
+    :class:`pipeline.errors.StoreError`; it is never read as empty."""
+    return open_store(output_dir).manifest()
 
 
-def record_result(output_dir: Path | str, entry: ManifestEntry) -> None:
-    """Add one document's outcome to the manifest (read-modify-atomic-write)."""
-    manifest = read_manifest(output_dir)
-    manifest.documents[entry.path] = entry
-    atomic_write_text(storage.join(output_dir, "index.json"), manifest.model_dump_json(indent=1))
+def record_result(output_dir: Path | str, *entries: ManifestEntry) -> None:
+    """Add documents' outcomes to the manifest (one transaction; index.json rewritten from the store)."""
+    if entries:
+        open_store(output_dir).record(*entries)
 
 
 def json_schema() -> dict:

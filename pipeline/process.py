@@ -35,7 +35,8 @@ log = logging.getLogger("irpipe")
 INGEST = StageSpec(
     name="ingest", func=None, adds=("source",),
     settings=("max_file_bytes", "max_text_chars", "max_pdf_pages", "min_text_chars_per_page", "accept_legacy_encodings",
-              "pdf_margin_ratio", "pdf_repeat_ratio", "pdf_footnote_size_delta", "pdf_paragraph_gap"),
+              "pdf_margin_ratio", "pdf_repeat_ratio", "pdf_footnote_size_delta", "pdf_paragraph_gap",
+              "pdf_max_stream_bytes", "pdf_max_decoded_bytes", "pdf_max_page_chars"),
     code=("pipeline.ingest", "pipeline.text", "pipeline.errors"),
 )
 STRUCTURE = StageSpec(
@@ -95,7 +96,7 @@ def ingest(path: str | Path, settings: Settings | None = None, *, data: bytes | 
     settings = settings or get_settings()
     p = Path(path)
     if data is None:
-        data = read_file_bytes(p)
+        data = read_file_bytes(p, settings.max_file_bytes)
     try:
         raw = read_bytes(data, p, settings, url=url)
     except IngestError:
@@ -253,16 +254,29 @@ def process_path(path: str | Path, output_dir: str | Path, settings: Settings | 
 
 
 def is_up_to_date(doc_json: Path | str, sha256: str, settings: Settings) -> bool:
-    """True when ``doc_json`` was produced from this content by the current stages and settings."""
+    """True when ``doc_json`` was produced from this content by the current stages and settings.
+
+    The stage keys come from the output folder's store (:meth:`pipeline.store.Store.stage_keys`), one
+    indexed row, not from parsing the document. A document written before the store existed is read
+    once and its keys recorded.
+    """
     from pipeline import storage
+    from pipeline.store import open_store
 
     if not storage.exists(doc_json):
         return False
-    try:
-        prov = json.loads(storage.read_text(doc_json)).get("provenance", {})
-    except (OSError, ValueError):
-        return False
-    return prov.get("stage_keys") == stage_keys(sha256, settings)
+    store = open_store(storage.parent(storage.parent(doc_json)))
+    doc_id = storage.name(storage.parent(doc_json))
+    keys = store.stage_keys(doc_id)
+    if keys is None:
+        try:
+            prov = json.loads(storage.read_text(doc_json)).get("provenance", {})
+        except (OSError, ValueError):
+            return False
+        keys = prov.get("stage_keys") or {}
+        if keys:
+            store.remember_document(doc_id, str(doc_json), sha256, keys)
+    return keys == stage_keys(sha256, settings)
 
 
 __all__ = ["INGEST", "STRUCTURE", "Ingested", "assemble", "content_id", "document_stages", "ingest",

@@ -87,6 +87,14 @@ class Settings(BaseSettings):
     serve_reconcile_seconds: float = Field(60.0, description="Re-emit the event for a ready file still unprocessed after this.")
     serve_limit: int = Field(2, description="Flow runs at once in the served process.")
 
+    # Output folders
+    temp_max_age_seconds: float = Field(
+        3600.0,
+        description="A temporary file (*.partial) of unknown origin, or written by a process of another machine, "
+        "is swept after this long; the longest write (a dataset upload) takes minutes. Temporaries of live "
+        "processes of this machine are never swept, those of its dead processes at once.",
+    )
+
     # Paths
     output_dir: str = "outputs"
     corpus_dir: str = str(PROJECT_ROOT / "corpus")
@@ -118,6 +126,23 @@ class Settings(BaseSettings):
     )
     min_text_chars_per_page: int = Field(
         25, description="Below this average a PDF is taken to be a scan without a text layer."
+    )
+    pdf_max_stream_bytes: int = Field(
+        64 * 1024 * 1024,
+        description="Largest PDF stream once inflated (FlateDecode, LZW, run length, CCITT). A text page's content "
+        "stream is kilobytes and an embedded font a few MB; beyond this the PDF is refused (E015) as a "
+        "decompression bomb, before the memory is spent.",
+    )
+    pdf_max_decoded_bytes: int = Field(
+        256 * 1024 * 1024,
+        description="Most bytes one PDF's streams may inflate to in all (pdfminer keeps them while the document "
+        "is open); a 250-page book needs tens of MB. Beyond this the PDF is refused (E015).",
+    )
+    pdf_max_page_chars: int = Field(
+        50_000,
+        description="Most characters one PDF page may yield: a dense two-column page of 8-point type has about "
+        "12,000. Each character costs about a kilobyte in pdfminer and pdfplumber, so a page that draws "
+        "millions (a form repeated in a loop) is refused (E016).",
     )
 
     # PDF layout heuristics

@@ -62,7 +62,14 @@ def test_atomic_write_keeps_old_file_on_failure(tmp_path):
 
 
 def test_sweep_partials(tmp_path):
+    """Only what no live writer can hold: unknown origin once old, never a fresh one (a concurrent run's)."""
+    import os
+    import time
+
     (tmp_path / "d").mkdir()
-    (tmp_path / "d" / ".document.json.abc.partial").write_text("{half")
-    assert sweep_partials(tmp_path) == 1
-    assert not list(tmp_path.rglob("*.partial"))
+    old, fresh = tmp_path / "d" / ".document.json.abc.partial", tmp_path / "d" / ".index.json.xyz.partial"
+    old.write_text("{half")
+    fresh.write_text("{half")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    assert sweep_partials(tmp_path, max_age=3600) == 1
+    assert not old.exists() and fresh.exists()

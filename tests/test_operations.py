@@ -90,3 +90,110 @@ def test_fsspec_outputs_and_result_storage(prefect_harness, tmp_path, monkeypatc
         assert fs.glob("/irpipe-results/*")  # task results persisted in the fsspec store
     finally:
         get_settings.cache_clear()
+
+
+HOLD_TEMPORARY = r"""
+import os, sys
+from pathlib import Path
+from pipeline import storage
+with storage.temporary_beside(Path(sys.argv[1])) as tmp:
+    tmp.write_text("{half of a document")
+    print(tmp, flush=True)
+    if sys.argv[2] == "die":
+        os._exit(0)  # killed mid-write: the temporary stays behind
+    sys.stdin.read()  # in flight until the test closes stdin
+"""
+
+
+def test_concurrent_run_never_deletes_an_in_flight_temporary(prefect_harness, tmp_path):
+    """process-corpus sweeps the output folder; another process's temporary in flight survives it."""
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from flows.process_document import process_corpus
+
+    from .conftest import ROOT
+
+    out = tmp_path / "out"
+    (out / "abc").mkdir(parents=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_TEMPORARY, str(out / "abc" / "document.json"), "hold"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+    in_flight = Path(holder.stdout.readline().strip())
+    dead = subprocess.run([sys.executable, "-c", HOLD_TEMPORARY, str(out / "index.json"), "die"],
+                          capture_output=True, text=True, env=env, timeout=120)
+    left_by_dead = Path(dead.stdout.strip())
+    old_unknown, new_unknown = out / ".events.csv.x1.partial", out / ".events.csv.x2.partial"
+    old_unknown.write_text("old")
+    new_unknown.write_text("new")
+    os.utime(old_unknown, (time.time() - 2 * 3600, time.time() - 2 * 3600))
+    assert in_flight.exists() and left_by_dead.exists()
+    note = tmp_path / "note.txt"
+    note.write_text("Moscow offered Tehran a $5 billion loan in March 2021.\n\nThe loan was for energy projects.\n")
+    try:
+        results = process_corpus([str(note)], str(out), offline=True)
+        assert results[0]["status"] == "ok"
+        assert in_flight.exists() and in_flight.read_text() == "{half of a document"  # the live writer's
+        assert new_unknown.exists()  # unknown writer, younger than temp_max_age_seconds
+        assert not left_by_dead.exists() and not old_unknown.exists()
+    finally:
+        holder.communicate(timeout=60)
+    assert not in_flight.exists()  # its writer finished and removed it
+
+
+def test_run_refuses_a_damaged_manifest_before_writing(prefect_harness, tmp_path):
+    import json
+
+    from flows.process_document import process_corpus
+    from pipeline.errors import StoreError
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.json").write_text(json.dumps({"schema_version": "2.0.0", "documents": {}, "extra": 1}))
+    note = tmp_path / "note.txt"
+    note.write_text("Iran and Russia signed a treaty.\n")
+    with pytest.raises(StoreError) as err:
+        process_corpus([str(note)], str(out), offline=True)
+    assert err.value.code == "E201"
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == \
+        ["index.json", *[p.name for p in out.glob("index.json.rejected-*")]]
+
+
+def test_inspect_sql_reads_only_the_tables(tmp_path, article_doc):
+    """A local analyst tool on a shared machine: no reading, writing or attaching other files."""
+    import subprocess
+    import sys
+
+    import duckdb
+
+    from pipeline.datasets import build_datasets, query
+    from pipeline.export import now_iso, record_result, write_document
+    from pipeline.model import ManifestEntry
+
+    from .conftest import ROOT
+
+    out = tmp_path / "it's a folder"  # a quote in the path used to break the view SQL
+    path = write_document(article_doc, out)
+    record_result(out, ManifestEntry(path=str(ARTICLE), doc_id=article_doc.doc_id, status="ok", output=str(path),
+                                     processed_at=now_iso()))
+    build_datasets(out)
+    assert query(out, "SELECT count(*) FROM documents")[1] == [(1,)]
+    con = duckdb.connect(str(out / "datasets" / "irpipe.duckdb"), read_only=True)
+    assert con.execute("SELECT count(*) FROM events").fetchone()[0] == len(article_doc.events)
+    con.close()
+    secret = tmp_path / "secret.csv"
+    secret.write_text("user,password\nroot,hunter2\n")
+    stolen = tmp_path / "stolen.csv"
+    for sql in (f"SELECT * FROM read_csv('{secret}')", f"COPY documents TO '{stolen}'",
+                f"ATTACH '{tmp_path / 'other.db'}' AS other", "SELECT * FROM read_text('/etc/passwd')",
+                "INSTALL httpfs", "SET enable_external_access = true", "SET allowed_paths = ['/etc/passwd']"):
+        with pytest.raises(duckdb.Error):
+            query(out, sql)
+    assert not stolen.exists() and not (tmp_path / "other.db").exists()
+    cli = subprocess.run([sys.executable, "-m", "irpipe", "inspect", "sql", f"COPY documents TO '{stolen}'",
+                          "-o", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert cli.returncode == 2 and not stolen.exists()
+    assert cli.stderr.strip().count("\n") == 0 and "SQL error" in cli.stderr and str(stolen) in cli.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.inbox import InboxWatcher, ServeLock
+from pipeline.inbox import InboxWatcher, ServeLock, pending
 
 from .conftest import ROOT
 
@@ -97,3 +98,131 @@ def test_serve_inbox_trigger_lock_sigterm_restart(tmp_path):
         _wait_for_doc(out, "second.txt")
     finally:
         _stop(proc)
+
+
+def test_watcher_skips_links_and_special_files_and_hashes_once(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    doc = inbox / "a.txt"
+    doc.write_text("Iran and Russia signed a treaty.")
+    (inbox / "link.txt").symlink_to(secret)
+    (inbox / "inner-link.txt").symlink_to(doc)
+    os.mkfifo(inbox / "pipe.txt")
+    (inbox / "folder.txt").mkdir()
+    w = InboxWatcher(inbox)
+    assert w.poll() == []
+    for _ in range(5):
+        assert w.poll() == [doc]
+        assert w.digest(doc) == hashlib.sha256(doc.read_bytes()).hexdigest()[:16]
+    assert w.hashed == 1  # read once, not on every poll
+    doc.write_text("Iran and Russia signed a treaty in 2025.")
+    os.utime(doc, ns=(time.time_ns() + 10**9, time.time_ns() + 10**9))
+    assert w.poll() == []  # changed: settles first
+    assert w.poll() == [doc] and w.digest(doc) and w.hashed == 2
+
+
+def test_failed_file_replaced_by_a_fixed_one_is_retried(tmp_path):
+    from pipeline.export import now_iso, record_result
+    from pipeline.inbox import content_id
+    from pipeline.model import ManifestEntry
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    f = inbox / "paper.txt"
+    f.write_bytes(b"\xff\xfe\x00garbage")
+    record_result(out, ManifestEntry(path=str(f), doc_id=content_id(f), status="failed", error="bad", error_code="E007",
+                                     processed_at=now_iso()))
+    assert pending([f], out) == []  # the same bad bytes are not tried again
+    f.write_text("Iran and Russia signed a treaty.")
+    assert pending([f], out) == [f]  # same name, new content: processed
+    record_result(out, ManifestEntry(path=str(f), doc_id=content_id(f), status="ok", output="x", processed_at=now_iso()))
+    assert pending([f], out) == []
+
+
+def test_served_flows_refuse_paths_outside(prefect_harness, tmp_path, monkeypatch):
+    """Anyone who reaches the Prefect API can start these: the flows check their own parameters."""
+    from flows.serve import ServeRefused, process_inbox_file, served_fetch_sources, served_file, served_output, \
+        served_refresh
+    from pipeline.settings import get_settings
+
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    inbox = corpus / "inbox"
+    inbox.mkdir(parents=True)
+    out.mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0")
+    good = inbox / "good.txt"
+    good.write_text("Iran and Russia signed a treaty.")
+    (inbox / "link.txt").symlink_to(secret)
+    (inbox / "sub").mkdir()
+    monkeypatch.setenv("IRPIPE_CORPUS_DIR", str(corpus))
+    monkeypatch.setenv("IRPIPE_OUTPUT_DIR", str(out))
+    get_settings.cache_clear()
+    try:
+        refused = [("/etc/passwd", str(out)), (str(inbox / "link.txt"), str(out)),
+                   (str(inbox / "sub" / ".." / ".." / "secret.txt"), str(out)), (str(inbox / "missing.txt"), str(out)),
+                   (str(good), str(tmp_path / "elsewhere")), (str(good), str(out / ".." / "elsewhere")),
+                   (str(good), "/etc")]
+        for path, output_dir in refused:
+            with pytest.raises(ServeRefused):
+                process_inbox_file(path, output_dir)
+        with pytest.raises(ServeRefused):
+            served_fetch_sources(["/etc/passwd"], str(out))
+        with pytest.raises(ServeRefused):
+            served_refresh(str(tmp_path / "elsewhere"))
+        with pytest.raises(ServeRefused):
+            served_refresh(str(out), inbox=str(tmp_path))
+        assert not (tmp_path / "elsewhere").exists() and not any(out.iterdir())
+        # what is allowed: a regular file of the inbox, the output folder or one inside it
+        assert served_file(str(good), inbox) == good.resolve()
+        assert served_output(str(out / "batch"), out) == str((out / "batch").resolve())
+    finally:
+        get_settings.cache_clear()
+
+
+def test_clean_previous_ends_only_leftovers(tmp_path):
+    from flows.serve import PID_FILE, _proc_stat, clean_previous
+
+    code = "import time; time.sleep(300)"
+    leftover = subprocess.Popen([sys.executable, "-c", code, "prefect.engine"], start_new_session=True)
+    unrelated = subprocess.Popen([sys.executable, "-c", code, "prefect"], start_new_session=True)
+    other_name = subprocess.Popen([sys.executable, "-c", code, "something"], start_new_session=True)
+    try:
+        time.sleep(0.5)
+        older = _proc_stat(unrelated.pid)[1]
+        (tmp_path / PID_FILE).write_text(json.dumps({"serve": 1, "serve_pgid": leftover.pid, "started_ticks": 0,
+                                                     "server": None, "server_pgid": other_name.pid}))
+        assert clean_previous(tmp_path) == [leftover.pid]
+        assert leftover.wait(timeout=30) is not None
+        assert unrelated.poll() is None and other_name.poll() is None  # not in the groups / not Prefect
+        assert not (tmp_path / PID_FILE).exists()
+        # a process of a recorded group that started before the previous serve is not one of its children
+        (tmp_path / PID_FILE).write_text(json.dumps({"serve_pgid": unrelated.pid, "started_ticks": older + 1}))
+        assert clean_previous(tmp_path) == []
+    finally:
+        for p in (leftover, unrelated, other_name):
+            p.kill()
+            p.wait()
+
+
+def test_sigkilled_serve_takes_its_server_along(tmp_path):
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env.update(IRPIPE_CORPUS_DIR=str(corpus), PREFECT_HOME=str(tmp_path / "prefect-home"), PYTHONUNBUFFERED="1")
+    proc = _start(env, out)
+    record = json.loads((corpus / ".irpipe-serve.pid").read_text())
+    assert record["serve"] == proc.pid and record["server"]
+    os.kill(proc.pid, signal.SIGKILL)  # serve alone, not its group
+    proc.wait()
+    deadline = time.time() + 60
+    while time.time() < deadline and Path(f"/proc/{record['server']}").exists():
+        time.sleep(0.5)
+    assert not Path(f"/proc/{record['server']}").exists()  # PR_SET_PDEATHSIG: gone with serve
+    proc = _start(env, out)  # the lock died with the old serve; the pid file is taken over
+    try:
+        assert json.loads((corpus / ".irpipe-serve.pid").read_text())["serve"] == proc.pid
+    finally:
+        _stop(proc)
+    assert not (corpus / ".irpipe-serve.pid").exists()

@@ -163,11 +163,43 @@ def read_bytes(data: bytes, path: str | Path, settings: Settings, url: str | Non
     return raw
 
 
-def read_file_bytes(path: Path) -> bytes:
-    """A file's bytes, or an IngestError naming the file and why it cannot be read."""
-    if not path.exists():
-        raise IngestError(path, E.E010)
+def read_file_bytes(path: Path, max_bytes: int | None = None) -> bytes:
+    """A file's bytes, or an IngestError naming the file and why it cannot be read.
+
+    The size is checked with ``fstat`` on the opened file before anything is read, and at most
+    ``max_bytes + 1`` bytes are read (a file growing meanwhile is caught too), so an oversized file
+    never costs its size in memory. Only regular files are read: a FIFO would block and a device
+    such as ``/dev/zero`` never ends (E017). ``max_bytes`` defaults to the setting ``max_file_bytes``.
+    """
+    import os
+    import stat
+
+    if max_bytes is None:
+        from pipeline.settings import get_settings
+
+        max_bytes = get_settings().max_file_bytes
     try:
-        return path.read_bytes()
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise IngestError(path, E.E010) from None
     except OSError as exc:
         raise IngestError(path, E.E011, detail=exc.strerror or type(exc).__name__) from None
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a folder" if stat.S_ISDIR(st.st_mode) else "a FIFO" if stat.S_ISFIFO(st.st_mode) else \
+            "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "a socket or special file"
+        raise IngestError(path, E.E017, kind=kind)
+    try:
+        # O_NONBLOCK: should the path be swapped for a FIFO after the stat, open must not hang
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise IngestError(path, E.E017, kind="swapped for another kind of file while opened")
+            if st.st_size > max_bytes:
+                raise IngestError(path, E.E008, limit=max_bytes)
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise IngestError(path, E.E011, detail=exc.strerror or type(exc).__name__) from None
+    if len(data) > max_bytes:
+        raise IngestError(path, E.E008, limit=max_bytes)
+    return data

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from pipeline.errors import E, IngestError
 from pipeline.ingest.footnotes import FootnoteUnit, assemble_footnotes
+from pipeline.ingest.limits import guarded
 from pipeline.ingest.types import Block, Line, Marker, RawDocument
 from pipeline.settings import Settings
 from pipeline.text.headings import is_numbered_list, is_reference_heading
@@ -88,6 +89,7 @@ def _fix(text: str) -> str:
     return text
 
 
+@guarded  # streams inflate and pages yield characters within limits (pipeline/ingest/limits.py)
 def open_pdf(data: bytes, path: Path, settings: Settings):
     """Open ``data`` with pdfplumber, mapping every failure to one clear IngestError naming ``path``."""
     import io
