@@ -63,7 +63,7 @@ class Settings(BaseSettings):
 
     # Theory classification
     theory_abstain_band: float = Field(
-        0.1, description="A theory score within this distance of 0.5 is too uncertain: the passage abstains "
+        0.25, description="A theory score within this distance of 0.5 is too uncertain: the passage abstains "
         "(abstained: true, shown as uncertain). Chosen from the coverage/accuracy table in models/theory/README.md."
     )
 

@@ -83,9 +83,14 @@ def apply_delta(model, path: Path) -> None:
     bert.load_state_dict(state, strict=False)
 
 
+def _dim(model) -> int:
+    get = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    return int(get())
+
+
 def encode_sentences(model, texts: list[str], batch_size: int) -> np.ndarray:
     if not texts:
-        return np.zeros((0, model.get_sentence_embedding_dimension()), dtype=np.float32)
+        return np.zeros((0, _dim(model)), dtype=np.float32)
     return model.encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False,
                         convert_to_numpy=True).astype(np.float32)
 
@@ -132,7 +137,7 @@ def embed_paragraph(model, texts: list[str], sentences: list[list[str]], batch_s
         for a, b in _windows(len(ids), width):
             chunks.append((i, a, b))
             owner.append(i)
-    dim = model.get_sentence_embedding_dimension()
+    dim = _dim(model)
     token_states: list[list[np.ndarray]] = [[] for _ in texts]
     specials: list[list[np.ndarray]] = [[] for _ in texts]
     order = sorted(range(len(chunks)), key=lambda j: chunks[j][2] - chunks[j][1])  # similar lengths per batch
