@@ -116,19 +116,14 @@ def main() -> None:
     t_ev = best(lambda: annotate_events(doc.model_copy(deep=True), settings))
     print(f"\nEvents: {n_sent} body sentences in {t_ev:.3f} s = {n_sent / t_ev:.0f} sentences/s (on the shared parse)")
 
-    # theory: the stage against bare encoding of the same sentences
-    from pipeline.theory import annotate_theory, encode, load_encoder
+    # theory: the stage against bare encoding of the same passages (bench/theory_benchmark.py)
+    sys.path.insert(0, str(ROOT / "bench"))
+    from theory_benchmark import theory_vs_bare
 
-    body = [p for p in doc.passages if p.kind == "body"]
-    sents = [doc.text[s.start:s.end] for p in body for s in p.sentences] * 3
-    load_encoder(settings.embedding_model)
-    t_enc = best(lambda: encode(sents, settings), repeat=2)
-    big = doc.model_copy(deep=True)
-    big.passages = [p for p in big.passages if p.kind == "body"] * 3
-    t_th = best(lambda: annotate_theory(big.model_copy(deep=True), settings), repeat=2)
-    print(f"Theory: {len(body) * 3} passages ({len(sents)} sentences): bare encoding {t_enc:.2f} s "
-          f"({len(sents) / t_enc:.0f} sentences/s), theory stage {t_th:.2f} s ({len(body) * 3 / t_th:.1f} passages/s), "
-          f"ratio {t_th / t_enc:.2f}")
+    r = theory_vs_bare(doc, settings, repeat=2)
+    print(f"Theory: {r['passages']} passages ({r['sentences']} sentences, pooling {r['pooling']}): bare encoding "
+          f"{r['bare_s']:.2f} s, theory stage {r['stage_s']:.2f} s ({r['passages'] / r['stage_s']:.1f} passages/s), "
+          f"ratio {r['ratio']:.2f}")
 
     refs = [p.text for p in doc.passages if p.kind == "reference"] * 10
     t = best(lambda: [parse_reference(r) for r in refs], repeat=2)

@@ -224,27 +224,153 @@ def train_references(
 
 
 @app.command("train-theory")
-def train_theory_cmd() -> None:
-    """Retrain the theory classifier from models/theory/train.jsonl (deterministic; writes theory.skops and metrics.json)."""
+def train_theory_cmd(
+    add: Optional[list[Path]] = typer.Option(None, "--add", help="A label CSV from `irpipe theory export-labels` with "
+                                             "your_label (and your_dimensions) filled in; repeatable."),
+    candidates: Optional[str] = typer.Option(None, help="Comma-separated candidates to compare (default: those of "
+                                             "the last metrics.json with --add, else the standard set)."),
+    gold: Optional[list[Path]] = typer.Option(None, "--gold", help="Gold JSONL files instead of models/theory/data/gold/b*.jsonl."),
+    legacy: bool = typer.Option(False, "--legacy", help="Add the relabelled legacy passages to training (never evaluated)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Write the model here instead of models/theory/."),
+) -> None:
+    """Retrain the theory model; figures by source-split cross-validation (deterministic)."""
     from pipeline.settings import get_settings
-    from pipeline.theory import MODEL_DIR, train_theory
+    from pipeline.theory import MODEL_DIR
+    from pipeline.theory.train import DEFAULT_CANDIDATES, train_theory
 
-    m = train_theory(get_settings())
-    typer.echo(f"cross-validated macro-F1: {m['cv_macro_f1']}; kept {m['kept']} -> {MODEL_DIR}")
+    out_dir = out or MODEL_DIR
+    if candidates:
+        chosen = tuple(c.strip() for c in candidates.split(",") if c.strip())
+    elif add and (MODEL_DIR / "metrics.json").exists():
+        chosen = (json.loads((MODEL_DIR / "metrics.json").read_text())["kept"],)  # retrain the kept kind only
+    else:
+        chosen = DEFAULT_CANDIDATES
+    for f in add or []:
+        if not f.is_file():
+            typer.echo(f"irpipe: no label file {f}", err=True)
+            raise typer.Exit(2)
+    try:
+        m = train_theory(get_settings(), out_dir, gold=gold or None, add=add or [], legacy=legacy, candidates=chosen,
+                         log=lambda msg: typer.echo(msg, err=True))
+    except ValueError as err:
+        typer.echo(f"irpipe: {err}", err=True)
+        raise typer.Exit(2)
+    s = m["source_split"]
+    typer.echo(f"source-split macro-F1 {s['macro_f1']:.3f} ({m['evaluated_passages']} passages, {m['folds']} folds); "
+               f"ECE " + ", ".join(f"{t} {v['ece']:.3f}" for t, v in s["calibration"].items())
+               + f"; kept {m['kept']} -> {out_dir}")
+    for r in m["label_files"]["researcher"]:
+        typer.echo(f"researcher labels: {r['name']} ({r['labelled_rows']} labelled of {r['rows']} rows), sha256 {r['sha256'][:16]}")
+
+
+# A batch of classify input is answered once it holds this many lines or no line came for this long:
+# a pipe of many lines is encoded in batches, a person typing one line gets an answer at once.
+CLASSIFY_BATCH = 16
+CLASSIFY_WAIT_S = 0.2
+
+
+def _classify_lines(stream):
+    """(line number, line) in batches: up to CLASSIFY_BATCH lines, or fewer when input pauses."""
+    import selectors
+
+    try:
+        sel = selectors.DefaultSelector()
+        sel.register(stream, selectors.EVENT_READ)
+    except (ValueError, OSError, PermissionError):  # not a selectable stream (a file, a StringIO): plain batches
+        sel = None
+    batch: list[tuple[int, str]] = []
+    for number, line in enumerate(iter(stream.readline, ""), start=1):
+        batch.append((number, line))
+        more = len(batch) < CLASSIFY_BATCH and sel is not None and sel.select(CLASSIFY_WAIT_S)
+        if not more and (sel is not None or len(batch) >= CLASSIFY_BATCH):
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 @app.command()
 def classify() -> None:
-    """Read JSON Lines {id, text} on stdin; write {id, label, scores, dimensions} per line on stdout."""
-    from pipeline.settings import get_settings
-    from pipeline.theory import classify_texts
+    """Stream JSON Lines {id, text} on stdin to one {id, label, shown, scores, dimensions, ...} line each, in order.
 
-    rows = [json.loads(line) for line in sys.stdin if line.strip()]
-    results = classify_texts([r["text"] for r in rows], get_settings()) if rows else []
-    for row, res in zip(rows, results):
-        out = {"id": row.get("id"), "label": res["label"], "scores": res["scores"], "dimensions": res["dimensions"],
-               "abstained": res["abstained"], "neighbours": res["neighbours"]}
-        sys.stdout.write(json.dumps(out) + "\n")
+    A line that is not a JSON object with a string "text" gets a one-line error on stderr
+    (naming its line number) and no output line; the run goes on. Exit code 1 if any line failed.
+    """
+    from pipeline.settings import get_settings
+    from pipeline.theory import classify_texts, shown_label
+
+    settings = get_settings()
+    failed = 0
+    first_line = [0]  # the first non-empty line: plain text there means the input is not JSON Lines
+    for batch in _classify_lines(sys.stdin):
+        rows = []
+        for number, line in batch:
+            if not line.strip():
+                continue
+            first_line[0] = first_line[0] or number
+            if number == first_line[0] and not line.lstrip().startswith(("{", "[")):
+                typer.echo(f"irpipe classify: line {number}: plain text, not JSON Lines; give one "
+                           f"{{\"id\": ..., \"text\": ...}} object per line", err=True)
+                raise typer.Exit(2)
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                typer.echo(f"irpipe classify: line {number}: not JSON ({exc.msg}); expected {{\"id\": ..., \"text\": ...}}",
+                           err=True)
+                failed += 1
+                continue
+            if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+                typer.echo(f"irpipe classify: line {number}: expected a JSON object with a string \"text\"", err=True)
+                failed += 1
+                continue
+            rows.append(row)
+        if not rows:
+            continue
+        results = classify_texts([r["text"] for r in rows], settings)
+        for row, res in zip(rows, results):
+            out = {"id": row.get("id"), "label": res["label"], "shown": shown_label(res["label"], res["abstained"]),
+                   "abstained": res["abstained"], "scores": res["scores"], "dimensions": res["dimensions"],
+                   "experimental_dimensions": res["experimental_dimensions"], "evidence": res["evidence"],
+                   "neighbours": res["neighbours"], "labelled_by": res["labelled_by"]}
+            sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    if failed:
+        raise typer.Exit(1)
+
+
+theory_app = typer.Typer(help="Theory labels: export them for correction (then `irpipe train-theory --add`).",
+                         no_args_is_help=True)
+app.add_typer(theory_app, name="theory")
+
+
+@theory_app.command("export-labels")
+def theory_export_labels(
+    target: Optional[Path] = typer.Argument(None, help="document.json, its folder, or an article file; omit with --corpus."),
+    corpus: bool = typer.Option(False, "--corpus", help="Every document of the output folder."),
+    output_dir: Optional[Path] = typer.Option(None, "--output-dir", "-o", help="Output folder (with --corpus)."),
+    out: Path = typer.Option(..., "--out", help="The CSV file to write."),
+) -> None:
+    """Write body passages with their current theory labels to a CSV for a person to correct in a spreadsheet."""
+    from pipeline.export import load_document, read_manifest
+    from pipeline.settings import get_settings
+    from pipeline.theory.export import write_label_csv
+
+    if corpus:
+        base = output_dir or Path(get_settings().output_dir)
+        manifest = read_manifest(base)
+        docs = [load_document(Path(e.output)) for e in manifest.documents.values()
+                if e.status in ("ok", "partial") and e.output and Path(e.output).exists()]
+        if not docs:
+            typer.echo(f"no processed documents in {base}", err=True)
+            raise typer.Exit(1)
+    elif target is None:
+        typer.echo("give a document or --corpus", err=True)
+        raise typer.Exit(2)
+    else:
+        docs = [_load_or_process(target)]
+    n = write_label_csv(docs, out)
+    typer.echo(f"{n} passages -> {out}; fill in your_label (and your_dimensions, ';'-separated), then "
+               f"`irpipe train-theory --add {out}`")
 
 
 @app.command()
@@ -456,11 +582,11 @@ def inspect_entities(output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, a
 @inspect_app.command("theory")
 def inspect_theory(output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_csv: bool = _CSV,
                    doc: Optional[str] = typer.Option(None, help="Restrict to one doc_id.")) -> None:
-    """Theory labels per section."""
+    """Theory labels per section; abstained passages are counted as "uncertain", not "neither"."""
     where = f"AND doc_id = {_sqlstr(doc)}" if doc else ""
-    cols, rows = _q(output_dir, "SELECT doc_id, section, theory_label, count(*) AS passages FROM passages "
+    cols, rows = _q(output_dir, "SELECT doc_id, section, theory_label AS label, count(*) AS passages FROM passages "
                                 f"WHERE kind = 'body' AND theory_label IS NOT NULL {where} GROUP BY ALL ORDER BY ALL")
-    _emit("Theory", cols, rows, as_json, as_csv, "no classified passages")
+    _emit("Theory (uncertain = the model abstained)", cols, rows, as_json, as_csv, "no classified passages")
 
 
 @inspect_app.command("citations")

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "2.0.0"
+SCHEMA_VERSION = "2.1.0"
 
 PassageKind = Literal["heading", "body", "footnote", "reference", "front_matter"]
 
@@ -296,21 +296,34 @@ class Event(Record):
 
 
 class TheoryResult(Record):
-    """A passage's theory label, calibrated scores per theory and dimension, and evidence."""
+    """A passage's theory label, calibrated scores per theory and dimension, and evidence.
+
+    ``label`` is the model's best guess; when ``abstained`` is true a theory score lies within the
+    abstention band of 0.5 and a person is shown "uncertain", never the guess or "neither".
+    """
 
     label: Literal["new_world_order", "complex_interdependence", "both", "neither"]
-    abstained: bool = False
+    abstained: bool = Field(False, description="a theory score within theory_abstain_band of 0.5: shown as uncertain")
     scores: dict[str, float] = Field(default_factory=dict)
     dimensions: dict[str, float] = Field(default_factory=dict)
+    experimental_dimensions: list[str] = Field(
+        default_factory=list, description="dimensions without a defensible held-out figure (see the model card)")
     evidence: str | None = None
     neighbours: list[str] = Field(default_factory=list, description="ids of the nearest training passages")
+    labelled_by: Literal["model", "researcher"] = Field(
+        "model", description="researcher: the label comes from the person's label file (train-theory --add)")
 
 
 class TheorySummary(Record):
+    """Per document: counts and shares of the shown labels (abstained passages are "uncertain")."""
+
     passages: int = 0
+    counts: dict[str, int] = Field(default_factory=dict, description="passages per shown label, uncertain included")
     share: dict[str, float] = Field(default_factory=dict)
-    abstained: int = 0
+    abstained: int = Field(0, description="passages shown as uncertain")
+    uncertain_share: float = 0.0
     per_section: dict[str, dict[str, float]] = Field(default_factory=dict)
+    experimental_dimensions: list[str] = Field(default_factory=list)
 
 
 # ---------------------------------------------------------------- links, stage errors, plugin annotations

@@ -17,8 +17,9 @@ from pathlib import Path
 from pipeline.model import Document, Event
 from pipeline.tables import iso_to_date
 
+# "uncertain": the model abstained (a theory score near 0.5); such passages are never tinted as "neither".
 THEORY_COLOURS = {"new_world_order": "#e3ecfb", "complex_interdependence": "#e6f6e6", "both": "#f3e8fb",
-                  "neither": "#ffffff"}
+                  "neither": "#ffffff", "uncertain": "#fcf3d9"}
 QUAD_COLOURS = {"verbal_cooperation": "#6cbf6c", "material_cooperation": "#2e8b57",
                 "verbal_conflict": "#f08a5d", "material_conflict": "#c0392b"}
 ENT_COLOURS = {"STATE": "#aed6f1", "IGO": "#f9e79f", "PERSON": "#f5b7b1", "ORG": "#d2b4de", "AGREEMENT": "#a9dfbf",
@@ -173,12 +174,14 @@ def _doc_section(doc: Document, *, full_text: bool = True) -> str:
                 level = min(6, 2 + (sec.level if sec else 1))
                 out.append(f"<h{level}>{_esc(p.text)}</h{level}>")
             elif p.kind == "body":
-                label = p.theory.label if p.theory else "neither"
+                th = p.theory
+                label = ("uncertain" if th.abstained else th.label) if th else "neither"
                 tip = ""
-                if p.theory:
-                    sc = p.theory.scores
+                if th:
+                    sc = th.scores
                     tip = f'NWO {sc["new_world_order"]:.2f} / CI {sc["complex_interdependence"]:.2f}' + (
-                        " (abstained)" if p.theory.abstained else "")
+                        f" (uncertain; best guess {th.label.replace('_', ' ')})" if th.abstained else "") + (
+                        " (your label)" if th.labelled_by == "researcher" else "")
                 out.append(f'<div class="passage" data-theory="{label}" style="background:{THEORY_COLOURS[label]}" '
                            f'title="{_esc(tip)}">{_passage_html(doc, p)}</div>')
     findings = doc.audit.findings

@@ -67,7 +67,8 @@ class Settings(BaseSettings):
 
     # Theory classification
     theory_abstain_band: float = Field(
-        0.1, description="A theory score within this distance of 0.5 is too uncertain: the passage abstains (neither)."
+        0.25, description="A theory score within this distance of 0.5 is too uncertain: the passage abstains "
+        "(abstained: true, shown as uncertain). Chosen from the coverage/accuracy table in models/theory/README.md."
     )
 
     # Storage: local paths or fsspec URLs

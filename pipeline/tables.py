@@ -14,10 +14,14 @@ import types
 import typing
 from typing import Iterable
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.model import Document
 from pipeline.registry import REGISTRY, TableSpec
+
+# What a person sees for an abstained passage (pipeline.theory.labels.UNCERTAIN; not imported, so that
+# loading the tables does not register the theory stage ahead of the others).
+THEORY_UNCERTAIN = "uncertain"
 
 
 class Row(BaseModel):
@@ -61,10 +65,12 @@ class PassageRow(Row):
     start: int
     end: int
     text: str
-    theory_label: str | None
+    theory_label: str | None = Field(description="shown label: the four labels, or uncertain when the model abstained")
+    theory_guess: str | None = Field(description="the model's best-guess label (also for abstained passages)")
     theory_nwo: float | None
     theory_ci: float | None
     theory_abstained: bool | None
+    theory_labelled_by: str | None = Field(description="model, or researcher (a label from train-theory --add)")
 
 
 class AnnotationRow(Row):
@@ -100,10 +106,12 @@ def passage_rows(doc: Document) -> list[PassageRow]:
         out.append(PassageRow(
             doc_id=doc.doc_id, passage_id=p.id, kind=p.kind, section_id=p.section_id,
             section=sec.get(p.section_id or ""), page=p.page, start=p.start, end=p.end, text=p.text,
-            theory_label=th.label if th else None,
+            theory_label=(THEORY_UNCERTAIN if th.abstained else th.label) if th else None,
+            theory_guess=th.label if th else None,
             theory_nwo=th.scores.get("new_world_order") if th else None,
             theory_ci=th.scores.get("complex_interdependence") if th else None,
             theory_abstained=th.abstained if th else None,
+            theory_labelled_by=th.labelled_by if th else None,
         ))
     return out
 

@@ -1,0 +1,166 @@
+"""The trained theory model: loading it and classifying passages.
+
+The model file (``models/theory/theory.skops``, skops rather than pickle) holds the head, the
+Platt parameters per theory, one classifier per dimension, which dimensions are experimental,
+the training passages' vectors (for the nearest exemplars) and the researcher's labels. It
+records how passage vectors are made (pooling, zero-shot features, a fine-tuned layer file)
+so that training and classification make them the same way.
+
+Heads:
+
+* ``multinomial``: one four-class logistic regression; a theory's raw score is the probability
+  of its label plus that of ``both``, mapped through Platt's sigmoid (Platt 1999);
+* ``per_theory``: one binary logistic regression per theory, its decision value mapped the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.settings import Settings
+from pipeline.theory.calibration import platt_apply
+from pipeline.theory.codebook import CODEBOOK, descriptions_digest, load_descriptions
+from pipeline.theory.encoder import embed, load_encoder, split_sentences
+from pipeline.theory.labels import ALL_DIMS, THEORIES, combine, theories_of
+
+MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "theory"
+MODEL_FILE = MODEL_DIR / "theory.skops"
+BUNDLE_FORMAT = "theory/2.0"
+TRUSTED_TYPES = [
+    "sklearn.linear_model._logistic.LogisticRegression", "numpy.ndarray", "numpy.dtype", "builtins.list",
+    "builtins.dict", "builtins.float", "builtins.int", "builtins.str", "builtins.bool", "builtins.NoneType",
+    "numpy.float64", "numpy.float32", "numpy.int64", "numpy.str_",
+]
+NEIGHBOURS = 3
+
+
+def text_key(text: str) -> str:
+    """A passage's identity for the researcher's labels: SHA-256 of its whitespace-normalised text."""
+    return hashlib.sha256(re.sub(r"\s+", " ", text).strip().encode("utf-8")).hexdigest()[:32]
+
+
+@lru_cache(maxsize=2)
+def _load(path: str, mtime_ns: int) -> dict:
+    import skops.io as sio
+
+    untrusted = sio.get_untrusted_types(file=path)
+    unexpected = [t for t in untrusted if t not in TRUSTED_TYPES]
+    if unexpected:
+        raise ValueError(f"{path}: refusing to load unexpected types {unexpected}")
+    bundle = sio.load(path, trusted=untrusted)
+    if bundle.get("format") != BUNDLE_FORMAT:
+        raise ValueError(f"{path}: model format {bundle.get('format')!r}, expected {BUNDLE_FORMAT}; "
+                         "retrain with `irpipe train-theory`")
+    return bundle
+
+
+def load_bundle(path: Path | str = MODEL_FILE) -> dict:
+    p = Path(path)
+    return _load(str(p), p.stat().st_mtime_ns)
+
+
+def encoder_for(bundle: dict, settings: Settings, model_dir: Path):
+    delta = bundle.get("encoder_delta")
+    if bundle["embedding_model"] != settings.embedding_model:
+        raise ValueError(f"the theory model was trained on embeddings of {bundle['embedding_model']!r}, the setting "
+                         f"embedding_model is {settings.embedding_model!r}: retrain with `irpipe train-theory`")
+    if not delta:
+        return load_encoder(settings.embedding_model)
+    path = model_dir / delta
+    return load_encoder(settings.embedding_model, str(path), hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+@lru_cache(maxsize=4)
+def _description_matrix(model, digest: str, batch: int) -> np.ndarray:
+    from pipeline.theory.encoder import encode_sentences
+
+    desc = load_descriptions(CODEBOOK)
+    return encode_sentences(model, list(desc.values()), batch)
+
+
+def description_matrix(model, batch: int) -> np.ndarray:
+    return _description_matrix(model, descriptions_digest(load_descriptions(CODEBOOK)), batch)
+
+
+def features(emb: np.ndarray, desc: np.ndarray | None) -> np.ndarray:
+    """The passage vector, plus its cosine similarity to each codebook description (zero-shot)."""
+    return np.hstack([emb, emb @ desc.T]) if desc is not None else emb
+
+
+def head_scores(head: str, model, X: np.ndarray) -> dict[str, np.ndarray]:
+    """Raw per-theory scores (before Platt): a decision value, or the logit of a summed probability."""
+    if len(X) == 0:
+        return {t: np.zeros(0) for t in THEORIES}
+    if head == "per_theory":
+        return {t: model[t].decision_function(X) for t in THEORIES}
+    p = model.predict_proba(X)
+    classes = list(model.classes_)
+    out = {}
+    for t in THEORIES:
+        q = sum(p[:, classes.index(c)] for c in (t, "both") if c in classes)
+        q = np.clip(q, 1e-6, 1 - 1e-6)
+        out[t] = np.log(q / (1 - q))
+    return out
+
+
+def theory_probabilities(bundle: dict, X: np.ndarray) -> dict[str, np.ndarray]:
+    raw = head_scores(bundle["head"], bundle["head_model"], X)
+    return {t: platt_apply(raw[t], bundle["platt"][t]) for t in THEORIES}
+
+
+def dimension_probabilities(bundle: dict, X: np.ndarray) -> dict[str, np.ndarray]:
+    return {d: bundle["dimensions"][d].predict_proba(X)[:, 1] if len(X) else np.zeros(0) for d in ALL_DIMS}
+
+
+def classify_texts(texts: list[str], settings: Settings, *, sentences: list[list[str]] | None = None,
+                   model_path: Path | str = MODEL_FILE) -> list[dict]:
+    """Label, calibrated scores, dimension scores, evidence sentence and nearest training exemplars.
+
+    A passage that the researcher labelled (``irpipe train-theory --add``) gets their label and
+    dimensions, with ``labelled_by: "researcher"``; the scores stay the model's.
+    """
+    model_path = Path(model_path)
+    bundle = load_bundle(model_path)
+    if not texts:
+        return []
+    sentences = sentences or [split_sentences(t) for t in texts]
+    model = encoder_for(bundle, settings, model_path.parent)
+    desc = description_matrix(model, settings.embedding_batch_size) if bundle["zero_shot"] else None
+    emb, parts = embed(model, texts, sentences, bundle["pooling"], settings.embedding_batch_size)
+    X = features(emb, desc)
+    theory_p = theory_probabilities(bundle, X)
+    dim_p = dimension_probabilities(bundle, X)
+    flat = np.vstack([p for p in parts if len(p)]) if any(len(p) for p in parts) else np.zeros((0, emb.shape[1]))
+    norms = np.linalg.norm(flat, axis=1, keepdims=True)
+    sent_p = theory_probabilities(bundle, features(flat / np.where(norms == 0, 1, norms), desc))
+    sims = emb @ bundle["train_emb"].T
+    overrides = bundle.get("overrides", {})
+    experimental = list(bundle.get("experimental_dimensions", []))
+    out, k = [], 0
+    for i, text in enumerate(texts):
+        scores = {t: round(float(theory_p[t][i]), 4) for t in THEORIES}
+        label, abstained = combine(scores, band=settings.theory_abstain_band)
+        dims = {d: round(float(dim_p[d][i]), 4) for d in ALL_DIMS}
+        by = "model"
+        own = overrides.get(text_key(text))
+        if own:
+            label, abstained, by = own["label"], False, "researcher"
+            if own.get("dimensions") is not None:
+                dims = {d: (1.0 if d in own["dimensions"] else 0.0) for d in ALL_DIMS}
+        n = len(parts[i])
+        target = theories_of(label) or THEORIES
+        best = max(range(n), key=lambda j: max(sent_p[t][k + j] for t in target)) if n else 0
+        out.append({
+            "label": label, "abstained": abstained, "scores": scores, "dimensions": dims,
+            "experimental_dimensions": experimental,
+            "evidence": sentences[i][best] if n and best < len(sentences[i]) else None,
+            "neighbours": [bundle["train_ids"][j] for j in np.argsort(-sims[i], kind="stable")[:NEIGHBOURS]],
+            "labelled_by": by,
+        })
+        k += n
+    return out

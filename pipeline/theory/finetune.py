@@ -1,0 +1,130 @@
+"""SetFit-style contrastive fine-tuning of the encoder's top layers (Tunstall et al. 2022).
+
+SetFit fine-tunes a sentence encoder on pairs of labelled examples, pulling passages with the
+same label together and pushing passages with different labels apart (cosine-similarity loss),
+then fits a simple classifier head on the new embeddings. Here only the top ``layers`` of
+MiniLM are trained: the states below them are computed once per passage and reused for every
+pair, which makes CPU training a matter of minutes. The pairs follow SetFit's sampling: for each
+passage and iteration one partner with its label and one with another label, from a seeded
+generator, so a retrain gives the same weights.
+
+The result is saved as a safetensors file with only the trained layers, in fp16, and applied
+on top of the base model at load time (``pipeline.theory.encoder.apply_delta``).
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import numpy as np
+
+# SetFit's default body learning rate (Tunstall et al. 2022 use 2e-5 for full fine-tuning).
+LEARNING_RATE = 2e-5
+PAIR_BATCH = 16
+
+
+class LowerStates:
+    """The frozen part of the encoder, run once: each passage's states below the trained layers."""
+
+    def __init__(self, model, texts: list[str], trained_layers: int, batch_size: int = 16):
+        import torch
+
+        self.model = model
+        self.bert = model[0].auto_model
+        self.n_layers = len(self.bert.encoder.layer)
+        self.first_trained = self.n_layers - trained_layers
+        tok = model.tokenizer
+        self.states: list = []
+        with torch.inference_mode():
+            for s in range(0, len(texts), batch_size):
+                b = tok(texts[s : s + batch_size], padding=True, truncation=True, max_length=model.max_seq_length,
+                        return_tensors="pt")
+                hidden = self.bert(**b, output_hidden_states=True).hidden_states[self.first_trained]
+                for r in range(hidden.shape[0]):
+                    n = int(b["attention_mask"][r].sum())
+                    self.states.append(hidden[r, :n].clone())
+
+    def top_layers(self):
+        return copy.deepcopy(self.bert.encoder.layer[self.first_trained :])
+
+    def run(self, layers, idx) -> "torch.Tensor":  # noqa: F821
+        """Normalised mean-pooled output of ``layers`` for the passages ``idx``."""
+        import torch
+        from transformers.masking_utils import create_bidirectional_mask
+
+        hs = [self.states[i] for i in idx]
+        L = max(h.shape[0] for h in hs)
+        x = torch.zeros(len(hs), L, hs[0].shape[1])
+        m = torch.zeros(len(hs), L, dtype=torch.long)
+        for r, h in enumerate(hs):
+            x[r, : h.shape[0]] = h
+            m[r, : h.shape[0]] = 1
+        am = create_bidirectional_mask(config=self.bert.config, inputs_embeds=x, attention_mask=m)
+        for layer in layers:
+            x = layer(x, am)
+            if isinstance(x, tuple):
+                x = x[0]
+        v = (x * m[..., None]).sum(1) / m.sum(1, keepdim=True)
+        return torch.nn.functional.normalize(v, dim=-1)
+
+
+def sample_pairs(labels: list[str], iterations: int, seed: int) -> list[tuple[int, int, float]]:
+    """SetFit's pairs: per passage and iteration one same-label partner (1.0) and one other (0.0)."""
+    rng = np.random.default_rng(seed)
+    lab = np.asarray(labels)
+    idx = np.arange(len(lab))
+    out: list[tuple[int, int, float]] = []
+    for _ in range(iterations):
+        for a in range(len(lab)):
+            same = idx[(lab == lab[a]) & (idx != a)]
+            diff = idx[lab != lab[a]]
+            if len(same):
+                out.append((a, int(rng.choice(same)), 1.0))
+            if len(diff):
+                out.append((a, int(rng.choice(diff)), 0.0))
+    order = rng.permutation(len(out))
+    return [out[i] for i in order]
+
+
+def finetune(lower: LowerStates, train_idx: list[int], labels: list[str], *, iterations: int, seed: int,
+             log=None):
+    """Train the top layers on pairs among ``train_idx``; returns the trained layers (eval mode)."""
+    import torch
+
+    torch.manual_seed(seed)
+    layers = lower.top_layers()
+    layers.train()
+    opt = torch.optim.AdamW(layers.parameters(), lr=LEARNING_RATE)
+    pairs = sample_pairs([labels[i] for i in train_idx], iterations, seed)
+    for s in range(0, len(pairs), PAIR_BATCH):
+        batch = pairs[s : s + PAIR_BATCH]
+        u = lower.run(layers, [train_idx[a] for a, _, _ in batch])
+        v = lower.run(layers, [train_idx[b] for _, b, _ in batch])
+        target = torch.tensor([t for _, _, t in batch])
+        loss = torch.nn.functional.mse_loss((u * v).sum(-1), target)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        if log and (s // PAIR_BATCH) % 20 == 0:
+            log(f"    pairs {s + len(batch)}/{len(pairs)} loss {loss.item():.3f}")
+    layers.eval()
+    return layers
+
+
+def layer_state(lower: LowerStates, layers) -> dict:
+    """The trained layers' weights under the base model's names (``encoder.layer.N.*``)."""
+    out = {}
+    for k, layer in enumerate(layers):
+        for name, value in layer.state_dict().items():
+            out[f"encoder.layer.{lower.first_trained + k}.{name}"] = value.detach().clone()
+    return out
+
+
+def save_delta(state: dict, path: Path) -> None:
+    """fp16 safetensors of the trained layers (about 3.5 MB per MiniLM layer)."""
+    import torch
+    from safetensors.torch import save_file
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_file({k: v.to(torch.float16).contiguous() for k, v in sorted(state.items())}, str(path))

@@ -1,0 +1,53 @@
+"""The label set, the dimensions, and how two calibrated theory scores become one label.
+
+The four labels and eight dimensions are those of ``docs/theory-codebook.md``: complex
+interdependence after Keohane and Nye (*Power and Interdependence*, 1977) and the new world
+order after Slaughter (*A New World Order*, 2004) and the debate on the emerging order.
+"""
+
+from __future__ import annotations
+
+LABELS = ["new_world_order", "complex_interdependence", "both", "neither"]
+THEORIES = ["new_world_order", "complex_interdependence"]
+DIMENSIONS = {
+    "new_world_order": ["transgovernmental_networks", "multipolarity", "alternative_institutions"],
+    "complex_interdependence": ["multiple_channels", "no_issue_hierarchy", "declining_military_force",
+                                "sensitivity", "vulnerability"],
+}
+ALL_DIMS = [d for dims in DIMENSIONS.values() for d in dims]
+# What a person sees for a passage whose label the model would not commit to (``abstained: true``).
+UNCERTAIN = "uncertain"
+SHOWN_LABELS = LABELS + [UNCERTAIN]
+
+
+def label_from_theories(on: set[str] | list[str]) -> str:
+    """The codebook's §1 table: which theories are present -> one of the four labels."""
+    present = [t for t in THEORIES if t in on]
+    if len(present) == 2:
+        return "both"
+    return present[0] if present else "neither"
+
+
+def theories_of(label: str) -> list[str]:
+    """The theories a label says are present (``both`` -> two, ``neither`` -> none)."""
+    return [t for t in THEORIES if label in (t, "both")]
+
+
+def combine(scores: dict[str, float], band: float) -> tuple[str, bool]:
+    """Two calibrated theory scores -> the best-guess label, and whether the model abstains.
+
+    A theory is present when its calibrated probability is at least 0.5. The label depends on
+    both decisions, so the passage abstains when either score lies within ``band`` of 0.5:
+    then the label is still the best guess, but a person is shown "uncertain" (see
+    :func:`shown_label`). ``band=0`` never abstains.
+    """
+    label = label_from_theories([t for t in THEORIES if scores[t] >= 0.5])
+    abstained = any(abs(scores[t] - 0.5) < band for t in THEORIES)
+    return label, abstained
+
+
+def shown_label(label: str | None, abstained: bool) -> str | None:
+    """What a person is shown: the label, or "uncertain" for an abstained passage (never "neither")."""
+    if label is None:
+        return None
+    return UNCERTAIN if abstained else label

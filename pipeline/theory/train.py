@@ -1,0 +1,527 @@
+"""Training and evaluation of the theory model (``irpipe train-theory``).
+
+Evaluation is by source: ``GroupKFold`` with groups = ``source`` (each writer, each published
+paper, each researcher's document), so every figure is measured on writers the model never saw
+in training; with four writers and four folds this is leave-one-writer-out, the published
+papers spread over the folds paper by paper. Legacy passages are added to every training fold
+and never evaluated. The passage-stratified figure of the first release is computed for
+comparison only.
+
+Candidates differ in how a passage becomes a vector (sentence mean, whole paragraph, a
+contrastively fine-tuned encoder after SetFit, Tunstall et al. 2022) and in the head (one
+binary logistic regression per theory, or one four-class logistic regression whose summed
+probabilities give the theory scores). Every candidate's scores are calibrated with Platt's
+sigmoid fitted on decision values from inner folds that are also grouped by source (Platt 1999;
+Niculescu-Mizil and Caruana 2005), and measured with expected calibration error (Guo et al.
+2017). The candidate with the best source-split macro-F1 is kept; the final model's Platt
+parameters are fitted on its out-of-fold scores.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.settings import PROJECT_ROOT, Settings
+from pipeline.theory import data as tdata
+from pipeline.theory.calibration import abstention_table, platt_apply, platt_fit, reliability
+from pipeline.theory.classify import (BUNDLE_FORMAT, MODEL_DIR, description_matrix, features, head_scores,
+                                      text_key)
+from pipeline.theory.codebook import CODEBOOK, descriptions_digest, load_descriptions
+from pipeline.theory.encoder import embed, encode_sentences, load_encoder, split_sentences
+from pipeline.theory.labels import ALL_DIMS, DIMENSIONS, LABELS, THEORIES, theories_of
+
+SEED = 7
+FOLDS = 4  # four writers: leave-one-writer-out
+INNER_FOLDS = 3  # Platt's decision values come from this many source-grouped inner folds
+C_HEAD = 16.0  # the first release's regularisation, kept for every candidate (not tuned per candidate)
+C_DIM = 4.0
+# A dimension's figure is defensible only with enough positives and a held-out F1 a reader can rely on.
+DIM_MIN_POSITIVES = 20
+DIM_MIN_F1 = 0.6
+BANDS = [0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3]
+# The abstention band is the narrowest whose labelled passages reach the issue's macro-F1 goal, as long
+# as the model still labels at least three passages in four (else the widest band that does).
+BAND_TARGET_F1 = 0.85
+BAND_MIN_COVERAGE = 0.75
+# The researcher's labels count this many times a gold passage in training: their codebook wins.
+RESEARCHER_WEIGHT = 5.0
+FIGURES_START, FIGURES_END = "<!-- figures:start (written by irpipe train-theory) -->", "<!-- figures:end -->"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    name: str
+    pooling: str
+    head: str
+    zero_shot: bool = True
+    finetune_layers: int = 0  # > 0: SetFit-style contrastive fine-tuning of the top layers
+    finetune_iterations: int = 2
+    what: str = ""
+
+
+CANDIDATES = {c.name: c for c in [
+    Candidate("lr_sentence_mean", "sentence_mean", "per_theory",
+              what="first release: a calibrated logistic regression per theory on mean sentence embeddings + zero-shot"),
+    Candidate("lr_paragraph", "paragraph", "per_theory",
+              what="the same on whole-paragraph embeddings (windows of 256 word pieces)"),
+    Candidate("multinomial_sentence_mean", "sentence_mean", "multinomial",
+              what="one four-class logistic regression on mean sentence embeddings + zero-shot, theory scores calibrated"),
+    Candidate("multinomial_paragraph", "paragraph", "multinomial",
+              what="the same on whole-paragraph embeddings"),
+    Candidate("setfit_paragraph", "paragraph", "multinomial", finetune_layers=2,
+              what="SetFit-style contrastive fine-tuning of MiniLM's top two layers, then the four-class head"),
+]}
+DEFAULT_CANDIDATES = ("lr_sentence_mean", "lr_paragraph", "multinomial_sentence_mean", "multinomial_paragraph")
+
+
+# ---------------------------------------------------------------- vectors
+
+
+def _cache_path(settings: Settings, pooling: str) -> Path:
+    safe = re.sub(r"[^\w.-]", "_", settings.embedding_model)[-60:]
+    return PROJECT_ROOT / ".cache" / "theory" / f"{safe}-{pooling}.npz"
+
+
+def base_vectors(texts: list[str], settings: Settings, pooling: str, log) -> np.ndarray:
+    """Passage vectors from the base encoder, cached on disk by text (retraining re-encodes only new text)."""
+    path = _cache_path(settings, pooling)
+    cache: dict[str, np.ndarray] = {}
+    if path.exists():
+        with np.load(path) as z:
+            cache = {k: z[k] for k in z.files}
+    keys = [text_key(t) for t in texts]
+    todo = [i for i, k in enumerate(keys) if k not in cache]
+    if todo:
+        log(f"  encoding {len(todo)} passages ({pooling})")
+        model = load_encoder(settings.embedding_model)
+        sub = [texts[i] for i in todo]
+        emb, _ = embed(model, sub, [split_sentences(t) for t in sub], pooling, settings.embedding_batch_size)
+        for i, v in zip(todo, emb):
+            cache[keys[i]] = v
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp.npz")
+        np.savez(tmp, **cache)
+        tmp.replace(path)
+    return np.vstack([cache[k] for k in keys]).astype(np.float32)
+
+
+# ---------------------------------------------------------------- heads
+
+
+def _lr(C: float, multinomial: bool = False):
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=C, max_iter=5000, class_weight="balanced")
+
+
+def fit_head(head: str, X: np.ndarray, labels: np.ndarray, weights: np.ndarray):
+    if head == "per_theory":
+        return {t: _lr(C_HEAD).fit(X, np.isin(labels, [t, "both"]).astype(int), sample_weight=weights)
+                for t in THEORIES}
+    return _lr(C_HEAD).fit(X, labels, sample_weight=weights)
+
+
+def _group_splits(groups: np.ndarray, k: int):
+    from sklearn.model_selection import GroupKFold
+
+    k = min(k, len(set(groups.tolist())))
+    if k < 2:
+        return []
+    return list(GroupKFold(n_splits=k).split(groups, groups, groups))
+
+
+def fit_calibrated(head: str, X: np.ndarray, labels: np.ndarray, groups: np.ndarray, weights: np.ndarray):
+    """The head on all rows, with Platt parameters from source-grouped inner folds."""
+    raw = {t: np.zeros(len(labels)) for t in THEORIES}
+    for tr, te in _group_splits(groups, INNER_FOLDS):
+        if len(set(labels[tr].tolist())) < 2:
+            continue
+        sc = head_scores(head, fit_head(head, X[tr], labels[tr], weights[tr]), X[te])
+        for t in THEORIES:
+            raw[t][te] = sc[t]
+    model = fit_head(head, X, labels, weights)
+    platt = {t: platt_fit(raw[t], np.isin(labels, [t, "both"]).astype(int)) for t in THEORIES}
+    return model, platt
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+@dataclass
+class Dataset:
+    examples: list
+    texts: list[str] = field(init=False)
+    labels: np.ndarray = field(init=False)
+    groups: np.ndarray = field(init=False)
+    weights: np.ndarray = field(init=False)
+    evaluable: np.ndarray = field(init=False)
+
+    def __post_init__(self):
+        self.texts = [e.text for e in self.examples]
+        self.labels = np.array([e.label for e in self.examples])
+        self.groups = np.array([e.source for e in self.examples])
+        self.weights = np.array([e.weight for e in self.examples], dtype=float)
+        self.evaluable = np.array([e.evaluate for e in self.examples])
+
+
+def outer_folds(ds: Dataset, folds: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Source-grouped folds over the evaluable rows; training-only rows join every training fold."""
+    ev = np.flatnonzero(ds.evaluable)
+    extra = np.flatnonzero(~ds.evaluable)
+    return [(np.concatenate([ev[tr], extra]), ev[te]) for tr, te in _group_splits(ds.groups[ev], folds)]
+
+
+def four_label_report(y: np.ndarray, pred: np.ndarray) -> dict:
+    from sklearn.metrics import classification_report, f1_score
+
+    rep = classification_report(y, pred, labels=LABELS, output_dict=True, zero_division=0)
+    return {"macro_f1": round(float(f1_score(y, pred, labels=LABELS, average="macro", zero_division=0)), 4),
+            "accuracy": round(float((y == pred).mean()), 4),
+            "per_label": {k: {m: round(float(rep[k][m]), 4) for m in ("precision", "recall", "f1-score", "support")}
+                          for k in LABELS}}
+
+
+def predict_labels(p: dict[str, np.ndarray]) -> np.ndarray:
+    from pipeline.theory.labels import label_from_theories
+
+    return np.array([label_from_theories([t for t in THEORIES if p[t][i] >= 0.5]) for i in range(len(p[THEORIES[0]]))])
+
+
+def evaluate_oof(ds: Dataset, X_of_fold, head: str, folds) -> tuple[dict, dict[str, np.ndarray], dict]:
+    """Out-of-fold calibrated theory probabilities of one candidate, and the raw scores (for the final Platt)."""
+    n = len(ds.texts)
+    prob = {t: np.full(n, np.nan) for t in THEORIES}
+    raw = {t: np.full(n, np.nan) for t in THEORIES}
+    per_fold = []
+    for f, (tr, te) in enumerate(folds):
+        Xtr, Xte = X_of_fold(f, tr, te)
+        model, platt = fit_calibrated(head, Xtr, ds.labels[tr], ds.groups[tr], ds.weights[tr])
+        sc = head_scores(head, model, Xte)
+        for t in THEORIES:
+            raw[t][te] = sc[t]
+            prob[t][te] = platt_apply(sc[t], platt[t])
+        pred = predict_labels({t: prob[t][te] for t in THEORIES})
+        writers = sorted({g for g in ds.groups[te] if not g.startswith("pub-")})
+        per_fold.append({"fold": f, "held_out": writers, "passages": int(len(te)),
+                         "macro_f1": four_label_report(ds.labels[te], pred)["macro_f1"]})
+    return {"per_fold": per_fold}, prob, raw
+
+
+def summarise(ds: Dataset, prob: dict[str, np.ndarray]) -> dict:
+    from sklearn.metrics import f1_score
+
+    idx = np.flatnonzero(~np.isnan(prob[THEORIES[0]]))
+    y = ds.labels[idx]
+    p = {t: prob[t][idx] for t in THEORIES}
+    pred = predict_labels(p)
+    out = four_label_report(y, pred)
+    out["passages"] = int(len(idx))
+    out["theory_f1"] = {t: round(float(f1_score(np.isin(y, [t, "both"]), p[t] >= 0.5)), 4) for t in THEORIES}
+    out["calibration"] = {}
+    for t in THEORIES:
+        ece, table = reliability(p[t], np.isin(y, [t, "both"]).astype(int))
+        out["calibration"][t] = {"ece": ece, "reliability": table}
+    out["abstention"] = abstention_table(p, list(y), BANDS)
+    by_group: dict[str, list[int]] = {}
+    for j, i in enumerate(idx):
+        ex = ds.examples[i]
+        key = ex.meta.get("register") or "other"
+        if ex.source.startswith("pub-"):
+            key = "published (EXCITE)"
+        by_group.setdefault(key, []).append(j)
+    out["per_register"] = {k: {"passages": len(v), "accuracy": round(float((pred[v] == y[v]).mean()), 4),
+                               "macro_f1": four_label_report(y[v], pred[v])["macro_f1"]} for k, v in sorted(by_group.items())}
+    out["confusion"] = {a: {b: int(((y == a) & (pred == b)).sum()) for b in LABELS} for a in LABELS}
+    return out
+
+
+def dimension_figures(ds: Dataset, X: np.ndarray, folds) -> dict:
+    """Held-out F1 per dimension (threshold 0.5), on passages whose dimensions are known."""
+    from sklearn.metrics import f1_score, precision_score, recall_score
+
+    known = np.array([e.dimensions is not None for e in ds.examples])
+    Y = np.array([[int(e.dimensions is not None and d in e.dimensions) for d in ALL_DIMS] for e in ds.examples])
+    out = {}
+    for j, d in enumerate(ALL_DIMS):
+        pred = np.full(len(ds.examples), -1)
+        for tr, te in folds:
+            tr = tr[known[tr]]
+            te = te[known[te]]
+            if Y[tr, j].sum() < 2:
+                pred[te] = 0
+                continue
+            m = _lr(C_DIM).fit(X[tr], Y[tr, j], sample_weight=ds.weights[tr])
+            pred[te] = (m.predict_proba(X[te])[:, 1] >= 0.5).astype(int)
+        ev = pred >= 0
+        yt, yp = Y[ev, j], pred[ev]
+        f1 = float(f1_score(yt, yp, zero_division=0))
+        positives = int(Y[known & ds.evaluable, j].sum())
+        out[d] = {"theory": next(t for t, ds_ in DIMENSIONS.items() if d in ds_), "positives": positives,
+                  "precision": round(float(precision_score(yt, yp, zero_division=0)), 4),
+                  "recall": round(float(recall_score(yt, yp, zero_division=0)), 4), "f1": round(f1, 4),
+                  "experimental": bool(positives < DIM_MIN_POSITIVES or f1 < DIM_MIN_F1)}
+    return out
+
+
+def recommend_band(table: list[dict]) -> float:
+    """The band chosen by the rule above, from an abstention table (rows by increasing band)."""
+    usable = [r for r in table if r["coverage"] >= BAND_MIN_COVERAGE]
+    for r in usable:
+        if r.get("macro_f1_labelled", 0.0) >= BAND_TARGET_F1:
+            return r["band"]
+    return usable[-1]["band"] if usable else table[0]["band"]
+
+
+# ---------------------------------------------------------------- fine-tuning candidate
+
+
+class FineTuned:
+    """Per-fold fine-tuned encoders for the SetFit-style candidate (lower layers run once)."""
+
+    def __init__(self, ds: Dataset, settings: Settings, cand: Candidate, log):
+        from pipeline.theory.finetune import LowerStates
+
+        self.settings, self.cand, self.log, self.ds = settings, cand, log, ds
+        self.base = load_encoder(settings.embedding_model)
+        log(f"  lower layers for {len(ds.texts)} passages")
+        self.lower = LowerStates(self.base, ds.texts, cand.finetune_layers)
+
+    def train(self, idx: np.ndarray, seed: int):
+        from pipeline.theory.finetune import finetune, layer_state
+
+        t = time.time()
+        layers = finetune(self.lower, [int(i) for i in idx], list(self.ds.labels), iterations=self.cand.finetune_iterations,
+                          seed=seed, log=self.log)
+        self.log(f"  fine-tuned on {len(idx)} passages in {time.time() - t:.0f} s")
+        return layers, layer_state(self.lower, layers)
+
+    def model_with(self, state: dict):
+        model = copy.deepcopy(self.base)
+        model[0].auto_model.load_state_dict(state, strict=False)
+        model.eval()
+        return model
+
+    def vectors(self, state: dict, texts: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
+        model = self.model_with(state)
+        emb, _ = embed(model, texts, [split_sentences(t) for t in texts], self.cand.pooling,
+                       self.settings.embedding_batch_size)
+        desc = encode_sentences(model, list(load_descriptions(CODEBOOK).values()), self.settings.embedding_batch_size)
+        return emb, (desc if self.cand.zero_shot else None)
+
+
+# ---------------------------------------------------------------- the command
+
+
+def _stratified_comparison(ds: Dataset, X: np.ndarray, head: str) -> float:
+    """The first release's figure: 5-fold passage-stratified CV (writers on both sides). Comparison only."""
+    from sklearn.model_selection import StratifiedKFold
+
+    ev = np.flatnonzero(ds.evaluable)
+    extra = np.flatnonzero(~ds.evaluable)
+    prob = {t: np.full(len(ds.texts), np.nan) for t in THEORIES}
+    for tr, te in StratifiedKFold(5, shuffle=True, random_state=SEED).split(ev, ds.labels[ev]):
+        tr_i = np.concatenate([ev[tr], extra])
+        model, platt = fit_calibrated(head, X[tr_i], ds.labels[tr_i], ds.groups[tr_i], ds.weights[tr_i])
+        sc = head_scores(head, model, X[ev[te]])
+        for t in THEORIES:
+            prob[t][ev[te]] = platt_apply(sc[t], platt[t])
+    idx = ev
+    return four_label_report(ds.labels[idx], predict_labels({t: prob[t][idx] for t in THEORIES}))["macro_f1"]
+
+
+def load_examples(gold: list[Path] | None, add: list[Path], legacy: bool) -> tuple[list, dict]:
+    examples, gold_records = tdata.load_gold(gold)
+    files = {"gold": gold_records, "legacy": [], "researcher": []}
+    if legacy:
+        leg, records = tdata.load_legacy()
+        examples += leg
+        files["legacy"] = records
+    for path in add:
+        rows, record = tdata.load_label_csv(Path(path), weight=RESEARCHER_WEIGHT)
+        record["labelled_rows"] = len(rows)
+        examples += rows
+        files["researcher"].append(record)
+    return examples, files
+
+
+def train_theory(settings: Settings, out_dir: Path = MODEL_DIR, *, gold: list[Path] | None = None,
+                 add: list[Path] = (), legacy: bool = False, candidates: tuple[str, ...] = DEFAULT_CANDIDATES,
+                 folds: int = FOLDS, log=print, stratified: bool = True) -> dict:
+    """Compare ``candidates`` by source-split macro-F1, fit the best on everything, write the model.
+
+    Writes ``theory.skops`` (and ``encoder-delta.safetensors`` for a fine-tuned encoder) and
+    ``metrics.json`` into ``out_dir``, and the figures section of its ``README.md`` if it has one.
+    Deterministic: fixed seeds, sorted inputs, no time-dependent choices.
+    """
+    import skops.io as sio
+
+    unknown = [c for c in candidates if c not in CANDIDATES]
+    if unknown:
+        raise ValueError(f"unknown candidate(s) {unknown}; choose from {', '.join(CANDIDATES)}")
+    t0 = time.time()
+    examples, files = load_examples(gold, list(add), legacy)
+    ds = Dataset(examples)
+    desc_text = load_descriptions(CODEBOOK)
+    folds_ = outer_folds(ds, folds)
+    if not folds_:
+        raise ValueError("need passages from at least two sources to evaluate by source")
+    log(f"{len(examples)} passages ({int(ds.evaluable.sum())} evaluable) from {len(set(ds.groups.tolist()))} sources; "
+        f"{len(folds_)} source-grouped folds")
+    base_model = load_encoder(settings.embedding_model)
+    desc_base = description_matrix(base_model, settings.embedding_batch_size)
+    results, state = {}, {}
+    for name in candidates:
+        cand = CANDIDATES[name]
+        log(f"candidate {name}")
+        tc = time.time()
+        if cand.finetune_layers:
+            ft = FineTuned(ds, settings, cand, log)
+            fold_vectors = {}
+
+            def X_of_fold(f, tr, te, ft=ft, fold_vectors=fold_vectors, cand=cand):
+                _, st = ft.train(tr, SEED + f)
+                emb, desc = ft.vectors(st, ds.texts)
+                X = features(emb, desc)
+                fold_vectors[f] = X
+                return X[tr], X[te]
+            state[name] = {"ft": ft}
+        else:
+            emb = base_vectors(ds.texts, settings, cand.pooling, log)
+            X = features(emb, desc_base if cand.zero_shot else None)
+            state[name] = {"emb": emb, "X": X}
+
+            def X_of_fold(f, tr, te, X=X):
+                return X[tr], X[te]
+        info, prob, raw = evaluate_oof(ds, X_of_fold, cand.head, folds_)
+        res = summarise(ds, prob)
+        res.update(info)
+        res["what"] = cand.what
+        res["seconds"] = round(time.time() - tc, 1)
+        results[name] = res
+        state[name]["raw"] = raw
+        log(f"  source-split macro-F1 {res['macro_f1']:.3f}; ECE "
+            + ", ".join(f"{t} {res['calibration'][t]['ece']:.3f}" for t in THEORIES))
+    kept = max(candidates, key=lambda c: (results[c]["macro_f1"], -list(candidates).index(c)))
+    cand = CANDIDATES[kept]
+    log(f"kept {kept}")
+
+    # the final model on every passage
+    delta_name = None
+    if cand.finetune_layers:
+        ft = state[kept]["ft"]
+        _, st = ft.train(np.arange(len(ds.texts)), SEED + 100)
+        from pipeline.theory.finetune import save_delta
+
+        delta_name = "encoder-delta.safetensors"
+        save_delta(st, out_dir / delta_name)
+        emb, desc = ft.vectors(st, ds.texts)
+        X = features(emb, desc)
+        model_for_dims = X
+    else:
+        emb, X = state[kept]["emb"], state[kept]["X"]
+        model_for_dims = X
+        if (out_dir / "encoder-delta.safetensors").exists():
+            (out_dir / "encoder-delta.safetensors").unlink()
+    raw = state[kept]["raw"]
+    ev = ~np.isnan(raw[THEORIES[0]])
+    head_model = fit_head(cand.head, X, ds.labels, ds.weights)
+    platt = {t: platt_fit(raw[t][ev], np.isin(ds.labels[ev], [t, "both"]).astype(int)) for t in THEORIES}
+    dims = dimension_figures(ds, model_for_dims, folds_)
+    experimental = [d for d in ALL_DIMS if dims[d]["experimental"]]
+    known = np.array([e.dimensions is not None for e in ds.examples])
+    dim_models = {}
+    for d in ALL_DIMS:
+        yd = np.array([int(e.dimensions is not None and d in e.dimensions) for e in ds.examples])
+        dim_models[d] = _lr(C_DIM).fit(X[known], yd[known], sample_weight=ds.weights[known])
+    overrides = {text_key(e.text): {"label": e.label, "dimensions": e.dimensions, "id": e.id}
+                 for e in ds.examples if e.origin.endswith(".csv")}
+    bundle = {
+        "format": BUNDLE_FORMAT, "candidate": kept, "pooling": cand.pooling, "head": cand.head,
+        "zero_shot": cand.zero_shot, "embedding_model": settings.embedding_model, "encoder_delta": delta_name,
+        "descriptions_digest": descriptions_digest(desc_text), "head_model": head_model,
+        "platt": {t: [float(v) for v in platt[t]] for t in THEORIES}, "dimensions": dim_models,
+        "experimental_dimensions": experimental, "train_ids": [e.id for e in ds.examples],
+        "train_emb": emb.astype(np.float32), "overrides": overrides,
+    }
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sio.dump(bundle, out_dir / "theory.skops")
+    comparison = None
+    if stratified and not cand.finetune_layers:
+        comparison = _stratified_comparison(ds, X, cand.head)
+    counts = {lab: int((ds.labels[ds.evaluable] == lab).sum()) for lab in LABELS}
+    metrics = {
+        "version": BUNDLE_FORMAT, "embedding_model": settings.embedding_model, "seed": SEED,
+        "evaluation": "GroupKFold by source (writer / published paper / researcher's document); "
+                      "legacy passages train only",
+        "folds": len(folds_), "passages": len(examples), "evaluated_passages": int(ds.evaluable.sum()),
+        "per_label_count": counts, "label_files": files,
+        "codebook": {"name": CODEBOOK.name, "descriptions_digest": descriptions_digest(desc_text)},
+        "candidates": {c: {k: v for k, v in r.items() if k in ("what", "macro_f1", "accuracy", "theory_f1", "per_fold", "seconds")}
+                       | {"ece": {t: r["calibration"][t]["ece"] for t in THEORIES}} for c, r in results.items()},
+        "kept": kept, "source_split": results[kept],
+        "passage_stratified_macro_f1_comparison_only": comparison,
+        "abstain_band_setting": settings.theory_abstain_band,
+        "abstain_band_recommended": recommend_band(results[kept]["abstention"]),
+        "abstain_band_rule": f"narrowest band with macro-F1 of labelled passages >= {BAND_TARGET_F1} and coverage "
+                             f">= {BAND_MIN_COVERAGE}",
+        "dimensions": dims, "experimental_dimensions": experimental,
+        "researcher_weight": RESEARCHER_WEIGHT, "overrides": len(overrides),
+        "train_seconds": round(time.time() - t0, 1),
+    }
+    (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    write_figures(out_dir / "README.md", metrics)
+    return metrics
+
+
+# ---------------------------------------------------------------- the model card's figures
+
+
+def figures_markdown(m: dict) -> str:
+    """The generated part of the model card: the figures of the last training run."""
+    s = m["source_split"]
+    lines = [FIGURES_START, "",
+             f"Last `irpipe train-theory`: {m['passages']} passages, {m['evaluated_passages']} evaluated in "
+             f"{m['folds']} source-grouped folds; kept **{m['kept']}**.", "",
+             "| candidate | source-split macro-F1 | NWO F1 | CI F1 | ECE NWO | ECE CI |", "|---|---|---|---|---|---|"]
+    for c, r in m["candidates"].items():
+        lines.append(f"| {c} | {r['macro_f1']:.3f} | {r['theory_f1']['new_world_order']:.3f} | "
+                     f"{r['theory_f1']['complex_interdependence']:.3f} | {r['ece']['new_world_order']:.3f} | "
+                     f"{r['ece']['complex_interdependence']:.3f} |")
+    lines += ["", "Per label (kept model, out-of-fold): " + ", ".join(
+        f"{k} {v['f1-score']:.3f}" for k, v in s["per_label"].items()) + ".", ""]
+    if m.get("passage_stratified_macro_f1_comparison_only") is not None:
+        lines.append(f"Passage-stratified 5-fold macro-F1 (comparison only): "
+                     f"{m['passage_stratified_macro_f1_comparison_only']:.3f}.")
+        lines.append("")
+    lines += ["| band | coverage | accuracy of labelled | macro-F1 of labelled |", "|---|---|---|---|"]
+    for row in s["abstention"]:
+        lines.append(f"| {row['band']:.2f} | {row['coverage']:.3f} | {row.get('accuracy_labelled', 0):.3f} | "
+                     f"{row.get('macro_f1_labelled', 0):.3f} |")
+    lines += ["", "| dimension | positives | precision | recall | F1 | status |", "|---|---|---|---|---|---|"]
+    for d, r in m["dimensions"].items():
+        lines.append(f"| {d} | {r['positives']} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | "
+                     f"{'experimental' if r['experimental'] else 'reported'} |")
+    lines += ["", "Label files:", ""]
+    for kind, recs in m["label_files"].items():
+        for r in recs:
+            lines.append(f"- {kind}: `{r['name']}` ({r['rows']} rows), sha256 `{r['sha256']}`")
+    lines += ["", FIGURES_END]
+    return "\n".join(lines)
+
+
+def write_figures(card: Path, metrics: dict) -> None:
+    """Replace the generated section of the model card (between its markers), if the card has them."""
+    if not card.exists():
+        return
+    text = card.read_text(encoding="utf-8")
+    a, b = text.find(FIGURES_START), text.find(FIGURES_END)
+    if a < 0 or b < 0:
+        return
+    card.write_text(text[:a] + figures_markdown(metrics) + text[b + len(FIGURES_END):], encoding="utf-8")
