@@ -233,9 +233,10 @@ class Registry:
         return spec
 
     def ordered_stages(self) -> list[StageSpec]:
-        """Stages in an order where each runs after the stages that add what it needs
-        (registration order breaks ties): Kahn's topological sort."""
-        specs = list(self.stages.values())
+        """Stages in an order where each runs after the stages that add what it needs: Kahn's
+        topological sort. Ties are broken by the stage's module in :data:`BUILTIN_MODULES` (plugins after
+        the built-ins, in registration order), never by import order, which a test or a plugin can change."""
+        specs = sorted(self.stages.values(), key=_module_rank)
         deps = {s.name: {o.name for o in specs if o is not s and any(_satisfies(a, n) for a in o.adds for n in s.needs)}
                 for s in specs}
         done: list[StageSpec] = []
@@ -248,6 +249,14 @@ class Registry:
 
     def ordered_readers(self) -> list[ReaderSpec]:
         return sorted(self.readers.values(), key=lambda r: (not r.binary, r.priority))
+
+
+def _module_rank(spec: StageSpec) -> int:
+    module = getattr(spec.func, "__module__", "") or ""
+    for i, name in enumerate(BUILTIN_MODULES):
+        if module == name or module.startswith(name + "."):
+            return i
+    return len(BUILTIN_MODULES)
 
 
 def _satisfies(added: str, needed: str) -> bool:
