@@ -97,6 +97,10 @@ ABSTRACT_MAX_CHARS = 4000
 #: An unlabelled first paragraph is an abstract when a section heading or the keywords follow within
 #: this many blocks.
 ABSTRACT_LOOKAHEAD = 3
+#: ... or when its size differs from the body text's by this much (points): abstracts are set apart.
+ABSTRACT_SIZE_STEP_PT = 0.5
+#: Prose before an abstract heading this many blocks ahead (within two pages) is an imprint, not the body.
+ABSTRACT_HEADING_AHEAD = 12
 
 _ABSTRACT_HEADING_RE = re.compile(
     r"^\s*(?:abstract|summary|zusammenfassung|kurzfassung|abstrakt|résumé|resumen|resumo|riassunto)\s*[:.—-]?\s*$", re.I)
@@ -118,8 +122,8 @@ def _is_section_heading(b: Block) -> bool:
     if b.kind != "heading":
         return False
     t = collapse_tripled(b.text.strip())
-    if _ABSTRACT_HEADING_RE.match(t) or is_caption(t):
-        return False
+    if _ABSTRACT_HEADING_RE.match(t) or is_caption(t) or _LABEL_RE.match(t) or (_is_banner(t) and len(t.split()) > 1):
+        return False  # a document-type label ("discussion paper") or a banner ("01 | 2015 www...") is no section
     return bool(TOP_LEVEL_RE.match(t) or NUMBERING_RE.match(t) or is_reference_heading(t))
 
 
@@ -147,8 +151,47 @@ def cover_pages(blocks: list[Block]) -> set[int]:
     return out
 
 
-def _unlabelled_abstract(blocks: list[Block], i: int) -> bool:
-    """The first paragraph is an abstract when the keywords or a section heading follow it closely."""
+def _body_size(blocks: list[Block]) -> float | None:
+    """The size most of the body text is set in (PDF blocks carry their lines; others have none)."""
+    sizes: Counter[float] = Counter()
+    for b in blocks:
+        if b.kind == "body":
+            for ln in b.lines:
+                if ln.size:
+                    sizes[round(ln.size, 1)] += len(ln.text)
+    return sizes.most_common(1)[0][0] if sizes else None
+
+
+def _set_apart(b: Block, body_size: float | None) -> bool:
+    """A paragraph set unlike the body text: another size (by at least :data:`ABSTRACT_SIZE_STEP_PT`) or in
+    italics throughout. Journals set their abstracts so (Springer, Sage, most German journals)."""
+    if body_size is None or not b.lines:
+        return False
+    sizes = sorted(ln.size for ln in b.lines if ln.size)
+    if sizes and abs(sizes[len(sizes) // 2] - body_size) >= ABSTRACT_SIZE_STEP_PT:
+        return True
+    return len(b.lines) >= 2 and all(ln.italic for ln in b.lines)
+
+
+def _abstract_heading_ahead(blocks: list[Block], i: int) -> bool:
+    """An abstract heading follows within :data:`ABSTRACT_HEADING_AHEAD` blocks and two pages, with no
+    section heading before it: the prose at ``i`` is a publisher's imprint or preface page, not the body."""
+    page = blocks[i].page
+    for b in blocks[i + 1:i + 1 + ABSTRACT_HEADING_AHEAD]:
+        if page is not None and b.page is not None and b.page > page + 2:
+            return False
+        if b.kind == "heading" and _ABSTRACT_HEADING_RE.match(collapse_tripled(b.text)):
+            return True
+        if _is_section_heading(b):
+            return False
+    return False
+
+
+def _unlabelled_abstract(blocks: list[Block], i: int, body_size: float | None = None) -> bool:
+    """The first paragraph is an abstract when the keywords or a section heading follow it closely, or
+    when it is set apart from the body text (:func:`_set_apart`)."""
+    if _set_apart(blocks[i], body_size):
+        return True
     seen = 0
     for b in blocks[i + 1:]:
         if b.kind in ("footnote", "front_matter"):
@@ -181,6 +224,7 @@ def find_front_matter(blocks: list[Block]) -> FrontMatter:
     the keywords or a section heading follow. A document without headings thus has its prose as body.
     """
     cover = cover_pages(blocks)
+    body_size = _body_size(blocks)
     start = max(cover) + 1 if cover else 0
     abstract: list[int] = []
     abstract_heading = None
@@ -213,9 +257,16 @@ def find_front_matter(blocks: list[Block]) -> FrontMatter:
             i += 1
             continue
         if _is_prose(b):
-            if not abstract and _unlabelled_abstract(blocks, i):
+            if not abstract and abstract_heading is None and _abstract_heading_ahead(blocks, i):
+                i += 1
+                continue
+            if not abstract and _unlabelled_abstract(blocks, i, body_size):
                 abstract.append(i)
                 i += 1
+                # a second abstract in the other language, set the same way, is front matter too
+                while i < n and _is_prose(blocks[i]) and _set_apart(blocks[i], body_size) \
+                        and blocks[i].page == blocks[abstract[0]].page:
+                    i += 1
                 continue
             return FrontMatter(i, cover, abstract, abstract_heading)
         i += 1
@@ -243,7 +294,8 @@ _NOT_NAME_RE = re.compile(
     r"politik|policy|politics|economics|science|sciences|wissenschaft\w*|analysis|case|the|of|and|für|und|der|"
     r"die|das|im|in|on|for|with|from|to|an|a|at|by|vol|no|issue|page|seite|online|version|article|artikel|"
     r"menschenrechte|human|rights|program\w*|project|projekt|office|bureau|agency|council|committee|network|"
-    r"group|team|lab|laboratory|hospital|clinic|klinik|inc|ltd|corp|co)\b",
+    r"group|team|lab|laboratory|hospital|clinic|klinik|inc|ltd|corp|co|about|contact|kontakt|editors?|"
+    r"herausgeber\w*|contents|inhalt)\b",
     re.I,
 )
 _DEGREE_RE = re.compile(
@@ -252,7 +304,7 @@ _DEGREE_RE = re.compile(
     re.I,
 )
 _MARKS_RE = re.compile(r"[\d*†‡§¶#∗⁎✝⁰¹²³⁴⁵⁶⁷⁸⁹]+")
-_AUTHOR_SPLIT_RE = re.compile(r"\s*(?:;|,|\band\b|\bund\b|&|·|•|\s/\s|\bet\b)\s*")
+_AUTHOR_SPLIT_RE = re.compile(r"\s*(?:;|,|\band\b|\bund\b|&|·|•|\s/\s|\bet\b)\s*", re.I)
 
 
 def _clean_name(raw: str) -> str:
@@ -287,6 +339,8 @@ def _split_inverted(part: str) -> str | None:
     family, given = (x.strip() for x in part.split(","))
     if not family or not given or len(family.split()) > 3 or len(given.split()) > 3:
         return None
+    if len(family.split()) >= 2 and _is_name(family) and _is_name(given) and not given.endswith("."):
+        return None  # two full names in a list ("Alexander Milstein, Susan Grotefels"), not one inverted
     name = f"{given} {family}"
     return name if _is_name(name) else None
 
@@ -344,7 +398,24 @@ def _is_banner(text: str) -> bool:
         return True
     if COVER_RE.search(t):
         return True
-    return len(t.split()) < 2
+    # one short word ("aktuell", "Article"); a long single word is a compound title ("Sequenzen-Routinen-Positionen")
+    return len(t.split()) < 2 and len(t) < 15
+
+
+#: Parts of one title are set in sizes this close (points).
+TITLE_SIZE_TOLERANCE_PT = 0.3
+
+
+def _title_part(b: Block, title: Block, size: float) -> bool:
+    """A block next to the title on its page, set in the title's size: the title's other line(s)."""
+    return (b.kind in ("heading", "body") and b.page == title.page and abs(_block_size(b) - size) <= TITLE_SIZE_TOLERANCE_PT
+            and len(b.text.split()) <= 25 and not _is_banner(b.text) and not parse_authors(b.text)
+            and not _AFFILIATION_RE.search(b.text))
+
+
+def _mean_word_length(text: str) -> float:
+    words = text.split()
+    return sum(len(w) for w in words) / len(words) if words else 0.0
 
 
 def _block_size(b: Block) -> float:
@@ -423,13 +494,33 @@ _STRUCTURED_LABEL_RE = re.compile(
     r"problem)\s*[:.]?\s+(?=[A-ZÄÖÜ])", re.I)
 
 
+_LEADING_LABELS_RE = re.compile(
+    r"^\s*(?:(?:key ?-?words?|schl(?:ü|ue)sselw(?:ö|oe)rter|abstract|zusammenfassung|summary)\s*:\s*)+(?=\S)", re.I)
+
+
 def _abstract_text(blocks: list[Block], fm: FrontMatter) -> str | None:
     if not fm.abstract:
         return None
     text = " ".join(blocks[i].text.strip() for i in fm.abstract)
+    text = _LEADING_LABELS_RE.sub("", text, count=1)  # side-column labels read into the text ("Key words: Abstract:")
     text = _ABSTRACT_LABEL_RE.sub("", text, count=1)
     text = _STRUCTURED_LABEL_RE.sub("", text, count=1)
     return text.strip() or None
+
+
+_INLINE_ABSTRACT_RE = re.compile(r"\b(?:abstract|zusammenfassung|summary)\s*[:.—]\s*(?=[A-ZÄÖÜ])", re.I)
+
+
+def _labelled_abstract(furniture: list[Block]) -> str | None:
+    """An abstract inside the first page's foot or banner ("... Email: x@y Abstract: The last decades ..."),
+    up to the keywords."""
+    for b in furniture:
+        m = _INLINE_ABSTRACT_RE.search(b.text)
+        if m:
+            text = re.split(r"\b(?:key\s?-?words?|schl(?:ü|ue)sselw(?:ö|oe)rter)\s*[:.]", b.text[m.end():], flags=re.I)[0]
+            if len(text.split()) >= 20:
+                return text.strip()
+    return None
 
 
 def _keywords(text: str) -> list[str] | None:
@@ -467,16 +558,39 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
     cover_blocks = [blocks[i] for i in sorted(fm.cover)]
 
     # title
+    # the largest heading of the first page; a name-like line ("Leading Change", "Carola Frege") only when
+    # nothing else is set as large
+    named = {i for i in front if parse_authors(blocks[i].text)}
     candidates = [i for i in front if blocks[i].kind == "heading" and not _is_banner(blocks[i].text)
-                  and not parse_authors(blocks[i].text) and not _AFFILIATION_RE.search(blocks[i].text)
-                  and blocks[i].page == blocks[front[0]].page]
+                  and not _AFFILIATION_RE.search(blocks[i].text) and blocks[i].page == blocks[front[0]].page]
     title_idx = None
-    if candidates:
-        sized = [i for i in candidates if _block_size(blocks[i])]
-        title_idx = max(sized, key=lambda i: (_block_size(blocks[i]), -i)) if sized else candidates[0]
+    sized = [i for i in candidates if _block_size(blocks[i])]
+    if sized:
+        title_idx = max(sized, key=lambda i: (_block_size(blocks[i]), i not in named, -i))
+    elif [i for i in candidates if i not in named]:
+        title_idx = next(i for i in candidates if i not in named)
     if title_idx is not None:
         title = collapse_tripled(blocks[title_idx].text.strip())
         used.add(title_idx)
+        # a title over several blocks set in one size (a line ending in "." is read as body text)
+        size0 = _block_size(blocks[title_idx])
+        lo = hi = title_idx
+        while size0 and lo - 1 in front and _title_part(blocks[lo - 1], blocks[title_idx], size0):
+            lo -= 1
+        while size0 and hi + 1 in front and _title_part(blocks[hi + 1], blocks[title_idx], size0):
+            hi += 1
+        if hi > lo:
+            title = " ".join(collapse_tripled(blocks[k].text.strip()) for k in range(lo, hi + 1))
+            used.update(range(lo, hi + 1))
+            title_idx = hi
+        before = lo - 1
+        if before in front and blocks[before].kind == "heading" and blocks[before].text.rstrip().endswith(":") \
+                and blocks[before].page == blocks[title_idx].page and len(blocks[before].text) >= 8 \
+                and not _LABEL_RE.match(blocks[before].text) and not re.search(r"https?://|www\.|@", blocks[before].text) \
+                and _mean_word_length(blocks[before].text) >= 3.5:  # not a letter-spaced banner ("S OC IAL RES EARC H")
+            # a title in two sizes: "UN-Behindertenrechtskonvention:" over "Den Nationalen Aktionsplan ..."
+            title = f"{blocks[before].text.strip()} {title}"
+            used.add(before)
         nxt = title_idx + 1
         size = _block_size(blocks[title_idx])
         if nxt < stop and blocks[nxt].kind in ("heading", "body") and blocks[nxt].page == blocks[title_idx].page:
@@ -495,6 +609,12 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
             meta.title = cover_title
         elif len(hint.split()) >= 3 and not re.search(r"\.(?:docx?|pdf|rtf|tex)\b|microsoft|untitled", hint, re.I):
             meta.title = hint
+
+    sheet_title = next((b.text.strip() for b in cover_blocks if b.kind == "heading" and not _is_banner(b.text)
+                        and not parse_authors(b.text) and len(b.text.split()) >= 3), None)
+    if sheet_title:
+        # a repository's cover sheet names the paper from its catalogue: more reliable than the layout
+        meta.title = collapse_tripled(sheet_title)
 
     # authors (and their affiliation and e-mail)
     after = [i for i in front if title_idx is None or i > title_idx]
@@ -516,6 +636,16 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
             affiliation_parts.append(t)
         elif meta.authors and _is_prose(b):
             break
+    if not meta.authors and title_idx is not None:
+        # authors set above the title
+        for i in front:
+            if i >= title_idx:
+                break
+            names = parse_authors(blocks[i].text)
+            if names:
+                meta.authors = [Author(name=_display_name(nm)) for nm in names]
+                used.add(i)
+                break
     if not meta.authors:
         for b in cover_blocks:
             names = parse_authors(b.text)
@@ -578,7 +708,9 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
         if kws:
             meta.keywords = kws
             break
-    meta.abstract = _abstract_text(blocks, fm)
+    labelled = fm.abstract_heading is not None or bool(fm.abstract and _ABSTRACT_LABEL_RE.match(blocks[fm.abstract[0]].text))
+    meta.abstract = (_abstract_text(blocks, fm) if labelled else None) or _labelled_abstract(furniture) \
+        or _abstract_text(blocks, fm)
     return meta, used
 
 def build_structure(raw: RawDocument, *, sentence_splitter=None, max_passage_chars: int = MAX_PASSAGE_CHARS) -> Structured:

@@ -63,7 +63,8 @@ _FRONT_CUE_RE = re.compile(
     re.I,
 )
 # The body's first heading: after it, a reference heading read earlier was a table of contents' line.
-_INTRODUCTION_RE = re.compile(r"^(?:(?:1|I|A)\.?\s+)?(?:introduction|einleitung|einführung)\s*:?$", re.I)
+_INTRODUCTION_RE = re.compile(
+    r"^(?:(?:1|I|A)\.?\s+)?(?:introduction|einleitung|einführung|abstract|kurzfassung|zusammenfassung)\s*:?$", re.I)
 _NOTE_CALL_RE = re.compile(r"^\d{1,3}(?:[,–-]\d{1,3})*[,.]?$")
 # Bold and italic faces by font name: "Arial,Bold", "Times-Bold", "AvantGarde-Demi", "HelveticaNeue-Medium",
 # Springer's "AdvTTb8864ccf.B" and "AdvPTimesB", TeX's "SFBX1000", "dcbx10", "CMBX10" (names seen in the corpus).
@@ -940,7 +941,7 @@ def _build_blocks(page_lines, body_size: float, settings: Settings, n_pages: int
                             and prev_in_col is heading_line and _same_style(ln, heading_line) \
                             and ln.top - prev_in_col.bottom < pitch and blocks[-1].page == page_no \
                             and not is_reference_heading(ln.text) and not is_reference_heading(blocks[-1].text):
-                        blocks[-1].text += " " + ln.text
+                        blocks[-1].text = join_lines(blocks[-1].text, ln.text)
                         blocks[-1].lines.append(_line_record(ln))
                     else:
                         if in_refs:
