@@ -43,7 +43,7 @@ def timed(fn) -> float:
 
 def pick(sample: int) -> list[Path]:
     paths = sorted(DEV.glob("*.pdf"))
-    corpus = sorted(CORPUS.glob("*.pdf"), key=lambda p: p.stem)
+    corpus = sorted(CORPUS.rglob("*.pdf"), key=lambda p: p.stem)  # en/, de-end/, ... folders
     if sample and corpus:
         step = max(1, len(corpus) // sample)
         paths += corpus[::step][:sample]

@@ -398,8 +398,12 @@ def _is_banner(text: str) -> bool:
         return True
     if COVER_RE.search(t):
         return True
-    # one short word ("aktuell", "Article"); a long single word is a compound title ("Sequenzen-Routinen-Positionen")
-    return len(t.split()) < 2 and len(t) < 15
+    # one short word ("aktuell", "Article"), or letters drawn over each other ("RREREEFFFLLLEEECCC"); a long
+    # single word is a compound title ("Sequenzen-Routinen-Positionen")
+    if len(t.split()) < 2:
+        repeats = sum(1 for a, b in zip(t, t[1:]) if a == b)
+        return len(t) < 15 or repeats > 0.3 * len(t)
+    return False
 
 
 #: Parts of one title are set in sizes this close (points).
@@ -577,7 +581,10 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
         lo = hi = title_idx
         while size0 and lo - 1 in front and _title_part(blocks[lo - 1], blocks[title_idx], size0):
             lo -= 1
-        while size0 and hi + 1 in front and _title_part(blocks[hi + 1], blocks[title_idx], size0):
+        # below: headings, or body text that continues the title ("- Von der Interaktion ..."); a body line in
+        # capitals after it is a translated title ("Teorias de enfermagem ...")
+        while size0 and hi + 1 in front and _title_part(blocks[hi + 1], blocks[title_idx], size0) and (
+                blocks[hi + 1].kind == "heading" or not blocks[hi + 1].text.lstrip()[:1].isupper()):
             hi += 1
         if hi > lo:
             title = " ".join(collapse_tripled(blocks[k].text.strip()) for k in range(lo, hi + 1))
