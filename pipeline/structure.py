@@ -3,18 +3,33 @@
 The normalised text of a document is its passages joined by a blank line, in
 this order: front matter, headings and body, the reference list, then the
 footnotes (as endnotes). Every offset in ``document.json`` points into it.
+
+Front matter (:func:`find_front_matter`) is what precedes the article's body: repository cover pages,
+the title block, authors, affiliations, the abstract and the keywords. It ends where the body begins
+(a section heading or the first paragraph of prose that is not the abstract), not at the first
+recognised heading, so a document without headings keeps its prose as body text. The metadata
+(:func:`extract_metadata`) is read from the front matter, the reader's front-matter blocks (the first
+page's banners and foot) and the cover page.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.ingest.types import Block, RawDocument
-from pipeline.text.headings import NUMBERING_RE, TOP_LEVEL_RE, is_reference_heading, split_numbering
+from pipeline.text.headings import (
+    NUMBERING_RE,
+    TOP_LEVEL_RE,
+    collapse_tripled,
+    is_caption,
+    is_reference_heading,
+    split_numbering,
+)
 from pipeline.settings import MAX_PASSAGE_CHARS
 from pipeline.text.chunking import split_long_blocks
-from pipeline.text.identifiers import DOI_RE
 from pipeline.model import (
     Author,
     Footnote,
@@ -25,22 +40,26 @@ from pipeline.model import (
     Sentence,
 )
 
-STAGE_VERSION = "structure/1.2"
+STAGE_VERSION = "structure/1.3"
 
 _ISSN_RE = re.compile(r"ISSN[:\s]*([0-9]{4}-[0-9]{3}[0-9Xx])")
 # The publication year of the article itself: 1950-2049 (older years in front matter are cited works)
 _YEAR_RE = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
-_JOURNAL_RE = re.compile(
-    r"^(?P<journal>[A-Z][^.,\d]{3,80}?)[.,]?\s*Vol(?:ume)?\.?,?\s*(?P<volume>\d+)\s*"
-    r"(?:\((?P<issue>\d+)\)|,?\s*(?:No|Issue)\.?\s*(?P<issue2>\d+))?,?\s*"
-    r"(?:pp?\.?\s*)?(?P<pages>\d+\s*[-–]\s*\d+)?,?\s*(?P<year>(19|20)\d{2})?"
+# A DOI, also glued to its label ("DOI10.1007/...") or after a resolver ("https://doi.org/10...")
+_DOI_RE = re.compile(r"(?:\bdoi[:\s]*|doi\.org/\s*|\b)(10\.\d{4,9}/[^\s\"<>]+)", re.I)
+_KEYWORDS_RE = re.compile(
+    r"^\s*(key\s?-?words?|index terms|schl(?:ü|ue)ssel(?:w(?:ö|oe)rter|begriffe)|schlagw(?:ö|oe)rte?r?|"
+    r"stichw(?:ö|oe)rte?r?|mots[- ]cl[ée]s|palabras clave)\s*(?P<sep>[:：.—–-])?\s*(.+)$",
+    re.I | re.S,
 )
-_KEYWORDS_RE = re.compile(r"^\s*(key\s?words?|index terms)\s*[:：.—-]\s*(.+)$", re.I | re.S)
-_ABSTRACT_RE = re.compile(r"^\s*abstract\s*[:.—-]?\s*", re.I)
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-_NAME_RE = re.compile(
-    r"^[A-Z][\w'’.-]+(?:\s+(?:(?:e|de|da|do|dos|das|van|von|der|den|du|la|le|bin|ibn|al|el)\s+)?[A-Z][\w'’.-]*){1,4}\*?\d*$"
-)
+_MONTH_YEAR = re.compile(
+    r"\b(January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Januar|Februar|März|Mai|Juni|Juli|Oktober|Dezember)\s+(19|20)\d\d\b")
+# PDF metadata authors that are no authors: accounts, software, organisations' helpdesks
+_PLACEHOLDER_AUTHORS = re.compile(
+    r"^(proprietario|owner|admin(istrator)?|user|author|unknown|microsoft|word|helpdesk|support|"
+    r"office|redaktion|editor|hp|dell|acrobat|pdf|scanner)$", re.I)
 
 
 @dataclass
@@ -54,116 +73,652 @@ class Structured:
     warnings: list[str]
 
 
-def _is_author_line(text: str) -> bool:
-    t = text.strip().rstrip("*").strip()
-    parts = re.split(r"\s*(?:,|\band\b|&)\s*", t)
-    return bool(parts) and all(_NAME_RE.match(p.strip()) for p in parts if p.strip()) and len(t) < 160
+# Repository cover sheets (SSOAR, EconStor, institutional servers) and their boilerplate: front matter,
+# never a section. Two of these on a page among the first ones make it a cover page.
+COVER_RE = re.compile(
+    r"www\.ssoar\.info|nutzungsbedingungen|terms of use|zitierhinweis|empfohlene zitierung|suggested citation|"
+    r"dieses dokument ist (?:lizenziert|unter)|this document is (?:made available|licensed)|"
+    r"diese version ist zitierbar|this version is citable|zur verfügung gestellt in kooperation mit|"
+    r"provided in cooperation with|econstor|social science open access repository|veröffentlichungsversion|"
+    r"published version|begutachtet \(peer reviewed\)|nicht begutachtet|not peer reviewed|"
+    r"deposit-lizenz|deposit licen[cs]e|creative commons|nationallizenz|primary publication|"
+    r"sekundärveröffentlichung|secondary publication|zweitveröffentlichung",
+    re.I,
+)
+#: A cover page has at least this many cover phrases.
+COVER_MIN_PHRASES = 2
+#: Cover pages are among the first pages of a PDF.
+COVER_MAX_PAGES = 2
+#: A paragraph of prose: at least this many words (author lines, affiliations and banners are shorter).
+PROSE_MIN_WORDS = 40
+#: An abstract runs at most this many characters after its heading (a paper without further headings must
+#: not become one long abstract).
+ABSTRACT_MAX_CHARS = 4000
+#: An unlabelled first paragraph is an abstract when a section heading or the keywords follow within
+#: this many blocks.
+ABSTRACT_LOOKAHEAD = 3
+#: ... or when its size differs from the body text's by this much (points): abstracts are set apart.
+ABSTRACT_SIZE_STEP_PT = 0.5
+#: Prose before an abstract heading this many blocks ahead (within two pages) is an imprint, not the body.
+ABSTRACT_HEADING_AHEAD = 12
+
+_ABSTRACT_HEADING_RE = re.compile(
+    r"^\s*(?:abstract|summary|zusammenfassung|kurzfassung|abstrakt|résumé|resumen|resumo|riassunto)\s*[:.—-]?\s*$", re.I)
+_ABSTRACT_LABEL_RE = re.compile(
+    r"^\s*(?:abstract|summary|zusammenfassung|kurzfassung|résumé|resumen|resumo)\s*[:.—-]?\s+(?=\S)", re.I)
+_PROSE_END_RE = re.compile(r"[.!?:;)”\"'’]\s*$|[.!?]\s")
 
 
-_MONTH_YEAR = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\s+(19|20)\d\d\b")
-_PLACEHOLDER_AUTHORS = re.compile(r"^(proprietario|owner|admin(istrator)?|user|author|unknown|microsoft|word)$", re.I)
+def _is_prose(b: Block) -> bool:
+    """A paragraph of running text (not a title, an author line, an affiliation or a banner)."""
+    if b.kind != "body":
+        return False
+    text = b.text
+    return len(text.split()) >= PROSE_MIN_WORDS and bool(_PROSE_END_RE.search(text)) and not COVER_RE.search(text)
+
+
+def _is_section_heading(b: Block) -> bool:
+    """A heading that opens the article's body: an introduction-like name, a section number, the references."""
+    if b.kind != "heading":
+        return False
+    t = collapse_tripled(b.text.strip())
+    if _ABSTRACT_HEADING_RE.match(t) or is_caption(t) or _LABEL_RE.match(t) or (_is_banner(t) and len(t.split()) > 1):
+        return False  # a document-type label ("discussion paper") or a banner ("01 | 2015 www...") is no section
+    return bool(TOP_LEVEL_RE.match(t) or NUMBERING_RE.match(t) or is_reference_heading(t))
+
+
+def cover_pages(blocks: list[Block]) -> set[int]:
+    """Indices of the blocks on repository cover pages (see :data:`COVER_RE`).
+
+    PDF blocks carry their page: a cover is a whole page among the first :data:`COVER_MAX_PAGES` with at
+    least :data:`COVER_MIN_PHRASES` cover phrases. Blocks without pages (markdown, text): the run of
+    blocks up to the last one with a cover phrase, when the first blocks hold enough of them.
+    """
+    paged = any(b.page is not None for b in blocks)
+    out: set[int] = set()
+    if paged:
+        phrases: Counter[int] = Counter()
+        for b in blocks:
+            if b.page is not None and b.page <= COVER_MAX_PAGES:
+                phrases[b.page] += len(COVER_RE.findall(b.text))
+        covers = {pg for pg, n in phrases.items() if n >= COVER_MIN_PHRASES}
+        # a cover is the first page(s): page 2 only when page 1 is one too
+        covers = {pg for pg in covers if all(q in covers for q in range(1, pg))}
+        return {i for i, b in enumerate(blocks) if b.page in covers}
+    hits = [i for i, b in enumerate(blocks[:40]) if COVER_RE.search(b.text)]
+    if sum(len(COVER_RE.findall(blocks[i].text)) for i in hits) >= COVER_MIN_PHRASES:
+        out = set(range(hits[-1] + 1))
+    return out
+
+
+def _body_size(blocks: list[Block]) -> float | None:
+    """The size most of the body text is set in (PDF blocks carry their lines; others have none)."""
+    sizes: Counter[float] = Counter()
+    for b in blocks:
+        if b.kind == "body":
+            for ln in b.lines:
+                if ln.size:
+                    sizes[round(ln.size, 1)] += len(ln.text)
+    return sizes.most_common(1)[0][0] if sizes else None
+
+
+def _set_apart(b: Block, body_size: float | None) -> bool:
+    """A paragraph set unlike the body text: another size (by at least :data:`ABSTRACT_SIZE_STEP_PT`) or in
+    italics throughout. Journals set their abstracts so (Springer, Sage, most German journals)."""
+    if body_size is None or not b.lines:
+        return False
+    sizes = sorted(ln.size for ln in b.lines if ln.size)
+    if sizes and abs(sizes[len(sizes) // 2] - body_size) >= ABSTRACT_SIZE_STEP_PT:
+        return True
+    return len(b.lines) >= 2 and all(ln.italic for ln in b.lines)
+
+
+def _abstract_heading_ahead(blocks: list[Block], i: int) -> bool:
+    """An abstract heading follows within :data:`ABSTRACT_HEADING_AHEAD` blocks and two pages, with no
+    section heading before it: the prose at ``i`` is a publisher's imprint or preface page, not the body."""
+    page = blocks[i].page
+    for b in blocks[i + 1:i + 1 + ABSTRACT_HEADING_AHEAD]:
+        if page is not None and b.page is not None and b.page > page + 2:
+            return False
+        if b.kind == "heading" and _ABSTRACT_HEADING_RE.match(collapse_tripled(b.text)):
+            return True
+        if _is_section_heading(b):
+            return False
+    return False
+
+
+def _unlabelled_abstract(blocks: list[Block], i: int, body_size: float | None = None) -> bool:
+    """The first paragraph is an abstract when the keywords or a section heading follow it closely, or
+    when it is set apart from the body text (:func:`_set_apart`)."""
+    if _set_apart(blocks[i], body_size):
+        return True
+    seen = 0
+    for b in blocks[i + 1:]:
+        if b.kind in ("footnote", "front_matter"):
+            continue
+        if _KEYWORDS_RE.match(b.text) or _is_section_heading(b):
+            return True
+        seen += 1
+        if seen >= ABSTRACT_LOOKAHEAD or _is_prose(b):
+            return False
+    return False
+
+
+@dataclass
+class FrontMatter:
+    """Where the article's front matter is: every index before ``end``, the cover blocks, the abstract's."""
+
+    end: int
+    cover: set[int]
+    abstract: list[int]  # blocks of the (first) abstract, its heading excluded
+    abstract_heading: int | None = None
+
+
+def find_front_matter(blocks: list[Block]) -> FrontMatter:
+    """The front matter ends where the article's body begins, not at the first recognised heading.
+
+    The body begins at the first section heading (introduction, a numbered heading, the references) or
+    at the first paragraph of prose that is not the abstract, whichever comes first after the cover
+    pages. The abstract is the text after an abstract heading (up to the next heading, the keywords or
+    :data:`ABSTRACT_MAX_CHARS`), a paragraph labelled "Abstract:", or an unlabelled first paragraph that
+    the keywords or a section heading follow. A document without headings thus has its prose as body.
+    """
+    cover = cover_pages(blocks)
+    body_size = _body_size(blocks)
+    start = max(cover) + 1 if cover else 0
+    abstract: list[int] = []
+    abstract_heading = None
+    i = start
+    n = len(blocks)
+    while i < n:
+        b = blocks[i]
+        if b.kind in ("footnote", "front_matter") or i in cover:
+            i += 1
+            continue
+        if _is_section_heading(b):
+            return FrontMatter(i, cover, abstract, abstract_heading)
+        if b.kind == "heading" and _ABSTRACT_HEADING_RE.match(collapse_tripled(b.text)):
+            # the abstract's text: up to the next heading, the keywords, or the length limit
+            if abstract_heading is None:
+                abstract_heading = i
+            j, chars = i + 1, 0
+            while j < n and blocks[j].kind != "heading" and not _KEYWORDS_RE.match(blocks[j].text) \
+                    and chars < ABSTRACT_MAX_CHARS:
+                if blocks[j].kind == "body":
+                    chars += len(blocks[j].text)
+                    if not abstract or abstract[-1] >= i:
+                        abstract.append(j)
+                j += 1
+            i = j
+            continue
+        if b.kind == "body" and _ABSTRACT_LABEL_RE.match(b.text) and len(b.text.split()) >= 20:
+            if not abstract:
+                abstract.append(i)
+            i += 1
+            continue
+        if _is_prose(b):
+            if not abstract and abstract_heading is None and _abstract_heading_ahead(blocks, i):
+                i += 1
+                continue
+            if not abstract and _unlabelled_abstract(blocks, i, body_size):
+                abstract.append(i)
+                i += 1
+                # a second abstract in the other language, set the same way, is front matter too
+                while i < n and _is_prose(blocks[i]) and _set_apart(blocks[i], body_size) \
+                        and blocks[i].page == blocks[abstract[0]].page:
+                    i += 1
+                continue
+            return FrontMatter(i, cover, abstract, abstract_heading)
+        i += 1
+    # no heading and no prose after the title block: the first block after the cover is the body
+    first = next((j for j in range(start, n) if blocks[j].kind == "body"), n)
+    return FrontMatter(min(first, n), cover, abstract, abstract_heading)
+
+
+# ---- names ---------------------------------------------------------------------------------------------
+_PARTICLES = {"e", "de", "da", "do", "dos", "das", "van", "von", "der", "den", "du", "la", "le", "bin", "ibn", "al",
+              "el", "y", "di", "del", "della", "zu", "ten", "ter", "vom", "zur", "dei", "st."}
+_UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
+_LOWER = "a-zß-öø-ÿāăąćčďđēėęěğīįıķĺļľłńņňōőœŕřśşšţťūůűųźżž"
+_NAME_WORD_RE = re.compile(
+    rf"^(?:[{_UPPER}][{_LOWER}'’]+(?:-[{_UPPER}]?[{_LOWER}'’]+)*|[{_UPPER}]\.(?:-?[{_UPPER}]\.)*|[{_UPPER}]|"
+    rf"[{_UPPER}]{{2,}}(?:-[{_UPPER}]{{2,}})?|(?:Mc|Mac|O’|O'|D’|D')[{_UPPER}][{_LOWER}]+)$"
+)
+# Words that make a "name" an institution, a place, a heading or a publisher's line
+_NOT_NAME_RE = re.compile(
+    r"\b(?:universit\w*|university|institut\w*|department|dept|center|centre|zentrum|school|college|faculty|"
+    r"fakultät|verlag|press|publish\w*|gmbh|e\.\s?v|stiftung|foundation|association|society|gesellschaft|"
+    r"journal|review|zeitschrift|abstract|introduction|einleitung|keywords?|research|paper|discussion|working|"
+    r"sozialwissenschaften|bibliothek|library|ssoar|usb|ssg|köln|berlin|london|germany|deutschland|france|"
+    r"ministry|ministerium|bundes\w*|national\w*|international|european|europäische\w*|studies|studien|"
+    r"politik|policy|politics|economics|science|sciences|wissenschaft\w*|analysis|case|the|of|and|für|und|der|"
+    r"die|das|im|in|on|for|with|from|to|an|a|at|by|vol|no|issue|page|seite|online|version|article|artikel|"
+    r"menschenrechte|human|rights|program\w*|project|projekt|office|bureau|agency|council|committee|network|"
+    r"group|team|lab|laboratory|hospital|clinic|klinik|inc|ltd|corp|co|about|contact|kontakt|editors?|"
+    r"herausgeber\w*|contents|inhalt)\b",
+    re.I,
+)
+_DEGREE_RE = re.compile(
+    r"\b(?:prof(?:essor)?\.?|dr\.?(?:\s?(?:phil|rer\.?\s?pol|rer\.?\s?nat|med|jur|habil)\.?)*|ph\.?\s?d\.?|m\.?\s?a\.?|"
+    r"m\.?\s?sc\.?|b\.?\s?a\.?|m\.?\s?d\.?|dipl\.?-?\s?\w*\.?|mag\.?|univ\.?-prof\.?|pd)(?=\s|,|$)",
+    re.I,
+)
+_MARKS_RE = re.compile(r"[\d*†‡§¶#∗⁎✝⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_AUTHOR_SPLIT_RE = re.compile(r"\s*(?:;|,|\band\b|\bund\b|&|·|•|\s/\s|\bet\b)\s*", re.I)
+
+
+def _clean_name(raw: str) -> str:
+    """A name without affiliation marks (digits, stars, daggers, trailing letters a-f), degrees, "by"."""
+    t = _MARKS_RE.sub(" ", raw)
+    t = re.sub(r"^\s*(?:by|von)\s+", "", t, flags=re.I)
+    t = _DEGREE_RE.sub(" ", t)
+    t = re.sub(r"(?:\s+[a-f](?:,[a-f])*)+\s*$", "", t)  # raised affiliation letters "Smith a,b"
+    return " ".join(t.replace("\u00a0", " ").split()).strip(" ,;")
+
+
+def _is_name(text: str) -> bool:
+    """A person's name: 2-5 capitalised words or initials (particles allowed), one of them a real word."""
+    words = text.split()
+    if not 2 <= len(words) <= 5 or _NOT_NAME_RE.search(text):
+        return False
+    real = 0
+    for i, w in enumerate(words):
+        if w.lower() in _PARTICLES and 0 < i < len(words) - 1:
+            continue
+        if not _NAME_WORD_RE.match(w):
+            return False
+        if len(w.rstrip(".")) >= 2 and not w.endswith("."):
+            real += 1
+    return real >= 1
+
+
+def _split_inverted(part: str) -> str | None:
+    """"Dörrenbächer, Christoph" / "Sluka, N." -> "Christoph Dörrenbächer" / "N. Sluka"; None otherwise."""
+    if part.count(",") != 1:
+        return None
+    family, given = (x.strip() for x in part.split(","))
+    if not family or not given or len(family.split()) > 3 or len(given.split()) > 3:
+        return None
+    if len(family.split()) >= 2 and _is_name(family) and _is_name(given) and not given.endswith("."):
+        return None  # two full names in a list ("Alexander Milstein, Susan Grotefels"), not one inverted
+    name = f"{given} {family}"
+    return name if _is_name(name) else None
+
+
+def parse_authors(text: str) -> list[str]:
+    """Names from an author line ("A and B", "A, B & C", "Surname, Given; Surname, Given"), or [] when the
+    line is not an author line. Affiliation marks, degrees and "by" are dropped; the order is kept."""
+    t = " ".join(text.split())
+    if len(t) > 300 or _EMAIL_RE.search(t) or re.search(r"https?://|www\.", t):
+        return []
+    t = re.sub(r"^\s*(?:by|von)\s+", "", t, flags=re.I)
+    # inverted names separated by semicolons ("Sluka, N.; Ivanov, D.") or a single inverted name
+    semis = [x for x in re.split(r"\s*;\s*", _MARKS_RE.sub(" ", t)) if x.strip()]
+    inverted = [_split_inverted(_clean_name(x)) for x in semis]
+    if inverted and all(inverted) and (len(semis) > 1 or "," in t):
+        return [n for n in inverted if n]
+    names = []
+    for part in _AUTHOR_SPLIT_RE.split(_MARKS_RE.sub(" ", t)):
+        name = _clean_name(part)
+        if not name:
+            continue
+        if not _is_name(name):
+            return []
+        names.append(name)
+    return names
+
+
+def _display_name(name: str) -> str:
+    """All-capitals names ("BERTRAND URIEN") in title case; others as printed."""
+    if name.isupper() and len(name) > 3:
+        return " ".join(w.capitalize() if len(w) > 2 else w for w in name.split())
+    return name
+
+
+# ---- title, banners ------------------------------------------------------------------------------------
+# Labels printed above a title: a journal section, a document type, a series
+_LABEL_RE = re.compile(
+    r"^(?:discussion paper|working paper|research (?:article|paper|note)|original (?:article|paper|research)|"
+    r"article|review(?: article)?|research|essay|editorial|commentary|aufs(?:a|ä)tze?|beitr(?:a|ä)ge?|"
+    r"abhandlung(?:en)?|forschungsbericht|diskussionspapier|arbeitspapier|schwerpunkt|themenschwerpunkt|"
+    r"debatte|rezension(?:en)?|analysen?|berichte?|originalarbeit|übersichtsarbeit|focus|policy paper|"
+    r"special issue|abstract|zusammenfassung|summary|contents|inhalt(?:sverzeichnis)?)s?\s*:?$",
+    re.I,
+)
 
 
 def _is_banner(text: str) -> bool:
-    """Journal banners and converter noise that sit above a title: URLs, dates, tripled letters, one word."""
-    t = text.strip()
-    if re.search(r"https?://|www\.|\.(org|com|info|net|de)\b", t, re.I) or _MONTH_YEAR.search(t):
+    """Journal banners and converter noise that sit above a title: URLs, dates, volumes, labels, one word."""
+    t = collapse_tripled(text.strip())
+    if re.search(r"https?://|www\.|\.(org|com|info|net|de)\b|@", t, re.I) or _MONTH_YEAR.search(t):
         return True
     if re.fullmatch(r"(?:(\w)\1\1)+", t.replace(" ", "")):  # "RRREEEFFF..." (bold drawn three times)
         return True
-    return len(t.split()) < 2
+    if _LABEL_RE.match(t) or _journal_from_line(t) or re.search(r"\b(?:ISSN|ISBN|DOI|Vol\.|Volume|Jg\.|Heft)\b", t):
+        return True
+    if COVER_RE.search(t):
+        return True
+    # one short word ("aktuell", "Article"), or letters drawn over each other ("RREREEFFFLLLEEECCC"); a long
+    # single word is a compound title ("Sequenzen-Routinen-Positionen")
+    if len(t.split()) < 2:
+        repeats = sum(1 for a, b in zip(t, t[1:]) if a == b)
+        return len(t) < 15 or repeats > 0.3 * len(t)
+    return False
 
 
-def _front_matter_end(blocks: list[Block]) -> int:
-    """Index of the first block of the article proper (abstract/introduction/first section)."""
-    for i, b in enumerate(blocks):
-        if b.kind == "heading" and (TOP_LEVEL_RE.match(b.text) or NUMBERING_RE.match(b.text)):
-            return i
-        if b.kind == "body" and _ABSTRACT_RE.match(b.text) and len(b.text) > 200:
-            return i
-    return 0
+#: Parts of one title are set in sizes this close (points).
+TITLE_SIZE_TOLERANCE_PT = 0.3
 
 
-def extract_metadata(blocks: list[Block], front_end: int, hints: dict[str, str]) -> tuple[Metadata, set[int]]:
-    """Metadata from the front matter; returns the indices of the blocks used as title/author."""
+def _title_part(b: Block, title: Block, size: float) -> bool:
+    """A block next to the title on its page, set in the title's size: the title's other line(s)."""
+    return (b.kind in ("heading", "body") and b.page == title.page and abs(_block_size(b) - size) <= TITLE_SIZE_TOLERANCE_PT
+            and len(b.text.split()) <= 25 and not _is_banner(b.text) and not parse_authors(b.text)
+            and not _AFFILIATION_RE.search(b.text))
+
+
+def _mean_word_length(text: str) -> float:
+    words = text.split()
+    return sum(len(w) for w in words) / len(words) if words else 0.0
+
+
+def _block_size(b: Block) -> float:
+    sizes = [ln.size for ln in b.lines if ln.size]
+    return max(sizes) if sizes else 0.0
+
+
+# ---- journal -------------------------------------------------------------------------------------------
+_JOURNAL_NAME = r"(?P<journal>[A-ZÄÖÜ][\w&’'.:\- /]{2,90}?)"
+_JOURNAL_PATTERNS = [
+    # "Journal of Social Studies. Vol., 11 (3), 111-117, 2025"; "Baltic Region, Vol. 2, No. 3"
+    re.compile(_JOURNAL_NAME + r"[.,]?\s*(?:Vol(?:ume)?|Jg|Jahrgang|Bd|Band)\.?,?\s*(?P<volume>\d+)\s*"
+               r"(?:\((?P<issue>\d+(?:[-/]\d+)?)\)|,?\s*(?:No|Nr|Issue|Heft|H)\.?\s*(?P<issue2>\d+(?:[-/]\d+)?))?,?\s*"
+               r"(?:\(?(?P<year2>(?:19|20)\d{2})\)?,?\s*)?(?:(?:pp?|S)\.?\s*)?(?P<pages>\d+\s*[-–]\s*\d+)?,?\s*"
+               r"\(?(?P<year>(?:19|20)\d{2})?", re.I),
+    # Springer: "J Public Health (2009) 17:71–76"
+    re.compile(_JOURNAL_NAME + r"\s*\((?P<year>(?:19|20)\d{2})\)\s*(?P<volume>\d+)\s*(?:\((?P<issue>\d+)\))?\s*:\s*"
+               r"(?P<pages>\d+\s*[-–]\s*\d+)"),
+    # "Time & Society 16 (2007), 2-3, pp. 367-386" (SSOAR citations)
+    re.compile(_JOURNAL_NAME + r"\s+(?P<volume>\d+)\s*\((?P<year>(?:19|20)\d{2})\)\s*,?\s*(?P<issue>\d+(?:[-/]\d+)?)?"
+               r",?\s*(?:(?:pp?|S)\.?\s*(?P<pages>\d+\s*[-–]\s*\d+))?"),
+    # "Baltic Region (2014), 2, pp. 22-34"
+    re.compile(_JOURNAL_NAME + r"\s*\((?P<year>(?:19|20)\d{2})\)\s*,\s*(?P<issue>\d+(?:[-/]\d+)?)\s*,?\s*"
+               r"(?:(?:pp?|S)\.?\s*(?P<pages>\d+\s*[-–]\s*\d+))?"),
+]
+_JOURNAL_STOP_RE = re.compile(r"\b(?:in|pp|vol|s|hrsg|eds?|ed)\.?$|^\W|[.!?]\s+[A-Z]", re.I)
+
+
+def _journal_ok(name: str) -> bool:
+    words = name.split()
+    if not 1 <= len(words) <= 12 or len(name) < 3:
+        return False
+    if re.search(r"\b(?:university|universität|institut|verlag|press|department|copyright|©|received|accepted)\b", name, re.I):
+        return False
+    caps = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
+    return caps >= 0.5 * len(words)
+
+
+def _journal_from_line(text: str) -> dict | None:
+    """Journal, volume, issue, pages, year from a banner or a citation line, or None."""
+    t = " ".join(text.split())
+    for rx in _JOURNAL_PATTERNS:
+        for m in rx.finditer(t):
+            name = m.group("journal").strip(" .,:/-")
+            # the name is the end of what precedes the volume: cut a leading citation ("..., In: Name")
+            name = re.split(r"\bIn:\s*|[”\"“]\s*,?\s*|\.\s+(?=[A-ZÄÖÜ])", name)[-1].strip(" .,:/-")
+            if not _journal_ok(name) or _JOURNAL_STOP_RE.search(name):
+                continue
+            d = m.groupdict()
+            return {"journal": name, "volume": d.get("volume"), "issue": d.get("issue") or d.get("issue2"),
+                    "pages": re.sub(r"\s+", "", d["pages"]) if d.get("pages") else None,
+                    "year": d.get("year") or d.get("year2")}
+    return None
+
+
+def _journal_from_cover(cover_text: str) -> dict | None:
+    """A repository cover's suggested citation of a journal article: "... In: Journal 12 (2005), 3, pp. 1-20"."""
+    if not re.search(r"zeitschriftenartikel|journal article", cover_text, re.I):
+        return None
+    m = re.search(r"\bIn:\s*([^\n]{3,200})", cover_text)
+    if not m:
+        return None
+    found = _journal_from_line(m.group(1))
+    if found:
+        return found
+    name = re.split(r"\s*[\d(]", m.group(1), maxsplit=1)[0].strip(" .,:;")
+    return {"journal": name, "volume": None, "issue": None, "pages": None, "year": None} if _journal_ok(name) else None
+
+
+# ---- the metadata ----------------------------------------------------------------------------------------
+_AFFILIATION_RE = re.compile(
+    r"\b(?:universit\w*|institut\w*|department|dept\.|center|centre|zentrum|school|college|faculty|fakultät|"
+    r"hochschule|academy|akademie|laboratory|foundation|stiftung|research|forschung)\b", re.I)
+_STRUCTURED_LABEL_RE = re.compile(
+    r"^(?:aims?|background|objectives?|purpose|context|introduction|hintergrund|ziel(?:setzung)?|fragestellung|"
+    r"problem)\s*[:.]?\s+(?=[A-ZÄÖÜ])", re.I)
+
+
+_LEADING_LABELS_RE = re.compile(
+    r"^\s*(?:(?:key ?-?words?|schl(?:ü|ue)sselw(?:ö|oe)rter|abstract|zusammenfassung|summary)\s*:\s*)+(?=\S)", re.I)
+
+
+def _abstract_text(blocks: list[Block], fm: FrontMatter) -> str | None:
+    if not fm.abstract:
+        return None
+    text = " ".join(blocks[i].text.strip() for i in fm.abstract)
+    text = _LEADING_LABELS_RE.sub("", text, count=1)  # side-column labels read into the text ("Key words: Abstract:")
+    text = _ABSTRACT_LABEL_RE.sub("", text, count=1)
+    text = _STRUCTURED_LABEL_RE.sub("", text, count=1)
+    return text.strip() or None
+
+
+_INLINE_ABSTRACT_RE = re.compile(r"\b(?:abstract|zusammenfassung|summary)\s*[:.—]\s*(?=[A-ZÄÖÜ])", re.I)
+
+
+def _labelled_abstract(furniture: list[Block]) -> str | None:
+    """An abstract inside the first page's foot or banner ("... Email: x@y Abstract: The last decades ..."),
+    up to the keywords."""
+    for b in furniture:
+        m = _INLINE_ABSTRACT_RE.search(b.text)
+        if m:
+            text = re.split(r"\b(?:key\s?-?words?|schl(?:ü|ue)sselw(?:ö|oe)rter)\s*[:.]", b.text[m.end():], flags=re.I)[0]
+            if len(text.split()) >= 20:
+                return text.strip()
+    return None
+
+
+def _keywords(text: str) -> list[str] | None:
+    m = _KEYWORDS_RE.match(text)
+    if not m:
+        return None
+    raw = m.group(3).strip()
+    if not m.group("sep") and (len(raw) > 300 or raw.count(",") + raw.count(";") + raw.count("·") + raw.count(" . ") < 1):
+        return None  # "Keyword analysis shows ..." is a sentence, not a keywords line
+    raw = re.split(r"\n|(?<=[a-z])\.\s+(?=[A-Z][a-z]+\s[a-z])", raw)[0].strip().rstrip(".")
+    parts = [k.strip(" .") for k in re.split(r"\s*(?:[;,·•]|\s\.\s|\s–\s)\s*", raw)]
+    return [k for k in parts if k and len(k) <= 80] or None
+
+
+def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]) -> tuple[Metadata, set[int]]:
+    """Metadata from the front matter (see the module docstring); returns the indices used as title/author.
+
+    Title: the largest heading of the article's first page that is no banner, label or author line,
+    with a subtitle set just below it in a smaller size. Authors: the author lines after the title
+    (names one per line or in a list; affiliation marks dropped, "Surname, Given" inverted back),
+    else the cover page's, else the PDF's metadata author when it is a person's name. Journal, volume,
+    issue, pages and year: the first page's banners and foot, a repository cover's suggested citation.
+    """
     meta = Metadata()
     used: set[int] = set()
-    front = blocks[:front_end] if front_end else [b for b in blocks[:15] if b.page in (None, 1)]
-    front_text = "\n".join(b.text for b in front)
-    title_idx = next((i for i, b in enumerate(front)
-                      if b.kind == "heading" and not _is_author_line(b.text) and not _is_banner(b.text)), None)
+    n = len(blocks)
+    start = next((i for i in range(n) if i not in fm.cover and blocks[i].kind not in ("front_matter", "footnote")), n)
+    first_page = blocks[start].page if start < n else None
+    stop = fm.abstract_heading if fm.abstract_heading is not None else (fm.abstract[0] if fm.abstract else fm.end)
+    stop = max(start, min(stop, fm.end))
+    front = [i for i in range(start, stop) if blocks[i].kind in ("heading", "body")]
+    if first_page is not None:
+        front = [i for i in front if blocks[i].page in (first_page, first_page + 1)]
+    furniture = [b for b in blocks if b.kind == "front_matter"]
+    cover_blocks = [blocks[i] for i in sorted(fm.cover)]
+
+    # title
+    # the largest heading of the first page; a name-like line ("Leading Change", "Carola Frege") only when
+    # nothing else is set as large
+    named = {i for i in front if parse_authors(blocks[i].text)}
+    candidates = [i for i in front if blocks[i].kind == "heading" and not _is_banner(blocks[i].text)
+                  and not _AFFILIATION_RE.search(blocks[i].text) and blocks[i].page == blocks[front[0]].page]
+    title_idx = None
+    sized = [i for i in candidates if _block_size(blocks[i])]
+    if sized:
+        title_idx = max(sized, key=lambda i: (_block_size(blocks[i]), i not in named, -i))
+    elif [i for i in candidates if i not in named]:
+        title_idx = next(i for i in candidates if i not in named)
     if title_idx is not None:
-        meta.title = front[title_idx].text.strip()
+        title = collapse_tripled(blocks[title_idx].text.strip())
         used.add(title_idx)
-    elif hints.get("title"):
-        meta.title = hints["title"]
-    start = (title_idx or 0) + 1
+        # a title over several blocks set in one size (a line ending in "." is read as body text)
+        size0 = _block_size(blocks[title_idx])
+        lo = hi = title_idx
+        while size0 and lo - 1 in front and _title_part(blocks[lo - 1], blocks[title_idx], size0):
+            lo -= 1
+        # below: headings, or body text that continues the title ("- Von der Interaktion ..."); a body line in
+        # capitals after it is a translated title ("Teorias de enfermagem ...")
+        while size0 and hi + 1 in front and _title_part(blocks[hi + 1], blocks[title_idx], size0) and (
+                blocks[hi + 1].kind == "heading" or not blocks[hi + 1].text.lstrip()[:1].isupper()):
+            hi += 1
+        if hi > lo:
+            title = " ".join(collapse_tripled(blocks[k].text.strip()) for k in range(lo, hi + 1))
+            used.update(range(lo, hi + 1))
+            title_idx = hi
+        before = lo - 1
+        if before in front and blocks[before].kind == "heading" and blocks[before].text.rstrip().endswith(":") \
+                and blocks[before].page == blocks[title_idx].page and len(blocks[before].text) >= 8 \
+                and not _LABEL_RE.match(blocks[before].text) and not re.search(r"https?://|www\.|@", blocks[before].text) \
+                and _mean_word_length(blocks[before].text) >= 3.5:  # not a letter-spaced banner ("S OC IAL RES EARC H")
+            # a title in two sizes: "UN-Behindertenrechtskonvention:" over "Den Nationalen Aktionsplan ..."
+            title = f"{blocks[before].text.strip()} {title}"
+            used.add(before)
+        nxt = title_idx + 1
+        size = _block_size(blocks[title_idx])
+        if nxt < stop and blocks[nxt].kind in ("heading", "body") and blocks[nxt].page == blocks[title_idx].page:
+            sub = blocks[nxt]
+            sub_size = _block_size(sub)
+            if size and sub_size and sub_size < size - 0.5 and len(sub.text.split()) <= 25 and not _is_banner(sub.text) \
+                    and not parse_authors(sub.text) and sub.kind == "heading" and not _AFFILIATION_RE.search(sub.text):
+                title = f"{title}{' ' if title[-1:] in ':.?!–-' else ': '}{sub.text.strip()}"
+                used.add(nxt)
+        meta.title = title
+    else:
+        cover_title = next((b.text for b in cover_blocks if b.kind == "heading" and not _is_banner(b.text)
+                            and not parse_authors(b.text)), None)
+        hint = hints.get("title", "").strip()
+        if cover_title:
+            meta.title = cover_title
+        elif len(hint.split()) >= 3 and not re.search(r"\.(?:docx?|pdf|rtf|tex)\b|microsoft|untitled", hint, re.I):
+            meta.title = hint
+
+    sheet_title = next((b.text.strip() for b in cover_blocks if b.kind == "heading" and not _is_banner(b.text)
+                        and not parse_authors(b.text) and len(b.text.split()) >= 3), None)
+    if sheet_title:
+        # a repository's cover sheet names the paper from its catalogue: more reliable than the layout
+        meta.title = collapse_tripled(sheet_title)
+
+    # authors (and their affiliation and e-mail)
+    after = [i for i in front if title_idx is None or i > title_idx]
     affiliation_parts: list[str] = []
     email = None
-    for i in range(start, len(front)):
-        b = front[i]
+    for i in after:
+        b = blocks[i]
         t = b.text.strip()
         if _KEYWORDS_RE.match(t):
-            continue
+            break
         emails = _EMAIL_RE.findall(t)
         if emails:
             email = email or emails[0]
-            continue
-        if re.match(r"^by\s+[A-Z]", t):
-            t = t[3:].strip()  # "by Marinana Andrade e Barros"
-        if not meta.authors and _is_author_line(t):
-            for name in re.split(r"\s*(?:,|\band\b|&)\s*", t.rstrip("*").strip()):
-                if name.strip():
-                    meta.authors.append(Author(name=re.sub(r"[\d*†‡]+$", "", name).strip()))
+        names = parse_authors(t) if i not in used else []
+        if names and not (meta.authors and b.kind == "body" and len(names) == 1 and len(t.split()) > 6):
+            meta.authors.extend(Author(name=_display_name(nm)) for nm in names if nm not in [a.name for a in meta.authors])
             used.add(i)
-        elif meta.authors and b.kind == "body" and len(t) < 400:
+        elif meta.authors and b.kind == "body" and len(t) < 400 and (_AFFILIATION_RE.search(t) or emails):
             affiliation_parts.append(t)
+        elif meta.authors and _is_prose(b):
+            break
+    if not meta.authors and title_idx is not None:
+        # authors set above the title
+        for i in front:
+            if i >= title_idx:
+                break
+            names = parse_authors(blocks[i].text)
+            if names:
+                meta.authors = [Author(name=_display_name(nm)) for nm in names]
+                used.add(i)
+                break
+    if not meta.authors:
+        for b in cover_blocks:
+            names = parse_authors(b.text)
+            if names:
+                meta.authors = [Author(name=_display_name(nm)) for nm in names]
+                break
     if not meta.authors and hints.get("author"):
-        names = [a.strip() for a in re.split(r";|\band\b", hints["author"]) if a.strip()]
-        meta.authors = [Author(name=n) for n in names
-                        if re.fullmatch(r"[^\W\d_][\w.,'’\- ]+", n) and not _PLACEHOLDER_AUTHORS.match(n)]
+        names = [a.strip() for a in re.split(r";|\band\b|,(?=\s*\S+\s+\S)", hints["author"]) if a.strip()]
+        meta.authors = [Author(name=nm) for nm in names if _is_name(nm) and not _PLACEHOLDER_AUTHORS.match(nm)]
     if meta.authors:
         if affiliation_parts:
             meta.authors[0].affiliation = " ".join(affiliation_parts)
         if email:
             meta.authors[0].email = email
 
-    for b in front[: (title_idx or len(front))] + front:
-        m = _JOURNAL_RE.match(b.text.strip())
-        if m and not meta.journal:
-            meta.journal = m.group("journal").strip()
-            meta.volume = m.group("volume")
-            meta.issue = m.group("issue") or m.group("issue2")
-            meta.pages = re.sub(r"\s+", "", m.group("pages")) if m.group("pages") else None
-            if m.group("year"):
-                meta.year = int(m.group("year"))
-    doi = DOI_RE.search(front_text) or DOI_RE.search("\n".join(b.text for b in blocks[: front_end + 6]))
-    if doi:
-        meta.doi = doi.group(1).rstrip(".,;)]")
+    # journal, volume, issue, pages, year
+    first_blocks = [blocks[i] for i in range(start, min(n, fm.end + 1)) if blocks[i].page in (None, first_page)]
+    sources = furniture + [blocks[i] for i in range(start, stop)] + first_blocks
+    found = _journal_from_cover("\n".join(b.text for b in cover_blocks)) if cover_blocks else None
+    if found is None:
+        for k, b in enumerate(sources):
+            found = _journal_from_line(b.text)
+            if found is None and k + 1 < len(sources) and re.match(r"^\s*(?:19|20)\d{2}\s*,?\s*(?:Vol|Volume|Jg|Bd)\.?\s*\d", sources[k + 1].text, re.I):
+                # a banner with the journal's name over a line "2008 Vol 11(1) 39–54"
+                if _journal_ok(b.text.strip()) and len(b.text.split()) <= 10:
+                    found = {"journal": b.text.strip(), "volume": None, "issue": None, "pages": None, "year": None}
+                    more = re.match(r"^\s*((?:19|20)\d{2})\s*,?\s*(?:Vol|Volume|Jg|Bd)\.?\s*(\d+)\s*(?:\((\d+)\))?\s*([\d]+\s*[-–]\s*\d+)?",
+                                    sources[k + 1].text, re.I)
+                    if more:
+                        found.update(year=more.group(1), volume=more.group(2), issue=more.group(3),
+                                     pages=re.sub(r"\s+", "", more.group(4)) if more.group(4) else None)
+            if found:
+                break
+    if found:
+        meta.journal = found["journal"]
+        meta.volume, meta.issue, meta.pages = found["volume"], found["issue"], found["pages"]
+        if found["year"]:
+            meta.year = int(found["year"])
+
+    # DOI, ISSN, year
+    texts = [b.text for b in cover_blocks + furniture] + [blocks[i].text for i in range(start, min(n, fm.end + 6))]
+    for t in texts:
+        m = _DOI_RE.search(t)
+        if m:
+            meta.doi = m.group(1).rstrip(".,;)]")
+            break
+    front_text = "\n".join(texts)
     issn = _ISSN_RE.search(front_text)
     if issn:
         meta.issn = issn.group(1)
     if meta.year is None:
-        m = re.search(r"©\s*((?:19|20)\d{2})", front_text) or _YEAR_RE.search(front_text)
+        m = re.search(r"©\s*((?:19|20)\d{2})", front_text) or _YEAR_RE.search(
+            "\n".join(b.text for b in furniture + [blocks[i] for i in front]))
         if m:
             meta.year = int(m.group(1))
-    for b in blocks[: front_end + 8]:
-        km = _KEYWORDS_RE.match(b.text)
-        if km:
-            raw = km.group(2).strip().rstrip(".")
-            meta.keywords = [k.strip() for k in re.split(r"[;,·•]", raw) if k.strip()]
-            break
-    for i, b in enumerate(blocks[: front_end + 8]):
-        if b.kind == "heading" and _ABSTRACT_RE.fullmatch(b.text.strip()):
-            nxt = next((x for x in blocks[i + 1 :] if x.kind == "body"), None)
-            if nxt is not None:
-                meta.abstract = nxt.text
-            break
-        if b.kind == "body" and _ABSTRACT_RE.match(b.text) and len(b.text) > 200:
-            meta.abstract = _ABSTRACT_RE.sub("", b.text, count=1)
-            break
-    return meta, used
 
+    # keywords, abstract
+    for b in [blocks[i] for i in range(start, min(n, fm.end + 8))] + furniture:
+        kws = _keywords(b.text)
+        if kws:
+            meta.keywords = kws
+            break
+    labelled = fm.abstract_heading is not None or bool(fm.abstract and _ABSTRACT_LABEL_RE.match(blocks[fm.abstract[0]].text))
+    meta.abstract = (_abstract_text(blocks, fm) if labelled else None) or _labelled_abstract(furniture) \
+        or _abstract_text(blocks, fm)
+    return meta, used
 
 def build_structure(raw: RawDocument, *, sentence_splitter=None, max_passage_chars: int = MAX_PASSAGE_CHARS) -> Structured:
     """Assemble the document's passages and records from reader blocks.
@@ -175,8 +730,9 @@ def build_structure(raw: RawDocument, *, sentence_splitter=None, max_passage_cha
         max_passage_chars: a longer block becomes several passages (:mod:`pipeline.text.chunking`).
     """
     blocks = split_long_blocks(_resplit_references(raw.blocks), max_passage_chars)  # no passage over the limit
-    front_end = _front_matter_end(blocks)
-    metadata, title_author = extract_metadata(blocks, front_end, raw.meta_hints)
+    fm = find_front_matter(blocks)
+    front_end = fm.end
+    metadata, title_author = extract_metadata(blocks, fm, raw.meta_hints)
 
     main = [(i, b) for i, b in enumerate(blocks) if b.kind != "footnote"]
     notes = [(i, b) for i, b in enumerate(blocks) if b.kind == "footnote"]
@@ -203,9 +759,15 @@ def build_structure(raw: RawDocument, *, sentence_splitter=None, max_passage_cha
 
     current: Section | None = None
     numbered_level = 0
-    in_abstract = False
+    abstract_left = 0  # characters an abstract section may still hold
     for i, b in main:
-        if b.kind == "heading" and (i >= front_end or _ABSTRACT_RE.fullmatch(b.text.strip())):
+        if b.kind == "heading":
+            b.text = collapse_tripled(b.text)
+        if b.kind == "heading" and is_caption(b.text):
+            b.kind = "body"  # a figure or table caption is never a section
+        if b.kind == "heading" and i not in fm.cover and (
+                i >= front_end or i == fm.abstract_heading or
+                (_ABSTRACT_HEADING_RE.match(b.text) and fm.abstract and i < fm.abstract[0])):
             numbering, heading = split_numbering(b.text)
             if numbering and re.fullmatch(r"[\d.]+", numbering):
                 level = numbering.count(".") + 1
@@ -214,8 +776,8 @@ def build_structure(raw: RawDocument, *, sentence_splitter=None, max_passage_cha
                 level, numbered_level = 1, 0
             else:
                 level = numbered_level + 1 if numbered_level else 1
-            kind = "references" if is_reference_heading(heading) else "abstract" if _ABSTRACT_RE.fullmatch(heading) else "body"
-            in_abstract = kind == "abstract"
+            kind = "references" if is_reference_heading(heading) else "abstract" if _ABSTRACT_HEADING_RE.match(heading) else "body"
+            abstract_left = ABSTRACT_MAX_CHARS if kind == "abstract" else 0
             parent = next((s.id for s in reversed(sections) if s.level < level), None)
             sec = Section(id=f"s{len(sections) + 1:02d}", heading=heading, level=level,
                           numbering=numbering, kind=kind, parent_id=parent)
@@ -224,7 +786,11 @@ def build_structure(raw: RawDocument, *, sentence_splitter=None, max_passage_cha
             sections.append(sec)
             current = sec
             continue
-        if i < front_end or in_abstract or _KEYWORDS_RE.match(b.text):
+        in_abstract = abstract_left > 0 and b.kind == "body"
+        if in_abstract:
+            abstract_left -= len(b.text)
+        if b.kind == "front_matter" or i < front_end or i in fm.cover or in_abstract or \
+                (_keywords(b.text) and len(b.text) < 600):
             kind = "front_matter"
         elif b.kind == "reference" or (current is not None and current.kind == "references"):
             kind = "reference"

@@ -90,3 +90,95 @@ def test_title_skips_banners_and_author_lines(pdf_docs, stem, title, author):
     assert meta.title == title
     if author:
         assert meta.authors and meta.authors[0].name == author
+
+
+# ---- the reader's geometry on glyphs laid out by hand (``layout`` is everything after pdfplumber's parse) ----
+
+from pipeline.ingest.pdf import layout  # noqa: E402
+from pipeline.settings import Settings  # noqa: E402
+
+PAGE_W, PAGE_H = 595.0, 842.0
+FILLER = ("Sentences of ordinary prose fill the column so that the page reads like an article and the "
+          "body size is the size of this text.")
+
+
+def glyphs(text: str, x: float, top: float, *, size: float = 10.0, font: str = "Times-Roman",
+           word_gap: float = 2.5, space_glyphs: bool = False) -> list[tuple]:
+    """One line of glyphs: letters 0.5 em wide and touching, words ``word_gap`` points apart."""
+    out = []
+    for word in text.split(" "):
+        for ch in word:
+            out.append((ch, font, size, x, x + 0.5 * size, top, top + size, True))
+            x += 0.5 * size
+        if space_glyphs:
+            out.append((" ", font, size, x, x + word_gap, top, top + size, True))
+        x += word_gap
+    return out
+
+
+def column(x: float, top: float, n: int, width_chars: int = 44, start: int = 0, **kw) -> list[tuple]:
+    """``n`` lines of prose (from character ``start`` of the filler text, so pages differ)."""
+    words = (FILLER + " ") * 40
+    out, pos = [], start
+    for i in range(n):
+        line = words[pos:pos + width_chars].strip()
+        pos += width_chars
+        out += glyphs(line, x, top + i * 12, **kw)
+    return out
+
+
+def blocks_of(pages, **meta):
+    return layout([(PAGE_W, PAGE_H, g) for g in pages], meta, Settings(), "test.pdf").blocks
+
+
+def test_tight_kerning_keeps_word_spaces():
+    """Word gaps of 2 pt at 10 pt (0.2 em) are spaces: pdfplumber's fixed 3 pt tolerance glues them."""
+    page = column(60, 80, 30) + glyphs("Journal of Conflict Resolution (2019) Vol. 63", 60, 500, word_gap=2.0)
+    text = " ".join(b.text for b in blocks_of([page]))
+    assert "Journal of Conflict Resolution (2019) Vol. 63" in text
+
+
+def test_heading_in_one_column_stays_its_own_line():
+    """A bold "References" in the left column beside body text in the right column is a heading alone."""
+    left = column(50, 80, 20, width_chars=40) + glyphs("References", 50, 330, font="Times-Bold")
+    left += glyphs("Adler, E. (1997) Seizing the middle ground.", 50, 346, size=9, word_gap=2.2)
+    right = column(320, 80, 40, width_chars=40)
+    blocks = blocks_of([left + right])
+    headings = [b.text for b in blocks if b.kind == "heading"]
+    assert "References" in headings
+    refs = [b.text for b in blocks if b.kind == "reference"]
+    assert refs and refs[0].startswith("Adler, E. (1997)")
+    assert not any("References" in b.text for b in blocks if b.kind != "heading")
+
+
+@pytest.mark.parametrize("heading", ["6. Bibliography", "Literaturverzeichnis", "Literatur", "Quellen"])
+def test_numbered_and_german_reference_headings(heading):
+    page = column(60, 80, 25) + glyphs(heading, 60, 420, font="Helvetica-Bold")
+    page += glyphs("Huinink, Johannes (1991): Familienentwicklung. Frankfurt/M.: Campus.", 60, 436)
+    blocks = blocks_of([page])
+    assert any(b.kind == "heading" and b.text == heading for b in blocks)
+    assert any(b.kind == "reference" and b.text.startswith("Huinink") for b in blocks)
+
+
+def test_running_footer_removed_at_any_height():
+    """A line repeated on every page at the same height, inside the text area, is furniture."""
+    pages = [column(60, 80, 25, start=7 * p) + glyphs("Working Paper Series 12/2019", 60, 400, size=8)
+             + column(60, 420, 20, start=500 + 7 * p) for p in range(4)]
+    text = " ".join(b.text for b in blocks_of(pages))
+    assert "Working Paper Series" not in text
+    assert text.count("ordinary prose") >= 8
+
+
+def test_table_rows_and_captions_are_no_headings():
+    page = column(60, 80, 25) + glyphs("Table 2: Results of the regression", 60, 400, font="Times-Bold")
+    page += glyphs("12.4 13.1 0.05 0.01 17", 60, 416, font="Times-Bold") + column(60, 440, 10)
+    headings = [b.text for b in blocks_of([page]) if b.kind == "heading"]
+    assert not any("Table 2" in h or "12.4" in h for h in headings)
+
+
+def test_letter_tripled_heading_collapsed():
+    from pipeline.text.headings import collapse_tripled, is_reference_heading
+
+    assert collapse_tripled("IIINNNTTTRRROOODDDUUUCCCTTTIIIOOONNN") == "INTRODUCTION"
+    assert collapse_tripled("Introduction") == "Introduction"
+    assert is_reference_heading("RRREEEFFFEEERRREEENNNCCCEEESSS")

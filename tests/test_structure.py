@@ -143,3 +143,54 @@ def test_clean_inline(raw, clean, markers):
 )
 def test_split_heading(heading, expected):
     assert split_heading(heading) == expected
+
+
+# ---- front matter of PDFs: cover pages, heading-less bodies, authors with affiliation marks ----
+
+from pipeline.ingest.types import Block, RawDocument  # noqa: E402
+from pipeline.structure import build_structure, parse_authors  # noqa: E402
+
+PROSE = ("The negotiations between the two governments lasted three years and ended in an agreement that "
+         "neither side regarded as final, because the parliament of the smaller state refused to ratify "
+         "the treaty before the next election had been held and the coalition had been renewed.")
+
+
+def _cover_then_article(with_heading: bool) -> RawDocument:
+    blocks = [
+        Block(kind="body", text="www.ssoar.info", page=1),
+        Block(kind="heading", text="Nutzungsbedingungen:", page=1),
+        Block(kind="body", text="Dieser Text wird unter einer Deposit-Lizenz (Keine Weiterverbreitung - keine "
+              "Bearbeitung) zur Verfügung gestellt. Terms of use: This document is made available under "
+              "Deposit Licence (No Redistribution - no modifications).", page=1),
+        Block(kind="heading", text="Treaty Ratification in Small States", page=2, level=1),
+        Block(kind="body", text="Anna Example1 and Ben Muster2,*", page=2),
+    ]
+    if with_heading:
+        blocks.append(Block(kind="heading", text="1 Introduction", page=2, level=2))
+    blocks += [Block(kind="body", text=PROSE, page=2), Block(kind="body", text=PROSE.replace("three", "four"), page=3)]
+    return RawDocument(media_type="application/pdf", blocks=blocks, pages=3)
+
+
+@pytest.mark.parametrize("with_heading", [True, False])
+def test_cover_page_is_front_matter_and_prose_is_body(with_heading):
+    st = build_structure(_cover_then_article(with_heading))
+    headings = [s.heading for s in st.sections]
+    assert not any("Nutzungsbedingungen" in h or "Terms of use" in h for h in headings)
+    body = [p for p in st.passages if p.kind == "body"]
+    assert len(body) == 2 and body[0].text.startswith("The negotiations")
+    assert not any("Deposit" in p.text for p in st.passages if p.kind == "body")
+    assert st.metadata.title == "Treaty Ratification in Small States"
+    assert [a.name for a in st.metadata.authors] == ["Anna Example", "Ben Muster"]
+
+
+@pytest.mark.parametrize(
+    "line,names",
+    [
+        ("Mohamad Khaledian1,*", ["Mohamad Khaledian"]),
+        ("Dörrenbächer, Christoph", ["Christoph Dörrenbächer"]),
+        ("Susanne Abele & Michael Diehl", ["Susanne Abele", "Michael Diehl"]),
+        ("Universität zu Köln, Institut für Soziologie", []),
+    ],
+)
+def test_author_lines(line, names):
+    assert parse_authors(line) == names

@@ -42,11 +42,24 @@ def references_cache(cache_dir: Path, paper_id: str) -> Path:
     return cache_dir / "references" / f"{paper_id}.json"
 
 
-def evaluate_paper(job: tuple[dict, str, str]) -> dict[str, Any]:
-    """Worker: process one PDF, match its references, return the per-document row."""
-    paper_d, docs_dir, cache_dir = job
+#: What a worker runs on one PDF: the whole pipeline (``corpus``), or only ingest, structure and
+#: citations, with no document written (``references``: no entity, event or theory model).
+EXTRACTORS = ("full", "references")
+
+
+def evaluate_paper(job: tuple) -> dict[str, Any]:
+    """Worker: process one PDF, match its references, return the per-document row.
+
+    ``job`` is (paper as a dict, documents folder, cache folder[, extractor]); the extractor is one of
+    :data:`EXTRACTORS` (default ``full``).
+    """
+    paper_d, docs_dir, cache_dir, *rest = job
+    extractor = rest[0] if rest else "full"
     paper = Paper.from_dict(paper_d)
-    res = adapter.process_document(paper.pdf, output_dir=docs_dir)
+    if extractor == "references":
+        res = adapter.extract_references(paper.pdf)
+    else:
+        res = adapter.process_document(paper.pdf, output_dir=docs_dir)
     gold = paper.gold_references()
     refs = adapter.reference_strings(res.doc)
     texts = [r.text for r in refs]
@@ -144,7 +157,12 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def render(metrics: dict[str, Any], rows: list[dict[str, Any]], *, docs_file: str) -> str:
+#: How the time table describes what ran, per extractor.
+TIME_SCOPE = {"full": "whole pipeline including model inference",
+              "references": "ingest, structure and citations only; no document written"}
+
+
+def render(metrics: dict[str, Any], rows: list[dict[str, Any]], *, docs_file: str, extractor: str = "full") -> str:
     groups = metrics["groups"]
     names = list(groups) + (["all"] if len(groups) > 1 else [])
     get = lambda g: metrics["all"] if g == "all" else groups[g]  # noqa: E731
@@ -179,7 +197,7 @@ def render(metrics: dict[str, Any], rows: list[dict[str, Any]], *, docs_file: st
         [[g, pct(get(g)["lenient_reference_list"]["recall"]), pct(get(g)["lenient_reference_list"]["precision"])]
          for g in names],
     ))
-    parts.append("Documents and time (seconds per document, whole pipeline including model inference):")
+    parts.append(f"Documents and time (seconds per document, {TIME_SCOPE[extractor]}):")
     parts.append(table(
         ["group", "ok", "partial", "failed", "pages", "total s", "mean s/doc", "median s/doc", "max s/doc"],
         [[g, get(g)["status"].get("ok", 0), get(g)["status"].get("partial", 0), get(g)["status"].get("failed", 0),
@@ -206,7 +224,11 @@ def _relative(path: Path) -> Path:
         return path
 
 
-def run_corpus(opts: Options, *, name: str, default_data: Path, folder_group: str | None = None) -> Outcome:
+def run_corpus(opts: Options, *, name: str, default_data: Path, folder_group: str | None = None,
+               extractor: str = "full") -> Outcome:
+    """Process the papers with ``extractor`` (:data:`EXTRACTORS`), save the rows as ``<name>_docs.jsonl``."""
+    if extractor not in EXTRACTORS:
+        raise ValueError(f"unknown extractor {extractor!r}")
     data = opts.data or default_data
     papers = load_papers(data, group=opts.group, limit=opts.limit, folder_group=folder_group)
     if not papers:
@@ -229,8 +251,8 @@ def run_corpus(opts: Options, *, name: str, default_data: Path, folder_group: st
 
     results = run_all(
         evaluate_paper,
-        [(p.id, (p.to_dict(), str(docs_dir), str(opts.cache_dir))) for p in papers],
-        jobs=opts.jobs, timeout=opts.timeout, initializer=init_worker,
+        [(p.id, (p.to_dict(), str(docs_dir), str(opts.cache_dir), extractor)) for p in papers],
+        jobs=opts.jobs, timeout=opts.timeout, initializer=init_worker if extractor == "full" else None,
         initargs=(cpu_threads_per_worker(opts.jobs),), on_result=progress, describe_timeout=adapter.current_step,
     )
     rows = [failure_row(by_id[k], v) if isinstance(v, Failure) else v for k, v in results.items()]
@@ -252,7 +274,7 @@ def run_corpus(opts: Options, *, name: str, default_data: Path, folder_group: st
     data_line = (f"{len(papers)} PDFs ({counts}), {metrics['all']['gold']} gold reference strings, "
                  f"{metrics['all']['pages']} pages; `{data_shown}`; {opts.jobs} worker(s), per-document limit {opts.timeout} s "
                  f"(whole run {format_seconds(metrics['all']['seconds_total'])} of document time)")
-    return Outcome(metrics=metrics, markdown=render(metrics, rows, docs_file=str(shown)), data=data_line,
+    return Outcome(metrics=metrics, markdown=render(metrics, rows, docs_file=str(shown), extractor=extractor), data=data_line,
                    files=[str(docs_file)])
 
 

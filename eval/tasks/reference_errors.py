@@ -1,8 +1,9 @@
-"""Task ``reference_errors``: the reference misses of the last ``corpus`` run, sorted into error kinds.
+"""Task ``reference_errors``: the reference misses of the last ``corpus`` or ``references`` run, by error kind.
 
-Processes no PDF: it reads the rows of ``eval/results/corpus_docs.jsonl`` and the extracted strings the
-run kept in ``.cache/eval/references/``, and classifies every gold string not found and every extracted
-string without a gold match (:func:`eval.inspect_refs.analyse`). Run it after ``corpus``.
+Processes no PDF: it reads the rows of the last run of ``corpus`` or ``references``, whichever is newer
+(``eval/results/corpus_docs.jsonl`` or ``references_docs.jsonl``: both keep the extracted strings in
+``.cache/eval/references/``), and classifies every gold string not found and every extracted string
+without a gold match (:func:`eval.inspect_refs.analyse`). Run it after ``corpus`` or ``references``.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def classify(rows: list[dict[str, Any]], cache_dir) -> dict[str, Any]:
 
 
 def render(m: dict[str, Any]) -> str:
-    parts = ["Every gold string of the last `corpus` run that was not found, by the kind its best extracted "
+    parts = ["Every gold string of the last run that was not found, by the kind its best extracted "
              "candidate shows (`eval/inspect_refs.py`, `miss_kind`; automatic, so read the examples):"]
     parts.append(table(
         ["kind", "gold strings", "papers", "by group", "example gold", "best extracted candidate"],
@@ -78,19 +79,40 @@ def render(m: dict[str, Any]) -> str:
     return "\n\n".join(parts)
 
 
-@register("reference_errors", title="Reference misses by kind (error analysis of `corpus`)", order=12)
+#: The tasks whose per-document rows this task can read (the newer run wins).
+SOURCE_TASKS = ("corpus", "references")
+
+
+def last_run(results_dir) -> str | None:
+    """The task of :data:`SOURCE_TASKS` that ran last (by the date in its saved record), or None.
+
+    The date of the record, not the file's time: a checkout gives every file the same time.
+    """
+    runs = []
+    for t in SOURCE_TASKS:
+        if not (results_dir / f"{t}_docs.jsonl").exists():
+            continue
+        record = results_dir / f"{t}.json"
+        date = json.loads(record.read_text(encoding="utf-8")).get("date", "") if record.exists() else ""
+        runs.append((date, t))
+    return max(runs)[1] if runs else None
+
+
+@register("reference_errors", title="Reference misses by kind (error analysis of `corpus` or `references`)", order=14)
 def run(opts: Options) -> Outcome:
-    docs = opts.results_dir / "corpus_docs.jsonl"
-    if not docs.exists():
-        raise SystemExit(f"{docs} is missing: run the corpus task first")
+    source = last_run(opts.results_dir)
+    if source is None:
+        raise SystemExit(f"no {' or '.join(t + '_docs.jsonl' for t in SOURCE_TASKS)} in {opts.results_dir}: "
+                         "run the corpus or references task first")
+    docs = opts.results_dir / f"{source}_docs.jsonl"
     rows = [json.loads(line) for line in docs.read_text(encoding="utf-8").splitlines() if line.strip()]
     if opts.group:
         rows = [r for r in rows if r["group"] == opts.group]
     metrics = classify(rows, opts.cache_dir)
     n_miss = sum(v["count"] for v in metrics["misses"].values())
     n_spur = sum(v["count"] for v in metrics["spurious"].values())
-    corpus = opts.results_dir / "corpus.json"
-    when = json.loads(corpus.read_text(encoding="utf-8"))["date"] if corpus.exists() else "unknown"
-    data = (f"the `corpus` run of {when}: {len(rows)} papers, {n_miss} gold strings not found, {n_spur} extracted "
-            f"strings without a match (`eval/results/corpus_docs.jsonl`, `.cache/eval/references/`)")
+    record = opts.results_dir / f"{source}.json"
+    when = json.loads(record.read_text(encoding="utf-8"))["date"] if record.exists() else "unknown"
+    data = (f"the `{source}` run of {when}: {len(rows)} papers, {n_miss} gold strings not found, {n_spur} extracted "
+            f"strings without a match (`eval/results/{source}_docs.jsonl`, `.cache/eval/references/`)")
     return Outcome(metrics=metrics, markdown=render(metrics), data=data)

@@ -31,6 +31,13 @@ class Line:
     top: float
     page: int
     size: float = 0.0
+    # PDF reader: the line's column on its page (numbered in reading order from 0) and that column's
+    # x extent, so that indents are measured against the column, not the page
+    column: int = 0
+    col_x0: float | None = None
+    col_x1: float | None = None
+    bold: bool = False
+    italic: bool = False
 
 
 @dataclass
