@@ -355,3 +355,47 @@ def test_numbered_citations_of_dev_pdfs(pdf_docs):
         total += len(num)
         resolved += sum(c.status == "resolved" for c in num)
     assert total >= 60 and resolved / total >= 0.85
+
+
+# ---------------------------------------------------------------- reference sections the reader did not mark
+
+def _blocks(items):
+    from pipeline.ingest.types import Block, Line
+
+    out = []
+    for n, (kind, text) in enumerate(items):
+        lines = [Line(text=text, x0=72.0, x1=520.0, top=100.0 + 14 * n, page=1 + n // 40, size=10.0)] if kind != "heading" else []
+        out.append(Block(kind=kind, text=text, page=1 + n // 40, lines=lines))
+    return out
+
+
+# Written for these tests.
+_PROSE = [("body", f"This paragraph number {i} discusses the argument of the paper at some length and with care.")
+          for i in range(30)]
+_LISTED = [("body", f"Author{c}, Anna ({1990 + i}). A book about topic {i}. Berlin: Verlag.")
+           for i, c in enumerate("ABCDEFG")]
+
+
+@pytest.mark.parametrize("heading", ["Bibliographical references", "8.1 Verzeichnis der verwendeten Literatur",
+                                     "Literatur Allgemeine Literatur", "Referências bibliográficas", "Bibliografía"])
+def test_reference_section_under_unknown_heading(heading):
+    from pipeline.references.split import mark_reference_sections
+
+    blocks = _blocks([("heading", "1 Introduction"), *_PROSE, ("heading", heading), *_LISTED,
+                      ("heading", "8.2 Verzeichnis der Abbildungen"), ("body", "Abbildung 1: Entwicklung 1990 bis 2000")])
+    out = mark_reference_sections(blocks)
+    assert [b.text for b in out if b.kind == "reference"] == [t for _, t in _LISTED]
+    assert all(b.kind != "reference" for b in blocks)  # the reader's blocks are not changed
+
+
+def test_unheaded_reference_list_at_the_end():
+    from pipeline.references.split import mark_reference_sections
+
+    out = mark_reference_sections(_blocks([("heading", "1 Introduction"), *_PROSE, *_LISTED]))
+    assert [b.text for b in out if b.kind == "reference"] == [t for _, t in _LISTED]
+    # prose only, or a list the reader found already: nothing changes
+    assert not any(b.kind == "reference" for b in mark_reference_sections(_blocks(_PROSE)))
+    few = mark_reference_sections(_blocks([*_PROSE, *_LISTED[:3]]))
+    assert not any(b.kind == "reference" for b in few)
+    found = _blocks([*_PROSE, ("reference", "Smith, J. (2000). A title. Berlin."), *_LISTED])
+    assert [b.kind for b in mark_reference_sections(found)] == [b.kind for b in found]

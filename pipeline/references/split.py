@@ -21,6 +21,7 @@ starts after a line that closed a reference.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import statistics
 from functools import lru_cache
@@ -268,3 +269,92 @@ def _drop_trailing_non_references(refs: list[tuple[str, int]]) -> list[tuple[str
         refs = [(t, p) for t, p in refs if p != pages[-1]]
         pages.pop()
     return refs
+
+
+# ---------------------------------------------------------------- reference sections the reader did not mark
+
+# Reference-list headings the reader's pattern (pipeline.text.headings) does not know, seen on the EXCITE
+# corpus and in Romance-language papers: "Bibliographical references", "8.1 Verzeichnis der verwendeten
+# Literatur", "Literatur Allgemeine Literatur" (two headings run together), "Referências bibliográficas",
+# "Bibliografía". Only headings of a few words count.
+LOOSE_REFERENCE_HEADING_RE = re.compile(
+    r"^(?:(?:\d+(?:\.\d+)*|[IVXLC]+|[A-Z])\.?\s*)?(?:(?:selected\s+|select\s+)?bibliograph\w*(?:\s+references?)?|"
+    r"references?(?:\s+(?:and|&)\s+\w+)?|literatur\w*|(?:quellen|literatur)[\w\s\-]{0,30}verzeichnis|"
+    r"verzeichnis\s+der\s+[\w\s]{0,25}literatur|refer[êe]ncias(?:\s+bibliogr[áa]ficas)?|"
+    r"referencias(?:\s+bibliogr[áa]ficas)?|bibliograf[íi]a|riferimenti\s+bibliografici|works\s+cited|"
+    r"literature\s+cited|sources\s+and\s+literature|quellen)\b", re.I)
+# A heading that ends a reference section.
+_END_SECTION_RE = re.compile(
+    r"^(?:(?:\d+(?:\.\d+)*|[IVXLC]+|[A-Z])\.?\s*)?(?:appendix|anhang|annex|verzeichnis\s+der\s+(?:abbildungen|tabellen|"
+    r"kästen|abkürzungen)|abbildungsverzeichnis|tabellenverzeichnis|abkürzungsverzeichnis|list\s+of\s+(?:figures|tables|"
+    r"abbreviations)|about\s+the\s+authors?|(?:die\s+)?autor(?:en|innen)?\b|notes\s+on\s+contributors|acknowledg|"
+    r"danksagung|endnotes?)", re.I)
+# The fewest reference-like blocks that make an unheaded run at the end of a paper a reference list.
+MIN_UNHEADED_REFERENCES = 5
+# An unheaded run ends (reading backwards) after this many blocks in a row that open like no reference.
+MAX_GAP_BLOCKS = 3
+
+
+def _opens_like_reference(block) -> bool:
+    text = (block.lines[0].text if block.lines else block.text).strip()
+    return bool(list_number(text) is not None or _AUTHOR_START.match(text) or _SAME_AUTHOR.match(text)) \
+        and bool(_YEAR.search(block.text[:200]))
+
+
+def mark_reference_sections(blocks: list) -> list:
+    """Mark as ``reference`` the blocks of a PDF reference list the reader left as body text.
+
+    Only when the reader marked no reference block at all, and only for blocks with line geometry (PDFs;
+    :func:`split_references` then splits them). Two kinds, both common on the EXCITE corpus: (1) a
+    heading the reader's pattern does not know (:data:`LOOSE_REFERENCE_HEADING_RE`): the body blocks after
+    the last such heading, up to a heading that ends the section (appendix, list of figures, about the
+    authors) or a heading followed by something that opens like no reference; (2) no heading at all: the
+    trailing run of body blocks in the second half of the paper that open like references (an author list
+    or a list number, and a year), at least :data:`MIN_UNHEADED_REFERENCES` of them.
+    """
+    if any(b.kind == "reference" for b in blocks):
+        return blocks
+    blocks = list(blocks)  # the reader's list is left as it is
+
+    def mark(i: int) -> None:
+        blocks[i] = dataclasses.replace(blocks[i], kind="reference")
+
+    body = [i for i, b in enumerate(blocks) if b.kind == "body" and b.lines]
+    if not body:
+        return blocks
+    heads = [i for i, b in enumerate(blocks)
+             if b.kind == "heading" and len(b.text.split()) <= 8 and LOOSE_REFERENCE_HEADING_RE.match(b.text.strip())]
+    if heads:
+        start = heads[-1]
+        for j in range(start + 1, len(blocks)):
+            b = blocks[j]
+            if b.kind == "heading":
+                if _END_SECTION_RE.match(b.text.strip()):
+                    break
+                nxt = next((blocks[k] for k in range(j + 1, len(blocks)) if blocks[k].kind == "body"), None)
+                if nxt is None or not _opens_like_reference(nxt):
+                    break
+            elif b.kind == "body" and b.lines:
+                mark(j)
+        return blocks
+    tail = [i for i in body if i >= body[len(body) // 2]]
+    run: list[int] = []
+    gap = 0
+    for i in reversed(tail):
+        if _opens_like_reference(blocks[i]):
+            run.append(i)
+            gap = 0
+        else:
+            gap += 1
+            if gap >= MAX_GAP_BLOCKS:
+                break
+    if len(run) < MIN_UNHEADED_REFERENCES:
+        return blocks
+    first, last = min(run), max(body)
+    if sum(1 for i in body if first <= i <= last and _opens_like_reference(blocks[i])) < 0.5 * sum(
+            1 for i in body if first <= i <= last):
+        return blocks
+    for i in body:
+        if first <= i <= last:
+            mark(i)
+    return blocks
