@@ -399,3 +399,38 @@ def test_unheaded_reference_list_at_the_end():
     assert not any(b.kind == "reference" for b in few)
     found = _blocks([*_PROSE, ("reference", "Smith, J. (2000). A title. Berlin."), *_LISTED])
     assert [b.kind for b in mark_reference_sections(found)] == [b.kind for b in found]
+
+
+def test_long_joined_references_are_cut():
+    """Entries the layout rules ran together are cut at the next list number or an author opening after a closed entry."""
+    from pipeline.references.split import resplit_long
+
+    # Written for this test.
+    numbered = ("9. Lima SG, Rocha MM. Outpatients with vascular ulcers: a study of clinical variables. Rev Enferm. "
+                "2012;46(2):302-10. 10.Alves LC, Borges EL. Pain in outpatients with chronic ulcers. Rev Estima. "
+                "2011;9(1):14-23. 1.Lopes RS, Ferreira PS. Venous ulcers in primary care. Clin Dermatol. 2007;25(1):121-30 "
+                "12. Moura CJ, Walters SJ, Dias S. Cost of community leg ulcer clinics: a randomised controlled trial in "
+                "four districts of a large city. Br Med J. 1998;316:1487-91.")
+    flush = ("Fischer, A. (1990b). A study of seven questionnaire measures of the work ethic. Human Relations, 43, "
+             "383-399. Gold, B., & Eich, R. (1961). The changing work ethic: rural patterns in health, work and "
+             "leisure. American Sociological Review, 26, 557-565. Green, J. (1977). The work ethic and reactions to "
+             "negative performance evaluations on a laboratory task and in the field, with a replication in two "
+             "samples of students and workers. Journal of Applied Psychology, 62, 682-690.")
+    short = [("Short, A. (2000). A title. Berlin: Verlag.", 1)] * 4
+    out = [t for t, _ in resplit_long([(numbered, 3), (flush, 3), *short])]
+    # "1.Lopes" (a misread 11) is out of sequence: it stays with the entry before it
+    assert [t[:8] for t in out[:6]] == ["9. Lima ", "10.Alves", "12. Mour", "Fischer,", "Gold, B.", "Green, J"]
+    assert "1.Lopes" in out[1] and out[6:] == [t for t, _ in short]
+    # an ordinary long entry with an author list is not cut
+    one = ("Smith, J., Jones, K., Brown, L., White, M., Black, N., Green, O., Grey, P., Young, Q., Old, R., New, S. "
+           "(2001). " + "A very long title about many things in international politics " * 6 + "London: Routledge.")
+    assert resplit_long([(one, 1), *short])[0] == (one, 1)
+
+
+def test_bullets_are_stripped():
+    from pipeline.ingest.types import Line
+    from pipeline.references.split import split_references
+
+    lines = [Line(text=f"• Author{c}, Anna (199{i}). A book about topic {i}. Berlin: Verlag.", x0=72, x1=400,
+                  top=100 + 14 * i, page=1, size=10) for i, c in enumerate("ABC")]
+    assert [t for t, _ in split_references(lines)] == [ln.text[2:] for ln in lines]
