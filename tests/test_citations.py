@@ -434,3 +434,22 @@ def test_bullets_are_stripped():
     lines = [Line(text=f"• Author{c}, Anna (199{i}). A book about topic {i}. Berlin: Verlag.", x0=72, x1=400,
                   top=100 + 14 * i, page=1, size=10) for i, c in enumerate("ABC")]
     assert [t for t, _ in split_references(lines)] == [ln.text[2:] for ln in lines]
+
+
+@pytest.mark.parametrize(
+    "part,is_reference",
+    [
+        # written for this test, in the shapes of German footnote references
+        ("Hans-Jürgen Urban: Die neue Linke, in: Blätter für deutsche und internationale Politik 5 (2009), S. 71-78.", True),
+        ("Biallas / Knauer (2006): Von Bandung zum Ölgeschäft: Indien in Afrika, Hamburg: Institut für Afrika-Kunde.", True),
+        ("Ernest Gellner, Nationalismus und Moderne, Berlin 1991, S. 12.", True),
+        ("Dies ist seit 1990 so, und die Forschung hat das in den letzten Jahren oft und deutlich gezeigt.", False),
+        ("Die Zahlen für 2005 sind vorläufig und werden von dem Amt noch einmal überprüft.", False),
+    ],
+)
+def test_footnote_part_rule(part, is_reference):
+    from pipeline.references.footnotes import classify_parts
+
+    parts = classify_parts(footnote_parts(part), has_list=False, list_scores=[0.0],
+                           model_file=DATA / "no-such-model.json")
+    assert (parts[0].kind == "reference") is is_reference

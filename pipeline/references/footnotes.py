@@ -57,8 +57,10 @@ _PROSE_VERB = re.compile(r"\b(?:ist|sind|wird|werden|wurde|wurden|hat|haben|is|a
                          r"zeigt|betont|beschreibt|verweist|notes?|suggests?)\b", re.I)
 _NAME_FIRST = re.compile(
     r"^(?:[A-ZÀ-ÖØ-Þ][\w'’\-]+,\s*(?:[A-ZÀ-ÖØ-Þ][\w'’\-]*\.?|\(?(?:1[6-9]|20)\d\d)"       # Surname, Given / Surname, 1999
-    r"|(?:[A-ZÀ-ÖØ-Þ][a-zà-ÿ'’\-]+\.?|[A-Z]\.)(?:\s+(?:[A-Z]\.|[A-ZÀ-ÖØ-Þ][a-zà-ÿ'’\-]+|van|von|de|der)){0,3}"
+    r"|(?:[A-ZÀ-ÖØ-Þ][a-zà-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-ÿ'’]+)?\.?|[A-Z]\.)"                 # Given (Hans-Jürgen)
+    r"(?:\s+(?:[A-Z]\.|[A-ZÀ-ÖØ-Þ][a-zà-ÿ'’\-]+|van|von|de|der)){0,3}"
     r"\s+[A-ZÀ-ÖØ-Þ][\w'’\-]+\s*[,:/(]"                                                   # Given Surname, / Given Surname:
+    r"|[A-ZÀ-ÖØ-Þ][\w'’\-]+\s*/\s*[A-ZÀ-ÖØ-Þ][\w'’\-]+"                                   # Surname / Surname
     r"|[A-ZÀ-ÖØ-Þ][\w'’\-]+\s+\(?(?:1[6-9]|20)\d\d)")                                      # Surname 1999
 _PLACE_YEAR = re.compile(r"\b[A-ZÄÖÜ][\w.]+(?:[/–\-][A-ZÄÖÜ][\w.]+)*(?:\s+(?:a\.\s?M\.|am Main|\(Ost\)))?,?\s+(?:1[5-9]|20)\d\d\b")
 _IN = re.compile(r"\b(?:in:|in\s+(?=[A-ZÄÖÜ][\w.]+\s*(?:\(|,)))", re.I)
@@ -185,12 +187,25 @@ def part_features(part: FootnotePart, *, has_list: bool, list_score: float) -> d
     return f
 
 
+# Share of function words ("der", "the", "und") above which a part reads as prose; a part with the shape of a
+# reference ("in:", "(Hg.)", "Berlin 1991") may have more, in its title.
+PROSE_FUNCTION_SHARE = 0.25
+SHAPED_FUNCTION_SHARE = 0.35
+
+
 def rule_score(f: dict[str, float]) -> float:
-    """The fallback without a model: a URL, or a name-first part that the parser reads as author, title and date."""
+    """The fallback without a model: a URL, or a name-first part with a year (or place and year) that the
+    parser reads as author and title, or that has the shape of a reference ("in:", an editor mark, a place
+    and year, a publisher), and is not prose (function-word share)."""
     if f["url"]:
         return 1.0
-    core = f["share_author"] > 0 and f["share_title"] > 0 and (f["year"] or f["place_year"])
-    return 1.0 if core and f["name_first"] and f["function_share"] < 0.25 else 0.0
+    if not f["name_first"] or not (f["year"] or f["place_year"]):
+        return 0.0
+    parsed = f["share_author"] > 0 and f["share_title"] > 0
+    shaped = bool(f["in"] or f["editor"] or f["place_year"] or f["publisher"])
+    if parsed and f["function_share"] < PROSE_FUNCTION_SHARE:
+        return 1.0
+    return 1.0 if shaped and f["function_share"] < SHAPED_FUNCTION_SHARE else 0.0
 
 
 class PartClassifier:
