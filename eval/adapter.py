@@ -215,13 +215,15 @@ def pipeline_revision() -> str:
 
 
 def _ingest_digest() -> str:
-    """Digest of the reader code (``pipeline/ingest/``): a cached reading is reused while it is unchanged."""
+    """Digest of the code a reading depends on: the readers (``pipeline/ingest/``), the shared patterns they
+    use (``pipeline/text/``: reference headings, numbering) and the settings' defaults; a cached reading is
+    reused while all are unchanged."""
     import hashlib
 
-    root = Path(__file__).resolve().parent.parent / "pipeline" / "ingest"
+    pipe = Path(__file__).resolve().parent.parent / "pipeline"
     h = hashlib.sha256()
-    for f in sorted(root.rglob("*.py")):
-        h.update(f.name.encode())
+    for f in [*sorted((pipe / "ingest").rglob("*.py")), *sorted((pipe / "text").rglob("*.py")), pipe / "settings.py"]:
+        h.update(str(f.relative_to(pipe)).encode())
         h.update(f.read_bytes())
     return h.hexdigest()[:12]
 
