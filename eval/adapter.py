@@ -212,3 +212,82 @@ def pipeline_revision() -> str:
     from pipeline import __version__
 
     return __version__
+
+
+def _ingest_digest() -> str:
+    """Digest of the code a reading depends on: the readers (``pipeline/ingest/``), the shared patterns they
+    use (``pipeline/text/``: reference headings, numbering) and the settings' defaults; a cached reading is
+    reused while all are unchanged."""
+    import hashlib
+
+    pipe = Path(__file__).resolve().parent.parent / "pipeline"
+    h = hashlib.sha256()
+    for f in [*sorted((pipe / "ingest").rglob("*.py")), *sorted((pipe / "text").rglob("*.py")), pipe / "settings.py"]:
+        h.update(str(f.relative_to(pipe)).encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def ingest_cached(path: str | Path, cache_dir: str | Path) -> Any:
+    """The reader's output for ``path``, kept as a pickle in ``cache_dir`` (keyed by content and reader code)."""
+    import hashlib
+    import pickle
+
+    from pipeline.process import ingest
+    from pipeline.settings import get_settings
+
+    data = Path(path).read_bytes()
+    key = f"{hashlib.sha256(data).hexdigest()[:16]}-{_ingest_digest()}.pkl"
+    cache = Path(cache_dir) / key
+    if cache.exists():
+        return pickle.loads(cache.read_bytes())
+    ing = ingest(path, get_settings(), data=data)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_suffix(f".{time.time_ns()}.tmp")
+    tmp.write_bytes(pickle.dumps(ing))
+    tmp.replace(cache)
+    return ing
+
+
+def extract_references_cached(path: str | Path, cache_dir: str | Path) -> Processed:
+    """Like :func:`extract_references`, on a cached reading of the file (:func:`ingest_cached`)."""
+    from pipeline import registry
+    from pipeline.errors import IngestError
+    from pipeline.process import assemble, run_stage
+    from pipeline.settings import get_settings
+
+    settings = get_settings()
+    t0 = time.perf_counter()
+    out = Processed(path=str(path), status="failed", seconds=0.0)
+    try:
+        t = time.perf_counter()
+        ing = ingest_cached(path, cache_dir)
+        out.pages = ing.raw.pages
+        out.stage_seconds["ingest"] = round(time.perf_counter() - t, 3)
+        t = time.perf_counter()
+        doc = assemble(ing, settings)
+        out.stage_seconds["structure"] = round(time.perf_counter() - t, 3)
+    except IngestError as exc:
+        out.error_code, out.error_type, out.error, out.failed_stage = exc.code, "IngestError", exc.reason, "ingest"
+        out.seconds = round(time.perf_counter() - t0, 3)
+        return out
+    for spec in registry.stages(settings):
+        t = time.perf_counter()
+        doc = run_stage(doc, spec, settings)
+        out.stage_seconds[spec.name] = round(time.perf_counter() - t, 3)
+        if spec.name == REFERENCE_STAGE:
+            break
+    out.stage_errors = [StageError(e.stage, e.code, e.message[:500]) for e in doc.stage_errors]
+    out.doc = doc
+    out.status = "partial" if out.stage_errors else "ok"
+    out.seconds = round(time.perf_counter() - t0, 3)
+    return out
+
+
+def citation_counts(doc: Any) -> dict[str, dict[str, int]]:
+    """Citation kind -> status -> count."""
+    out: dict[str, dict[str, int]] = {}
+    for c in (doc.citations if doc is not None else []):
+        d = out.setdefault(c.kind, {})
+        d[c.status] = d.get(c.status, 0) + 1
+    return out

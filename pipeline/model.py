@@ -105,6 +105,11 @@ class Footnote(Record):
     duplicate_of: str | None = None
     duplicates: int = Field(0, description="Identical copies of this note folded into it")
     markers: list[str] = Field(default_factory=list, description="ids of the markers that call it")
+    reference_ids: list[str] = Field(
+        default_factory=list,
+        description="ids of the references the note cites: those printed in it (origin footnote), and the earlier "
+                    "reference an Ibid./ebd./a.a.O./op. cit. in it points to",
+    )
 
 
 # ---------------------------------------------------------------- references and citations

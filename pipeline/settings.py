@@ -65,6 +65,14 @@ class Settings(BaseSettings):
         default_factory=list, description="Modules imported at start-up that register stages or readers (plugins)."
     )
 
+    # References
+    footnote_reference_min_probability: float | None = Field(
+        None, ge=0.0, le=1.0,
+        description="Least probability (0-1) of the footnote-part classifier for a part of a footnote to become a "
+                    "reference; unset: the threshold chosen by leave-papers-out cross-validation and stored with the "
+                    "model (models/references/footnote_parts.json). Lower finds more footnote references, higher "
+                    "takes fewer commentary notes.",
+    )
     # Theory classification
     theory_abstain_band: float = Field(
         0.25, description="A theory score within this distance of 0.5 is too uncertain: the passage abstains "

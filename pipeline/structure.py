@@ -729,7 +729,9 @@ def build_structure(raw: RawDocument, *, sentence_splitter=None, max_passage_cha
             defaults to spaCy's rule-based sentencizer.
         max_passage_chars: a longer block becomes several passages (:mod:`pipeline.text.chunking`).
     """
-    blocks = split_long_blocks(_resplit_references(raw.blocks), max_passage_chars)  # no passage over the limit
+    from pipeline.references.split import mark_reference_sections  # lists under headings the reader does not know
+
+    blocks = split_long_blocks(_resplit_references(mark_reference_sections(raw.blocks)), max_passage_chars)  # no passage over the limit
     fm = find_front_matter(blocks)
     front_end = fm.end
     metadata, title_author = extract_metadata(blocks, fm, raw.meta_hints)

@@ -59,20 +59,51 @@ def test_organisation_is_literal():
 
 
 def test_parse_references_command():
-    lines = "Waltz, K. N. (1979). Theory of International Politics. Reading, MA: Addison-Wesley.\n\nКарпов А. (2020). Россия и Иран. Москва: Наука.\n"
+    """Output line N answers input line N (blank lines kept), with the input string and a confidence."""
+    lines = ("Waltz, K. N. (1979). Theory of International Politics. Reading, MA: Addison-Wesley.\n\n"
+             "Карпов А. (2020). Россия и Иран. Москва: Наука.\n")
     out = subprocess.run([sys.executable, "-m", "irpipe", "parse-references"], input=lines,
                          capture_output=True, text=True, check=True)
     rows = [json.loads(line) for line in out.stdout.splitlines()]
-    assert len(rows) == 2
-    assert rows[0]["year"] == 1979 and rows[1]["year"] == 2020
-    for row in rows:
+    assert [r["line"] for r in rows] == [1, 2, 3]
+    assert rows[1] == {"line": 2, "input": "", "empty": True}
+    assert rows[0]["input"].startswith("Waltz") and rows[2]["input"].startswith("Карпов")
+    assert rows[0]["year"] == 1979 and rows[2]["year"] == 2020
+    for row in (rows[0], rows[2]):
         assert set(row) >= {"authors", "year", "title", "container_title", "editors", "publisher", "publisher_place",
-                            "volume", "issue", "page", "url", "doi", "accessed", "type"}
+                            "volume", "issue", "page", "url", "doi", "accessed", "type", "confidence"}
+        assert 0.0 < row["confidence"] <= 1.0
+
+
+def test_parse_references_bad_line():
+    """A line that is not UTF-8 gives one stderr line with its number; the lines after it are still parsed."""
+    data = (b"Waltz, K. N. (1979). Theory of International Politics. Reading, MA: Addison-Wesley.\n"
+            b"\xff\xfe broken\n"
+            b"Pape, R. A. (1997). Why economic sanctions do not work. International Security, 22(2), 90-136.\n")
+    out = subprocess.run([sys.executable, "-m", "irpipe", "parse-references"], input=data, capture_output=True)
+    assert out.returncode == 1
+    rows = [json.loads(line) for line in out.stdout.decode().splitlines()]
+    assert [r["line"] for r in rows] == [1, 2, 3]
+    assert rows[1]["input"] is None and "UTF-8" in rows[1]["error"]
+    assert rows[2]["year"] == 1997
+    err = out.stderr.decode().strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("stdin line 2:")
+
+
+def test_confidence_is_lower_on_prose():
+    ref = parse_reference("Pape, R. A. (1997). Why economic sanctions do not work. International Security, 22(2), 90-136.")
+    prose = parse_reference("the talks went on until late and nobody expected that the sanctions would be lifted soon")
+    assert ref.confidence > prose.confidence
 
 
 def test_crf_card_meets_goal():
+    """The model card reports a fixed held-out split of core.xml and of the corpus's segmented.xml."""
     metrics = json.loads((DATA.parent.parent / "models" / "references" / "metrics.json").read_text())
-    assert metrics["micro_f1"] >= 0.90 and metrics["sequences"] == 1514
+    assert metrics["data"]["core.xml"]["test"] > 200 and metrics["data"]["excite"]["test"] > 400
+    assert metrics["split"]["test_papers"] and metrics["test_sequences"] < metrics["sequences"]
+    # held-out token F1 (micro) of the shipped model; the issue's goal is 0.92 (not reached: see the card)
+    assert metrics["micro_f1"] >= 0.89
+    assert metrics["per_label"]["author"]["f1-score"] >= 0.93 and metrics["per_label"]["title"]["f1-score"] >= 0.92
 
 
 def test_many_references_and_scripts():
@@ -190,3 +221,235 @@ def test_empty_reference_section(tmp_path):
     doc, _ = process_path(path, tmp_path / "out")
     assert doc.references == []
     assert doc.citations[0].status == "unresolved"
+
+
+# ---------------------------------------------------------------- references in footnotes
+
+from pipeline.citations import find_numbered  # noqa: E402
+from pipeline.references.footnotes import footnote_parts  # noqa: E402
+
+# Written for these tests: German humanities notes with leads, several works per note and back-references.
+FOOTNOTE_MD = """# Nationalismus in Europa
+
+# Einleitung
+
+Die Nation ist eine moderne Erfindung.<sup>1</sup> Das wurde oft bestritten.<sup>2</sup> Manche sehen es anders.<sup>3</sup> Die Debatte geht weiter.<sup>4</sup> Und weiter.<sup>5</sup>
+
+<sup>1</sup> Vgl. Ernest Gellner, Nationalismus und Moderne, Berlin: Rotbuch 1991, S. 12; Benedict Anderson, Die Erfindung der Nation. Zur Karriere eines folgenreichen Konzepts, Frankfurt/M.: Campus 1988.
+
+<sup>2</sup> Ebd., S. 15.
+
+<sup>3</sup> Dies ist nur eine Bemerkung, die hier nicht weiter ausgeführt wird.
+
+<sup>4</sup> See Eric Hobsbawm, Nations and Nationalism since 1780, Cambridge: Cambridge University Press 1990.
+
+<sup>5</sup> Gellner, a.a.O., S. 40.
+"""
+
+
+@pytest.mark.parametrize(
+    "note,parts",
+    [
+        ("Vgl. Ernest Gellner, Nationalismus und Moderne, Berlin 1991, S. 12; Benedict Anderson, Die Erfindung der "
+         "Nation, Frankfurt/M. 1988.",
+         [("Ernest Gellner, Nationalismus und Moderne, Berlin 1991, S. 12", "text"),
+          ("Benedict Anderson, Die Erfindung der Nation, Frankfurt/M. 1988.", "text")]),
+        ("Ibid., p. 4.", [("Ibid., p. 4.", "backref")]),
+        ("ebd., S. 5; vgl. auch Max Weber, Wirtschaft und Gesellschaft, Tübingen 1922.",
+         [("ebd., S. 5", "backref"), ("Max Weber, Wirtschaft und Gesellschaft, Tübingen 1922.", "text")]),
+        ("Cf. J. Smith, The Long Peace, Oxford 1990, pp. 3-5 (a page range; stays whole).",
+         [("J. Smith, The Long Peace, Oxford 1990, pp. 3-5 (a page range; stays whole).", "text")]),
+    ],
+)
+def test_footnote_parts(note, parts):
+    """Cut at ';' outside brackets, leads (Vgl., See, Cf., vgl. auch) stripped, Ibid./ebd. marked as back-references."""
+    got = footnote_parts(note)
+    assert [(p.text, p.kind) for p in got] == parts
+    for p in got:
+        assert note[p.start:p.end] == p.text
+
+
+def test_footnote_references_and_ibid(tmp_path):
+    from pipeline.process import process_path
+
+    path = tmp_path / "notes.md"
+    path.write_text(FOOTNOTE_MD, encoding="utf-8")
+    doc, _ = process_path(path, tmp_path / "out")
+    refs = {r.id: r for r in doc.references}
+    assert all(r.origin == "footnote" for r in refs.values())
+    fams = {r.id: r.authors[0].family for r in refs.values()}
+    assert sorted(fams.values()) == ["Anderson", "Gellner", "Hobsbawm"]  # Ebd. and a.a.O. are no new reference
+    notes = {fn.number: fn for fn in doc.footnotes}
+    assert [fams[i] for i in notes[1].reference_ids] == ["Gellner", "Anderson"]
+    assert [fams[i] for i in notes[2].reference_ids] == ["Gellner"]  # Ebd. -> the previous note's reference
+    assert notes[3].reference_ids == []  # a comment is no reference
+    assert [fams[i] for i in notes[4].reference_ids] == ["Hobsbawm"]
+    assert [fams[i] for i in notes[5].reference_ids] == ["Gellner"]  # "Gellner, a.a.O." -> Gellner's work
+    assert not any(r.text.lower().startswith(("vgl", "see", "ebd", "ibid")) for r in refs.values())
+    cit = {c.text: c for c in doc.citations if c.kind == "footnote"}
+    assert cit["2"].reference_id == notes[1].reference_ids[0]
+    assert set(refs[notes[1].reference_ids[0]].cited_by) >= {cit["1"].id, cit["2"].id, cit["5"].id}
+
+
+# ---------------------------------------------------------------- numbered citations
+
+NUMBERED_MD = """# Sanctions and Their Limits
+
+# Introduction
+
+Sanctions rarely change a regime's course [1]. Others see more effect [2, 3], and the debate is summarised in [1-3]. The data are shown in Table [2] and in Figure (3). One study counted (2) cases in 2019 (2019); see also [7].
+
+# References
+
+[1] Drezner, D. W. The Sanctions Paradox. Cambridge: Cambridge University Press; 1999.
+
+[2] Pape, R. A. Why economic sanctions do not work. International Security. 1997;22(2):90-136.
+
+[3] Hufbauer, G. C., Schott, J. J., Elliott, K. A. Economic Sanctions Reconsidered. Washington: Peterson Institute; 2007.
+"""
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("as shown [12].", [("[12]", [12])]),
+        ("several [3-5] agree", [("[3-5]", [3, 4, 5])]),
+        ("others [3, 7].", [("[3, 7]", [3, 7])]),
+        ("in the survey (12).", [("(12)", [12])]),
+        ("see Table [3] and Fig. (4), Section [2]", []),
+        ("(2) cases were counted", []),  # an enumeration: a word follows
+        ("in 2019 (2019).", []),  # beyond the list: a year
+        ("pages [5-90].", []),  # a range longer than MAX_CITED_RANGE
+    ],
+)
+def test_find_numbered(text, expected):
+    assert [(m, nums) for _, _, m, nums in find_numbered(text, 40)] == expected
+
+
+def test_numbered_citations_resolve(tmp_path):
+    from pipeline.process import process_path
+
+    path = tmp_path / "numbered.md"
+    path.write_text(NUMBERED_MD, encoding="utf-8")
+    doc, _ = process_path(path, tmp_path / "out")
+    assert [r.number for r in doc.references] == [1, 2, 3]
+    num = [c for c in doc.citations if c.kind == "numbered"]
+    by_ref = {r.id: r.number for r in doc.references}
+    assert [(c.text, by_ref[c.reference_id]) for c in num] == [
+        ("[1]", 1), ("[2, 3]", 2), ("[2, 3]", 3), ("[1-3]", 1), ("[1-3]", 2), ("[1-3]", 3)]
+    assert all(c.status == "resolved" for c in num)
+    body = next(p for p in doc.passages if p.kind == "body")
+    assert all(body.text[c.start - body.start:c.end - body.start] == c.text for c in num)
+
+
+def test_numbered_citations_of_dev_pdfs(pdf_docs):
+    """Vancouver-style PDFs (bracketed and raised numbers): nearly every numbered citation resolves."""
+    from pipeline.citations import annotate_citations
+    from pipeline.settings import get_settings
+
+    resolved = total = 0
+    for stem in ("54891", "51256"):
+        doc = annotate_citations(pdf_docs[stem].model_copy(deep=True), get_settings())
+        assert all(r.number is not None for r in doc.references)
+        num = [c for c in doc.citations if c.kind == "numbered"]
+        total += len(num)
+        resolved += sum(c.status == "resolved" for c in num)
+    assert total >= 60 and resolved / total >= 0.85
+
+
+# ---------------------------------------------------------------- reference sections the reader did not mark
+
+def _blocks(items):
+    from pipeline.ingest.types import Block, Line
+
+    out = []
+    for n, (kind, text) in enumerate(items):
+        lines = [Line(text=text, x0=72.0, x1=520.0, top=100.0 + 14 * n, page=1 + n // 40, size=10.0)] if kind != "heading" else []
+        out.append(Block(kind=kind, text=text, page=1 + n // 40, lines=lines))
+    return out
+
+
+# Written for these tests.
+_PROSE = [("body", f"This paragraph number {i} discusses the argument of the paper at some length and with care.")
+          for i in range(30)]
+_LISTED = [("body", f"Author{c}, Anna ({1990 + i}). A book about topic {i}. Berlin: Verlag.")
+           for i, c in enumerate("ABCDEFG")]
+
+
+@pytest.mark.parametrize("heading", ["Bibliographical references", "8.1 Verzeichnis der verwendeten Literatur",
+                                     "Literatur Allgemeine Literatur", "Referências bibliográficas", "Bibliografía"])
+def test_reference_section_under_unknown_heading(heading):
+    from pipeline.references.split import mark_reference_sections
+
+    blocks = _blocks([("heading", "1 Introduction"), *_PROSE, ("heading", heading), *_LISTED,
+                      ("heading", "8.2 Verzeichnis der Abbildungen"), ("body", "Abbildung 1: Entwicklung 1990 bis 2000")])
+    out = mark_reference_sections(blocks)
+    assert [b.text for b in out if b.kind == "reference"] == [t for _, t in _LISTED]
+    assert all(b.kind != "reference" for b in blocks)  # the reader's blocks are not changed
+
+
+def test_unheaded_reference_list_at_the_end():
+    from pipeline.references.split import mark_reference_sections
+
+    out = mark_reference_sections(_blocks([("heading", "1 Introduction"), *_PROSE, *_LISTED]))
+    assert [b.text for b in out if b.kind == "reference"] == [t for _, t in _LISTED]
+    # prose only, or a list the reader found already: nothing changes
+    assert not any(b.kind == "reference" for b in mark_reference_sections(_blocks(_PROSE)))
+    few = mark_reference_sections(_blocks([*_PROSE, *_LISTED[:3]]))
+    assert not any(b.kind == "reference" for b in few)
+    found = _blocks([*_PROSE, ("reference", "Smith, J. (2000). A title. Berlin."), *_LISTED])
+    assert [b.kind for b in mark_reference_sections(found)] == [b.kind for b in found]
+
+
+def test_long_joined_references_are_cut():
+    """Entries the layout rules ran together are cut at the next list number or an author opening after a closed entry."""
+    from pipeline.references.split import resplit_long
+
+    # Written for this test.
+    numbered = ("9. Lima SG, Rocha MM. Outpatients with vascular ulcers: a study of clinical variables. Rev Enferm. "
+                "2012;46(2):302-10. 10.Alves LC, Borges EL. Pain in outpatients with chronic ulcers. Rev Estima. "
+                "2011;9(1):14-23. 1.Lopes RS, Ferreira PS. Venous ulcers in primary care. Clin Dermatol. 2007;25(1):121-30 "
+                "12. Moura CJ, Walters SJ, Dias S. Cost of community leg ulcer clinics: a randomised controlled trial in "
+                "four districts of a large city. Br Med J. 1998;316:1487-91.")
+    flush = ("Fischer, A. (1990b). A study of seven questionnaire measures of the work ethic. Human Relations, 43, "
+             "383-399. Gold, B., & Eich, R. (1961). The changing work ethic: rural patterns in health, work and "
+             "leisure. American Sociological Review, 26, 557-565. Green, J. (1977). The work ethic and reactions to "
+             "negative performance evaluations on a laboratory task and in the field, with a replication in two "
+             "samples of students and workers. Journal of Applied Psychology, 62, 682-690.")
+    short = [("Short, A. (2000). A title. Berlin: Verlag.", 1)] * 4
+    out = [t for t, _ in resplit_long([(numbered, 3), (flush, 3), *short])]
+    # "1.Lopes" (a misread 11) is out of sequence: it stays with the entry before it
+    assert [t[:8] for t in out[:6]] == ["9. Lima ", "10.Alves", "12. Mour", "Fischer,", "Gold, B.", "Green, J"]
+    assert "1.Lopes" in out[1] and out[6:] == [t for t, _ in short]
+    # an ordinary long entry with an author list is not cut
+    one = ("Smith, J., Jones, K., Brown, L., White, M., Black, N., Green, O., Grey, P., Young, Q., Old, R., New, S. "
+           "(2001). " + "A very long title about many things in international politics " * 6 + "London: Routledge.")
+    assert resplit_long([(one, 1), *short])[0] == (one, 1)
+
+
+def test_bullets_are_stripped():
+    from pipeline.ingest.types import Line
+    from pipeline.references.split import split_references
+
+    lines = [Line(text=f"• Author{c}, Anna (199{i}). A book about topic {i}. Berlin: Verlag.", x0=72, x1=400,
+                  top=100 + 14 * i, page=1, size=10) for i, c in enumerate("ABC")]
+    assert [t for t, _ in split_references(lines)] == [ln.text[2:] for ln in lines]
+
+
+@pytest.mark.parametrize(
+    "part,is_reference",
+    [
+        # written for this test, in the shapes of German footnote references
+        ("Hans-Jürgen Urban: Die neue Linke, in: Blätter für deutsche und internationale Politik 5 (2009), S. 71-78.", True),
+        ("Biallas / Knauer (2006): Von Bandung zum Ölgeschäft: Indien in Afrika, Hamburg: Institut für Afrika-Kunde.", True),
+        ("Ernest Gellner, Nationalismus und Moderne, Berlin 1991, S. 12.", True),
+        ("Dies ist seit 1990 so, und die Forschung hat das in den letzten Jahren oft und deutlich gezeigt.", False),
+        ("Die Zahlen für 2005 sind vorläufig und werden von dem Amt noch einmal überprüft.", False),
+    ],
+)
+def test_footnote_part_rule(part, is_reference):
+    from pipeline.references.footnotes import classify_parts
+
+    parts = classify_parts(footnote_parts(part), has_list=False, list_scores=[0.0],
+                           model_file=DATA / "no-such-model.json")
+    assert (parts[0].kind == "reference") is is_reference

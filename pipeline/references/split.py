@@ -1,26 +1,38 @@
 """Split a PDF's reference section into single references.
 
-Three layouts cover nearly all reference lists (checked on the EXCITE dev set):
+A reference list reaches this module as the physical lines of its page(s), in reading order, with their
+geometry (:class:`pipeline.ingest.types.Line`). Each line is labelled ``B`` (opens a reference), ``I``
+(continues one) or ``O`` (no reference: an author's biography, a running head or page number the reader
+left in, a note, a publisher's list of other papers after the references), and the B/I runs are joined.
 
-1. numbered: every entry starts with ``[n]``, ``n.`` or ``n)`` and the numbers
-   run in sequence;
-2. hanging indent: an entry's first line sits at the column's left edge and
-   its continuation lines are indented;
-3. flush: no indent; an entry starts where the previous line closed a
-   reference (ends in a full stop or a page range) and the new line opens like
-   an author list ("Surname, X." or "Surname X,") or an organisation and year.
+The labeller is a linear-chain CRF over lines (Lafferty, McCallum and Pereira 2001), the way GROBID's
+``reference-segmenter`` model and EXCITE's EXparser (Körner et al. 2017; Hosseini et al. 2019) segment
+reference sections: layout features (indent against the column's left edge, the previous line's right
+edge, the vertical gap, a page or column change, the font size) with the text's (a line that opens like an
+author list, a year near the start, the previous line closing with a full stop or a page range, a list
+number in sequence), for the line and its neighbours. It is trained on the corpus's hand-checked
+reference strings aligned to the reader's lines (:mod:`pipeline.references.training`, evaluated by
+leave-papers-out cross-validation; ``models/references/README.md``).
 
-Lines are handled per page and column, so entries broken across pages join.
+When the model file is missing, the rules the CRF replaced decide (:func:`rule_labels`); they know three
+layouts: numbered (``[n]``, ``n.``, ``n)`` in sequence), hanging indent, and flush lines where an entry
+starts after a line that closed a reference.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import statistics
+from functools import lru_cache
+from pathlib import Path
 
 from pipeline.ingest.types import Line
 from pipeline.text.headings import is_numbered_list, list_number
 from pipeline.text.hyphenation import join_lines
+
+MODEL_DIR = Path(__file__).resolve().parent.parent.parent / "models" / "references"
+SPLIT_MODEL_FILE = MODEL_DIR / "split.crfsuite"
 
 _AUTHOR_START = re.compile(
     r"^(?:[A-ZÀ-ÖØ-ÞŁŠŽČ][\w'’\-]+(?:\s+(?:van|von|de|der|da|di|la|le|del|dos|du)\s+[\w'’\-]+)*,\s*(?:[A-Z][\w.\-]*|\(?\d{4})"
@@ -29,14 +41,160 @@ _AUTHOR_START = re.compile(
     r"|[-–—_]{2,})"
 )
 _ENDS_ENTRY = re.compile(r"(\.|\d\s*[-–—]\s*\d+\.?|\d{4}\.?|\)\.?|https?://\S+)$")
+_YEAR = re.compile(r"\b(1[6-9]|20)\d\d[a-z]?\b|\bn\.\s?d\.|o\.\s?J\.")
+_GIVEN_FIRST = re.compile(r"^(?:[A-ZÀ-Þ][a-zà-ÿ'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z]\.|[A-ZÀ-Þ][a-zà-ÿ'’\-]+)){0,3}\s+[A-ZÀ-Þ][\w'’\-]+[,:/]")
+_SAME_AUTHOR = re.compile(r"^\s*(?:[-–—_]{2,}|ders\.|dies\.|idem|eadem)", re.I)
+_NOT_REFERENCE_WORDS = re.compile(
+    r"\b(is (?:an? )?(?:professor|lecturer|researcher|fellow|director|senior|associate|assistant|phd)|"
+    r"(?:professor|lecturer|fellow) (?:of|at|in)|his research|her research|research interests|e-?mail|correspondence|"
+    r"received|accepted|acknowledg|discussion papers?|working papers? (?:series|of the)|bisher erschienen|"
+    r"in dieser reihe|zuletzt erschienen|ist (?:professor|wissenschaftliche|wissenschaftlicher)|forscht)\b", re.I)
+_LEAD_CONT = re.compile(r"^(?:in[:\s]|pp\.|s\.\s?\d|vol\.|hrsg|hg\.|eds?\.|\(|\d+\s*[-–]\s*\d+|[a-zà-ÿ])")
+# Lines at most this many points right of their column's left edge count as flush with it.
+FLUSH_PT = 2.0
+# A hanging indent is 4-40 pt (one to eight characters at 9-11 pt).
+HANG_MIN_PT, HANG_MAX_PT = 4.0, 40.0
 
 
-def split_references(lines: list[Line]) -> list[tuple[str, int]]:
-    """Reference-section lines (in reading order) -> (reference string, page) per reference."""
-    lines = [ln for ln in lines if ln.text.strip()]
+def _columns(lines: list[Line]) -> list[tuple[int, int]]:
+    """(page, column) of each line: a new column starts where the reading order jumps back up the page."""
+    keys = []
+    page, col, prev_top = None, 0, None
+    for ln in lines:
+        if ln.page != page:
+            page, col, prev_top = ln.page, 0, None
+        elif prev_top is not None and ln.top < prev_top - 10:
+            col += 1
+        keys.append((ln.page, col))
+        prev_top = ln.top
+    return keys
+
+
+def _bucket(value: float, cuts: tuple[float, ...]) -> int:
+    return sum(value > c for c in cuts)
+
+
+def line_features(lines: list[Line]) -> list[dict[str, object]]:
+    """CRF features of each line, with the key features of its neighbours (one and two lines away)."""
     if not lines:
         return []
+    keys = _columns(lines)
+    groups: dict[tuple[int, int], list[int]] = {}
+    for i, k in enumerate(keys):
+        groups.setdefault(k, []).append(i)
+    left = {k: min(lines[i].x0 for i in idx) for k, idx in groups.items()}
+    right = {k: max(lines[i].x1 for i in idx) for k, idx in groups.items()}
+    hanging = {}
+    for k, idx in groups.items():
+        ds = [lines[i].x0 - left[k] for i in idx]
+        hanging[k] = sum(HANG_MIN_PT < d < HANG_MAX_PT for d in ds) >= 0.2 * len(ds) and sum(d <= FLUSH_PT for d in ds) >= 2
+    sizes = [ln.size for ln in lines if ln.size]
+    body = statistics.median(sizes) if sizes else 0.0
+    numbered = is_numbered_list([ln.text for ln in lines])
+    pitches = [b.top - a.top for a, b, ka, kb in zip(lines, lines[1:], keys, keys[1:]) if ka == kb and 0 < b.top - a.top < 40]
+    pitch = statistics.median(pitches) if pitches else 12.0
+    expected = None
+    base: list[dict[str, object]] = []
+    for i, ln in enumerate(lines):
+        t = ln.text.strip()
+        k = keys[i]
+        prev = lines[i - 1] if i else None
+        pt = prev.text.rstrip() if prev else ""
+        d = ln.x0 - left[k]
+        width = max(right[k] - left[k], 1.0)
+        num = list_number(t)
+        in_seq = num is not None and (expected is None or num == expected or num == 1)
+        if in_seq:
+            expected = num + 1
+        words = t.split()
+        f: dict[str, object] = {
+            "indent": _bucket(d, (FLUSH_PT, HANG_MIN_PT, HANG_MAX_PT)),
+            "hanging": hanging[k],
+            "numbered": numbered,
+            "num": num is not None,
+            "num_seq": in_seq,
+            "author": bool(_AUTHOR_START.match(t)),
+            "given_first": bool(_GIVEN_FIRST.match(t)),
+            "same_author": bool(_SAME_AUTHOR.match(t)),
+            "cap": t[:1].isupper(),
+            "lower": t[:1].islower(),
+            "digit": t[:1].isdigit(),
+            "punct": bool(t[:1]) and not t[:1].isalnum(),
+            "caps_word": bool(words) and len(words[0].strip(",.")) > 2 and words[0].strip(",.").isupper(),
+            "lead_cont": bool(_LEAD_CONT.match(t)),
+            "year_early": bool(_YEAR.search(t[:60])),
+            "year": bool(_YEAR.search(t)),
+            "paren_year": bool(re.search(r"\((1[6-9]|20)\d\d[a-z]?\)", t)),
+            "url": bool(re.search(r"https?://|www\.", t)),
+            "not_ref": bool(_NOT_REFERENCE_WORDS.search(t)),
+            "end": _end_kind(t),
+            "short": ln.x1 < right[k] - 0.15 * width,
+            "len": _bucket(len(t), (15, 40, 70)),
+            "size": _bucket(ln.size - body, (-1.0, -0.3, 0.3, 1.0)) if ln.size and body else 2,
+            "new_page": prev is None or prev.page != ln.page,
+            "new_col": prev is not None and prev.page == ln.page and keys[i - 1] != k,
+            "gap": _bucket((ln.top - prev.top) / pitch, (0.5, 1.15, 1.6, 3.0)) if prev is not None and keys[i - 1] == k else -1,
+            "prev_end": _end_kind(pt) if prev else "none",
+            "prev_short": bool(prev) and prev.x1 < right[keys[i - 1]] - 0.15 * max(right[keys[i - 1]] - left[keys[i - 1]], 1.0),
+            "prev_hyphen": pt.endswith("-"),
+        }
+        base.append(f)
+    out = []
+    shared = ("indent", "author", "cap", "lower", "end", "short", "year_early", "num_seq", "not_ref", "gap", "len")
+    for i, f in enumerate(base):
+        g: dict[str, object] = {"bias": 1.0, **f}
+        g["indent_x_hanging"] = f"{f['indent']}|{f['hanging']}"
+        g["prev_end_x_author"] = f"{f['prev_end']}|{f['author']}"
+        g["prev_end_x_indent"] = f"{f['prev_end']}|{f['indent']}"
+        for off in (-2, -1, 1, 2):
+            j = i + off
+            if 0 <= j < len(base):
+                for key in shared:
+                    g[f"{off}:{key}"] = base[j][key]
+            else:
+                g[f"{off}:edge"] = True
+        out.append(g)
+    return out
+
+
+def _end_kind(t: str) -> str:
+    if not t:
+        return "none"
+    if re.search(r"https?://\S+$|www\.\S+$", t):
+        return "url"
+    if re.search(r"\d\s*[-–—]\s*\d+\.?$", t):
+        return "range"
+    if re.search(r"(1[6-9]|20)\d\d[a-z]?\)?\.?$", t):
+        return "year"
+    if t.endswith("-"):
+        return "hyphen"
+    return {".": "stop", ",": "comma", ":": "colon", ";": "semi", ")": "paren"}.get(t[-1], "digit" if t[-1].isdigit() else "word")
+
+
+# ---------------------------------------------------------------- labelling
+
+@lru_cache(maxsize=2)
+def _tagger(model_file: str):
+    import pycrfsuite
+
+    tagger = pycrfsuite.Tagger()
+    tagger.open(model_file)
+    return tagger
+
+
+def model_labels(lines: list[Line], model_file: Path = SPLIT_MODEL_FILE) -> list[str] | None:
+    """B/I/O per line from the line CRF; None when the model file is missing."""
+    if not Path(model_file).exists():
+        return None
+    return list(_tagger(str(model_file)).tag(line_features(lines)))
+
+
+def rule_labels(lines: list[Line]) -> list[str]:
+    """B/I per line from layout rules (numbered, hanging indent, flush): the fallback without a model."""
     starts: list[bool] = []
+    bullets = [bool(_BULLET_RE.match(ln.text.strip())) for ln in lines]
+    if sum(bullets) >= MIN_BULLETS:  # a bulleted list: each bullet opens an entry
+        return ["B" if b or i == 0 else "I" for i, b in enumerate(bullets)]
     if is_numbered_list([ln.text for ln in lines]):
         expected = None
         for ln in lines:
@@ -46,16 +204,16 @@ def split_references(lines: list[Line]) -> list[tuple[str, int]]:
             if ok:
                 expected = num + 1
     else:
-        # left edge per (page, column): the lowest common x0
+        keys = [(ln.page, int(ln.x0 > 297)) for ln in lines]  # left/right half of an A4 page
         groups: dict[tuple[int, int], list[float]] = {}
-        for ln in lines:
-            groups.setdefault((ln.page, int(ln.x0 > 297)), []).append(ln.x0)
+        for ln, k in zip(lines, keys):
+            groups.setdefault(k, []).append(ln.x0)
         left = {k: min(v) for k, v in groups.items()}
-        indented = [ln.x0 - left[(ln.page, int(ln.x0 > 297))] for ln in lines]
+        indented = [ln.x0 - left[k] for ln, k in zip(lines, keys)]
         hanging_groups = set()
         for key in groups:
-            ds = [d for ln, d in zip(lines, indented) if (ln.page, int(ln.x0 > 297)) == key]
-            if sum(1 for d in ds if 4 < d < 40) >= 0.2 * len(ds) and sum(1 for d in ds if d <= 2) >= 2:
+            ds = [d for d, k in zip(indented, keys) if k == key]
+            if sum(1 for d in ds if HANG_MIN_PT < d < HANG_MAX_PT) >= 0.2 * len(ds) and sum(1 for d in ds if d <= FLUSH_PT) >= 2:
                 hanging_groups.add(key)
         widths = [ln.x1 for ln in lines]
         right = statistics.quantiles(widths, n=10)[-1] if len(widths) >= 10 else max(widths)
@@ -64,20 +222,105 @@ def split_references(lines: list[Line]) -> list[tuple[str, int]]:
                 starts.append(True)
                 continue
             prev = lines[i - 1]
-            if (ln.page, int(ln.x0 > 297)) in hanging_groups:
-                starts.append(d <= 2 and (bool(_AUTHOR_START.match(ln.text)) or bool(_ENDS_ENTRY.search(prev.text.rstrip()))))
+            if keys[i] in hanging_groups:
+                starts.append(d <= FLUSH_PT and (bool(_AUTHOR_START.match(ln.text)) or bool(_ENDS_ENTRY.search(prev.text.rstrip()))))
             else:
                 closed = bool(_ENDS_ENTRY.search(prev.text.rstrip())) and (prev.x1 < right - 10 or prev.text.rstrip().endswith("."))
                 short_full_stop = prev.text.rstrip().endswith(".") and prev.x1 < right - 40 and ln.text[:1].isupper()
                 starts.append(short_full_stop or (closed and bool(_AUTHOR_START.match(ln.text))))
+    return ["B" if s else "I" for s in starts]
+
+
+def join_labelled(lines: list[Line], labels: list[str]) -> list[tuple[str, int]]:
+    """(reference string, page) for each B/I run; O lines are dropped."""
     refs: list[list] = []
-    for ln, start in zip(lines, starts):
-        if start or not refs:
+    open_ref = False
+    for ln, lab in zip(lines, labels):
+        if lab == "O":
+            open_ref = False
+            continue
+        if lab == "B" or not open_ref:
             refs.append([ln.text.strip(), ln.page])
+            open_ref = True
         else:
             refs[-1][0] = join_lines(refs[-1][0], ln.text.strip())
-    out = [(" ".join(r.split()), page) for r, page in refs]
-    return _drop_trailing_non_references(out)
+    return [(" ".join(r.split()), page) for r, page in refs]
+
+
+def split_references(lines: list[Line], *, model_file: Path = SPLIT_MODEL_FILE) -> list[tuple[str, int]]:
+    """Reference-section lines (in reading order) -> (reference string, page) per reference."""
+    lines = [ln for ln in lines if ln.text.strip()]
+    if not lines:
+        return []
+    labels = model_labels(lines, model_file)
+    if labels is None:
+        refs = _drop_trailing_non_references(join_labelled(lines, rule_labels(lines)))
+    else:
+        refs = join_labelled(lines, labels)
+    refs = [(_BULLET_RE.sub("", t), page) for t, page in refs]
+    return [(t, page) for t, page in resplit_long(refs) if t]
+
+
+# A list bullet before an entry ("• Adloff, Frank (2005) ..."; pdfminer's "(cid:127)") is no part of it.
+_BULLET_RE = re.compile(r"^(?:[•▪■◦·●○‣∙]|\(cid:\d+\))\s*")
+# A list with at least this many bulleted lines is split at its bullets.
+MIN_BULLETS = 3
+# A joined reference longer than this many characters and LONG_FACTOR times the list's median is several
+# references the layout rules did not cut (the longest of the corpus's 3,933 gold strings has 771 characters;
+# the median about 130).
+LONG_REFERENCE_CHARS = 450
+LONG_FACTOR = 2.5
+# A list number may jump this far ahead of the expected one (numbers misread: "1.Lino" for "11.").
+MAX_NUMBER_SKIP = 3
+# Shortest piece a long run is cut into: shorter ones stay with the piece before them.
+MIN_PIECE_CHARS = 40
+# A list number may follow any entry end (a page range without a full stop); an author only a full stop or bracket.
+_CUT_RE = re.compile(
+    r"(?:(?<=[.)\]])\s*|\s+)(?=(?P<num>\[?\d{1,3}[.)\]]\s?[A-ZÀ-ÖØ-Þ])"
+    r"|(?P<auth>[A-ZÀ-ÖØ-ÞŁŠŽČ][\w'’\-]+(?:\s+(?:van|von|de|der|da|di|la|le|del|dos|du)\s+[\w'’\-]+)*"
+    r"(?:,\s*(?:[A-Z][\w.\-]*|\(?\d{4})|\s+[A-Z]{1,3}[,.])))")
+
+
+_INITIAL_END_RE = re.compile(r"(?:\b[A-ZÀ-Þ]\.|\bet al\.|\beds?\.|\bhrsg\.|\bhg\.)$", re.I)
+
+
+def resplit_long(refs: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Cut over-long joined references where a new entry opens after one that closed.
+
+    A layout the rules misread (a column of flush lines, a page where the indent changes) leaves one
+    "reference" of many entries. Only outliers are cut (:data:`LONG_REFERENCE_CHARS`,
+    :data:`LONG_FACTOR`): at a full stop or bracket followed by the next list number in sequence, or
+    (unnumbered lists) by an author opening ("Surname, X." / "Surname XY,") with a year within the
+    next 120 characters.
+    """
+    if not refs:
+        return refs
+    median = statistics.median(len(t) for t, _ in refs)
+    out: list[tuple[str, int]] = []
+    for text, page in refs:
+        if len(text) <= max(LONG_REFERENCE_CHARS, LONG_FACTOR * median):
+            out.append((text, page))
+            continue
+        expected = list_number(text)
+        cuts = [0]
+        for m in _CUT_RE.finditer(text):
+            pos = m.end(0)
+            before = text[cuts[-1]:m.start(0)]
+            # the piece before must be a closed entry: a year in it, not ending on an initial ("Smith, J.")
+            if pos - cuts[-1] < MIN_PIECE_CHARS or not _YEAR.search(before) or _INITIAL_END_RE.search(before):
+                continue
+            if m.group("num"):
+                num = int(re.match(r"\[?(\d+)", m.group("num")).group(1))
+                if expected is None or not expected < num <= expected + MAX_NUMBER_SKIP:
+                    continue
+                expected = num
+            elif expected is not None or not before.rstrip().endswith((".", ")", "]")) \
+                    or not _YEAR.search(text[pos:pos + 120]):
+                continue
+            cuts.append(pos)
+        pieces = [text[a:b].strip() for a, b in zip(cuts, cuts[1:] + [len(text)])]
+        out.extend((p, page) for p in pieces if p)
+    return out
 
 
 def _reference_like(text: str) -> bool:
@@ -94,3 +337,92 @@ def _drop_trailing_non_references(refs: list[tuple[str, int]]) -> list[tuple[str
         refs = [(t, p) for t, p in refs if p != pages[-1]]
         pages.pop()
     return refs
+
+
+# ---------------------------------------------------------------- reference sections the reader did not mark
+
+# Reference-list headings the reader's pattern (pipeline.text.headings) does not know, seen on the EXCITE
+# corpus and in Romance-language papers: "Bibliographical references", "8.1 Verzeichnis der verwendeten
+# Literatur", "Literatur Allgemeine Literatur" (two headings run together), "Referências bibliográficas",
+# "Bibliografía". Only headings of a few words count.
+LOOSE_REFERENCE_HEADING_RE = re.compile(
+    r"^(?:(?:\d+(?:\.\d+)*|[IVXLC]+|[A-Z])\.?\s*)?(?:(?:selected\s+|select\s+)?bibliograph\w*(?:\s+references?)?|"
+    r"references?(?:\s+(?:and|&)\s+\w+)?|literatur\w*|(?:quellen|literatur)[\w\s\-]{0,30}verzeichnis|"
+    r"verzeichnis\s+der\s+[\w\s]{0,25}literatur|refer[êe]ncias(?:\s+bibliogr[áa]ficas)?|"
+    r"referencias(?:\s+bibliogr[áa]ficas)?|bibliograf[íi]a|riferimenti\s+bibliografici|works\s+cited|"
+    r"literature\s+cited|sources\s+and\s+literature|quellen)\b", re.I)
+# A heading that ends a reference section.
+_END_SECTION_RE = re.compile(
+    r"^(?:(?:\d+(?:\.\d+)*|[IVXLC]+|[A-Z])\.?\s*)?(?:appendix|anhang|annex|verzeichnis\s+der\s+(?:abbildungen|tabellen|"
+    r"kästen|abkürzungen)|abbildungsverzeichnis|tabellenverzeichnis|abkürzungsverzeichnis|list\s+of\s+(?:figures|tables|"
+    r"abbreviations)|about\s+the\s+authors?|(?:die\s+)?autor(?:en|innen)?\b|notes\s+on\s+contributors|acknowledg|"
+    r"danksagung|endnotes?)", re.I)
+# The fewest reference-like blocks that make an unheaded run at the end of a paper a reference list.
+MIN_UNHEADED_REFERENCES = 5
+# An unheaded run ends (reading backwards) after this many blocks in a row that open like no reference.
+MAX_GAP_BLOCKS = 3
+
+
+def _opens_like_reference(block) -> bool:
+    text = (block.lines[0].text if block.lines else block.text).strip()
+    return bool(list_number(text) is not None or _AUTHOR_START.match(text) or _SAME_AUTHOR.match(text)) \
+        and bool(_YEAR.search(block.text[:200]))
+
+
+def mark_reference_sections(blocks: list) -> list:
+    """Mark as ``reference`` the blocks of a PDF reference list the reader left as body text.
+
+    Only when the reader marked no reference block at all, and only for blocks with line geometry (PDFs;
+    :func:`split_references` then splits them). Two kinds, both common on the EXCITE corpus: (1) a
+    heading the reader's pattern does not know (:data:`LOOSE_REFERENCE_HEADING_RE`): the body blocks after
+    the last such heading, up to a heading that ends the section (appendix, list of figures, about the
+    authors) or a heading followed by something that opens like no reference; (2) no heading at all: the
+    trailing run of body blocks in the second half of the paper that open like references (an author list
+    or a list number, and a year), at least :data:`MIN_UNHEADED_REFERENCES` of them.
+    """
+    if any(b.kind == "reference" for b in blocks):
+        return blocks
+    blocks = list(blocks)  # the reader's list is left as it is
+
+    def mark(i: int) -> None:
+        blocks[i] = dataclasses.replace(blocks[i], kind="reference")
+
+    body = [i for i, b in enumerate(blocks) if b.kind == "body" and b.lines]
+    if not body:
+        return blocks
+    heads = [i for i, b in enumerate(blocks)
+             if b.kind == "heading" and len(b.text.split()) <= 8 and LOOSE_REFERENCE_HEADING_RE.match(b.text.strip())]
+    if heads:
+        start = heads[-1]
+        for j in range(start + 1, len(blocks)):
+            b = blocks[j]
+            if b.kind == "heading":
+                if _END_SECTION_RE.match(b.text.strip()):
+                    break
+                nxt = next((blocks[k] for k in range(j + 1, len(blocks)) if blocks[k].kind == "body"), None)
+                if nxt is None or not _opens_like_reference(nxt):
+                    break
+            elif b.kind == "body" and b.lines:
+                mark(j)
+        return blocks
+    tail = [i for i in body if i >= body[len(body) // 2]]
+    run: list[int] = []
+    gap = 0
+    for i in reversed(tail):
+        if _opens_like_reference(blocks[i]):
+            run.append(i)
+            gap = 0
+        else:
+            gap += 1
+            if gap >= MAX_GAP_BLOCKS:
+                break
+    if len(run) < MIN_UNHEADED_REFERENCES:
+        return blocks
+    first, last = min(run), max(body)
+    if sum(1 for i in body if first <= i <= last and _opens_like_reference(blocks[i])) < 0.5 * sum(
+            1 for i in body if first <= i <= last):
+        return blocks
+    for i in body:
+        if first <= i <= last:
+            mark(i)
+    return blocks

@@ -1,0 +1,261 @@
+"""References in footnotes: which parts of a footnote are references, and what an Ibid. points to.
+
+Humanities and German social-science papers cite in footnotes ("Vgl. Ernest Gellner, Nationalismus und
+Moderne, Berlin 1991."), often several works in one note separated by ``;``, with a lead ("Vgl.",
+"See", "Cf.", "s.", "siehe") and with back-references ("Ebd., S. 5", "Ibid.", "a.a.O.", "op. cit.").
+A footnote is cut into parts (:func:`footnote_parts`): at ``;`` and where a new sentence opens with a
+lead or a back-reference; the lead is stripped, and prose before a lead inside a sentence ("Zur
+Migrationspolitik siehe Jochen Oltmer, ...") is dropped from the reference.
+
+Whether a part is a reference is decided with evidence, not from a year or a quotation mark alone: a
+logistic regression (:class:`PartClassifier`) over what the reference CRF makes of the part (the share of
+tokens it labels author, title, date, container, publisher, place, pages; its mean marginal confidence),
+the shape of a reference (a name first, a place and year, "In:", "(Hg.)", "S. 12"), the signs of prose
+(function words, sentences, a lower-case start) and the document's context (does it have a reference list,
+does the part repeat a listed entry). It is trained on the footnotes of the EXCITE corpus labelled by the
+hand-checked reference strings, evaluated leaving papers out (``models/references/README.md``), the way
+EXCITE's EXparser learns reference lines from layout and text features (Körner et al. 2017). Without its
+model file a rule decides: a URL, or a name-first part the parser reads as author + title + date.
+
+Back-references are not new references: an Ibid./ebd./ebenda part points to the previous footnote's
+reference, "Name, a.a.O." / "Name, op. cit." to the latest earlier reference by that author.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.text.identifiers import URL_RE, YEAR_RE
+
+MODEL_DIR = Path(__file__).resolve().parent.parent.parent / "models" / "references"
+FOOTNOTE_MODEL_FILE = MODEL_DIR / "footnote_parts.json"
+
+_LEAD = (r"(?:vgl\.|vergleiche\b|siehe\b|see\b|cf\.|compare\b|zit\.\s*(?:n\.|nach)|quoted in\b|cited in\b|"
+         r"s\.(?=\s+[A-ZÄÖÜ][a-zäöüß])|so(?=\s+[A-ZÄÖÜ][a-zäöüß]+[,:]))")
+_LEAD_TAIL = r"(?:\s+(?:auch|also|dazu|hierzu|etwa|insbesondere|e\.\s?g\.,?|z\.\s?B\.|u\.\s?a\.|for example,?|generally|further|the|die|den|das))*"
+LEAD_RE = re.compile(r"^\s*(?:" + _LEAD + _LEAD_TAIL + r"\s*:?\s*)+", re.I)
+# A lead inside a sentence, after prose: "Zur deutschen Migrationspolitik siehe Jochen Oltmer, ..."
+INNER_LEAD_RE = re.compile(r"\b(?:vgl\.|siehe|see|cf\.)" + _LEAD_TAIL + r"\s+(?=[A-ZÀ-ÖØ-Þ\"“„'‘])", re.I)
+IBID_RE = re.compile(r"^\s*(?:ibid(?:em)?\.?|ebd\.?|ebenda|ebendort|a\.\s?a\.\s?O\.?|op\.\s?cit\.?|loc\.\s?cit\.?|idem\b|id\.)",
+                     re.I)
+NAMED_BACKREF_RE = re.compile(r"^\s*(?P<name>[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w'’\-]+)?),?\s+"
+                              r"(?:a\.\s?a\.\s?O\.?|op\.\s?cit\.?|loc\.\s?cit\.?)", re.I)
+# A new sentence that opens with a lead or a back-reference starts a new part.
+_SENTENCE_CUT = re.compile(r"(?<=[.!?»“”\"])\s+(?=" + _LEAD + r"|(?:ibid|ebd|ebenda)\b|a\.\s?a\.\s?O\.)", re.I)
+_PAGE_ONLY = re.compile(r"^\s*(?:(?:S\.|p\.|pp\.|Sp\.|Rn\.|Rz\.)?\s*[\d\s,\-–f.]+|hier\b.*)\s*$", re.I)
+_FUNCTION_WORDS = frozenset(
+    "der die das und ist sind wird werden wurde wurden nicht auch sich dass daß als wie zu mit bei eine einer einem "
+    "einen dem den des auf für von hat haben noch nur so dies diese dieser es sie er wir man kann können "
+    "the of and is are was were be been that which this these those it its to with as by not can may has have "
+    "had there their they we our or but also would should".split())
+_PROSE_VERB = re.compile(r"\b(?:ist|sind|wird|werden|wurde|wurden|hat|haben|is|are|was|were|has|have|had|argues?|shows?|"
+                         r"zeigt|betont|beschreibt|verweist|notes?|suggests?)\b", re.I)
+_NAME_FIRST = re.compile(
+    r"^(?:[A-ZÀ-ÖØ-Þ][\w'’\-]+,\s*(?:[A-ZÀ-ÖØ-Þ][\w'’\-]*\.?|\(?(?:1[6-9]|20)\d\d)"       # Surname, Given / Surname, 1999
+    r"|(?:[A-ZÀ-ÖØ-Þ][a-zà-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-ÿ'’]+)?\.?|[A-Z]\.)"                 # Given (Hans-Jürgen)
+    r"(?:\s+(?:[A-Z]\.|[A-ZÀ-ÖØ-Þ][a-zà-ÿ'’\-]+|van|von|de|der)){0,3}"
+    r"\s+[A-ZÀ-ÖØ-Þ][\w'’\-]+\s*[,:/(]"                                                   # Given Surname, / Given Surname:
+    r"|[A-ZÀ-ÖØ-Þ][\w'’\-]+\s*/\s*[A-ZÀ-ÖØ-Þ][\w'’\-]+"                                   # Surname / Surname
+    r"|[A-ZÀ-ÖØ-Þ][\w'’\-]+\s+\(?(?:1[6-9]|20)\d\d)")                                      # Surname 1999
+_PLACE_YEAR = re.compile(r"\b[A-ZÄÖÜ][\w.]+(?:[/–\-][A-ZÄÖÜ][\w.]+)*(?:\s+(?:a\.\s?M\.|am Main|\(Ost\)))?,?\s+(?:1[5-9]|20)\d\d\b")
+_IN = re.compile(r"\b(?:in:|in\s+(?=[A-ZÄÖÜ][\w.]+\s*(?:\(|,)))", re.I)
+_EDITOR = re.compile(r"\((?:hg|hrsg|eds?|coord)\.?\)|\b(?:hg\.|hrsg\.|eds?\.)(?=\s|,|:)", re.I)
+_PAGES = re.compile(r"\b(?:S\.|p\.|pp\.|Sp\.)\s*\d+|\b\d+\s*[-–]\s*\d+\b")
+_PUBLISHER = re.compile(r"\b(?:verlag|press|publishers?|university|universität|institut|edition|books)\b", re.I)
+
+
+@dataclass
+class FootnotePart:
+    """One part of a footnote: its text (lead stripped), offsets into the footnote's text, and what it is.
+
+    ``kind`` is ``reference``, ``backref`` (Ibid., ebd., a.a.O., op. cit.; ``backref_name`` holds the
+    author a named back-reference names) or ``text`` (commentary, a page number, a short form).
+    """
+
+    text: str
+    start: int
+    end: int
+    lead: str = ""
+    kind: str = "text"
+    score: float = 0.0
+    backref_name: str | None = None
+    features: dict[str, float] = field(default_factory=dict)
+
+
+def _split_outside_brackets(text: str, sep: str = ";") -> list[tuple[int, int]]:
+    spans, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif ch == sep and depth == 0:
+            spans.append((start, i + 1))
+            start = i + 1
+    spans.append((start, len(text)))
+    return spans
+
+
+def footnote_parts(text: str) -> list[FootnotePart]:
+    """Cut a footnote into parts (at ``;`` and at sentences that open with a lead or Ibid.), leads stripped."""
+    spans: list[tuple[int, int]] = []
+    for s, e in _split_outside_brackets(text):
+        cuts = [s] + [s + m.start() for m in _SENTENCE_CUT.finditer(text[s:e])] + [e]
+        spans.extend((a, b) for a, b in zip(cuts, cuts[1:]) if text[a:b].strip())
+    # a piece that is only a page number ("S. 3; 5") stays with the part before it
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and _PAGE_ONLY.match(text[s:e].strip(" ;")):
+            merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    parts = []
+    for s, e in merged:
+        raw = text[s:e]
+        lead_m = LEAD_RE.match(raw)
+        lead = lead_m.group(0) if lead_m else ""
+        body_start = s + len(lead)
+        inner = INNER_LEAD_RE.search(text, body_start, e)
+        if inner is not None and not lead and inner.start() - body_start > 12:
+            lead = text[body_start:inner.end()]  # prose before the lead: not part of the reference
+            body_start = inner.end()
+        body = text[body_start:e]
+        stripped = body.strip().rstrip(";").strip()
+        if not stripped:
+            continue
+        offset = body_start + (len(body) - len(body.lstrip()))
+        part = FootnotePart(text=stripped, start=offset, end=offset + len(stripped), lead=lead.strip())
+        named = NAMED_BACKREF_RE.match(stripped)
+        if IBID_RE.match(stripped):
+            part.kind = "backref"
+        elif named and len(stripped.split()) <= 8:
+            part.kind, part.backref_name = "backref", named.group("name")
+        parts.append(part)
+    return parts
+
+
+# ---------------------------------------------------------------- evidence
+
+_SHARE_LABELS = ("author", "editor", "title", "date", "container-title", "publisher", "location", "pages", "volume",
+                 "note", "url")
+
+
+def part_features(part: FootnotePart, *, has_list: bool, list_score: float) -> dict[str, float]:
+    """Numeric features of a footnote part (see the module docstring); parsing it with the reference CRF."""
+    from pipeline.references.parser import label_tokens_with_marginals
+
+    t = part.text
+    labelled = label_tokens_with_marginals(t)
+    n = max(len(labelled), 1)
+    words = [w.strip(".,;:()»«„“”\"'").lower() for w in t.split()]
+    f: dict[str, float] = {
+        "bias": 1.0,
+        "log_tokens": math.log1p(len(labelled)),
+        "short": float(len(labelled) <= 4),
+        "long": float(len(labelled) > 60),
+        "confidence": sum(p for *_, p in labelled) / n if labelled else 0.0,
+        "first_author": float(bool(labelled) and labelled[0][1] in ("author", "editor")),
+        "year": float(bool(YEAR_RE.search(t))),
+        "years": min(len(YEAR_RE.findall(t)), 4) / 4,
+        "url": float(bool(URL_RE.search(t) or re.search(r"\bwww\.", t))),
+        "name_first": float(bool(_NAME_FIRST.match(t))),
+        "place_year": float(bool(_PLACE_YEAR.search(t))),
+        "in": float(bool(_IN.search(t))),
+        "editor": float(bool(_EDITOR.search(t))),
+        "pages": float(bool(_PAGES.search(t))),
+        "publisher": float(bool(_PUBLISHER.search(t))),
+        "quote": float(bool(re.search(r"[\"“”„»«]", t))),
+        "function_share": sum(w in _FUNCTION_WORDS for w in words) / max(len(words), 1),
+        "verb": float(bool(_PROSE_VERB.search(t))),
+        "sentences": min(len(re.findall(r"[a-zäöüß]{3,}[.!?]\s+[A-ZÄÖÜ]", t)), 3) / 3,
+        "lower_start": float(t[:1].islower()),
+        "lead": float(bool(part.lead)),
+        "has_list": float(has_list),
+        "list_match": list_score,
+        "list_match_x_has_list": list_score * float(has_list),
+        "no_list_x_name_first": float(not has_list and bool(_NAME_FIRST.match(t))),
+    }
+    for lab in _SHARE_LABELS:
+        f[f"share_{lab}"] = sum(1 for _, lb, _ in labelled if lb == lab) / n
+    f["fields"] = sum(1 for lab in ("author", "title", "date", "container-title", "publisher", "location", "pages")
+                      if f[f"share_{lab}"] > 0) / 7
+    return f
+
+
+# Share of function words ("der", "the", "und") above which a part reads as prose; a part with the shape of a
+# reference ("in:", "(Hg.)", "Berlin 1991") may have more, in its title.
+PROSE_FUNCTION_SHARE = 0.25
+SHAPED_FUNCTION_SHARE = 0.35
+
+
+def rule_score(f: dict[str, float]) -> float:
+    """The fallback without a model: a URL, or a name-first part with a year (or place and year) that the
+    parser reads as author and title, or that has the shape of a reference ("in:", an editor mark, a place
+    and year, a publisher), and is not prose (function-word share)."""
+    if f["url"]:
+        return 1.0
+    if not f["name_first"] or not (f["year"] or f["place_year"]):
+        return 0.0
+    parsed = f["share_author"] > 0 and f["share_title"] > 0
+    shaped = bool(f["in"] or f["editor"] or f["place_year"] or f["publisher"])
+    if parsed and f["function_share"] < PROSE_FUNCTION_SHARE:
+        return 1.0
+    return 1.0 if shaped and f["function_share"] < SHAPED_FUNCTION_SHARE else 0.0
+
+
+class PartClassifier:
+    """Logistic regression over :func:`part_features`, stored as JSON (weights by feature name; no pickle)."""
+
+    def __init__(self, weights: dict[str, float], threshold: float = 0.5, meta: dict | None = None):
+        self.weights = weights
+        self.threshold = threshold
+        self.meta = meta or {}
+
+    def probability(self, f: dict[str, float]) -> float:
+        z = sum(self.weights.get(k, 0.0) * v for k, v in f.items())
+        return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+
+    def to_file(self, path: Path) -> None:
+        path.write_text(json.dumps({"weights": self.weights, "threshold": self.threshold, **self.meta},
+                                   indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    @classmethod
+    def from_file(cls, path: Path) -> "PartClassifier":
+        d = json.loads(Path(path).read_text(encoding="utf-8"))
+        return cls(d["weights"], d.get("threshold", 0.5), {k: v for k, v in d.items() if k not in ("weights", "threshold")})
+
+
+@lru_cache(maxsize=2)
+def load_classifier(path: str = str(FOOTNOTE_MODEL_FILE)) -> PartClassifier | None:
+    return PartClassifier.from_file(Path(path)) if Path(path).exists() else None
+
+
+def classify_parts(parts: list[FootnotePart], *, has_list: bool, list_scores: list[float],
+                   min_probability: float | None = None, model_file: Path = FOOTNOTE_MODEL_FILE) -> list[FootnotePart]:
+    """Set ``kind = "reference"`` (and ``score``) on the parts that are references.
+
+    Args:
+        parts: from :func:`footnote_parts`.
+        has_list: the document has a reference list.
+        list_scores: per part, how closely it repeats a listed reference (0-1).
+        min_probability: the classifier's least probability for a reference; None: the threshold
+            stored with the model (chosen by cross-validation).
+    """
+    clf = load_classifier(str(model_file))
+    for part, ls in zip(parts, list_scores):
+        if part.kind == "backref":
+            continue
+        part.features = part_features(part, has_list=has_list, list_score=ls)
+        if clf is not None:
+            part.score = clf.probability(part.features)
+            threshold = clf.threshold if min_probability is None else min_probability
+        else:
+            part.score, threshold = rule_score(part.features), 0.5
+        if part.score >= threshold or part.features["url"]:
+            part.kind = "reference"  # a URL is kept whatever the score: the source registry is built from references
+    return parts
