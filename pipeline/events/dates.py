@@ -276,6 +276,16 @@ def _is_count(span) -> bool:
         tok.head.lemma_.lower() not in ("year", "election", "budget", "census", "war", "summit", "agreement", "treaty", "deal")
 
 
+def _negated_governor(span) -> bool:
+    """Whether the verb an "until" phrase attaches to is negated ("not ... until X" dates the act to X)."""
+    tok = _root(span)
+    for _ in range(3):
+        tok = tok.head
+        if tok.pos_ in ("VERB", "AUX"):
+            return any(c.dep_ == "neg" for c in tok.children)
+    return False
+
+
 def sentence_dates(sent, ctx: DateContext, *, masked: list[tuple[int, int]] = ()) -> list[DateMention]:
     """The event-date candidates of a parsed sentence (a spaCy ``Span``), in order.
 
@@ -300,8 +310,10 @@ def sentence_dates(sent, ctx: DateContext, *, masked: list[tuple[int, int]] = ()
         text = span.text
         head_words = _before(doc, span.start)
         first = span[0].lower_
-        if first in BOUND_WORDS or (head_words and head_words[-1] in BOUND_WORDS) or \
-                (len(head_words) == 2 and head_words == ["prior", "to"]):
+        bound = first if first in BOUND_WORDS else (head_words[-1] if head_words and head_words[-1] in BOUND_WORDS else None)
+        if bound in ("until", "till") and _negated_governor(span):
+            bound = None  # "did not sign until January 2023": the act happened then
+        if bound or (len(head_words) == 2 and head_words == ["prior", "to"]):
             continue
         is_open = first in OPEN_WORDS or (head_words and head_words[-1] in OPEN_WORDS)
         if is_open and _COMPARISON.search(doc[max(sent.start, span.start - 8): span.start].text):

@@ -52,6 +52,14 @@ CORE_DEPS = frozenset({"compound", "amod", "poss", "nmod", "npadvmod", "nummod",
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "relcl", "acl", "parataxis", "csubj", "pcomp"})
 PRONOUNS = frozenset({"it", "they", "he", "she", "we", "its", "their", "his", "her", "our", "them", "him", "i"})
 RELATIVE = frozenset({"which", "that", "who", "whom", "whose"})
+# actors of one's own state that can be the target of its act (a weapon or a company of that state cannot)
+DOMESTIC_TARGET_TYPES = frozenset({"STATE", "GROUP", "PERSON"})
+# a gerund in these relations to the main verb describes the main act ("rejected X, urging Y to ...")
+PARTICIPLE_DEPS = frozenset({"advcl", "xcomp", "conj", "acl", "pcomp"})
+# "pro-Iranian Hizbollah", "the Syrian-backed Amal militia": a patron named in a modifier is not the actor
+PATRON_PREFIXES = frozenset({"pro", "anti"})
+PATRON_LEMMAS = frozenset({"back", "sponsor", "support", "arm", "fund", "ally", "align", "allied", "aligned", "backed",
+                           "sponsored", "supported", "armed", "funded", "finance", "financed", "inspire", "inspired"})
 # an "after"/"following" phrase: its words add no target
 TEMPORAL_PREPS = frozenset({"after", "following", "before", "since", "during", "until", "amid", "despite", "as"})
 ACTOR_TYPES = frozenset({"STATE", "IGO", "NGO", "GROUP", "PERSON", "ORG", "WEAPON", "FIN_SYSTEM", "AGREEMENT"})
@@ -118,11 +126,12 @@ def np_actors(tok, acts: Actors, *, appos: bool = False, depth: int = 0) -> list
     if head_named:
         found.extend(head_named)
     else:
-        stack = [c for c in tok.children if c.dep_ in CORE_DEPS]
+        stack = [c for c in tok.children if c.dep_ in CORE_DEPS and not _patron(c)]
         while stack:
             c = stack.pop(0)
             found.extend(acts.of(c))
-            stack.extend(cc for cc in c.children if cc.dep_ in CORE_DEPS or (cc.dep_ == "conj" and c.dep_ in CORE_DEPS))
+            stack.extend(cc for cc in c.children if (cc.dep_ in CORE_DEPS or (cc.dep_ == "conj" and c.dep_ in CORE_DEPS))
+                         and not _patron(cc))
     for c in tok.children:
         if c.dep_ == "conj":
             found.extend(np_actors(c, acts, appos=appos, depth=depth + 1))
@@ -141,6 +150,16 @@ def np_actors(tok, acts: Actors, *, appos: bool = False, depth: int = 0) -> list
             if c.dep_ == "appos":
                 found.extend(np_actors(c, acts, depth=depth + 1))
     return _dedupe(found)
+
+
+def _patron(tok) -> bool:
+    """A modifier that names a patron, not the actor: "pro-Iranian", "anti-Western", "Syrian-backed"."""
+    doc = tok.doc
+    if tok.i >= 2 and doc[tok.i - 1].text == "-" and doc[tok.i - 2].lower_ in PATRON_PREFIXES:
+        return True
+    if tok.lower_ in PATRON_PREFIXES:
+        return True
+    return tok.lower_ in PATRON_LEMMAS or tok.lemma_.lower() in PATRON_LEMMAS and tok.tag_ == "VBN"
 
 
 # ---------------------------------------------------------------- the parse
@@ -434,6 +453,9 @@ def subject_actors(verb, acts: Actors, lex: Lexicon, prev: list[dict], depth: in
             got, how = subject_actors(head.head, acts, lex, prev, depth + 1)
             return got, "shared:" + how
         return got, "participle"
+    if verb.dep_ == "acomp":  # "Norway is willing to send": the adjective's subject is the copula's
+        got, how = subject_actors(head, acts, lex, prev, depth + 1)
+        return got, how
     if verb.dep_ == "xcomp" or (verb.dep_ == "advcl" and not _child(verb, "mark")) or verb.dep_ in ("conj", "pcomp", "advcl"):
         gov = head
         if verb.dep_ == "pcomp":
@@ -459,7 +481,8 @@ def subject_actors(verb, acts: Actors, lex: Lexicon, prev: list[dict], depth: in
 
 # prepositions inside an object phrase that name whom the act is aimed at ("action against Russia",
 # "contact with the United States", "a visit to Haiti")
-OBJECT_TARGET_PREPS = frozenset({"against", "on", "upon", "with", "to", "toward", "towards", "into", "at", "from", "between"})
+# "rejected calls by Belarus's rulers": the author of the rejected act is the target
+OBJECT_TARGET_PREPS = frozenset({"against", "on", "upon", "with", "to", "toward", "towards", "into", "at", "from", "between", "by"})
 
 
 def target_np(tok, acts: Actors, depth: int = 0) -> list[dict]:
@@ -542,7 +565,7 @@ def _location(tok, acts: Actors) -> tuple[list[dict], str | None]:
     for k, v in _preps(tok).items():
         if k in LOCATION_PREPS:
             for o in v:
-                got = np_actors(o, acts)
+                got = np_actors(o, acts, appos=True)  # "in the capital Kabul"
                 places = [a for a in got if a["type"] in ("STATE", "LOC")]
                 for p in places:
                     name = name or p["name"]
@@ -911,11 +934,17 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
     # what the sense needs
     actors = [a for a in actors if a["type"] != "LOC"]
     own_codes = {a.get("code") for a in actors if a.get("code")}
-    targets = [x for x in targets if not x.get("code") or x["code"] not in own_codes]  # one's own state is no target ...
+    # one's own state is no target, but another actor of that state is (PLOVER codes domestic targets by their
+    # state: "the Kurdistan Workers' Party demanded that the Turkish government ..." is TUR -> TUR) ...
+    own_names = {a["name"] for a in actors}
+    targets = [x for x in targets if not x.get("code") or x["code"] not in own_codes
+               or (x["name"] not in own_names and x["type"] in DOMESTIC_TARGET_TYPES and not (x["type"] == "STATE" and any(
+                   a["type"] == "STATE" and a.get("code") == x["code"] for a in actors)))]
     if t.kind != "obligation":
         if not targets and t.kind in ("verb", "light") and (sense.location_target or lex.types[etype].get("location_target")):
             loc, _n = _location(verb, acts)
-            targets = [x for x in loc if x not in actors]
+            # a violent act at home is aimed at one's own state ("Afghan rebels exploded bombs in Kabul": AFG -> AFG)
+            targets = [x for x in loc if x not in actors or lex.polarity(etype) == "conflict"]
             if targets:
                 tgt = "location"
         if not targets and (sense.domestic or etype == "PROTEST") and actors and t.kind in ("verb", "light"):
@@ -925,6 +954,10 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
                 if state is not None:
                     targets = [{"code": state["code"], "name": state["name"], "type": "STATE"}]
                     tgt = "domestic"
+    if not targets and t.kind in ("verb", "light") and lex.polarity(etype) == "cooperation":
+        got = beneficiary(verb, acts)
+        if got:
+            targets, tgt = [x for x in got if x.get("code") not in own_codes], "beneficiary"
     if "target" in sense.needs and not targets:
         return None
     if "actor" in sense.needs and not actors:
@@ -941,6 +974,9 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
     if etype not in ("RETREAT", "REJECT", "ACCUSE", "PROTEST", "SANCTION"):
         targets = [x for x in targets if x["type"] != "AGREEMENT"]  # an agreement is signed, not targeted
     targets = [x for x in targets if x["type"] != "LOC"]
+    if (t.kind == "verb" and how.startswith("shared") and not targets and verb.tag_ == "VBG"
+            and verb.dep_ in PARTICIPLE_DEPS):
+        return None  # "..., urging the counterpart to sign", "demonstrated, calling for ...": how the main act was done
     _loc_actors, location = _location(verb if t.kind != "noun" else word, acts)
     if location and any(a["name"] == location for a in actors + targets):
         location = None
@@ -955,6 +991,35 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
         "rule": f"{t.kind}/{etype}/{how}/{tgt if targets else 'none'}", "steps": path, "span": (verb.left_edge.idx if t.kind != "noun" else word.left_edge.idx,
                                (verb if t.kind != "noun" else word).right_edge.idx + len((verb if t.kind != "noun" else word).right_edge)),
     }
+
+
+#: Verbs of a purpose clause whose object is the one a cooperative act is for ("sent missiles to help
+#: replenish Iran's air defences", "willing to send material to help defend Saudi Arabia").
+BENEFIT_VERBS = frozenset({"help", "assist", "aid", "support", "defend", "protect", "bolster", "strengthen",
+                           "replenish", "rebuild", "reinforce", "shore", "stabilize", "stabilise", "secure", "arm", "equip"})
+
+
+def beneficiary(verb, acts: Actors, depth: int = 0) -> list[dict]:
+    """The actors a cooperative act is for, named in its purpose clause ("to help X", "to help defend X").
+
+    Only verbs of helping count: other purpose clauses ("to counter the US", "to pressure Iran") name no
+    target of the act itself, and "after ..." phrases are never read.
+    """
+    if depth > 2:
+        return []
+    out: list[dict] = []
+    for c in verb.children:
+        if c.dep_ not in ("advcl", "xcomp") or c.pos_ not in ("VERB", "AUX"):
+            continue
+        if depth == 0 and "to" not in _aux_words(c) and _child(c, "mark") is None:
+            continue
+        if _lemma(c) not in BENEFIT_VERBS:
+            continue
+        for o in _children(c, "dobj", "dative"):
+            out.extend(target_np(o, acts))
+        if not out:
+            out.extend(beneficiary(c, acts, depth + 1))
+    return _dedupe(out)
 
 
 def _inanimate_subject(verb, sense: Sense, lex: Lexicon) -> bool:
@@ -1009,11 +1074,12 @@ def _noun_args(noun, sense: Sense, acts: Actors) -> tuple[list[dict], list[dict]
     actors: list[dict] = []
     targets: list[dict] = []
     own = [a for a in acts.of(noun) if a["type"] in ACTOR_TYPES]
-    stack = [c for c in noun.children if c.dep_ in CORE_DEPS]
+    stack = [c for c in noun.children if c.dep_ in CORE_DEPS and not _patron(c)]
     while stack:
         c = stack.pop(0)
         actors.extend(acts.of(c))
-        stack.extend(cc for cc in c.children if cc.dep_ in CORE_DEPS or (cc.dep_ == "conj" and c.dep_ in CORE_DEPS))
+        stack.extend(cc for cc in c.children if (cc.dep_ in CORE_DEPS or (cc.dep_ == "conj" and c.dep_ in CORE_DEPS))
+                         and not _patron(cc))
     actors = [a for a in actors if a not in own]
     preps = _preps(noun)
     for o in preps.get("by", []):
