@@ -54,8 +54,6 @@ PRONOUNS = frozenset({"it", "they", "he", "she", "we", "its", "their", "his", "h
 RELATIVE = frozenset({"which", "that", "who", "whom", "whose"})
 # actors of one's own state that can be the target of its act (a weapon or a company of that state cannot)
 DOMESTIC_TARGET_TYPES = frozenset({"STATE", "GROUP", "PERSON"})
-# "sent 21 personnel to investigate": the purpose of a mission is what the coders code (PLOVER INVESTIGATE)
-MISSION_VERBS = frozenset({"send", "dispatch", "deploy"})
 # "before allowing", "without consulting", "instead of signing": the act in the phrase has not happened
 NOT_YET_PREPS = frozenset({"before", "without", "instead"})
 # a gerund in these relations to the main verb describes the main act ("rejected X, urging Y to ...")
@@ -978,9 +976,6 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
     if etype not in ("RETREAT", "REJECT", "ACCUSE", "PROTEST", "SANCTION"):
         targets = [x for x in targets if x["type"] != "AGREEMENT"]  # an agreement is signed, not targeted
     targets = [x for x in targets if x["type"] != "LOC"]
-    if t.kind in ("verb", "light") and verb.dep_ == "advcl" and "to" in _aux_words(verb) and _child(verb, "mark") is None \
-            and _lemma(verb.head) not in MISSION_VERBS:
-        return None  # a purpose ("resigned to allow elections"): intended, not done
     if t.kind in ("verb", "light") and verb.dep_ == "pcomp" and verb.head.lower_ in NOT_YET_PREPS:
         return None  # "demanded a truce before allowing aid convoys": not (yet) done
     if (t.kind == "verb" and how.startswith("shared") and not targets and verb.tag_ == "VBG"
