@@ -365,6 +365,16 @@ def render(metrics: dict, baseline: dict | None) -> str:
                 rows.append(_row(f"{name} {h}, 13e11ff (before)", baseline[name][h]))
             rows.append(_row(f"{name} {h}, now", metrics[name][h]))
     parts = [table(HEADER, rows), ""]
+    both = [metrics["plover"][h] for h in ("dev", "test")]
+    gold = sum(m["gold_events"] for m in both)
+    typed = sum(round(m["type_accuracy"] * m["gold_events"]) for m in both)
+    full = sum(round(m["full_accuracy"] * m["gold_events"]) for m in both)
+    parts.append(f"The whole of `plover-gsr/dev.jsonl` (both halves, the issue's development gold): right type "
+                 f"{typed}/{gold} = {pct(typed / gold)}, right type with right actors and targets {full}/{gold} = "
+                 f"{pct(full / gold)}. EXCITE no-event sentences that yield an event: "
+                 f"{sum(metrics['excite'][h]['no_event']['fired'] for h in ('dev', 'test'))}/"
+                 f"{sum(metrics['excite'][h]['no_event']['sentences'] for h in ('dev', 'test'))}.")
+    parts.append("")
     parts.append("Per PLOVER type (now), each half of each set: gold events found with their type, extra events of the type, precision and recall.")
     parts.append("")
     merged: dict[str, Counter] = defaultdict(Counter)
@@ -474,6 +484,16 @@ if __name__ == "__main__":
     if "--calibrate" in sys.argv:
         t = calibrate()
         print(json.dumps(t["overall"]))
+    elif "--render" in sys.argv:  # the section again from the saved result (after a change of the text only)
+        from eval.registry import RESULTS_DIR
+        from eval.report import save_record, write_document
+
+        rec = json.loads((RESULTS_DIR / "events.json").read_text(encoding="utf-8"))
+        rec["markdown"] = render(rec["metrics"], load_baseline()) + "\n\n" + render_notes(rec["metrics"])
+        save_record(RESULTS_DIR, rec)
+        from eval.registry import all_tasks
+
+        write_document(ROOT / "EVALUATION.md", RESULTS_DIR, order=list(all_tasks()))
     elif "--learned" in sys.argv:
         print(json.dumps(learned_classifier(), indent=1))
     elif "--baseline" in sys.argv:
