@@ -248,6 +248,26 @@ def parse_references() -> None:
 _SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 
 
+@app.command("extract-events")
+def extract_events() -> None:
+    """Read JSON Lines {id, text, date?} on stdin; write {id, line, events} per line on stdout, in order, as it goes.
+
+    ``date`` (ISO, the publication date) anchors relative dates; a malformed line is one error line on stderr
+    naming its line number, and the next line is read (exit status 1 if any line failed).
+    """
+    from pipeline.events.text import stream_events
+
+    failed = False
+    for out, err in stream_events(sys.stdin):
+        if err:
+            failed = True
+            typer.echo(err, err=True)
+        else:
+            sys.stdout.write(out + "\n")
+            sys.stdout.flush()
+    raise typer.Exit(1 if failed else 0)
+
+
 @app.command("train-references")
 def train_references(
     data: Path = typer.Option(_SHARED_DATA / "anystyle" / "core.xml", help="AnyStyle-format XML training data."),

@@ -9,7 +9,12 @@ plus the gazetteer ruler). Spans are then normalised:
 * statistical GPE spans are looked up among state names (else LOC), NORP spans among
   demonyms, PERSON spans among known people by surname;
 * names listed as not entities (section names, "Email") are dropped, and so are spans
-  inside in-text citations ("(Souleimanov et al., 2017)" names an author, not an actor).
+  inside in-text citations ("(Souleimanov et al., 2017)" names an author, not an actor);
+* names that need context (:mod:`pipeline.gazetteer`) are read in it: a generic name ("the
+  nuclear deal") is the agreement only after the document has named that agreement in full, or
+  in a sentence that names its parties or year, and otherwise stays a generic agreement; an
+  ambiguous short name ("Wagner", "Mir") is the group or the payment system only when its
+  sentence has one of the entry's context words, and otherwise is not an actor.
 
 Mentions keep their context (body, footnote, reference, front_matter, heading): an entity
 seen only in footnotes or the reference list is recorded but not counted as an actor of
@@ -21,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.gazetteer import RESOURCE, Actor, Gazetteer
+from pipeline.gazetteer import AMBIGUOUS, GENERIC, RESOURCE, Actor, Gazetteer
 from pipeline.model import Document, Entity, Mention, Value
 from pipeline.nlp import gazetteer, load_nlp, parse_texts
 from pipeline.registry import DataFile, ModelPackage, stage
@@ -74,6 +79,37 @@ def normalise_span(
     return None, mapped, "name"
 
 
+_YEAR = re.compile(r"\b(?:1[5-9]|20)\d{2}\b")
+
+
+def _sentence_codes(sent) -> set[str]:
+    """ISO3 codes of the states the gazetteer ruler found in a sentence."""
+    return {e.ent_id_.split("|", 1)[0] for e in sent.ents if e.label_ == "STATE" and "|" in e.ent_id_}
+
+
+def in_context(actor: Actor, how: str, span, seen: set[str], gaz: Gazetteer) -> Actor | None:
+    """The actor of a generic or ambiguous name in its context, or None when the context does not name it.
+
+    ``span`` is the spaCy span (its sentence is the context); ``seen`` holds the ids of the actors
+    the document has named in full before this span.
+    """
+    sent = span.sent
+    if how == AMBIGUOUS:
+        words = gaz.needs_context(span.text)
+        rest = sent.text[: span.start_char - sent.start_char] + " " + sent.text[span.end_char - sent.start_char:]
+        hit = any(re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", rest) for w in words)
+        return actor if hit else None
+    if how == GENERIC:
+        if actor.id in seen:
+            return actor
+        if actor.parties and set(actor.parties) <= _sentence_codes(sent):
+            return actor
+        if actor.year and str(actor.year) in _YEAR.findall(sent.text):
+            return actor
+        return None
+    return actor
+
+
 def _citation_spans(doc: Document) -> dict[str, list[tuple[int, int]]]:
     spans: dict[str, list[tuple[int, int]]] = {}
     for c in doc.citations:
@@ -105,6 +141,7 @@ def annotate_entities(doc: Document, settings: Settings) -> Document:
     authors = frozenset(norm(a.family) for r in doc.references for a in r.authors if a.family)
     entities: dict[str, dict] = {}
     values: list[Value] = []
+    seen: set[str] = set()  # actors named in full so far, in document order
     for p, sdoc in zip(passages, parsed):
         context = p.kind
         for ent in sdoc.ents:
@@ -120,7 +157,16 @@ def annotate_entities(doc: Document, settings: Settings) -> Document:
             if res is None:
                 continue
             actor, etype, how = res
+            if actor is not None and how in (GENERIC, AMBIGUOUS):
+                resolved = in_context(actor, how, ent, seen, gaz)
+                if resolved is None and how == AMBIGUOUS:
+                    stat = _STAT_MAP.get(ent.label_)  # the statistical label, when the NER gave one
+                    if stat is None:
+                        continue
+                    etype = stat
+                actor = resolved
             if actor is not None:
+                seen.add(actor.id)
                 key = actor.id
                 record = entities.get(key) or {
                     "name": actor.name, "type": actor.type, "code": actor.code,

@@ -46,6 +46,20 @@ class S(str, Enum):
             "copy at {copy}. index.json is a view of the store: delete it to have it written again")
 
 
+class L(str, Enum):
+    """Errors of one input line of a JSON Lines command (``irpipe extract-events``): that line is skipped, the run goes on."""
+
+    E301 = "line {line}: not a JSON object ({detail})"
+    E302 = "line {line}: no \"text\" string"
+    E303 = "line {line}: \"date\" is not an ISO date (YYYY-MM-DD): {value!r}"
+    E304 = "line {line}: events failed ({detail})"
+
+
+def line_error(code: L, **kwargs: object) -> str:
+    """The one-line message of a bad input line: ``line N: reason [E30x]``."""
+    return f"{code.value.format(**kwargs)} [{code.name}]"
+
+
 class StoreError(Exception):
     """The corpus state of an output folder cannot be used. ``str()`` is one line: file, reason, code."""
 

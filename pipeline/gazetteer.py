@@ -1,9 +1,19 @@
-"""The versioned actor gazetteer: states (ISO 3166-1 via pycountry), IGOs, agreements, groups,
+"""The versioned actor gazetteer: states (ISO 3166-1 via pycountry), IGOs, NGOs, agreements, groups,
 companies, state bodies, weapon systems, payment systems and people, with their affiliations.
 
 ``pipeline/resources/gazetteer.json`` holds the curated part: name variants, demonyms and the
 capitals and seats used as metonyms ("Moscow", "the Kremlin" for Russia), after the
-actor-coding practice of event datasets (CAMEO/PLOVER actor dictionaries).
+actor-coding practice of event datasets (CAMEO/PLOVER actor dictionaries; the PLOVER gold
+standard codes "Hungarian officials" as HUN and "Burmese troops" as MMR).
+
+Two kinds of alias do not resolve on their own (the entities stage decides, in context):
+
+* **generic** names ("the nuclear deal", "the strategic partnership agreement") name one
+  agreement only in a document that has named it in full before, or in a sentence that names
+  its parties or its year ("the 2025 strategic partnership agreement between Russia and Iran");
+  elsewhere they stay a generic agreement;
+* **ambiguous** short names ("Wagner": the composer or the group; "Mir": a space station or the
+  payment system) resolve only when their sentence has one of the entry's context words.
 """
 
 from __future__ import annotations
@@ -18,6 +28,10 @@ from pipeline.text.normalise import name_key
 
 RESOURCE = Path(__file__).resolve().parent / "resources" / "gazetteer.json"
 
+#: ``how`` of an alias that needs the document's context (see the module docstring).
+GENERIC = "generic"
+AMBIGUOUS = "ambiguous"
+
 
 @dataclass
 class Actor:
@@ -27,14 +41,17 @@ class Actor:
     code: str | None
     country: str | None
     aliases: list[str] = field(default_factory=list)
+    parties: tuple[str, ...] = ()  # an agreement's parties (ISO3): a sentence naming them all qualifies a generic name
+    year: int | None = None  # an agreement's year: a generic name next to it is a full mention
 
 
 @dataclass
 class Gazetteer:
     version: str
     actors: dict[str, Actor]
-    surface: dict[str, tuple[str, str]]  # normalised alias -> (actor id, how: name/demonym/metonym)
+    surface: dict[str, tuple[str, str]]  # normalised alias -> (actor id, how: name/demonym/metonym/generic/ambiguous)
     not_entities: set[str]
+    context_words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # normalised ambiguous alias -> words
 
     def lookup(self, text: str) -> tuple[Actor, str] | None:
         hit = self.surface.get(name_key(text))
@@ -48,7 +65,22 @@ class Gazetteer:
             pats.append({"label": actor.type, "pattern": alias, "id": f"{actor_id}|{how}"})
         return pats
 
+    def needs_context(self, alias: str) -> tuple[str, ...]:
+        """The context words an ambiguous alias needs in its sentence (empty for other aliases)."""
+        return self.context_words.get(name_key(alias), ())
+
     _raw_aliases: list[tuple[str, tuple[str, str]]] = field(default_factory=list)
+
+
+def _alias(entry: str | dict) -> tuple[str, str, tuple[str, ...]]:
+    """(alias, how, context words) of one alias entry of the file."""
+    if isinstance(entry, str):
+        return entry, "name", ()
+    if entry.get("generic"):
+        return entry["alias"], GENERIC, ()
+    if entry.get("context"):
+        return entry["alias"], AMBIGUOUS, tuple(entry["context"])
+    return entry["alias"], "name", ()
 
 
 @lru_cache(maxsize=1)
@@ -59,6 +91,7 @@ def load_gazetteer(path: Path = RESOURCE) -> Gazetteer:
     actors: dict[str, Actor] = {}
     surface: dict[str, tuple[str, str]] = {}
     raw: list[tuple[str, tuple[str, str]]] = []
+    context: dict[str, tuple[str, ...]] = {}
 
     def add(alias: str, actor_id: str, how: str) -> None:
         key = name_key(alias)
@@ -83,11 +116,15 @@ def load_gazetteer(path: Path = RESOURCE) -> Gazetteer:
     for e in data["entities"]:
         actor_id = e.get("code") or re.sub(r"\W+", "-", e["name"]).strip("-").upper()
         actor_id = f"{e['type']}:{actor_id}"
+        aliases = [_alias(a) for a in e["aliases"]]
         actors[actor_id] = Actor(id=actor_id, name=e["name"], type=e["type"], code=e.get("code"),
-                                 country=e.get("country"), aliases=e["aliases"])
-        for alias in e["aliases"]:
-            add(alias, actor_id, "name")
+                                 country=e.get("country"), aliases=[a for a, _h, _c in aliases],
+                                 parties=tuple(e.get("parties", ())), year=e.get("year"))
+        for alias, how, words in aliases:
+            add(alias, actor_id, how)
+            if words:
+                context[name_key(alias)] = words
     gaz = Gazetteer(version=data["version"], actors=actors, surface=surface,
-                    not_entities={name_key(x) for x in data["not_entities"]})
+                    not_entities={name_key(x) for x in data["not_entities"]}, context_words=context)
     gaz._raw_aliases = raw
     return gaz

@@ -278,6 +278,7 @@ class Event(Record):
     id: str
     type: str = Field(description="PLOVER event type")
     mode: str | None = None
+    context: list[str] = Field(default_factory=list, description="PLOVER context (military, economic, ...) where the lexicon tells")
     quad_class: str | None = None
     trigger: str
     trigger_lemma: str
@@ -291,7 +292,8 @@ class Event(Record):
     evidence: str
     start: int
     end: int
-    confidence: float
+    rule: str | None = Field(None, description="The rule path that found the event (kind/type/actor/target), the key of its confidence")
+    confidence: float = Field(description="Measured precision of the event's rule path on the development gold (0-1)")
     passage_id: str
     section_id: str | None = None
     in_footnote: bool = False

@@ -13,6 +13,8 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import (
     BaseSettings,
@@ -78,6 +80,10 @@ class Settings(BaseSettings):
         0.25, description="A theory score within this distance of 0.5 is too uncertain: the passage abstains "
         "(abstained: true, shown as uncertain). Chosen from the coverage/accuracy table in models/theory/README.md."
     )
+
+    # Events
+    event_date_order: Literal["DMY", "MDY", "YMD"] = Field(
+        "DMY", description="How the events stage reads numeric dates (dateparser's DATE_ORDER): DMY reads 12.03.2024 as 12 March.")
 
     # Storage: local paths or fsspec URLs
     result_storage: str | None = Field(

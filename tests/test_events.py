@@ -60,9 +60,9 @@ def test_gold_sentences(tmp_path):
     [
         ("from June 13-24, 2025, the war", None, ("2025-06-13", "2025-06-24", "day", None)),
         ("the strike on June 22 hit", 2025, ("2025-06-22", "2025-06-22", "day", "ctx")),
-        ("In 2022, a shift occurred", None, ("2022-01-01", "2022-12-31", "year", None)),
-        ("since 2015 the ties grew", None, ("2015-01-01", None, "year", None)),
-        ("from March 2023 to January 2024", None, ("2023-03-01", "2024-01-31", "month", None)),
+        ("In 2022, a shift occurred", None, ("2022", "2022", "year", None)),
+        ("since 2015 the ties grew", None, ("2015", None, "year", None)),
+        ("from March 2023 to January 2024", None, ("2023-03", "2024-01", "month", None)),
         ("on December 8, 2024, the regime fell", None, ("2024-12-08", "2024-12-08", "day", None)),
     ],
 )
@@ -121,6 +121,64 @@ def test_reference_article_events(article_doc):
     assert any(_codes(e.targets) == ["ISR"] for e in response)
     sanction = find("SANCTION", ["USA"])
     assert sanction and _codes(sanction[0].targets) == ["IRN"]
-    assert find("AGREE", ["EAEU"], "2025-05-01")                  # the EEU free-trade deal of May 2025
+    assert find("AGREE", ["EAEU"], "2025-05")                  # the EEU free-trade deal of May 2025
     signed = find("AGREE", ["IRN", "RUS"], "2025-01-17")
     assert all(e.targets == [] for e in signed)                # the treaty is signed, not targeted
+
+
+def test_extract_events_streams_in_order_with_line_errors():
+    """The real command over stdin: one output line per good input line, in order, with ids and line
+    numbers; a malformed line is one stderr line naming its number; the publication date anchors "last week"."""
+    import subprocess
+    import sys
+
+    lines = [
+        json.dumps({"id": "a", "text": "Russia deployed troops to Syria in September 2015."}),
+        "{not json",
+        json.dumps({"id": "c", "text": "Iran attacked Israel last week.", "date": "2025-06-20"}),
+        json.dumps({"id": "d"}),
+        json.dumps({"id": "e", "text": "The study tests whether sharing the task has an impact."}),
+    ]
+    proc = subprocess.run([sys.executable, "-m", "irpipe", "extract-events"], input="\n".join(lines) + "\n",
+                          capture_output=True, text=True, timeout=600)
+    out = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert [(o["id"], o["line"]) for o in out] == [("a", 1), ("c", 3), ("e", 5)]
+    assert out[0]["events"][0]["type"] == "MOBILIZE" and out[0]["events"][0]["date"]["start"] == "2015-09"
+    assert out[1]["events"][0]["date"]["start"] == "2025-06-09"
+    assert out[2]["events"] == []
+    errors = proc.stderr.strip().splitlines()
+    assert errors[0].startswith("line 2:") and "[E301]" in errors[0]
+    assert errors[1].startswith("line 4:") and "[E302]" in errors[1]
+    assert "Traceback" not in proc.stderr and proc.returncode == 1
+
+
+def test_lexicon_is_a_data_file_of_the_stage(tmp_path):
+    """Editing the lexicon re-keys the events stage; a malformed entry is one clear error naming it."""
+    from pipeline import registry
+    from pipeline.events.lexicon import LEXICON_FILE, LexiconError, load_lexicon
+
+    stage = next(s for s in registry.stages(get_settings()) if s.name == "events")
+    assert any(getattr(r, "path", None) == LEXICON_FILE for r in stage.resources)
+    bad = tmp_path / "lexicon.toml"
+    bad.write_text(LEXICON_FILE.read_text(encoding="utf-8") + '\n[verb]\nzap = [{ type = "ZAPP" }]\n')
+    with pytest.raises(LexiconError):
+        load_lexicon(bad)
+    bad.write_text('version = "x"\n[types]\nAID = {quad = "mc", polarity = "cooperation"}\n[verb]\nzap = [{ type = "ZAPP" }]\n')
+    with pytest.raises(LexiconError, match=r"verb\.zap\[0\]: unknown type 'ZAPP'"):
+        load_lexicon(bad)
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("On 12 March 2024 the talks ended.", "2024-03-12"),
+        ("The ceasefire of 12.03.2024 held.", "2024-03-12"),
+        ("It was signed on June 31, 2025.", None),
+        ("Russia deployed 2000 soldiers there.", None),
+        ("Both sides aim to double trade by 2030.", None),
+    ],
+)
+def test_dates_by_dateparser(text, expected):
+    """Day kept, numeric day-first dates, impossible dates rejected, counts and deadlines are no dates."""
+    got = [d["start"] for d in find_dates(text)]
+    assert (got[0] if got else None) == expected, got

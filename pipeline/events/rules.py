@@ -1,0 +1,1098 @@
+"""Who did what to whom: PLOVER events from the dependency parse of one sentence.
+
+The approach of event coders such as PETRARCH (Schrodt et al.; CAMEO verb dictionaries over a
+parse), with the PLOVER ontology (PLOVER manual, 2021) and its gold standard's conventions:
+
+1. **Triggers with senses** (:mod:`pipeline.events.lexicon`): a verb's sense is chosen by its
+   argument structure (object, subject, particle, preposition, instrument): "struck a deal" is
+   AGREE, "struck a balance" no event, "strikes on Iran" ASSAULT; "responded with missiles" is
+   ASSAULT, "responded to the proposal" nothing. Light verbs are read through their object
+   ("launched an attack", "held talks", "took steps"). A noun is an event only as the head of an
+   event predicate: the object of a light verb, or a phrase with an actor of its own ("Israel's
+   strikes on Iran"), never the object of another verb ("condemned the agreement").
+2. **Complements**: "threatened to cut off electricity to X", "refused to deploy troops in Y",
+   "demanded that Z withdraw": the governing verb is the event, its complement gives the target,
+   and what happens inside the complement is not a separate event (it has not happened).
+3. **Modality** (CAMEO 03 and 13, "express intent"): a cooperative act that is announced
+   ("will support", "plans to send", "is willing to host") is an AGREE, a conflictual one a
+   THREATEN; "X said Y must withdraw" is X's REQUEST to Y; a negated "accept" or "allow" is a
+   REJECT; conditionals and counterfactuals ("if it is attacked", "would have signed") are not events.
+4. **Arguments from the trigger's own clause**: actors from its subject (or the by-agent of a
+   passive, the antecedent of a relative clause, the controller of an infinitive, the first
+   conjunct of a shared subject, the reporter for a pronoun under a reporting verb); targets from
+   its objects and its to/with/against/on/at/into/from phrases. Purpose clauses, "after ..."
+   clauses and appositions add no target. In a noun phrase, a named head wins over its
+   modifiers ("NATO-member Norway" is Norway); a common head ("Hungarian officials") takes its
+   modifiers' actors. A domestic object ("arrested demonstrators") is the actor's own country,
+   as the PLOVER gold standard codes it.
+5. **Flags in the trigger's clause only**: ``negated`` by a negation of the trigger or its
+   clause ("did not ... until January 2023" is not negated), ``hedged`` by a hedge adverb,
+   modal or reporting verb of that clause, not by any "report" in the sentence.
+6. **Dates by clause**: a date belongs to the clause (or event noun) it attaches to; a
+   conjoined verb without a subject of its own shares its first conjunct's date, a clause with a
+   subject of its own does not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.events.dates import DateMention
+from pipeline.events.lexicon import LIGHT, NONE, Lexicon, Sense
+
+# prepositions whose object is a target of the event ("attacked positions on the border" is not one:
+# only children of the trigger count)
+TARGET_PREPS = frozenset({"to", "with", "against", "on", "upon", "at", "into", "toward", "towards", "from", "onto"})
+NOUN_TARGET_PREPS = frozenset({"to", "with", "against", "on", "upon", "at", "into", "toward", "towards", "from", "between",
+                               "over", "onto"})
+LOCATION_PREPS = frozenset({"in", "inside", "near", "at", "across", "throughout", "outside", "around", "along"})
+# dependency labels inside a noun phrase whose words describe its head (not clauses, not appositions)
+CORE_DEPS = frozenset({"compound", "amod", "poss", "nmod", "npadvmod", "nummod", "flat", "nn", "quantmod"})
+CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "relcl", "acl", "parataxis", "csubj", "pcomp"})
+PRONOUNS = frozenset({"it", "they", "he", "she", "we", "its", "their", "his", "her", "our", "them", "him", "i"})
+RELATIVE = frozenset({"which", "that", "who", "whom", "whose"})
+# actors of one's own state that can be the target of its act (a weapon or a company of that state cannot)
+DOMESTIC_TARGET_TYPES = frozenset({"STATE", "GROUP", "PERSON"})
+# "before allowing", "without consulting", "instead of signing": the act in the phrase has not happened
+NOT_YET_PREPS = frozenset({"before", "without", "instead"})
+# a gerund in these relations to the main verb describes the main act ("rejected X, urging Y to ...")
+PARTICIPLE_DEPS = frozenset({"advcl", "xcomp", "conj", "acl", "pcomp"})
+# "pro-Iranian Hizbollah", "the Syrian-backed Amal militia": a patron named in a modifier is not the actor
+PATRON_PREFIXES = frozenset({"pro", "anti"})
+PATRON_LEMMAS = frozenset({"back", "sponsor", "support", "arm", "fund", "ally", "align", "allied", "aligned", "backed",
+                           "sponsored", "supported", "armed", "funded", "finance", "financed", "inspire", "inspired"})
+# an "after"/"following" phrase: its words add no target
+TEMPORAL_PREPS = frozenset({"after", "following", "before", "since", "during", "until", "amid", "despite", "as"})
+ACTOR_TYPES = frozenset({"STATE", "IGO", "NGO", "GROUP", "PERSON", "ORG", "WEAPON", "FIN_SYSTEM", "AGREEMENT"})
+_ANAPHOR = re.compile(r"\b(during|at the start of|in the course of|after|since|throughout)\s+(the|this|that)\s+"
+                      r"(conflict|war|crisis|visit|summit|talks|negotiations|fighting|campaign)\b", re.I)
+
+
+@dataclass
+class Trigger:
+    """One event trigger: the word that gives the type and the verb that holds its arguments."""
+
+    word: object  # the spaCy token giving the type (the noun of a light-verb construction)
+    clause: object  # the token whose arguments are read (the verb, the light verb, or the noun itself)
+    sense: Sense
+    kind: str  # verb | light | noun | obligation
+    etype: str
+    mode: str | None
+    context: tuple[str, ...] = ()
+    inner: list["Trigger"] = field(default_factory=list)  # triggers absorbed from its complement
+    path: list[str] = field(default_factory=list)  # the rules that shaped it (for the confidence table)
+
+
+# ---------------------------------------------------------------- actors of tokens
+
+
+class Actors:
+    """Actor records per token of a parsed text, from the entities stage's mentions."""
+
+    def __init__(self, doc, mentions: list[tuple[int, int, dict]]):
+        self.at: dict[int, list[dict]] = {}
+        self.span: dict[int, tuple[int, int]] = {}
+        for s, e, actor in mentions:
+            span = doc.char_span(s, e, alignment_mode="expand")
+            if span is None:
+                continue
+            for tok in span:
+                lst = self.at.setdefault(tok.i, [])
+                if actor not in lst:
+                    lst.append(actor)
+                self.span[tok.i] = (span.start, span.end)
+
+    def of(self, tok) -> list[dict]:
+        return self.at.get(tok.i, [])
+
+
+def _dedupe(actors: list[dict]) -> list[dict]:
+    out, seen = [], set()
+    for a in actors:
+        key = a.get("code") or a["name"]
+        if key not in seen:
+            seen.add(key)
+            out.append(a)
+    return out
+
+
+def np_actors(tok, acts: Actors, *, appos: bool = False, depth: int = 0) -> list[dict]:
+    """The actors a noun phrase names: a named head (with its conjuncts) wins over its modifiers;
+    a common head takes the actors of its modifiers, else of its of/in/from phrases, else (for
+    actors, ``appos``) of an apposition."""
+    if tok is None or depth > 4:
+        return []
+    found: list[dict] = []
+    head_named = [a for a in acts.of(tok) if a["type"] in ACTOR_TYPES]
+    if head_named:
+        found.extend(head_named)
+    else:
+        stack = [c for c in tok.children if c.dep_ in CORE_DEPS and not _patron(c)]
+        while stack:
+            c = stack.pop(0)
+            found.extend(acts.of(c))
+            stack.extend(cc for cc in c.children if (cc.dep_ in CORE_DEPS or (cc.dep_ == "conj" and c.dep_ in CORE_DEPS))
+                         and not _patron(cc))
+    for c in tok.children:
+        if c.dep_ == "conj":
+            found.extend(np_actors(c, acts, appos=appos, depth=depth + 1))
+    if not found and tok.pos_ in ("VERB", "AUX") and _child(tok, "nsubj") is not None:
+        found.extend(np_actors(_child(tok, "nsubj"), acts, appos=appos, depth=depth + 1))  # "The Red Cross operating in Iraq said"
+    if not found:
+        found.extend(a for a in acts.of(tok) if a["type"] == "LOC")  # an unresolved place: kept, but its phrases are read too
+    if not [a for a in found if a["type"] != "LOC"] and depth < 3:
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("of", "in", "from", "within", "inside", "for"):
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        found.extend(np_actors(p, acts, depth=depth + 1))
+    if not found and appos:
+        for c in tok.children:
+            if c.dep_ == "appos":
+                found.extend(np_actors(c, acts, depth=depth + 1))
+    return _dedupe(found)
+
+
+def _patron(tok) -> bool:
+    """A modifier that names a patron, not the actor: "pro-Iranian", "anti-Western", "Syrian-backed"."""
+    doc = tok.doc
+    if tok.i >= 2 and doc[tok.i - 1].text == "-" and doc[tok.i - 2].lower_ in PATRON_PREFIXES:
+        return True
+    if tok.lower_ in PATRON_PREFIXES:
+        return True
+    return tok.lower_ in PATRON_LEMMAS or tok.lemma_.lower() in PATRON_LEMMAS and tok.tag_ == "VBN"
+
+
+# ---------------------------------------------------------------- the parse
+
+
+def _child(tok, *deps):
+    return next((c for c in tok.children if c.dep_ in deps), None)
+
+
+def _children(tok, *deps):
+    return [c for c in tok.children if c.dep_ in deps]
+
+
+def _lemma(tok) -> str:
+    return (tok.lemma_ or tok.text).lower()
+
+
+def lemma_candidates(tok) -> list[str]:
+    """The tagger's lemma, then forms guessed from the word itself: the small model's lemmatizer
+    errs on rarer inflections ("staged" -> "stag"), so a trigger is looked up under both."""
+    t = tok.lower_
+    out = [_lemma(tok), t]
+    if t.endswith("ied") or t.endswith("ies"):
+        out.append(t[:-3] + "y")
+    if t.endswith("ed"):
+        out += [t[:-1], t[:-2]] + ([t[:-3]] if len(t) > 4 and t[-3] == t[-4] else [])
+    if t.endswith("ing"):
+        out += [t[:-3], t[:-3] + "e"] + ([t[:-4]] if len(t) > 5 and t[-4] == t[-5] else [])
+    if t.endswith("es"):
+        out.append(t[:-2])
+    if t.endswith("s"):
+        out.append(t[:-1])
+    return list(dict.fromkeys(out))
+
+
+def _lookup(tok, table: dict):
+    """(lemma, entry) of a token in a lexicon table, by its lemma candidates."""
+    for lemma in lemma_candidates(tok):
+        if lemma in table:
+            return lemma, table[lemma]
+    return None, None
+
+
+def _objects(verb) -> list:
+    """The direct objects of a verb (and of a passive verb, its subject), conjuncts included."""
+    objs = _children(verb, "dobj", "obj")
+    if not objs and _child(verb, "nsubjpass") is not None:
+        objs = [_child(verb, "nsubjpass")]
+    out = []
+    for o in objs:
+        out.append(o)
+        out.extend(c for c in o.conjuncts)
+    return out
+
+
+# heads that measure or group what their "of" phrase names: "700 kg of medicine", "a series of bombs"
+MEASURE_NOUNS = frozenset({"ton", "tonne", "kg", "kilogram", "worth", "amount", "number", "quantity", "series", "batch",
+                           "shipment", "consignment", "package", "lot", "million", "billion", "thousand", "hundred",
+                           "dozen", "barrel", "cargo", "load", "supply", "wave", "round", "volley", "string", "set",
+                           "pair", "couple", "variety", "range", "host", "kind", "type", "form", "total", "part"})
+
+
+def _head_lemmas(toks) -> set[str]:
+    """Lemmas of object heads and of their compound modifiers ("air links", "mediation effort"); for a
+    measure ("700 kg of medicine", "a series of bombs") those of what it measures."""
+    out = set()
+    for t in toks:
+        if t is None:
+            continue
+        out.update(lemma_candidates(t)[:1])
+        out.update(_lemma(c) for c in t.children if c.dep_ in ("compound", "amod"))
+        if _lemma(t) in MEASURE_NOUNS or t.pos_ == "NUM":
+            for c in t.children:
+                if c.dep_ == "prep" and c.lower_ == "of":
+                    out |= _head_lemmas([p for p in c.children if p.dep_ == "pobj"])
+    return out
+
+
+def _preps(tok) -> dict[str, list]:
+    """Preposition -> its objects, for the prepositional children of a token."""
+    out: dict[str, list] = {}
+    kids = list(tok.children)
+    kids += [g for c in kids if c.dep_ == "prt" for g in c.children]  # "kidnapped up to 16 advisers"
+    for c in kids:
+        if c.dep_ in ("prep", "agent", "dative") and c.pos_ == "ADP":
+            objs = [p for p in c.children if p.dep_ in ("pobj", "pcomp")]
+            for o in list(objs):
+                objs.extend(o.conjuncts)
+            out.setdefault(c.lower_, []).extend(objs)
+    return out
+
+
+def _particle(verb) -> str:
+    p = _child(verb, "prt")
+    return p.lower_ if p is not None else ""
+
+
+def _subject_token(verb):
+    return _child(verb, "nsubj", "csubj")
+
+
+# ---------------------------------------------------------------- senses
+
+
+def _matches(sense: Sense, verb, lex: Lexicon) -> bool:
+    objs = _objects(verb) if verb.pos_ in ("VERB", "AUX") else []
+    lemmas = _head_lemmas(objs)
+    if sense.object is not None and not (lemmas & sense.object):
+        preps = _preps(verb)
+        # "engaged in ethnic cleansing", "resorted to violence", "provided Russia with missiles"
+        if not any(_head_lemmas(v) & sense.object for k, v in preps.items() if k in ("in", "to", "with")):
+            return False
+    if sense.not_object and lemmas & sense.not_object:
+        return False
+    if sense.subject is not None:
+        subj = _subject_token(verb) or _agent(verb)
+        if subj is None or not (_head_lemmas([subj]) & sense.subject):
+            return False
+    if sense.particle is not None and _particle(verb) not in sense.particle:
+        return False
+    if sense.prep is not None:
+        preps = set(_preps(verb))
+        if not preps & sense.prep and not any(_lemma(c) in sense.prep for c in verb.children if c.dep_ == "advmod"):
+            return False
+    if sense.instrument is not None:
+        inst = _preps(verb).get("with", [])
+        if not _head_lemmas(inst) & sense.instrument:
+            return False
+    return True
+
+
+def _agent(verb):
+    a = _child(verb, "agent")
+    if a is None:
+        return None
+    return _child(a, "pobj")
+
+
+def _noun_sense(noun, lex: Lexicon) -> Sense | None:
+    _l, senses = _lookup(noun, lex.nouns)
+    for s in senses or ():
+        if s.modifier is not None:
+            mods = {_lemma(c) for c in noun.children if c.dep_ in ("compound", "amod", "nmod")}
+            mods |= {c.lower_ for c in noun.children if c.dep_ in ("compound", "amod", "nmod")}
+            if not mods & s.modifier:
+                continue
+        return s if s.type != NONE else None
+    return None
+
+
+def _verb_sense(verb, lex: Lexicon) -> Sense | None:
+    _l, senses = _lookup(verb, lex.verbs)
+    for s in senses or ():
+        if _matches(s, verb, lex):
+            return s if s.type != NONE else None
+    return None
+
+
+def _light_noun(verb):
+    """The event noun a light verb takes: its object, or the object of its "in"/"to" phrase."""
+    cands = _children(verb, "dobj", "attr", "oprd")
+    if not cands and _child(verb, "nsubjpass") is not None:
+        cands = [_child(verb, "nsubjpass")]
+    if not cands:
+        for k, v in _preps(verb).items():
+            if k in ("in", "to", "into", "on", "under"):  # "engaged in", "resorted to", "remained on alert", "put under investigation"
+                cands.extend(v)
+    out = []
+    for c in cands:
+        out.append(c)
+        out.extend(cc for cc in c.children if cc.dep_ == "compound")  # "a mediation effort"
+    return out
+
+
+def find_triggers(sent, lex: Lexicon) -> list[Trigger]:
+    """Every trigger of a sentence with its sense, before complements are absorbed."""
+    triggers: list[Trigger] = []
+    used_nouns: set[int] = set()
+    for tok in sent:
+        lemma, _senses = _lookup(tok, lex.verbs)
+        if lemma is None:
+            continue
+        if tok.pos_ == "VERB" or (tok.pos_ == "AUX" and tok.dep_ not in ("aux", "auxpass")):
+            sense = _verb_sense(tok, lex)
+            if sense is None:
+                continue
+            if sense.type == LIGHT:
+                for noun in _light_noun(tok):
+                    ns = _noun_sense(noun, lex)
+                    if ns is not None:
+                        triggers.append(Trigger(noun, tok, ns, "light", ns.type, ns.mode, ns.context, path=["light"]))
+                        used_nouns.add(noun.i)
+                        break
+                continue
+            triggers.append(Trigger(tok, tok, sense, "verb", sense.type, sense.mode, sense.context, path=["verb"]))
+            for o in _objects(tok):  # "imposed sanctions": the noun is the verb's object, not an event of its own
+                used_nouns.add(o.i)
+    verb_tokens = {t.clause.i for t in triggers}
+    for tok in sent:
+        if tok.pos_ not in ("NOUN", "PROPN") or tok.i in used_nouns or _lookup(tok, lex.nouns)[0] is None:
+            continue
+        if tok.dep_ in ("dobj", "attr", "oprd", "dative", "nsubjpass") and tok.head.pos_ in ("VERB", "AUX"):
+            continue  # the object of another verb
+        if tok.dep_ == "pobj" and tok.head.head.i in verb_tokens and tok.head.lower_ in TARGET_PREPS | {"for", "of", "over"}:
+            continue  # an argument of another event ("withdrew from the agreement")
+        if tok.dep_ == "compound":
+            continue
+        sense = _noun_sense(tok, lex)
+        if sense is None or sense.light_only or negated_noun(tok):
+            continue  # a relation ("the partnership illustrates"), or an event said not to exist
+        triggers.append(Trigger(tok, tok, sense, "noun", sense.type, sense.mode, sense.context, path=["noun"]))
+    return triggers
+
+
+# ---------------------------------------------------------------- arguments
+
+
+def _is_pronoun(tok) -> bool:
+    return tok.pos_ == "PRON" or tok.lower_ in PRONOUNS
+
+
+def _governor_chain(tok):
+    """The heads above a token, nearest first."""
+    t = tok
+    while t.head.i != t.i:
+        t = t.head
+        yield t
+
+
+def _reporter_actors(verb, acts: Actors, lex: Lexicon) -> list[dict]:
+    """For a clause under a reporting verb ("Hungary said it will ..."), the reporter's actors."""
+    t = verb
+    for head in _governor_chain(verb):
+        if t.dep_ not in ("ccomp", "xcomp", "conj", "advcl", "parataxis", "pcomp", "prep", "acomp"):
+            return []
+        if _lemma(head) in lex.words("report") or _lemma(head) in lex.verbs:
+            subj = _subject_token(head) or _child(head, "nsubjpass")  # "King Hassan was quoted as saying"
+            if subj is not None and not _is_pronoun(subj):
+                got = np_actors(subj, acts, appos=True)
+                if got:
+                    return got
+        t = head
+    return []
+
+
+def _resolve_pronoun(pron, verb, acts: Actors, lex: Lexicon, prev: list[dict]) -> list[dict]:
+    got = _reporter_actors(verb, acts, lex)
+    if got:
+        return got
+    sent = pron.sent
+    for t in reversed(list(sent[: pron.i - sent.start])):  # the nearest earlier subject with an actor
+        if t.dep_ in ("nsubj", "nsubjpass") and not _is_pronoun(t):
+            got = np_actors(t, acts, appos=True)
+            if got:
+                return got
+    return list(prev) if pron.lower_ in ("it", "they", "its", "their") else []
+
+
+def subject_actors(verb, acts: Actors, lex: Lexicon, prev: list[dict], depth: int = 0) -> tuple[list[dict], str]:
+    """The actors of a verb's subject, and how they were found (for the confidence path)."""
+    if depth > 4:
+        return [], "none"
+    subj = _subject_token(verb)
+    if subj is not None:
+        if subj.lower_ in RELATIVE and verb.dep_ == "relcl":
+            return np_actors(verb.head, acts, appos=True), "relative"
+        if _is_pronoun(subj):
+            return _resolve_pronoun(subj, verb, acts, lex, prev), "pronoun"
+        got = np_actors(subj, acts, appos=True)
+        poss = _child(subj, "poss")
+        if not got and poss is not None and _is_pronoun(poss):  # "their forces had completed their withdrawal"
+            return _resolve_pronoun(poss, verb, acts, lex, prev), "pronoun"
+        return got, "subject"
+    agent = _agent(verb)
+    if agent is not None:
+        return np_actors(agent, acts, appos=True), "agent"
+    if _child(verb, "nsubjpass") is not None:
+        return [], "passive"
+    head = verb.head
+    if head.i == verb.i:
+        return [], "none"
+    if verb.dep_ == "relcl":
+        return np_actors(head, acts, appos=True), "relative"
+    if verb.dep_ == "acl":  # "forces attacking the town": an active participle's noun acts
+        if verb.tag_ != "VBG":
+            return [], "passive"
+        got = np_actors(head, acts, appos=True)
+        people = lex.classes.get("people", frozenset())
+        if not got and head.dep_ in ("dobj", "pobj") and _lemma(head) not in people and head.head.pos_ in ("VERB", "AUX"):
+            # "issued a declaration demanding ...": the declaration speaks for whoever issued it
+            got, how = subject_actors(head.head, acts, lex, prev, depth + 1)
+            return got, "shared:" + how
+        return got, "participle"
+    if verb.dep_ == "acomp":  # "Norway is willing to send": the adjective's subject is the copula's
+        got, how = subject_actors(head, acts, lex, prev, depth + 1)
+        return got, how
+    if verb.dep_ == "xcomp" or (verb.dep_ == "advcl" and not _child(verb, "mark")) or verb.dep_ in ("conj", "pcomp", "advcl"):
+        gov = head
+        if verb.dep_ == "pcomp":
+            gov = head.head
+        if verb.dep_ == "xcomp" and _lemma(gov) in lex.words("object_control"):
+            obj = _child(gov, "dobj")
+            if obj is None:
+                for k, v in _preps(gov).items():
+                    if k in ("on", "upon") and v:
+                        obj = v[0]
+            if obj is not None:
+                return np_actors(obj, acts, appos=True), "control"
+        if gov.pos_ in ("NOUN", "PROPN") and verb.dep_ == "xcomp":
+            return [], "none"
+        if verb.dep_ == "conj":  # a shared subject is the first conjunct's surface subject, not its by-agent
+            surface = _child(gov, "nsubjpass")
+            if surface is not None and _subject_token(gov) is None:
+                return np_actors(surface, acts, appos=True), "shared:subject"
+        got, how = subject_actors(gov, acts, lex, prev, depth + 1)
+        return got, ("shared:" + how) if got else how
+    return [], "none"
+
+
+# prepositions inside an object phrase that name whom the act is aimed at ("action against Russia",
+# "contact with the United States", "a visit to Haiti")
+# "rejected calls by Belarus's rulers": the author of the rejected act is the target
+OBJECT_TARGET_PREPS = frozenset({"against", "on", "upon", "with", "to", "toward", "towards", "into", "at", "from", "between", "by"})
+
+
+def target_np(tok, acts: Actors, depth: int = 0) -> list[dict]:
+    """The actors of an object phrase: its own (:func:`np_actors`), else those of its target phrases."""
+    got = np_actors(tok, acts)
+    if got or depth > 1:
+        return got
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in OBJECT_TARGET_PREPS:
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    got.extend(target_np(p, acts, depth + 1))
+    return _dedupe(got)
+
+
+def _np_targets(toks, acts: Actors) -> list[dict]:
+    out = []
+    for t in toks:
+        out.extend(target_np(t, acts))
+    return _dedupe(out)
+
+
+def _complement(verb):
+    """The complement clauses of a verb: its infinitive or that-clause (also under "call on X to")."""
+    comps = _children(verb, "xcomp", "ccomp")
+    for c in verb.children:
+        if c.dep_ == "prep":
+            for p in c.children:
+                comps.extend(_children(p, "acl", "relcl", "xcomp"))
+        if c.dep_ in ("dobj",):
+            comps.extend(cc for cc in c.children if cc.dep_ in ("acl", "xcomp") and _child(cc, "aux") is not None)
+    if not comps:  # "demanded the removal of X", "refused admittance to Y", "called for sanctions against Z"
+        comps = [o for o in _children(verb, "dobj")] + _preps(verb).get("for", [])
+    return comps
+
+
+def complement_targets(verb, acts: Actors, depth: int = 0) -> list[dict]:
+    """Targets found inside a verb's complement: its subject, objects and target phrases."""
+    if depth > 2:
+        return []
+    out: list[dict] = []
+    for c in _complement(verb):
+        if c.pos_ in ("VERB", "AUX"):
+            subj = _subject_token(c)
+            if subj is not None and not _is_pronoun(subj) and c.dep_ == "ccomp":
+                got = np_actors(subj, acts)
+                if got:  # "demanded that Hamas renounce ...": the one asked is the target
+                    out.extend(got)
+                    continue
+            out.extend(_np_targets(_objects(c), acts))
+            out.extend(_np_targets(_children(c, "dative"), acts))
+            for k, v in _preps(c).items():
+                if k in TARGET_PREPS or k in LOCATION_PREPS:
+                    out.extend(_np_targets(v, acts))
+            if not out:
+                out.extend(complement_targets(c, acts, depth + 1))
+        else:
+            out.extend(np_actors(c, acts))
+            for k, v in _preps(c).items():
+                if k in NOUN_TARGET_PREPS or k in ("of", "for", "in"):
+                    out.extend(_np_targets(v, acts))
+    return _dedupe(out)
+
+
+def condition_targets(verb, acts: Actors) -> list[dict]:
+    """The subject of a threat's condition ("... unless Baghdad accepted its conditions"): whom it is aimed at."""
+    out: list[dict] = []
+    for t in verb.subtree:
+        if t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in t.children):
+            subj = _subject_token(t)
+            if subj is not None and not _is_pronoun(subj):
+                out.extend(np_actors(subj, acts))
+    return _dedupe(out)
+
+
+def _location(tok, acts: Actors) -> tuple[list[dict], str | None]:
+    """Actors of the places in the "in/near/at" phrases of a token, and the first place's name."""
+    found: list[dict] = []
+    name = None
+    for k, v in _preps(tok).items():
+        if k in LOCATION_PREPS:
+            for o in v:
+                got = np_actors(o, acts, appos=True)  # "in the capital Kabul"
+                places = [a for a in got if a["type"] in ("STATE", "LOC")]
+                for p in places:
+                    name = name or p["name"]
+                found.extend(a for a in places if a["type"] == "STATE")
+    return _dedupe(found), name
+
+
+def _people_object(verb, lex: Lexicon) -> bool:
+    """An object (or target phrase) headed by a word of people or of their institutions, without an actor."""
+    people = lex.classes.get("people", frozenset())
+    toks = list(_objects(verb))
+    for k, v in _preps(verb).items():
+        if k in TARGET_PREPS:
+            toks.extend(v)
+    return bool(_head_lemmas(toks) & people)
+
+
+# ---------------------------------------------------------------- modality, negation, hedges
+
+
+def _aux_words(verb) -> list[str]:
+    return [c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")]
+
+
+ASPECTUAL = frozenset({"continue", "begin", "start", "keep", "resume", "go", "try", "attempt", "seek", "need"})
+
+
+def intent_of(verb, lex: Lexicon) -> bool:
+    """Announced, not done: "will support", "plans to send", "is willing to host", "will continue to collaborate"."""
+    if verb.dep_ == "xcomp" and _lemma(verb.head) in ASPECTUAL and verb.head.i != verb.i:
+        if intent_of(verb.head, lex):
+            return True
+    aux = _aux_words(verb)
+    if any(a in lex.words("intent_aux") for a in aux) and "have" not in aux:
+        return True
+    if "to" in aux and verb.dep_ in ("xcomp", "acl", "advcl"):
+        head = verb.head
+        if _lemma(head) in lex.words("intent_verbs") or head.lower_ in lex.words("intent_adjectives"):
+            return True
+        if head.pos_ == "ADJ" and _lemma(head) in lex.words("intent_adjectives"):
+            return True
+        if head.dep_ == "acomp" and _lemma(head) in lex.words("intent_adjectives"):
+            return True
+    return False
+
+
+def counterfactual(verb, lex: Lexicon) -> bool:
+    """"would have signed", "if it is attacked", "whether to join", "expected Russia to support": no event."""
+    if verb.dep_ == "xcomp" and _child(verb.head, "dobj") is not None and \
+            _lemma(verb.head) in lex.words("intent_verbs") | {"want", "expect", "need", "like", "prefer"}:
+        return True  # someone else's act that is only hoped for
+    aux = _aux_words(verb)
+    if any(a in ("would", "could", "might", "should") for a in aux) and "have" in aux:
+        return True
+    t = verb
+    for _ in range(3):
+        mark = _child(t, "mark")
+        if mark is not None and mark.lower_ in lex.words("counterfactual"):
+            return True
+        if t.dep_ not in ("conj", "xcomp", "aux") or t.head.i == t.i:
+            break
+        t = t.head
+    return False
+
+
+def negated_clause(verb) -> bool:
+    """A negation of the verb itself, or of the verb that governs its infinitive; "did not sign until
+    2023" is not a negation (it says when)."""
+    neg = any(c.dep_ == "neg" for c in verb.children)
+    if not neg and verb.dep_ in ("xcomp",) and any(c.dep_ == "neg" for c in verb.head.children):
+        neg = True
+    if neg and any(c.lower_ in ("until", "till") for c in verb.children if c.dep_ in ("prep", "mark", "advcl")):
+        return False
+    if neg:
+        for c in verb.children:
+            if c.dep_ in ("advcl",) and _child(c, "mark") is not None and _child(c, "mark").lower_ in ("until", "till"):
+                return False
+    return neg
+
+
+NOUN_NEGATORS = frozenset({"lack", "absence", "failure", "refusal", "denial"})
+
+
+def negated_noun(noun) -> bool:
+    """"no agreement", "without a deal", "the lack of evidence of an agreement": an event said not to be."""
+    t = noun
+    for _ in range(4):
+        if any(c.lower_ in ("no",) and c.dep_ == "det" for c in t.children):
+            return True
+        h = t.head
+        if t.dep_ != "pobj" or h.i == t.i:
+            return False
+        if h.lower_ == "without":
+            return True
+        if h.lower_ != "of":
+            return False
+        if _lemma(h.head) in NOUN_NEGATORS:
+            return True
+        t = h.head
+    return False
+
+
+def clause_tokens(verb) -> list:
+    """The tokens of a verb's own clause: its subtree without the clauses nested in it."""
+    out = []
+    stack = [verb]
+    while stack:
+        t = stack.pop()
+        out.append(t)
+        for c in t.children:
+            if c.dep_ in CLAUSE_DEPS and c.pos_ in ("VERB", "AUX"):
+                continue
+            if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and _subject_token(c) is not None:
+                continue
+            stack.append(c)
+    return out
+
+
+def hedged_clause(verb, lex: Lexicon) -> bool:
+    """A hedge in the event's own clause: an adverb ("reportedly"), a modal (may, might, could), or a
+    reporting verb of uncertainty that governs the clause ("reported that", "is alleged to")."""
+    toks = clause_tokens(verb)
+    if any(t.lower_ in lex.words("hedge_adverbs") for t in toks):
+        return True
+    if any(a in lex.words("hedge_modals") for a in _aux_words(verb)):
+        return True
+    t = verb
+    for head in _governor_chain(verb):
+        if t.dep_ not in ("ccomp", "xcomp", "conj", "acl", "relcl", "appos"):
+            break
+        if t.dep_ in ("acl", "relcl", "appos") and head.pos_ not in ("NOUN", "PROPN"):
+            break
+        if _lemma(head) in lex.words("hedge_verbs") or any(c.lower_ in lex.words("hedge_adverbs") for c in head.children):
+            return True  # "reported that", "is alleged to", "reports that China sent"
+        t = head
+    for k, v in _preps(verb).items():
+        if k == "according" or (k == "to" and verb.lower_ == "according"):
+            if any(_lemma(o) in ("report", "rumor", "rumour") for o in v):
+                return True
+    return False
+
+
+# ---------------------------------------------------------------- dates
+
+
+def _date_owner(d: DateMention, doc, owners: set[int]) -> int:
+    t = doc[d.root]
+    for _ in range(12):
+        if t.head.i == t.i:
+            return t.i
+        t = t.head
+        if t.i in owners or t.pos_ in ("VERB", "AUX"):
+            return t.i
+    return t.i
+
+
+def event_date(trig: Trigger, dates: list[DateMention], owner_of: list[int]) -> DateMention | None:
+    """The date of an event: its own clause's, else its first conjunct's (for a verb without a subject
+    of its own), else its governing verb's for an infinitive, else one inside its clause."""
+    own = [d for d, o in zip(dates, owner_of) if o in (trig.word.i, trig.clause.i)]
+    if own:
+        return min(own, key=lambda d: (d.precision != "day", abs(d.root - trig.word.i)))
+    c = trig.clause
+    for _ in range(4):
+        shares = c.dep_ in ("conj", "xcomp") or (c.dep_ == "advcl" and c.tag_ in ("VBG", "VBN") and _child(c, "mark") is None)
+        if shares and _subject_token(c) is None and _child(c, "nsubjpass") is None and c.head.i != c.i:
+            c = c.head
+            own = [d for d, o in zip(dates, owner_of) if o == c.i]
+            if own:
+                return own[0]
+        else:
+            break
+    inside = [d for d in dates if trig.clause.left_edge.i <= d.root <= trig.clause.right_edge.i]
+    if inside and trig.kind != "noun":
+        return min(inside, key=lambda d: abs(d.root - trig.word.i))
+    return None
+
+
+# ---------------------------------------------------------------- the sentence
+
+
+@dataclass
+class SentenceContext:
+    """What a sentence's events may take from outside it."""
+
+    prev_actors: list[dict] = field(default_factory=list)  # the subject of the sentence before (pronouns)
+    inherited_date: DateMention | None = None  # the last date of the sentence before ("during the war")
+    prev_event_actors: list[dict] = field(default_factory=list)  # who acted last in the sentence before (responses)
+
+
+def _violent(trig: Trigger, lex: Lexicon) -> bool:
+    verb = trig.clause
+    military = lex.classes.get("military", frozenset())
+    violent = lex.classes.get("violent", frozenset())
+    mtarget = lex.classes.get("military_target", frozenset())
+    subj = _subject_token(verb) or _agent(verb)
+    if subj is not None and _head_lemmas([subj]) & military:
+        return True
+    if subj is not None and subj.dep_ == "nsubj" and _lemma(subj) in RELATIVE and _head_lemmas([verb.head]) & military:
+        return True
+    preps = _preps(verb)
+    if _head_lemmas(preps.get("with", [])) & violent:
+        return True
+    if _head_lemmas(_objects(verb)) & (violent | mtarget):
+        return True
+    if verb.dep_ in ("conj", "xcomp", "advcl"):
+        s = _subject_token(verb.head)
+        if s is not None and _head_lemmas([s]) & military:
+            return True
+    return False
+
+
+def _actor_out(a: dict) -> dict:
+    return {"code": a.get("code"), "name": a["name"]}
+
+
+def sentence_events(sent, acts: Actors, dates: list[DateMention], lex: Lexicon,
+                    ctx: SentenceContext | None = None) -> tuple[list[dict], list[dict]]:
+    """The events of one parsed sentence, and the actors of its main subject (for the next sentence).
+
+    Each event is a dict with the fields of :class:`pipeline.model.Event` except the ids and
+    offsets (``type``, ``mode``, ``context``, ``actors``, ``targets``, ``date``, ``negated``,
+    ``hedged``, ``location``, ``trigger``, ``trigger_lemma``) and ``path``, the rules it came by.
+    """
+    ctx = ctx or SentenceContext()
+    triggers = find_triggers(sent, lex)
+    # complements: the governing verb is the event; what is inside its complement is not
+    absorbed: set[int] = set()
+    for t in triggers:
+        if t.kind == "verb" and t.sense.complement:
+            comp_tokens = set()
+            for c in _complement(t.clause):
+                comp_tokens.update(x.i for x in c.subtree)
+            t.inner = [u for u in triggers if u is not t and u.clause.i in comp_tokens]
+            absorbed.update(id(u) for u in t.inner)
+    triggers = [t for t in triggers if id(t) not in absorbed]
+    doc = sent.doc
+    owners = {t.word.i for t in triggers} | {t.clause.i for t in triggers}
+    owner_of = [_date_owner(d, doc, owners) for d in dates]
+    main_subject: list[dict] = []
+    root = sent.root
+    if _subject_token(root) is not None and not _is_pronoun(_subject_token(root)):
+        main_subject = np_actors(_subject_token(root), acts, appos=True)
+    events: list[dict] = []
+    obligations = _obligations(sent, lex, set())
+    ob_clauses = {o.clause.i for o in obligations}
+    triggers = [t for t in triggers if t.clause.i not in ob_clauses]
+    for t in triggers + obligations:
+        ev = _read(t, acts, lex, ctx)
+        if ev is None:
+            continue
+        d = event_date(t, dates, owner_of)
+        if d is None and ctx.inherited_date is not None and _ANAPHOR.search(sent.text):
+            d = DateMention(**{**ctx.inherited_date.__dict__})
+            d.resolved_from = f"date of the preceding sentence: \"{ctx.inherited_date.raw}\""
+        ev["date"] = d.record() if d else None
+        if t.sense.target_previous and not ev["targets"]:
+            # a response ("Iran responded with missiles") is aimed at whoever acted before it: the last
+            # event of this sentence, else of the sentence before
+            own = {a["code"] for a in ev["actors"]}
+            before = [a for _k, e in events for a in e["actors"]][-1:] if events else ctx.prev_event_actors[-1:]
+            prev = [_actor_out(a) for a in before if a.get("code") and a["code"] not in own]
+            if prev:
+                ev["targets"] = prev
+                ev["rule"] = ev["rule"].rsplit("/", 1)[0] + "/previous"
+        key = (ev["type"], tuple(a["code"] or a["name"] for a in ev["actors"]),
+               tuple(a["code"] or a["name"] for a in ev["targets"]))
+        if any(k == key for k, _e in events):
+            continue
+        events.append((key, ev))
+    return _merge([e for _k, e in events]), main_subject
+
+
+def _merge(events: list[dict]) -> list[dict]:
+    """One act told twice in a sentence ("joined the conflict on June 22, striking Iranian facilities"):
+    events of one type and the same actors, one's targets among the other's, become one, with the
+    date and the targets of both."""
+    out: list[dict] = []
+    for ev in events:
+        codes = sorted(a["code"] or a["name"] for a in ev["actors"])
+        tcodes = {a["code"] or a["name"] for a in ev["targets"]}
+        for o in out:
+            if o["type"] != ev["type"] or sorted(a["code"] or a["name"] for a in o["actors"]) != codes:
+                continue
+            ocodes = {a["code"] or a["name"] for a in o["targets"]}
+            if tcodes <= ocodes or ocodes <= tcodes:
+                if len(ev["targets"]) > len(o["targets"]):
+                    o["targets"] = ev["targets"]
+                    o["rule"] = ev["rule"]
+                o["date"] = o["date"] or ev["date"]
+                o["negated"] = o["negated"] and ev["negated"]
+                break
+        else:
+            out.append(ev)
+    return out
+
+
+def _obligations(sent, lex: Lexicon, taken: set[int]) -> list[Trigger]:
+    """"X said Y must withdraw": X's REQUEST to Y (a demand stated as an obligation)."""
+    out = []
+    for tok in sent:
+        if tok.pos_ not in ("VERB", "AUX") or tok.dep_ != "ccomp":
+            continue
+        if not any(a in lex.words("obligation_aux") for a in _aux_words(tok)):
+            continue
+        if _lemma(tok.head) not in lex.words("report"):
+            continue
+        sense = Sense(type="REQUEST")
+        out.append(Trigger(tok, tok, sense, "obligation", "REQUEST", None, path=["obligation"]))
+    return out
+
+
+def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict | None:
+    """Actors, targets, type after modality, and flags of one trigger; None when it is no event."""
+    verb, word, sense = t.clause, t.word, t.sense
+    etype, mode = t.etype, t.mode
+    path = list(t.path)
+    negated = False
+    if t.kind == "obligation":
+        actors = _reporter_actors(verb, acts, lex)
+        subj = _subject_token(verb)
+        targets = np_actors(subj, acts) if subj is not None and not _is_pronoun(subj) else []
+        codes = {a.get("code") for a in actors}
+        if not [x for x in targets if x.get("code") not in codes]:
+            return None  # "officials contend that Iran must ...": a view of one's own course, not a demand
+        how = "reporter"
+    elif t.kind == "noun":
+        actors, targets, how = _noun_args(word, sense, acts)
+        negated = negated_noun(word)
+    else:
+        if counterfactual(verb, lex):
+            return None
+        if t.kind == "verb" and _inanimate_subject(verb, sense, lex):
+            return None
+        actors, how = subject_actors(verb, acts, lex, ctx.prev_actors)
+        targets = _verb_targets(t, acts, lex)
+        passive = _child(verb, "nsubjpass") is not None
+        if passive and not actors and lex.polarity(etype) == "cooperation" and t.kind == "verb":
+            actors = np_actors(_child(verb, "nsubjpass"), acts)  # "Russia's S-400 batteries were not delivered"
+            targets = [x for x in targets if x not in actors]
+            how = "owner"
+        if t.kind == "light":
+            extra = _noun_args(word, sense, acts)[1]
+            if word.dep_ == "compound":  # "a mediation effort between X and Y"
+                extra += _noun_args(word.head, sense, acts)[1]
+            targets = _dedupe(targets + extra)
+        negated = negated_clause(verb)
+        if negated and sense.negated:
+            etype, negated = sense.negated, False
+            path.append("negated-type")
+        if intent_of(verb, lex) and etype not in ("AGREE", "THREATEN", "REQUEST", "ACCUSE", "REJECT"):
+            pol = lex.polarity(etype)
+            if negated and pol == "cooperation":
+                etype, negated = "REJECT", False
+            else:
+                etype = "AGREE" if pol == "cooperation" else "THREATEN"
+            path.append("intent")
+        if t.sense.complement_type is not None:
+            if not any(u.etype in t.sense.complement_type for u in t.inner):
+                return None
+        if t.sense.complement and etype == "AGREE" and any(
+                negated_clause(c) for c in _complement(verb) if c.pos_ in ("VERB", "AUX")):
+            etype = "REJECT"  # "vowed not to return the Golan Heights": a promise not to is a refusal
+            path.append("negated-complement")
+    tgt = "target" if targets else "none"
+    # what the sense needs
+    actors = [a for a in actors if a["type"] != "LOC"]
+    own_codes = {a.get("code") for a in actors if a.get("code")}
+    # one's own state is no target, but another actor of that state is (PLOVER codes domestic targets by their
+    # state: "the Kurdistan Workers' Party demanded that the Turkish government ..." is TUR -> TUR) ...
+    own_names = {a["name"] for a in actors}
+    targets = [x for x in targets if not x.get("code") or x["code"] not in own_codes
+               or (x["name"] not in own_names and x["type"] in DOMESTIC_TARGET_TYPES and not (x["type"] == "STATE" and any(
+                   a["type"] == "STATE" and a.get("code") == x["code"] for a in actors)))]
+    if t.kind != "obligation":
+        if not targets and t.kind in ("verb", "light") and (sense.location_target or lex.types[etype].get("location_target")):
+            loc, _n = _location(verb, acts)
+            # a violent act at home is aimed at one's own state ("Afghan rebels exploded bombs in Kabul": AFG -> AFG)
+            targets = [x for x in loc if x not in actors or lex.polarity(etype) == "conflict"]
+            if targets:
+                tgt = "location"
+        if not targets and (sense.domestic or etype == "PROTEST") and actors and t.kind in ("verb", "light"):
+            # ... unless the act is aimed at its own people (CAMEO and PLOVER code a domestic target by its state)
+            if _people_object(verb, lex) or etype == "PROTEST" or t.kind == "light":
+                state = next((a for a in actors if a.get("code") and a["type"] in ("STATE", "GROUP", "PERSON", "ORG")), None)
+                if state is not None:
+                    targets = [{"code": state["code"], "name": state["name"], "type": "STATE"}]
+                    tgt = "domestic"
+    if not targets and t.kind in ("verb", "light") and lex.polarity(etype) == "cooperation":
+        got = beneficiary(verb, acts)
+        if got:
+            targets, tgt = [x for x in got if x.get("code") not in own_codes], "beneficiary"
+    if "target" in sense.needs and not targets:
+        return None
+    if "actor" in sense.needs and not actors:
+        return None
+    if "violence" in sense.needs and not _violent(t, lex):
+        return None
+    if "violence_or_target" in sense.needs and not (targets or _violent(t, lex)):
+        return None
+    actors = [a for a in actors if a["type"] != "AGREEMENT"]
+    if not actors:
+        return None
+    mention_ids = {id(a) for a in actors}
+    targets = [x for x in targets if id(x) not in mention_ids]
+    if etype not in ("RETREAT", "REJECT", "ACCUSE", "PROTEST", "SANCTION"):
+        targets = [x for x in targets if x["type"] != "AGREEMENT"]  # an agreement is signed, not targeted
+    targets = [x for x in targets if x["type"] != "LOC"]
+    if t.kind in ("verb", "light") and verb.dep_ == "pcomp" and verb.head.lower_ in NOT_YET_PREPS:
+        return None  # "demanded a truce before allowing aid convoys": not (yet) done
+    if (t.kind == "verb" and how.startswith("shared") and not targets and verb.tag_ == "VBG"
+            and verb.dep_ in PARTICIPLE_DEPS):
+        return None  # "..., urging the counterpart to sign", "demonstrated, calling for ...": how the main act was done
+    _loc_actors, location = _location(verb if t.kind != "noun" else word, acts)
+    if location and any(a["name"] == location for a in actors + targets):
+        location = None
+    hedged = hedged_clause(verb, lex) if t.kind != "noun" else any(
+        x.lower_ in lex.words("hedge_adverbs") for x in word.subtree)
+    trigger_text = word.text if t.kind != "light" else f"{verb.text} {word.text}"
+    return {
+        "type": etype, "mode": mode, "context": list(t.context),
+        "actors": [_actor_out(a) for a in _dedupe(actors)], "targets": [_actor_out(a) for a in _dedupe(targets)],
+        "negated": negated, "hedged": hedged, "location": location,
+        "trigger": trigger_text, "trigger_lemma": _lookup(word, lex.verbs if t.kind in ("verb", "obligation") else lex.nouns)[0] or _lemma(word),
+        "rule": f"{t.kind}/{etype}/{how}/{tgt if targets else 'none'}", "steps": path, "span": (verb.left_edge.idx if t.kind != "noun" else word.left_edge.idx,
+                               (verb if t.kind != "noun" else word).right_edge.idx + len((verb if t.kind != "noun" else word).right_edge)),
+    }
+
+
+#: Verbs of a purpose clause whose object is the one a cooperative act is for ("sent missiles to help
+#: replenish Iran's air defences", "willing to send material to help defend Saudi Arabia").
+BENEFIT_VERBS = frozenset({"help", "assist", "aid", "support", "defend", "protect", "bolster", "strengthen",
+                           "replenish", "rebuild", "reinforce", "shore", "stabilize", "stabilise", "secure", "arm", "equip"})
+
+
+def beneficiary(verb, acts: Actors, depth: int = 0) -> list[dict]:
+    """The actors a cooperative act is for, named in its purpose clause ("to help X", "to help defend X").
+
+    Only verbs of helping count: other purpose clauses ("to counter the US", "to pressure Iran") name no
+    target of the act itself, and "after ..." phrases are never read.
+    """
+    if depth > 2:
+        return []
+    out: list[dict] = []
+    for c in verb.children:
+        if c.dep_ not in ("advcl", "xcomp") or c.pos_ not in ("VERB", "AUX"):
+            continue
+        if depth == 0 and "to" not in _aux_words(c) and _child(c, "mark") is None:
+            continue
+        if _lemma(c) not in BENEFIT_VERBS:
+            continue
+        for o in _children(c, "dobj", "dative"):
+            out.extend(target_np(o, acts))
+        if not out:
+            out.extend(beneficiary(c, acts, depth + 1))
+    return _dedupe(out)
+
+
+def _inanimate_subject(verb, sense: Sense, lex: Lexicon) -> bool:
+    """An event noun or an abstraction as the subject: "the deal promises tariff cuts", "the collapse of the
+    regime dealt a blow to X": the verb is figurative, its subject's modifiers are no actors."""
+    subj = _subject_token(verb)
+    if subj is not None and subj.lower_ in RELATIVE and verb.dep_ == "relcl":
+        subj = verb.head
+    if subj is None or subj.pos_ not in ("NOUN", "PROPN") or acts_named(subj):
+        return False
+    lemma = _lemma(subj)
+    if sense.subject is not None and lemma in sense.subject:
+        return False
+    return lemma in lex.nouns or lemma in lex.classes.get("abstract", frozenset())
+
+
+def acts_named(tok) -> bool:
+    """Whether a token is part of a named entity (a proper name is an agent, whatever its head word)."""
+    return bool(tok.ent_type_) and tok.ent_type_ not in ("DATE", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "TIME")
+
+
+def _verb_targets(t: Trigger, acts: Actors, lex: Lexicon) -> list[dict]:
+    verb = t.clause
+    passive = _child(verb, "nsubjpass") is not None
+    targets: list[dict] = []
+    if t.kind == "verb":
+        objs = _children(verb, "dobj", "obj", "dative", "iobj")
+        if passive:
+            objs.append(_child(verb, "nsubjpass"))
+        for o in objs:
+            targets.extend(target_np(o, acts))
+            for oc in o.conjuncts:
+                targets.extend(target_np(oc, acts))
+    else:
+        for o in _children(verb, "dative", "iobj"):
+            targets.extend(np_actors(o, acts))
+    for k, v in _preps(verb).items():
+        if k in TARGET_PREPS:
+            targets.extend(_np_targets(v, acts))
+    if not targets and t.kind == "verb" and t.etype == "THREATEN":
+        targets = condition_targets(verb, acts)
+    if not targets and t.kind == "verb" and t.sense.complement:
+        targets = complement_targets(verb, acts)
+        if t.inner and not targets:
+            for u in t.inner:
+                targets.extend(_verb_targets(u, acts, lex) if u.kind != "noun" else _noun_args(u.word, u.sense, acts)[1])
+    return _dedupe(targets)
+
+
+def _noun_args(noun, sense: Sense, acts: Actors) -> tuple[list[dict], list[dict], str]:
+    """Actors and targets of an event noun from its own phrase."""
+    actors: list[dict] = []
+    targets: list[dict] = []
+    own = [a for a in acts.of(noun) if a["type"] in ACTOR_TYPES]
+    stack = [c for c in noun.children if c.dep_ in CORE_DEPS and not _patron(c)]
+    while stack:
+        c = stack.pop(0)
+        actors.extend(acts.of(c))
+        stack.extend(cc for cc in c.children if (cc.dep_ in CORE_DEPS or (cc.dep_ == "conj" and c.dep_ in CORE_DEPS))
+                         and not _patron(cc))
+    actors = [a for a in actors if a not in own]
+    preps = _preps(noun)
+    for o in preps.get("by", []):
+        actors.extend(np_actors(o, acts))
+    for o in preps.get("of", []):
+        (actors if sense.of == "actor" else targets).extend(np_actors(o, acts))
+    for k, v in preps.items():
+        if k == "between" and sense.of == "actor" and not actors:
+            actors.extend(_np_targets(v, acts))
+        elif k in NOUN_TARGET_PREPS or (sense.location_target and k in LOCATION_PREPS):
+            targets.extend(_np_targets(v, acts))  # "Gazprom's investment in Iran"
+    return _dedupe(actors), _dedupe(targets), "noun-phrase"
