@@ -257,18 +257,20 @@ def recheck_support(doc_json: str | Path, output_dir: str | Path, settings: Any)
     return doc.text, citation_support(doc)
 
 
-def replay_status(score: float | None, checks: list[dict[str, Any]], settings: Any) -> str:
+def check_records(checks: list[Any]) -> list[Any]:
+    """Recorded checks (dicts) as the pipeline's ``SupportCheck`` records (others passed through)."""
+    from pipeline.model import SupportCheck
+
+    return [SupportCheck(**c) if isinstance(c, dict) else c for c in checks]
+
+
+def replay_status(score: float | None, checks: list[Any], settings: Any) -> str:
     """The support stage's verdict rule (``pipeline.support.decide``) on a recorded best score and checks:
     the score and the checks do not depend on the verdict's thresholds, so a threshold sweep needs no
-    re-run of the retrieval."""
-    from pipeline.model import SupportCheck
+    re-run of the retrieval. ``settings``: anything with the ``support_*`` threshold attributes."""
+    from types import SimpleNamespace
+
     from pipeline.support import decide
 
-    class _Best:
-        pass
-
-    best = None
-    if score is not None:
-        best = _Best()
-        best.score = score
-    return decide(best, [SupportCheck(**c) for c in checks], settings)[0]
+    best = None if score is None else SimpleNamespace(score=score)
+    return decide(best, check_records(checks), settings)[0]

@@ -72,19 +72,25 @@ class Settings(BaseSettings):
 
     # Claim support: does the cited source say what the citing sentence says? (pipeline/support.py)
     support_min_score: float = Field(
-        0.62, ge=0.0, le=1.0,
+        0.64, ge=0.0, le=1.0,
         description="Best evidence score (dense and lexical, 0-1) a claim needs to be 'supported' when every number, "
         "year and actor it names is found in the evidence. Chosen on the development split of eval/data/claims "
         "(precision and recall in EVALUATION.md, section claims).",
     )
-    support_related_score: float = Field(
+    support_anchored_score: float = Field(
         0.45, ge=0.0, le=1.0,
+        description="Best evidence score enough for 'supported' when the claim names at least one number, year or month "
+        "and the close passages confirm every value it names (none contradicted or missing); a claim with nothing to "
+        "compare needs support_min_score. Chosen on the development split of eval/data/claims (EVALUATION.md, claims).",
+    )
+    support_related_score: float = Field(
+        0.25, ge=0.0, le=1.0,
         description="Below this best evidence score no passage of the source is about the claim: 'not_found'. Between "
         "it and support_min_score the source is only related ('not_found'), unless a number, year or actor of the "
         "claim is contradicted by a passage scoring at least support_partial_score ('partial').",
     )
     support_partial_score: float = Field(
-        0.5, ge=0.0, le=1.0,
+        0.45, ge=0.0, le=1.0,
         description="A contradicted number, year or actor makes the claim 'partial' only when the contradicting "
         "passage scores at least this (it is about the same thing); a lower one is only related ('not_found').",
     )

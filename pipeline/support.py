@@ -37,7 +37,13 @@ what runs offline on a laptop:
    ``eval/data/claims`` (see EVALUATION.md): ``unverifiable`` without source text (not
    fetched, failed, paywalled, empty, another language), ``not_found`` when no passage is
    close, or only related ones, ``partial`` when a close passage contradicts a number, year,
-   actor or negation of the claim (or does not state one of them), ``supported`` otherwise.
+   actor or negation of the claim (or does not state one of them), ``supported`` when the best
+   passage scores ``support_min_score``, or ``support_anchored_score`` when the claim names a
+   number, year or month and the close passages confirm every value it names (a paraphrase of a
+   claim of several facts scores lower than a one-fact claim, but its figures pin it down).
+   The values are read in the close passages together (a claim's facts are often spread over
+   neighbouring paragraphs), with the state behind an organisation or person ("Gazprom" says
+   "Russian"), and a capital after "in"/"at" is a place, not a rival government.
 
 Where it runs. The stage is registered like any other, so the document run executes it
 too, but that run has no fetched sources: every citation is ``unverifiable`` ("not fetched
@@ -75,7 +81,7 @@ from pipeline.settings import Settings
 from pipeline.text.normalise import name_key
 
 STAGE = "support"
-SETTINGS = ("embedding_model", "embedding_batch_size", "support_min_score", "support_related_score",
+SETTINGS = ("embedding_model", "embedding_batch_size", "support_min_score", "support_anchored_score", "support_related_score",
             "support_partial_score", "support_dense_weight", "support_number_tolerance", "support_candidates")
 # Fetch statuses whose source text can be read.
 READABLE = ("fetched", "not_modified", "cached", "manual")
@@ -90,6 +96,13 @@ MIN_CLAIM_WORDS = 3
 NEIGHBOURED = 4
 # BM25 parameters (Robertson and Zaragoza 2009, the usual values).
 BM25_K1, BM25_B = 1.2, 0.75
+# An evidence passage scoring this much is about the claim, so its numbers, dates and actors count in the
+# checks (a constant, not a setting, so that the checks do not depend on the verdict's thresholds and the
+# eval's threshold sweep replays the verdicts exactly). Below it, the lowest related_score of the sweep.
+CLOSE_EVIDENCE = 0.4
+# Checks that pin a claim to its source: when every one of these is confirmed by a close passage, the claim
+# needs a lower score (support_anchored_score) than one with nothing to compare (support_min_score).
+ANCHORS = ("number", "year", "month")
 # HTTP answers that mean the page exists but is closed to us.
 PAYWALL_HTTP = (401, 402, 403, 451)
 
@@ -198,7 +211,9 @@ class Claim:
 
 _CITATION_GLUE = re.compile(r"^[\s;,()\[\]]*(?:(?:and|see|also|cf\.?|e\.g\.,?)\s*)*[\s;,()\[\]]*$", re.I)
 _EMPTY_BRACKETS = re.compile(r"\(\s*(?:(?:see|cf\.?|e\.g\.,?|also|and)\s*)*[;,\s]*\)|\[\s*[;,\s]*\]", re.I)
-_GLUED_NOTE_NUMBER = re.compile(r"(?<=[.,;:!?\"”)])\d{1,3}(?=\s|$)")
+# A note number glued to punctuation ("signed.12 The"), but not the digits after a thousands separator or a
+# decimal point ("6,000 drones", "1.5 billion").
+_GLUED_NOTE_NUMBER = re.compile(r"(?<=[.,;:!?\"”)])(?<!\d[.,])\d{1,3}(?=\s|$)")
 _BIBLIO_START = re.compile(r"^\s*(?:see|cf\.?|source[s]?:|available|accessed|retrieved|quoted|cited|for\b|on\b.*\bsee\b)", re.I)
 _QUOTED_TITLE = re.compile(r"[\"“][^\"”]{3,}[\"”]")
 _URLISH = re.compile(r"https?://|www\.|\bdoi\b|doi\.org", re.I)
@@ -452,7 +467,8 @@ def amounts(text: str) -> list[Amount]:
             continue
         unit_word = _unit_key(m.group("unit")) is not None
         end = m.end() if unit_word else max(m.end("num"), m.end("mult") if m.group("mult") else 0)
-        out.append(Amount(value, unit, text[m.start():end].strip(), spelled=num in _SPELLED))
+        # "three agreements" is loose talk; "five billion cubic metres" is a figure like "5bn"
+        out.append(Amount(value, unit, text[m.start():end].strip(), spelled=num in _SPELLED and not mult))
         taken.append(m.span())
     return out
 
@@ -471,6 +487,13 @@ class ActorMention:
     name: str
     type: str
     surface: str
+    country: str | None = None  # the state an organisation or a person belongs to (the gazetteer's)
+    place: bool = False  # a capital named as a place ("signed in Astana"), not as its government
+
+
+# A capital after one of these words is where something happened, not who did it ("signed in Astana",
+# "arrived in Tehran"); "Moscow condemned" stays an actor.
+_LOCATIVE = frozenset({"in", "at", "near", "to", "from", "outside", "via"})
 
 
 _TOKEN_RE = re.compile(r"[A-Za-z][\w'’&+\-]*(?:\.[A-Za-z]\.?)*")
@@ -499,12 +522,15 @@ def actors(text: str) -> dict[str, ActorMention]:
             key = name_key(surface)
             found = gaz.surface.get(key)
             if found and key not in gaz.not_entities:
-                hit = (n, found[0], surface)
+                hit = (n, found[0], surface, found[1])
                 break
         if hit:
-            n, actor_id, surface = hit
+            n, actor_id, surface, how = hit
             a = gaz.actors[actor_id]
-            out.setdefault(a.id, ActorMention(a.id, a.name, a.type, surface))
+            place = how == "metonym" and i > 0 and toks[i - 1].group(0).lower() in _LOCATIVE
+            seen = out.get(a.id)
+            if seen is None or (seen.place and not place):  # one use as an actor is enough
+                out[a.id] = ActorMention(a.id, a.name, a.type, surface, a.country, place)
             i += n
         else:
             i += 1
@@ -523,15 +549,32 @@ class Values:
     def of(cls, text: str) -> "Values":
         return cls(amounts(text), years(text), months(text), actors(text), bool(_NEGATION_RE.search(text)))
 
+    @classmethod
+    def merged(cls, parts: list["Values"], negated: bool) -> "Values":
+        """The values of several passages together (``negated`` given: negation is read on the best one)."""
+        found: dict[str, ActorMention] = {}
+        for p in parts:
+            for k, a in p.actors.items():
+                if k not in found or (found[k].place and not a.place):
+                    found[k] = a
+        return cls([a for p in parts for a in p.amounts], set().union(*(p.years for p in parts)),
+                   set().union(*(p.months for p in parts)), found, negated)
+
 
 def _agree(a: float, b: float, tol: float) -> bool:
     return abs(a - b) <= tol * max(abs(a), abs(b), 1e-9)
 
 
 def compare(claim: Values, window: Values, paragraph: Values, source_text: str, source_amounts: Callable[[], list[Amount]],
-            settings: Settings) -> list[SupportCheck]:
+            settings: Settings, best: Values | None = None) -> list[SupportCheck]:
     """Each value the claim asserts, against the best evidence (``window``: the evidence sentences;
-    ``paragraph``: their passage; the whole source last). See the module docstring."""
+    ``paragraph``: their passage; the whole source last). See the module docstring.
+
+    ``best``: the best passage alone when ``window`` joins several. A year the close passages do not
+    give is contradicted by another year of the best passage, or by another year of the close
+    passages only when the source never states it (the neighbours of a passage often date other
+    things: "observer since 2005" beside "joined in July 2023")."""
+    best = best or window
     tol = settings.support_number_tolerance
     checks: list[SupportCheck] = []
     for q in claim.amounts:
@@ -550,11 +593,12 @@ def compare(claim: Values, window: Values, paragraph: Values, source_text: str, 
     for y in sorted(claim.years):
         if y in window.years or y in paragraph.years:
             checks.append(SupportCheck(kind="year", claim=str(y), evidence=str(y), result="confirmed"))
-        elif window.years:
-            others = ", ".join(str(x) for x in sorted(window.years))
+            continue
+        found = re.search(rf"(?<!\d){y}(?!\d)", source_text) is not None
+        if best.years or (window.years and not found):
+            others = ", ".join(str(x) for x in sorted(best.years or window.years))
             checks.append(SupportCheck(kind="year", claim=str(y), evidence=others, result="contradicted"))
         else:
-            found = re.search(rf"(?<!\d){y}(?!\d)", source_text) is not None
             checks.append(SupportCheck(kind="year", claim=str(y), evidence=str(y) if found else None,
                                        result="confirmed" if found else "not_stated"))
     for y, m in sorted(claim.months):
@@ -570,7 +614,15 @@ def compare(claim: Values, window: Values, paragraph: Values, source_text: str, 
             checks.append(SupportCheck(kind="actor", claim=a.surface, evidence=(window.actors.get(a.id) or paragraph.actors[a.id]).surface,
                                        result="confirmed"))
             continue
-        rivals = [x for x in window.actors.values() if x.type == a.type and x.id not in claim.actors]
+        # "Russian help" is what the source says when it names Gazprom or Putin doing it
+        members = [x for x in (*window.actors.values(), *paragraph.actors.values())
+                   if a.type == "STATE" and x.id != a.id and x.country == a.id]
+        if members:
+            checks.append(SupportCheck(kind="actor", claim=a.surface, evidence=members[0].surface, result="confirmed"))
+            continue
+        claim_states = {a.id} | {x.country for x in claim.actors.values() if x.country}
+        rivals = [x for x in window.actors.values() if x.type == a.type and x.id not in claim.actors
+                  and not x.place and x.id not in claim_states]
         if rivals:
             checks.append(SupportCheck(kind="actor", claim=a.surface, evidence=", ".join(x.surface for x in rivals),
                                        result="contradicted"))
@@ -791,6 +843,9 @@ def decide(best: Scored | None, checks: list[SupportCheck], settings: Settings) 
         if s >= settings.support_partial_score:
             return "partial", "; ".join(_check_text(c) for c in contradicted)
         return "not_found", f"the source is related but no passage says this (best score {s:.2f})"
+    anchored = any(c.result == "confirmed" and c.kind in ANCHORS for c in checks)
+    if anchored and not unstated and s >= settings.support_anchored_score:
+        return "supported", f"the source states every figure and date of the claim (score {s:.2f})"
     if s >= settings.support_min_score:
         if unstated:
             return "partial", "; ".join(_check_text(c) for c in unstated)
@@ -811,14 +866,25 @@ def check_claim(claim: str, sources: list[SourceIndex], settings: Settings, clau
         found = [s for index in sources for s in search(text, vec, index, settings)]
         found.sort(key=lambda s: -s.score)
         readings.append(found)
-    scored = max(readings, key=lambda r: r[0].score if r else -1.0)
+    chosen = max(range(len(readings)), key=lambda i: readings[i][0].score if readings[i] else -1.0)
+    scored, text = readings[chosen], texts[chosen]
     best = scored[0] if scored else None
     checks: list[SupportCheck] = []
     if best is not None:
         idx = best.index
-        window = Values.of(best.text)
-        paragraph = idx.paragraph(idx.units[best.units[0]].passage_id)
-        checks = compare(Values.of(claim), window, paragraph, idx.doc.text, idx.source_amounts, settings)
+        # A claim of several facts is often stated over neighbouring paragraphs ("signed in January 2025"
+        # in one, "47 articles, twenty years" in the next): its values are read in every distinct passage
+        # of the best source scoring at least CLOSE_EVIDENCE, negation in the best one only.
+        close = [x for x in _best_distinct(scored, EVIDENCE_KEPT)
+                 if x is best or (x.index is idx and x.score >= CLOSE_EVIDENCE)]
+        best_window = Values.of(best.text)
+        window = Values.merged([best_window, *(Values.of(x.text) for x in close[1:])], best_window.negated)
+        pids = dict.fromkeys(idx.units[x.units[0]].passage_id for x in close)
+        paragraph = Values.merged([idx.paragraph(pid) for pid in pids], best_window.negated)
+        # the values of the reading that found the evidence: a footnote's commentary is not checked
+        # against a passage found for the citing clause alone
+        checks = compare(Values.of(text), window, paragraph, idx.doc.text, idx.source_amounts, settings,
+                         best=best_window)
     status, reason = decide(best, checks, settings)
     return CitationSupport(status=status, score=round(best.score, 4) if best else None, reason=reason, claim=claim,
                            checks=checks, evidence=[s.evidence() for s in _best_distinct(scored, EVIDENCE_KEPT)])
