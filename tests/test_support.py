@@ -275,9 +275,11 @@ def _settings(tmp_path, **kw) -> Settings:
 
 FLOW_CLAIMS = [
     # (source page, claim, footnote?)
-    ("gazprom-nioc-memorandum.html", "In July 2022 Gazprom and the National Iranian Oil Company agreed on a memorandum "
+    # (no date: the page's dateline is read as its byline by structuring, so its year is not in the text)
+    ("gazprom-nioc-memorandum.html", "Gazprom and the National Iranian Oil Company agreed on a memorandum "
                                      "of understanding worth about $40 billion.", True),
-    ("gazprom-nioc-memorandum.html", "The memorandum was signed in July 2019, on the day Putin arrived in Tehran.", True),
+    ("gazprom-nioc-memorandum.html", "The memorandum between Gazprom and the National Iranian Oil Company was worth "
+                                     "about $25 billion.", True),
     ("treaty-signed-moscow.html", "The treaty that Putin and Pezeshkian signed in January 2025 has 47 articles and "
                                   "is concluded for twenty years.", False),
     ("treaty-signed-moscow.html", "The treaty creates a joint Russian-Iranian air defence command on the Caspian.", False),
@@ -303,7 +305,8 @@ def test_fetch_sources_checks_claims_and_rechecks_only_changed_sources(httpserve
 
     from flows.fetch_sources import fetch_sources
     from irpipe.cli import app
-    from pipeline.export import load_document
+    from pipeline.export import load_document, now_iso, record_result
+    from pipeline.model import ManifestEntry
     from pipeline.process import process_path
     from pipeline.support import COUNTS
 
@@ -319,6 +322,9 @@ def test_fetch_sources_checks_claims_and_rechecks_only_changed_sources(httpserve
     settings = _settings(tmp_path)
     doc, path = process_path(art, out, settings)
     assert {c.support.status for c in doc.citations} == {"unverifiable"}
+    # in the manifest, as `irpipe run` leaves it, so that the corpus tables include the article
+    record_result(out, ManifestEntry(path=str(art), doc_id=doc.doc_id, status="ok", output=str(path),
+                                     processed_at=now_iso()))
 
     before = COUNTS["checked"]
     summary = fetch_sources([str(path)], str(out), settings=settings)
@@ -326,18 +332,18 @@ def test_fetch_sources_checks_claims_and_rechecks_only_changed_sources(httpserve
     article = load_document(path)
     status = [c.support.status for c in sorted(article.citations, key=lambda c: c.start)]
     assert status[0] == "supported"          # the $40 billion memorandum, as the page says
-    assert status[1] == "partial"            # 2019 where the page says 2022
+    assert status[1] == "partial"            # $25 billion where the page says $40 billion
     assert status[2] == "supported"          # 47 articles, twenty years
     assert status[3] == "not_found"          # the page never mentions an air defence command
     second = sorted(article.citations, key=lambda c: c.start)[1].support
-    assert "2022" in second.reason and any(c.kind == "year" and c.result == "contradicted" for c in second.checks)
+    assert "$40 billion" in second.reason and any(c.kind == "number" and c.result == "contradicted" for c in second.checks)
     kinds = {f.kind for f in article.audit.findings}
     assert {"contradicted_claim", "unsupported_claim"} <= kinds
 
     # the person's view: the audit with the claim, the table filter, the report
     runner = CliRunner()
     res = runner.invoke(app, ["audit", str(path)])
-    assert res.exit_code == 0 and "contradicted_claim" in res.output and "July 2019" in res.output
+    assert res.exit_code == 0 and "contradicted_claim" in res.output and "$25 billion" in res.output
     res = runner.invoke(app, ["inspect", "citations", "-o", str(out), "--support", "not_found", "--json"])
     rows = [json.loads(line) for line in res.output.splitlines() if line.startswith("{")]
     assert res.exit_code == 0 and len(rows) == 1 and rows[0]["support_status"] == "not_found"
