@@ -291,3 +291,64 @@ def citation_counts(doc: Any) -> dict[str, dict[str, int]]:
         d = out.setdefault(c.kind, {})
         d[c.status] = d.get(c.status, 0) + 1
     return out
+
+# ---------------------------------------------------------------- claim support (task ``claims``)
+
+
+def support_settings(**overrides: Any) -> Any:
+    """A ``Settings`` object with ``overrides`` (the claims task serves its sources on 127.0.0.1)."""
+    from pipeline.settings import Settings
+
+    return Settings(**overrides)
+
+
+def process_and_fetch(article_paths: list[str | Path], output_dir: str | Path, settings: Any) -> dict:
+    """Each article through the whole pipeline (no Prefect), then the real ``fetch-sources`` flow over them
+    (fetch, process the sources, check every citation's claim). Needs a Prefect API (the caller's harness)."""
+    from flows.fetch_sources import fetch_sources
+    from pipeline.process import process_path
+
+    paths = [str(process_path(p, output_dir, settings)[1]) for p in article_paths]
+    summary = fetch_sources(paths, str(output_dir), settings=settings)
+    return {"documents": paths, "summary": summary}
+
+
+def citation_support(doc: Any) -> list[dict[str, Any]]:
+    """One plain record per citation of a processed document: where it is and its support verdict."""
+    out = []
+    for c in doc.citations:
+        s = c.support
+        out.append({"citation_id": c.id, "kind": c.kind, "start": c.start, "end": c.end, "text": c.text,
+                    "status": s.status if s else None, "score": s.score if s else None,
+                    "reason": s.reason if s else None, "claim": s.claim if s else None,
+                    "checks": [x.model_dump() for x in s.checks] if s else [],
+                    "evidence": [e.quote for e in s.evidence] if s else []})
+    return out
+
+
+def recheck_support(doc_json: str | Path, output_dir: str | Path, settings: Any) -> tuple[str, list[dict[str, Any]]]:
+    """The support stage again on a written article with other settings (threshold sweeps); nothing is
+    written. Returns the document's text and :func:`citation_support` of the result."""
+    from pipeline.support import check_article
+
+    doc = check_article(load_document(doc_json), output_dir, settings)
+    return doc.text, citation_support(doc)
+
+
+def check_records(checks: list[Any]) -> list[Any]:
+    """Recorded checks (dicts) as the pipeline's ``SupportCheck`` records (others passed through)."""
+    from pipeline.model import SupportCheck
+
+    return [SupportCheck(**c) if isinstance(c, dict) else c for c in checks]
+
+
+def replay_status(score: float | None, checks: list[Any], settings: Any) -> str:
+    """The support stage's verdict rule (``pipeline.support.decide``) on a recorded best score and checks:
+    the score and the checks do not depend on the verdict's thresholds, so a threshold sweep needs no
+    re-run of the retrieval. ``settings``: anything with the ``support_*`` threshold attributes."""
+    from types import SimpleNamespace
+
+    from pipeline.support import decide
+
+    best = None if score is None else SimpleNamespace(score=score)
+    return decide(best, check_records(checks), settings)[0]

@@ -1,4 +1,6 @@
-"""The ``fetch-sources`` flow: fetch each cited source, process it as a document, link both ways.
+"""The ``fetch-sources`` flow: fetch each cited source, process it as a document, link both ways,
+then check each citation's claim against the sources it cites (the support stage, run again now
+that the sources' text exists).
 
 The link article -> source lives in the output folder's store (:meth:`pipeline.store.Store.link`);
 the source's ``cited_by`` is rebuilt from it whenever the source's ``document.json`` is written, so
@@ -17,7 +19,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from flows.process_document import datasets_task, process_document
 from pipeline import storage
 from pipeline.export import document_path, load_document, now_iso, read_manifest, record_result, write_document
-from pipeline.model import ManifestEntry
+from pipeline.model import Document, ManifestEntry
 from pipeline.settings import Settings, get_settings
 from pipeline.fetch import Fetcher, FetchResult, source_url
 from pipeline.store import open_store
@@ -34,6 +36,17 @@ def fetch_task(fetcher: Fetcher, url: str, offline: bool) -> FetchResult:
     # a global concurrency limit: every flow run and every served process share its slots
     with concurrency(FETCH_LIMIT, occupy=1):
         return fetcher.fetch(url, offline=offline)
+
+
+@task(name="check-support", cache_policy=NO_CACHE)
+def support_task(article: Document, output_dir: str, settings: Settings) -> Document:
+    """The support stage again, now that the article's sources are processed: each citation's claim
+    against the text of the sources it cites (:func:`pipeline.support.check_article`). Not cached
+    here: each verdict carries a key over the claim and the linked sources' content ids, and only
+    the citations whose key changed are checked again."""
+    from pipeline.support import check_article
+
+    return check_article(article, output_dir, settings)
 
 
 def ensure_fetch_limit(limit: int) -> None:
@@ -62,7 +75,7 @@ def fetch_sources(doc_paths: list[str] | None, output_dir: str, offline: bool = 
     settings = settings or get_settings()
     ensure_fetch_limit(settings.fetch_concurrency)
     fetcher = Fetcher(settings)
-    summary: dict = {"sources": 0, "fetched": 0, "failed": 0, "processed": 0, "reasons": {}}
+    summary: dict = {"sources": 0, "fetched": 0, "failed": 0, "processed": 0, "reasons": {}, "support": {}}
     store = open_store(output_dir)
     store.verify()
     run_id = store.begin_run("fetch-sources", documents=len(doc_paths or []))
@@ -98,6 +111,10 @@ def fetch_sources(doc_paths: list[str] | None, output_dir: str, offline: bool = 
                                                         processed_at=now_iso()))
                 summary["processed"] += 1
                 _link_back(output_dir, article.doc_id, src.doc_id, src.citing_passage_ids)
+            article = support_task(article, output_dir, settings)
+            for c in article.citations:
+                if c.support is not None:
+                    summary["support"][c.support.status] = summary["support"].get(c.support.status, 0) + 1
             write_document(article, output_dir)
     except BaseException:
         store.end_run(run_id, "interrupted")

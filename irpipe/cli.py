@@ -529,8 +529,12 @@ def audit(target: Path = _DOC_ARG, as_json: bool = _DOC_JSON) -> None:
     typer.echo(f"Citation audit: {doc.metadata.title or doc.source.path} ({doc.doc_id})\n"
                f"{len(doc.references)} references, {len(doc.citations)} citations ({resolved} resolved), "
                f"{len(doc.sources)} cited sources, {len(findings)} findings")
+    claims = [f for f in findings if f.kind in ("unsupported_claim", "contradicted_claim")]
     _print_table("Findings", ("kind", "where", "quote", "finding"),
-                 [(f.kind, f.passage_id, f.quote[:70], f.message) for f in findings])
+                 [(f.kind, f.passage_id, f.quote[:70], f.message) for f in findings if f not in claims])
+    if claims:  # the claim in full: the reader must see what the source was asked to support
+        _print_table("Claims the cited source does not support", ("kind", "where", "claim", "finding"),
+                     [(f.kind, f.passage_id, f.quote, f.message) for f in claims])
 
 
 @app.command()
@@ -674,10 +678,17 @@ def inspect_theory(output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_
 
 @inspect_app.command("citations")
 def inspect_citations(output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_csv: bool = _CSV,
-                      status: Optional[str] = typer.Option(None, help="resolved, unresolved or ambiguous.")) -> None:
-    """In-text citations and their resolution."""
-    cols, rows = _q(output_dir, "SELECT doc_id, citation_id, kind, text, status, reference_id FROM citations "
-                                f"{_status_where(status)} ORDER BY ALL")
+                      status: Optional[str] = typer.Option(None, help="resolved, unresolved or ambiguous."),
+                      support: Optional[str] = typer.Option(
+                          None, help="Whether the cited source says so: supported, partial, not_found or unverifiable.")
+                      ) -> None:
+    """In-text citations, their resolution and whether the cited source supports the claim."""
+    where = [f"status = {_sqlstr(status)}"] if status else []
+    if support:
+        where.append(f"support_status = {_sqlstr(support)}")
+    cols, rows = _q(output_dir, "SELECT doc_id, citation_id, kind, text, status, reference_id, support_status, "
+                                "round(support_score, 2) AS support_score FROM citations "
+                                f"{'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY ALL")
     _emit("Citations", cols, rows, as_json, as_csv, "no citations match")
 
 

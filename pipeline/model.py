@@ -159,6 +159,39 @@ class Reference(ParsedReference):
     same_as: str | None = Field(None, description="The reference-list entry a footnote reference repeats")
 
 
+class SupportEvidence(Record):
+    """A passage of a cited source that the claim was compared with (offsets into the source's ``text``)."""
+
+    source_doc_id: str
+    passage_id: str
+    start: int
+    end: int
+    quote: str
+    score: float = Field(description="Combined score of this passage against the claim (0-1)")
+
+
+class SupportCheck(Record):
+    """One thing the claim asserts (a number, a year, a month, an actor) against the best evidence."""
+
+    kind: Literal["number", "year", "month", "actor", "negation"]
+    claim: str = Field(description="What the claim says, as written")
+    evidence: str | None = Field(None, description="What the evidence says instead (contradicted) or the match found")
+    result: Literal["confirmed", "contradicted", "not_stated"]
+
+
+class CitationSupport(Record):
+    """Does the cited source say what the citing sentence says? (pipeline/support.py)"""
+
+    status: Literal["supported", "partial", "not_found", "unverifiable"]
+    score: float | None = Field(None, description="Score of the best evidence (0-1); null when unverifiable")
+    reason: str
+    claim: str = Field("", description="The claim checked: the citing clause without its marker, plus a footnote's commentary")
+    checks: list[SupportCheck] = Field(default_factory=list)
+    evidence: list[SupportEvidence] = Field(default_factory=list, description="Best passages, best first")
+    key: str = Field("", description="Cache key: the check's code and settings, the claim and the content ids of the "
+                                     "linked sources; an unchanged key is not checked again")
+
+
 class Citation(Record):
     """An in-text citation: author-year, a footnote marker, or a number."""
 
@@ -173,6 +206,7 @@ class Citation(Record):
     reference_id: str | None = None
     footnote_id: str | None = None
     status: Literal["resolved", "unresolved", "ambiguous"]
+    support: CitationSupport | None = Field(None, description="Whether the cited source supports the claim (support stage)")
 
 
 class CitedSource(Record):
@@ -197,7 +231,7 @@ class AuditFinding(Record):
     id: str
     kind: str = Field(description="unmatched_citation, ambiguous_citation, year_mismatch, uncited_reference, "
                                    "duplicate_reference, unlinked_marker, garbled_footnote, duplicate_footnote, "
-                                   "footnote_numbering, ...")
+                                   "footnote_numbering, unsupported_claim, contradicted_claim, ...")
     passage_id: str
     quote: str
     message: str

@@ -44,6 +44,7 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "pipeline.entities",
     "pipeline.events",
     "pipeline.theory",
+    "pipeline.support",
 )
 
 

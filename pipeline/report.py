@@ -190,12 +190,47 @@ def _doc_section(doc: Document, *, full_text: bool = True) -> str:
         out.append('<table class="grid"><tr><th>kind</th><th>where</th><th>quote</th><th>finding</th></tr>' + "".join(
             f"<tr><td>{_esc(f.kind)}</td><td>{_esc(f.passage_id)}</td><td>{_esc(f.quote[:90])}</td>"
             f"<td>{_esc(f.message)}</td></tr>" for f in findings) + "</table>")
+    out.append(claim_support_html(doc, source_link=(lambda d: f"#doc-{d}") if not full_text else None))
     out.append(f"<h2>Cited sources ({len(doc.sources)})</h2>")
     if doc.sources:
         out.append('<table class="grid"><tr><th>status</th><th>url</th><th>references</th></tr>' + "".join(
             f"<tr><td>{_esc(s.status)}</td><td>{_esc(s.url)}</td><td>{_esc(', '.join(s.reference_ids))}</td></tr>"
             for s in doc.sources) + "</table>")
     out.append("</section>")
+    return "".join(out)
+
+
+SUPPORT_COLOURS = {"supported": "#d5f5e3", "partial": "#fdebd0", "not_found": "#fadbd8", "unverifiable": "#eeeeee"}
+
+
+def claim_support_html(doc: Document, source_link=None) -> str:
+    """The claims beside their best evidence: one row per checked citation, the claim, its status and
+    reason, and the best passage of the cited source, linked to that source's own report
+    (``../<source doc_id>/report.html``, where ``irpipe report`` writes it; an anchor in the corpus
+    report). Unverifiable citations are counted, not listed."""
+    link = source_link or (lambda d: f"../{d}/report.html")
+    cits = [c for c in doc.citations if c.support is not None]
+    if not cits:
+        return ""
+    counts = Counter(c.support.status for c in cits)
+    head = ", ".join(f"{counts[s]} {s.replace('_', ' ')}" for s in SUPPORT_COLOURS if counts[s])
+    out = [f'<h2 id="claim-support">Does the source say so? ({head})</h2>']
+    rows = [c for c in cits if c.support.status != "unverifiable"]
+    if rows:
+        out.append('<table class="grid"><tr><th>citation</th><th>claim</th><th>verdict</th><th>best evidence</th></tr>')
+        for c in rows:
+            s = c.support
+            ev = s.evidence[0] if s.evidence else None
+            evidence = (f'<a href="{_esc(link(ev.source_doc_id))}">{_esc(ev.source_doc_id)}</a> '
+                        f'<span class="small">({ev.score:.2f})</span><br>{_esc(ev.quote[:400])}') if ev else ""
+            out.append(f'<tr data-support="{_esc(s.status)}"><td>{_esc(c.text)}</td><td>{_esc(s.claim)}</td>'
+                       f'<td style="background:{SUPPORT_COLOURS[s.status]}"><b>{_esc(s.status.replace("_", " "))}</b>'
+                       f'<br><span class="small">{_esc(s.reason)}</span></td><td>{evidence}</td></tr>')
+        out.append("</table>")
+    if counts["unverifiable"]:
+        reasons = Counter(c.support.reason for c in cits if c.support.status == "unverifiable")
+        out.append('<p class="small">Not checked: ' + "; ".join(f"{n} &times; {_esc(r)}" for r, n in reasons.most_common())
+                   + "</p>")
     return "".join(out)
 
 

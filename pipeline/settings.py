@@ -85,6 +85,46 @@ class Settings(BaseSettings):
     event_date_order: Literal["DMY", "MDY", "YMD"] = Field(
         "DMY", description="How the events stage reads numeric dates (dateparser's DATE_ORDER): DMY reads 12.03.2024 as 12 March.")
 
+    # Claim support: does the cited source say what the citing sentence says? (pipeline/support.py)
+    support_min_score: float = Field(
+        0.64, ge=0.0, le=1.0,
+        description="Best evidence score (dense and lexical, 0-1) a claim needs to be 'supported' when every number, "
+        "year and actor it names is found in the evidence. Chosen on the development split of eval/data/claims "
+        "(precision and recall in EVALUATION.md, section claims).",
+    )
+    support_anchored_score: float = Field(
+        0.45, ge=0.0, le=1.0,
+        description="Best evidence score enough for 'supported' when the claim names at least one number, year or month "
+        "and the close passages confirm every value it names (none contradicted or missing); a claim with nothing to "
+        "compare needs support_min_score. Chosen on the development split of eval/data/claims (EVALUATION.md, claims).",
+    )
+    support_related_score: float = Field(
+        0.25, ge=0.0, le=1.0,
+        description="Below this best evidence score no passage of the source is about the claim: 'not_found'. Between "
+        "it and support_min_score the source is only related ('not_found'), unless a number, year or actor of the "
+        "claim is contradicted by a passage scoring at least support_partial_score ('partial').",
+    )
+    support_partial_score: float = Field(
+        0.45, ge=0.0, le=1.0,
+        description="A contradicted number, year or actor makes the claim 'partial' only when the contradicting "
+        "passage scores at least this (it is about the same thing); a lower one is only related ('not_found').",
+    )
+    support_dense_weight: float = Field(
+        0.6, ge=0.0, le=1.0,
+        description="Weight of the sentence-embedding cosine in the evidence score; the rest is the lexical coverage "
+        "(idf-weighted share of the claim's words found in the passage).",
+    )
+    support_number_tolerance: float = Field(
+        0.05, ge=0.0, le=1.0,
+        description="Two amounts of the same unit agree when they differ by at most this share of the larger "
+        "($40 billion and $41.5 billion agree, $40 billion and $45 billion do not).",
+    )
+    support_candidates: int = Field(
+        24, ge=1,
+        description="Sentences of a source that BM25 hands to the sentence encoder per claim (the encoder is the "
+        "cost: about 25 ms a sentence on one loaded core); a source with at most this many sentences is encoded whole.",
+    )
+
     # Storage: local paths or fsspec URLs
     result_storage: str | None = Field(
         None, description="Where Prefect keeps task results (the cross-run cache): a folder or an fsspec URL."

@@ -141,6 +141,8 @@ class CitationRow(Row):
     reference_id: str | None
     footnote_id: str | None
     status: str
+    support_status: str | None
+    support_score: float | None
 
 
 class ReferenceRow(Row):
@@ -189,7 +191,8 @@ class AuditRow(Row):
 def citation_rows(doc: Document) -> list[CitationRow]:
     return [CitationRow(doc_id=doc.doc_id, citation_id=c.id, kind=c.kind, text=c.text, passage_id=c.passage_id,
                         start=c.start, end=c.end, reference_id=c.reference_id, footnote_id=c.footnote_id,
-                        status=c.status) for c in doc.citations]
+                        status=c.status, support_status=c.support.status if c.support else None,
+                        support_score=c.support.score if c.support else None) for c in doc.citations]
 
 
 def _name(n) -> str:

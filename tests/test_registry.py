@@ -16,7 +16,7 @@ from pipeline.settings import Settings, get_settings
 from .conftest import ARTICLE, DATA
 
 PLUGINS = DATA / "plugins"
-BUILTIN = ["citations", "entities", "events", "theory"]
+BUILTIN = ["citations", "entities", "events", "theory", "support"]  # support: issue 20
 
 
 def test_builtin_stages_in_dependency_order():
@@ -94,7 +94,7 @@ def test_stage_keys_follow_code_and_resources(monkeypatch):
 
     monkeypatch.setattr(ModelPackage, "version", lambda self, s: f"{self.setting}==9.9.9")
     upgraded = stage_keys("a" * 64, settings)
-    assert [k for k in base if base[k] != upgraded[k]] == ["entities", "events", "theory"]
+    assert [k for k in base if base[k] != upgraded[k]] == ["entities", "events", "theory", "support"]
 
 
 def test_schema_has_no_open_objects():
