@@ -173,16 +173,22 @@ def _event_label(e: Event) -> str:
 class Anchors:
     """Where each record of a document is shown: the hrefs the sections link to."""
 
-    def __init__(self, doc: Document):
+    def __init__(self, doc: Document, idx: dict):
         self.doc = doc
+        self.idx = idx
         self.passages = {p.id: p for p in doc.passages}
         self.inline_citations: set[str] = set()
+
+    def sentences(self, p: Passage) -> list[tuple[int, int]]:
+        whole = [(c.start, c.end) for c in self.idx["citations"].get(p.id, [])]
+        whole += [(p.start + a, p.start + b) for a, b in _url_spans(p.text)]
+        return _sentences(p, whole)
 
     def sentence(self, passage_id: str, offset: int) -> str:
         p = self.passages.get(passage_id)
         if p is None:
             return ""
-        for i, s in enumerate(_sentences(p)):
+        for i, s in enumerate(self.sentences(p)):
             if s[0] <= offset < s[1]:
                 return f"#s-{p.id}-{i}"
         return f"#p-{p.id}"
@@ -194,22 +200,34 @@ class Anchors:
         return f"#ct-{cid}" if cid in self.inline_citations else f"#cit-{cid}"
 
 
-def _sentences(p: Passage) -> list[tuple[int, int]]:
-    """The passage's sentences clipped to it, sorted and without overlaps (one span if it has none)."""
-    out, last = [], p.start
+def _sentences(p: Passage, keep_whole: Iterable[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """The passage's sentences clipped to it, sorted and without overlaps (one span if it has none).
+    Two sentences are joined when a span of ``keep_whole`` (a citation, a URL) crosses their border:
+    the sentence splitter cuts "Souleimanov et al., 2017" after "al.", and the citation must stay one link."""
+    out: list[tuple[int, int]] = []
+    last = p.start
     for s in sorted(p.sentences, key=lambda s: s.start):
         a, b = max(s.start, last, p.start), min(s.end, p.end)
         if b > a:
             out.append((a, b))
             last = b
-    return out or [(p.start, p.end)]
+    out = out or [(p.start, p.end)]
+    spans = [(a, b) for a, b in keep_whole if b > a]
+    merged = [out[0]]
+    for a, b in out[1:]:
+        pa, pb = merged[-1]
+        if any(x < a < y or (x < pb < y) for x, y in spans if x < b and pa < y):
+            merged[-1] = (pa, b)
+        else:
+            merged.append((a, b))
+    return merged
 
 
 def _passage_inline(doc: Document, p: Passage, anchors: Anchors, idx: dict) -> str:
     """The passage's text with sentence anchors, URL links, citations linked to their references,
     footnote markers linked to their notes, and entity mentions (type on hover)."""
     text = p.text
-    sents = _sentences(p)
+    sents = anchors.sentences(p)
     # spans: (start, end, open, close), absolute offsets; first come first kept
     cand: list[tuple[int, int, str, str, str | None]] = []
     for a, b in _url_spans(text):
@@ -521,8 +539,8 @@ def _links(items: Iterable[tuple[str, str]]) -> str:
 
 
 def _doc_section(doc: Document) -> str:
-    anchors = Anchors(doc)
     idx = _index(doc)
+    anchors = Anchors(doc, idx)
     m = doc.metadata
     sections = {s.id: s for s in doc.sections}
     rendered: set[str] = set()
