@@ -341,13 +341,23 @@ def report(
     base = output_dir or Path(get_settings().output_dir)
     out = output or out
     if corpus:
+        import os
+
         manifest = read_manifest(base)
-        docs = [load_document(Path(e.output)) for e in manifest.documents.values()
-                if e.status in ("ok", "partial") and e.output and Path(e.output).exists()]
+        written = {Path(e.output): e for e in manifest.documents.values()
+                   if e.status in ("ok", "partial") and e.output and Path(e.output).exists()}
+        docs = {path: load_document(path) for path in written}
         if not docs:
             typer.echo(f"no processed documents in {base}", err=True)
             raise typer.Exit(1)
-        path = write_report(render_corpus(docs, list(manifest.documents.values())), out or base / "report.html")
+        target_file = out or base / "report.html"
+        # each document's own report beside its document.json, which the corpus rows link to (about 0.1 s each)
+        reports = {}
+        for doc_json, doc in docs.items():
+            doc_report = write_report(render_document(doc), doc_json.parent / "report.html")
+            reports[doc.doc_id] = Path(os.path.relpath(doc_report, Path(target_file).parent)).as_posix()
+        path = write_report(render_corpus(list(docs.values()), list(manifest.documents.values()),
+                                          lambda doc_id: reports.get(doc_id, f"{doc_id}/report.html")), target_file)
     else:
         if target is None:
             typer.echo("give a document or --corpus", err=True)

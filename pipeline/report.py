@@ -588,6 +588,8 @@ def _doc_section(doc: Document) -> str:
             bits.append(_ext_link(r.url))
         for s in sources_of.get(r.id, []):
             bits.append(f'source: <a href="#src-{_esc(s.id)}">{_esc(s.status)}</a>')
+            if s.doc_id:
+                bits.append(f'<a href="../{_esc(s.doc_id)}/report.html">fetched copy</a>')
         if r.cited_by:
             bits.append("cited by " + _links((anchors.citation(c), c) if not c.startswith("footnote:")
                                             else (f"#fn-{c.split(':', 1)[1]}", c.split(":", 1)[1]) for c in r.cited_by))
@@ -665,8 +667,7 @@ def _doc_section(doc: Document) -> str:
         where = _links([(f"#ct-{c.id}" if c.id in anchors.inline_citations else anchors.passage(c.passage_id), c.passage_id)])
         support = ""
         if has_support:
-            s = getattr(c, "support", None)
-            support = f"<td>{_esc(getattr(s, 'status', ''))} <span class='small'>{_esc(getattr(s, 'reason', '') or '')}</span></td>"
+            support = _support_cell(getattr(c, "support", None))
         cit_rows.append(f'<tr id="cit-{_esc(c.id)}"><td>{_esc(c.text or c.kind)}</td><td>{_esc(c.kind)}</td>'
                         f'<td>{_esc(c.status)}</td><td>{target}</td><td>{where}</td>{support}</tr>')
 
@@ -747,6 +748,31 @@ def _doc_section(doc: Document) -> str:
     return "".join(out)
 
 
+SUPPORT_STATUS = {"supported": "ok", "partial": "partial", "not_found": "failed"}  # status colours reused
+
+
+def _support_cell(support) -> str:
+    """A citation's claim support (``Citation.support``, the support stage of issue 20), read by
+    attribute so the report works with and without that field: the verdict, its reason, the claim, and
+    the best evidence linked to its passage in the source's own report."""
+    if support is None:
+        return "<td></td>"
+    status = str(getattr(support, "status", ""))
+    out = [f'<td><span class="status-{SUPPORT_STATUS.get(status, "none")}">{_esc(status.replace("_", " "))}</span> '
+           f'<span class="small">{_esc(getattr(support, "reason", "") or "")}</span>']
+    claim = getattr(support, "claim", "")
+    if claim:
+        out.append(f'<br><span class="small">claim: {_esc(claim[:300])}</span>')
+    evidence = list(getattr(support, "evidence", []) or [])
+    if evidence:
+        ev = evidence[0]
+        href = f"../{ev.source_doc_id}/report.html#p-{ev.passage_id}"
+        out.append(f'<br><a href="{_esc(href)}">evidence</a> <span class="small">({float(ev.score):.2f}) '
+                   f'{_esc(ev.quote[:300])}</span>')
+    out.append("</td>")
+    return "".join(out)
+
+
 def _kind_legend() -> str:
     return ('<p class="legend small">Marks: filled = material, ring = verbal; a mark links to its sentence.'
             + "".join(f'<span class="sw" style="background:{c};border-color:{c}"></span>{k}' for k, c in KIND_COLOURS.items())
@@ -772,11 +798,13 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
-def render_corpus(docs: list[Document], entries: list[ManifestEntry] | None = None) -> str:
+def render_corpus(docs: list[Document], entries: list[ManifestEntry] | None = None,
+                  doc_href=lambda doc_id: f"{doc_id}/report.html") -> str:
     """Corpus-level tables, not the per-document views again: documents with their status (failed
     ones from the manifest ``entries``), actors, event types per year, theory shares per document,
     sources by status and reason, and one actor network over all documents. Each document row links
-    to ``<doc_id>/report.html``, where ``irpipe report DOC`` writes the document's own report."""
+    to the document's own report, ``doc_href(doc_id)`` (by default ``<doc_id>/report.html``, where
+    ``irpipe report DOC`` writes it)."""
     entries = entries or []
     events = [e for d in docs for e in d.events]
     by_id = {d.doc_id: d for d in docs}
@@ -799,7 +827,7 @@ def render_corpus(docs: list[Document], entries: list[ManifestEntry] | None = No
         res = sum(c.status == "resolved" for c in d.citations)
         fetched = sum(s.status in ("fetched", "not_modified", "cached", "manual") for s in d.sources)
         failed = sum(s.status == "failed" for s in d.sources)
-        rows.append(f'<tr id="doc-{_esc(d.doc_id)}"><td><a href="{_esc(d.doc_id)}/report.html">{_esc(d.metadata.title or d.source.path or d.doc_id)}</a></td>'
+        rows.append(f'<tr id="doc-{_esc(d.doc_id)}"><td><a href="{_esc(doc_href(d.doc_id))}">{_esc(d.metadata.title or d.source.path or d.doc_id)}</a></td>'
                     f'<td class="status-{_cls(st)}">{_esc(st)}</td><td>{_esc(why)}</td><td class="num">{_esc(d.metadata.year or "")}</td>'
                     f'<td class="num">{len(d.body_passages())}</td><td class="num">{len(d.references)}</td>'
                     f'<td class="num">{cit} ({_pct(res / cit) if cit else "-"})</td><td class="num">{len(d.events)}</td>'

@@ -451,4 +451,23 @@ def test_report_command_output_and_output_dir(article_doc, tmp_path):
     assert irpipe(str(written), "--output-dir", str(out)) == out / article_doc.doc_id / "report.html"
     corpus = irpipe("--corpus", "--output-dir", str(out))
     assert corpus == out / "report.html" and 'id="event-types"' in corpus.read_text()
-    assert irpipe("--corpus", "--output-dir", str(out), "--output", str(tmp_path / "c.html")) == tmp_path / "c.html"
+    assert f'href="{article_doc.doc_id}/report.html"' in corpus.read_text()  # written beside document.json
+    assert (out / article_doc.doc_id / "report.html").stat().st_size > 50_000
+    elsewhere = irpipe("--corpus", "--output-dir", str(out), "--output", str(tmp_path / "c.html"))
+    assert elsewhere == tmp_path / "c.html"
+    assert f'href="runs/{article_doc.doc_id}/report.html"' in elsewhere.read_text()  # relative to the file
+
+
+def test_claim_support_shown_when_the_citation_has_it(article_doc):
+    """The support stage (issue 20, another branch) adds ``Citation.support``; the citations table shows it."""
+    from types import SimpleNamespace
+
+    doc = article_doc.model_copy(deep=True)
+    c = next(c for c in doc.citations if c.reference_id)
+    ev = SimpleNamespace(source_doc_id="fedcba9876543210", passage_id="p0007", score=0.81, quote="Iran <and> Russia")
+    object.__setattr__(c, "support", SimpleNamespace(status="not_found", reason="no passage says so",
+                                                     claim="a claim", evidence=[ev]))
+    row = _element(render_document(doc), f"cit-{c.id}")
+    assert '<span class="status-failed">not found</span>' in row and "no passage says so" in row
+    assert 'href="../fedcba9876543210/report.html#p-p0007"' in row and "Iran &lt;and&gt; Russia" in row
+    assert "<th>support</th>" in render_document(doc) and "<th>support</th>" not in render_document(article_doc)
