@@ -397,7 +397,7 @@ def timeline_svg(events: list[Event], hrefs: dict[str, str] | None = None, *, pr
             continue
         months = [(date(y, m, 1).strftime("%b"), [e for e, d in fine if d.month == m]) for m in range(1, 13)]
         rest = len(by_year[y]) - len(fine)
-        title = f"{y} by month ({len(fine)} events" + (f"; {rest} dated to the year only are in the year axis)" if rest else ")")
+        title = f"{y} by month ({len(fine)} events" + (f"; {rest} dated less precisely are on the year axis only)" if rest else ")")
         parts.append(_column_chart(months, hrefs, svg_id=f"{prefix}timeline-{y}", title=title))
     parts.append("</div>")
     return "".join(parts)
@@ -794,6 +794,14 @@ def render_document(doc: Document) -> str:
 # ---------------------------------------------------------------- corpus
 
 
+CORPUS_DOC_LINKS = 8  # an actor's row names this many documents, then counts the rest (a row stays one or two lines)
+
+
+def _doc_list(doc_ids: list[str]) -> str:
+    more = len(doc_ids) - CORPUS_DOC_LINKS
+    return _links((f"#doc-{x}", x) for x in doc_ids[:CORPUS_DOC_LINKS]) + (f" and {more} more" if more > 0 else "")
+
+
 def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
@@ -866,7 +874,7 @@ def render_corpus(docs: list[Document], entries: list[ManifestEntry] | None = No
                 '<th class="num">as target</th><th>in</th></tr>' + "".join(
                     f'<tr><td>{_esc(a["name"])}</td><td>{_esc(k)}</td><td>{_esc(a["type"])}</td><td class="num">{len(a["docs"])}</td>'
                     f'<td class="num">{a["mentions"]}</td><td class="num">{a["actor"]}</td><td class="num">{a["target"]}</td>'
-                    f'<td>{_links((f"#doc-{x}", x) for x in sorted(a["docs"]))}</td></tr>' for k, a in top) + "</table>")
+                    f'<td>{_doc_list(sorted(a["docs"]))}</td></tr>' for k, a in top) + "</table>")
     # event types by year
     grid: dict[str, Counter] = defaultdict(Counter)
     years: set = set()
