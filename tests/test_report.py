@@ -188,6 +188,26 @@ def test_failure_reasons_and_problems_shown(article_doc):
     assert "stage events failed (E101): boom in events" in render_document(doc)
 
 
+def test_real_pdf_footnotes_link_both_ways():
+    """A dev PDF (EXCITE 34237, footnote-cited) through ingest and structure only: its notes are shown,
+    each marker links to its note and the note back to the marker; no events is said, not drawn."""
+    from pipeline.process import assemble, ingest
+
+    from .conftest import DATA
+
+    doc = assemble(ingest(DATA / "34237.pdf"))
+    page = render_document(doc)
+    parsed = _parse(page)
+    assert parsed.missing() == [] and parsed.duplicates() == []
+    linked = [m for m in doc.footnote_markers if m.footnote_id]
+    assert len(linked) >= 5
+    for m in linked:
+        assert f'<sup class="fnm" id="fnm-{m.id}"><a href="#fn-{m.footnote_id}">' in page
+        assert f"fnm-{m.id}" in parsed.href(f"fn-{m.footnote_id}")
+    assert re.search(r'<ol class="notes">(.*?)</ol>', page, re.S).group(1).count("<li") == len(doc.footnotes)
+    assert "No dated events." in page and "No events with both an actor and a target." in page
+
+
 # ---------------------------------------------------------------- escaping
 
 
