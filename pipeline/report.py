@@ -81,7 +81,7 @@ table.grid th{{background:{HEAD_BG};color:{TEXT}}} td.num,th.num{{text-align:rig
 .problems{{border-left:4px solid {KIND_COLOURS['conflict']};padding:.3em 1em}}
 .timeline-wrap{{display:flex;gap:1.2em;align-items:flex-start}} .timeline-wrap .charts{{flex:1 1 auto;min-width:0}}
 .timeline-wrap aside{{flex:0 0 300px;max-height:520px;overflow:auto;font-size:.85em;border-left:1px solid {RULE};padding-left:.8em}}
-ol.refs li,ol.notes li{{margin:.3em 0}} svg text{{font-family:sans-serif}} svg{{max-width:100%;height:auto}}
+ol.refs li,ol.notes li{{margin:.3em 0}} ol.notes{{list-style:none;padding-left:1em}} svg text{{font-family:sans-serif}} svg{{max-width:100%;height:auto}}
 """
 JS = """
 window.irpipeErrors=[];window.addEventListener('error',function(e){window.irpipeErrors.push(String(e.message));});
@@ -178,6 +178,10 @@ class Anchors:
         self.idx = idx
         self.passages = {p.id: p for p in doc.passages}
         self.inline_citations: set[str] = set()
+        # a footnote citation is the zero-width point of its marker: it is shown as the marker
+        at = {(m.passage_id, m.offset, m.footnote_id): m.id for m in doc.footnote_markers}
+        self.marker_of = {c.id: at[(c.passage_id, c.start, c.footnote_id)] for c in doc.citations
+                          if c.footnote_id and (c.passage_id, c.start, c.footnote_id) in at}
 
     def sentences(self, p: Passage) -> list[tuple[int, int]]:
         whole = [(c.start, c.end) for c in self.idx["citations"].get(p.id, [])]
@@ -197,7 +201,10 @@ class Anchors:
         return f"#p-{passage_id}" if passage_id in self.passages else ""
 
     def citation(self, cid: str) -> str:
-        return f"#ct-{cid}" if cid in self.inline_citations else f"#cit-{cid}"
+        """Where the citation is in the text, else its row in the citations table."""
+        if cid in self.inline_citations:
+            return f"#ct-{cid}"
+        return f"#fnm-{self.marker_of[cid]}" if cid in self.marker_of else f"#cit-{cid}"
 
 
 def _sentences(p: Passage, keep_whole: Iterable[tuple[int, int]] = ()) -> list[tuple[int, int]]:
@@ -243,7 +250,8 @@ def _passage_inline(doc: Document, p: Passage, anchors: Anchors, idx: dict) -> s
         else:
             cand.append((c.start, c.end, f'<span class="cit unresolved" id="ct-{_esc(c.id)}" title="{_esc(c.status)} '
                                          f'citation: no reference matches">', "</span>", c.id))
-    for e, m in idx["mentions"].get(p.id, []):
+    # names in reference entries are authors and publishers, not actors: underlining them is noise
+    for e, m in ([] if p.kind == "reference" else idx["mentions"].get(p.id, [])):
         tip = " · ".join(x for x in (e.type, e.code, e.name if e.name != m.text else None, m.how) if x)
         cand.append((m.start, m.end, f'<span class="ent t-{_cls(e.type)}" title="{_esc(tip)}">', "</span>", None))
     segments = []  # sentences and the gaps between them, each (start, end, sentence index or None)
@@ -664,7 +672,8 @@ def _doc_section(doc: Document) -> str:
     for c in doc.citations:
         target = (_links([(f"#ref-{c.reference_id}", c.reference_id)]) if c.reference_id else "") + (
             (" " + _links([(f"#fn-{c.footnote_id}", c.footnote_id)])) if c.footnote_id else "")
-        where = _links([(f"#ct-{c.id}" if c.id in anchors.inline_citations else anchors.passage(c.passage_id), c.passage_id)])
+        here = anchors.citation(c.id)
+        where = _links([(here if not here.startswith("#cit-") else anchors.passage(c.passage_id), c.passage_id)])
         support = ""
         if has_support:
             support = _support_cell(getattr(c, "support", None))
