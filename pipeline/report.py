@@ -827,7 +827,7 @@ def render_corpus(docs: list[Document], entries: list[ManifestEntry] | None = No
     by_id = {d.doc_id: d for d in docs}
     status = {e.doc_id: e for e in entries if e.doc_id}
     counts = Counter(e.status for e in entries) if entries else Counter({"ok": len(docs)})
-    body = [f'<h1>Corpus report: {len(docs)} documents, {len(events)} events</h1>',
+    body = [f'<h1>Corpus report: {len(docs)} document{"s" if len(docs) != 1 else ""}, {len(events)} events</h1>',
             '<nav class="toc small">' + "".join(f'<a href="#{a}">{t}</a>' for a, t in (
                 ("documents", "Documents"), ("actors", "Actors"), ("event-types", "Event types by year"),
                 ("theory", "Theory shares"), ("sources", "Sources"), ("network", "Actor network"))) + "</nav>",
@@ -867,21 +867,25 @@ def render_corpus(docs: list[Document], entries: list[ManifestEntry] | None = No
             if en.type not in ("STATE", "IGO", "GROUP", "ORG", "PERSON"):
                 continue
             k = en.code or en.name
-            a = act.setdefault(k, {"name": en.name, "type": en.type, "docs": set(), "mentions": 0, "actor": 0, "target": 0})
+            a = act.setdefault(k, {"name": en.name, "code": en.code or "", "type": en.type, "docs": set(), "mentions": 0,
+                                   "actor": 0, "target": 0})
             a["docs"].add(d.doc_id)
             a["mentions"] += en.body_mentions
         for ev in d.events:
             for role, xs in (("actor", ev.actors), ("target", ev.targets)):
                 for x in xs:
                     k = x.code or x.name
-                    a = act.setdefault(k, {"name": x.name, "type": "", "docs": set(), "mentions": 0, "actor": 0, "target": 0})
+                    a = act.setdefault(k, {"name": x.name, "code": x.code or "", "type": "", "docs": set(), "mentions": 0,
+                                           "actor": 0, "target": 0})
                     a["docs"].add(d.doc_id)
                     a[role] += 1
+    # names met only in references or citations (authors, publishers) are not actors of the corpus
+    act = {k: a for k, a in act.items() if a["mentions"] or a["actor"] or a["target"]}
     top = sorted(act.items(), key=lambda t: (-(t[1]["actor"] + t[1]["target"]), -t[1]["mentions"], t[0]))[:40]
     body.append(f'<h2 id="actors">Actors (top {len(top)} of {len(act)})</h2><table class="grid"><tr><th>actor</th><th>code</th>'
                 '<th>type</th><th class="num">documents</th><th class="num">body mentions</th><th class="num">events as actor</th>'
                 '<th class="num">as target</th><th>in</th></tr>' + "".join(
-                    f'<tr><td>{_esc(a["name"])}</td><td>{_esc(k)}</td><td>{_esc(a["type"])}</td><td class="num">{len(a["docs"])}</td>'
+                    f'<tr><td>{_esc(a["name"])}</td><td>{_esc(a["code"])}</td><td>{_esc(a["type"])}</td><td class="num">{len(a["docs"])}</td>'
                     f'<td class="num">{a["mentions"]}</td><td class="num">{a["actor"]}</td><td class="num">{a["target"]}</td>'
                     f'<td>{_doc_list(sorted(a["docs"]))}</td></tr>' for k, a in top) + "</table>")
     # event types by year
