@@ -143,8 +143,8 @@ def test_links_between_records(article_doc, page):
         p = doc.passage(e.passage_id)
         sentence = re.search(rf'<span class="s" id="s-{p.id}-{m.group(2)}">(.*?)</span>(?=<span class="s"|</div>)',
                              page, re.S).group(1)
-        assert re.sub(r"<[^>]+>", "", sentence).replace("&#x27;", "'").replace("&quot;", '"').replace("&amp;", "&")[:20] \
-            in e.evidence or e.evidence[:20] in re.sub(r"<[^>]+>", "", sentence)
+        shown = html_unescape(re.sub(r"<[^>]+>", "", sentence))
+        assert shown[:20] in e.evidence or e.evidence[:20] in shown  # the sentence is the event's evidence
     # a resolved citation links to its reference, in the text and in the citations table
     resolved = [c for c in doc.citations if c.reference_id]
     assert resolved
