@@ -71,7 +71,7 @@ nav.toc a{{margin-right:.9em}} .meta td{{padding:2px 8px;vertical-align:top}}
 .ent{{border-bottom:2px solid {ENT_OTHER};cursor:help}}
 {''.join(f'.ent.t-{k}{{border-bottom-color:{v}}}' for k, v in ENT_COLOURS.items())}
 .cit{{color:{LINK};font-weight:bold}} .cit.unresolved{{color:{KIND_COLOURS['conflict']};font-weight:normal;text-decoration:underline wavy}}
-sup.fnm{{font-size:.75em}} :target{{outline:3px solid {LINK};outline-offset:2px}}
+sup.fnm{{font-size:.75em}} a.flag{{font-size:.8em;font-family:sans-serif;margin-left:.3em}} :target{{outline:3px solid {LINK};outline-offset:2px}}
 .legend .sw{{display:inline-block;width:.9em;height:.9em;border:1px solid {MUTED};vertical-align:middle;margin:0 .3em 0 .8em}}
 .legend .line{{display:inline-block;width:1.6em;border-top:3px solid;vertical-align:middle;margin:0 .3em 0 .8em}}
 .legend .line.dashed{{border-top-style:dashed}}
@@ -311,11 +311,17 @@ def _passage_inline(doc: Document, p: Passage, anchors: Anchors, idx: dict) -> s
     for m in points:  # a marker beyond the text (at its end) is still shown
         if m.offset > p.end or m.offset < p.start:
             html_parts.append(marker(m))
+    for f in idx["audit"].get(p.id, []):  # the way back from the passage to its audit rows
+        html_parts.append(f' <a class="flag" href="#audit-{_esc(f.id)}" title="{_esc(f.kind)}: {_esc(f.message)}">'
+                          f'&#9873;&#xFE0E;{_esc(f.kind.replace("_", " "))}</a>')
     return "".join(html_parts)
 
 
 def _index(doc: Document) -> dict:
-    idx: dict = {"citations": defaultdict(list), "mentions": defaultdict(list), "markers": defaultdict(list)}
+    idx: dict = {"citations": defaultdict(list), "mentions": defaultdict(list), "markers": defaultdict(list),
+                 "audit": defaultdict(list)}
+    for f in doc.audit.findings:
+        idx["audit"][f.passage_id].append(f)
     for c in doc.citations:
         idx["citations"][c.passage_id].append(c)
     for e in doc.entities:

@@ -132,6 +132,10 @@ def test_links_between_records(article_doc, page):
     assert doc.audit.findings
     for f in doc.audit.findings:
         assert f"p-{f.passage_id}" in parsed.href(f"audit-{f.id}")
+        # and back: the flag sits in the passage (after its anchor, before the next passage's)
+        at = page.index(f'id="p-{f.passage_id}"')
+        nxt = page.find('id="p-', at + 5)
+        assert f'<a class="flag" href="#audit-{f.id}"' in page[at:nxt if nxt > 0 else len(page)]
     # a timeline mark links to the sentence holding its event
     marks = [a for t, a in parsed.tags if t == "a" and a.get("class") == "tl-mark"]
     dated = [e for e in doc.events if e.date and e.date.start]
