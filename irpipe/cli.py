@@ -541,8 +541,9 @@ def audit(target: Path = _DOC_ARG, as_json: bool = _DOC_JSON) -> None:
 def report(
     target: Optional[Path] = typer.Argument(None, help="document.json, its folder, or an article file; omit with --corpus."),
     corpus: bool = typer.Option(False, "--corpus", help="One report for every document of the output folder."),
-    output_dir: Optional[Path] = typer.Option(None, "--output-dir", "-o", help="Output folder (for --corpus and the default report path)."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Where to write the HTML file."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="The HTML file to write (default: <output-dir>/report.html for --corpus, <output-dir>/<doc_id>/report.html)."),
+    output_dir: Optional[Path] = typer.Option(None, "--output-dir", help="Output folder of the runs (for --corpus and the default report path)."),
+    out: Optional[Path] = typer.Option(None, "--out", hidden=True, help="Old name of --output."),
     open_: bool = typer.Option(False, "--open", help="Open the report in a browser."),
 ) -> None:
     """Write a self-contained HTML report (no network): text with entities, timeline, network, audit, sources."""
@@ -551,14 +552,25 @@ def report(
     from pipeline.settings import get_settings
 
     base = output_dir or Path(get_settings().output_dir)
+    out = output or out
     if corpus:
+        import os
+
         manifest = read_manifest(base)
-        docs = [load_document(Path(e.output)) for e in manifest.documents.values()
-                if e.status in ("ok", "partial") and e.output and Path(e.output).exists()]
+        written = {Path(e.output): e for e in manifest.documents.values()
+                   if e.status in ("ok", "partial") and e.output and Path(e.output).exists()}
+        docs = {path: load_document(path) for path in written}
         if not docs:
             typer.echo(f"no processed documents in {base}", err=True)
             raise typer.Exit(1)
-        path = write_report(render_corpus(docs), out or base / "report.html")
+        target_file = out or base / "report.html"
+        # each document's own report beside its document.json, which the corpus rows link to (about 0.1 s each)
+        reports = {}
+        for doc_json, doc in docs.items():
+            doc_report = write_report(render_document(doc), doc_json.parent / "report.html")
+            reports[doc.doc_id] = Path(os.path.relpath(doc_report, Path(target_file).parent)).as_posix()
+        path = write_report(render_corpus(list(docs.values()), list(manifest.documents.values()),
+                                          lambda doc_id: reports.get(doc_id, f"{doc_id}/report.html")), target_file)
     else:
         if target is None:
             typer.echo("give a document or --corpus", err=True)
