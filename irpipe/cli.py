@@ -688,9 +688,9 @@ def inspect_theory(output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_
     where = _Where(out, "passages").doc(doc)
     cols, rows = _q(out, "SELECT doc_id, section, theory_label, passages FROM (SELECT doc_id, section, "
                          "CASE WHEN theory_abstained THEN 'uncertain' ELSE theory_label END AS theory_label, "
-                         "count(*) AS passages, min(min(start)) OVER (PARTITION BY doc_id, section) AS at "
-                         "FROM passages WHERE kind = 'body' AND theory_label IS NOT NULL AND "
-                         f"{where.sql()} GROUP BY ALL) ORDER BY doc_id, at, passages DESC, theory_label")
+                         "count(*) AS passages, min(start) AS label_start FROM passages WHERE kind = 'body' AND "
+                         f"theory_label IS NOT NULL AND {where.sql()} GROUP BY 1, 2, 3) ORDER BY doc_id, "
+                         "min(label_start) OVER (PARTITION BY doc_id, section), passages DESC, theory_label")
     _emit("Theory", cols, rows, as_json, as_csv, "no classified passages", limit, output)
 
 
