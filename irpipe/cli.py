@@ -18,7 +18,68 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},  # inherited by every command
 )
+
+
+# ---------------------------------------------------------------- conventions (spaCy, Prefect, DuckDB as models)
+# -h and --help; --version; --output/-o names a file and --output-dir a folder; flags show no type.
+
+
+def _plain_flags() -> None:
+    """Help shows a flag as ``--json``, not ``--json <bool>``, which invited ``--json true``.
+
+    Typer 0.29 prints every option's type, flags (and ``--help``) included, with no setting to turn
+    it off; an option that takes a value keeps its type (``--limit <int>``).
+    """
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+    if getattr(shown, "_irpipe_plain", False):
+        return
+
+    def display_type_rich(self, ctx):
+        return None if self.is_flag else shown(self, ctx)
+
+    display_type_rich._irpipe_plain = True
+    TyperOption.display_type_rich = display_type_rich
+
+
+_plain_flags()
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from pipeline import __version__
+
+        typer.echo(f"irpipe {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main_options(
+    version: bool = typer.Option(False, "--version", "-V", callback=_print_version, is_eager=True,
+                                 help="Print irpipe's version and exit."),
+) -> None:
+    """irpipe: analyse international-relations articles (structure, citations, entities, events, theory)."""
+
+
+def _usage(message: str) -> typer.Exit:
+    """One line on stderr and exit code 2 (a bad option value), as click does for its own checks."""
+    typer.echo(f"irpipe: {message}", err=True)
+    return typer.Exit(2)
+
+
+def check_inputs(paths: list[Path]) -> None:
+    """Every input path must exist and be readable: checked before Prefect is imported or an output
+    folder made, so a typo is one line in well under a second (exit code 2) and leaves nothing behind."""
+    import os
+
+    for p in paths:
+        if not p.exists():
+            raise _usage(f"{p}: no such file or folder")
+        if not os.access(p, os.R_OK):
+            raise _usage(f"{p}: not readable (permission denied)")
 
 
 _DOC_ARG = typer.Argument(..., help="document.json, its folder, or an article file.")
@@ -55,12 +116,13 @@ def run(
     The terminal gets one line per document (a failed or partial one: the file, the reason
     and the code); Prefect's log and every traceback go to ``<output-dir>/logs/irpipe.log``.
     """
+    check_inputs(paths)
+    files = _expand(paths)
     from flows.process_document import process_corpus
     from pipeline.settings import get_settings
 
     out = str(output_dir or get_settings().output_dir)
     log_file = _route_logs(out, verbose)
-    files = _expand(paths)
     if not files:
         typer.echo("irpipe: no files to process", err=True)
         raise typer.Exit(2)
@@ -86,7 +148,9 @@ def run(
         reasons = ", ".join(f"{k}: {v}" for k, v in sorted(summary.get("reasons", {}).items()))
         typer.echo(f"cited sources: {summary['sources']} ({summary['fetched']} fetched or cached, "
                    f"{summary['failed']} failed{f' [{reasons}]' if reasons else ''}, {summary['processed']} processed)")
-    typer.echo(f"{len(results) - failed - partial} ok, {partial} partial, {failed} failed; "
+    skipped = sum(1 for r in results if r.get("skipped"))
+    typer.echo(f"{len(results) - failed - partial - skipped} ok, {skipped} skipped (unchanged), {partial} partial, "
+               f"{failed} failed; "
                f"manifest: {Path(out) / 'index.json'}" + (f"; log: {log_file}" if failed or partial else ""))
     if failed:
         raise typer.Exit(1)
@@ -365,26 +429,20 @@ app.add_typer(inspect_app, name="inspect")
 
 # The inspect options, one definition each so every table spells them the same way (issue 18).
 # ``--output-dir`` is the folder of the runs; ``--output/-o`` a file, as in every command.
-_OUT = typer.Option(None, "--output-dir", help="Output folder of the runs (default: settings.output_dir).")
-_FILE = typer.Option(None, "--output", "-o", help="Write the rows to this file instead of stdout "
+_OUT = typer.Option(None, "--output-dir", metavar="DIR", help="Output folder of the runs (default: settings.output_dir).")
+_FILE = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the rows to this file instead of stdout "
                      "(JSON lines, or CSV with --csv).")
 _JSON = typer.Option(False, "--json", help="JSON lines for scripts (all rows).")
 _CSV = typer.Option(False, "--csv", help="CSV for scripts (all rows).")
-_LIMIT = typer.Option(None, "--limit", min=1, help="At most this many rows (default: 40 in the terminal, "
+_LIMIT = typer.Option(None, "--limit", min=1, metavar="N", help="At most this many rows (default: 40 in the terminal, "
                       "all with --json or --csv).")
-_DOCF = typer.Option(None, "--doc", help="Only this document (doc_id or a unique prefix of it).")
-_SINCE = typer.Option(None, "--since", help="On or after this date: YYYY, YYYY-MM or YYYY-MM-DD.")
-_UNTIL = typer.Option(None, "--until", help="On or before this date: YYYY, YYYY-MM or YYYY-MM-DD.")
-_ACTOR = typer.Option(None, "--actor", help="Actor or target, by code (IRN) or name (Iran).")
+_DOCF = typer.Option(None, "--doc", metavar="DOC_ID", help="Only this document (doc_id or a unique prefix of it).")
+_SINCE = typer.Option(None, "--since", metavar="DATE", help="On or after this date: YYYY, YYYY-MM or YYYY-MM-DD.")
+_UNTIL = typer.Option(None, "--until", metavar="DATE", help="On or before this date: YYYY, YYYY-MM or YYYY-MM-DD.")
+_ACTOR = typer.Option(None, "--actor", metavar="CODE|NAME", help="Actor or target, by code (IRN) or name (Iran).")
 
 #: rows a terminal table shows unless --limit says otherwise (a screenful; scripts get every row)
 TERMINAL_ROWS = 40
-
-
-def _usage(message: str) -> typer.Exit:
-    """One line on stderr and exit code 2 (a bad option value), as click does for its own checks."""
-    typer.echo(f"irpipe: {message}", err=True)
-    return typer.Exit(2)
 
 
 def _datasets_dir(output_dir: Optional[Path]) -> Path:
@@ -645,7 +703,7 @@ def inspect_documents(output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, 
 def inspect_events(
     output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_csv: bool = _CSV, output: Optional[Path] = _FILE,
     doc: Optional[str] = _DOCF, since: Optional[str] = _SINCE, until: Optional[str] = _UNTIL,
-    type_: Optional[str] = typer.Option(None, "--type", help="PLOVER event type, e.g. AGREE."),
+    type_: Optional[str] = typer.Option(None, "--type", metavar="TYPE", help="PLOVER event type, e.g. AGREE."),
     actor: Optional[str] = _ACTOR, limit: Optional[int] = _LIMIT,
 ) -> None:
     """Events, filtered by document, date, type and actor (dated events first, in date order)."""
@@ -663,7 +721,7 @@ def inspect_events(
 @inspect_app.command("entities")
 def inspect_entities(
     output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_csv: bool = _CSV, output: Optional[Path] = _FILE,
-    doc: Optional[str] = _DOCF, type_: Optional[str] = typer.Option(None, "--type", help="Entity type, e.g. GPE."),
+    doc: Optional[str] = _DOCF, type_: Optional[str] = typer.Option(None, "--type", metavar="TYPE", help="Entity type, e.g. GPE."),
     actor: Optional[str] = _ACTOR, limit: Optional[int] = _LIMIT,
     top: Optional[int] = typer.Option(None, "--top", min=1, hidden=True, help="Old name of --limit."),
 ) -> None:
@@ -697,8 +755,8 @@ def inspect_theory(output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_
 @inspect_app.command("citations")
 def inspect_citations(output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_csv: bool = _CSV,
                       output: Optional[Path] = _FILE, doc: Optional[str] = _DOCF,
-                      status: Optional[str] = typer.Option(None, help="resolved, unresolved or ambiguous."),
-                      type_: Optional[str] = typer.Option(None, "--type", help="author_year, footnote or numbered."),
+                      status: Optional[str] = typer.Option(None, metavar="STATUS", help="resolved, unresolved or ambiguous."),
+                      type_: Optional[str] = typer.Option(None, "--type", metavar="TYPE", help="author_year, footnote or numbered."),
                       limit: Optional[int] = _LIMIT) -> None:
     """In-text citations and their resolution."""
     import typing
@@ -718,7 +776,7 @@ def inspect_citations(output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, 
 @inspect_app.command("sources")
 def inspect_sources(output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_csv: bool = _CSV,
                     output: Optional[Path] = _FILE, doc: Optional[str] = _DOCF,
-                    status: Optional[str] = typer.Option(None, help="Fetch status, e.g. failed."),
+                    status: Optional[str] = typer.Option(None, metavar="STATUS", help="Fetch status, e.g. failed."),
                     limit: Optional[int] = _LIMIT) -> None:
     """Cited sources, their fetch status and, when not fetched, the reason."""
     _formats(as_json, as_csv, output)
