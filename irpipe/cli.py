@@ -357,6 +357,7 @@ def _print_table(title: str, cols: list[str] | tuple[str, ...], rows: list) -> N
 
 def _load_or_process(target: Path):
     """A document.json, an output folder holding one, or an input file (processed without Prefect)."""
+    check_inputs([target])
     from pipeline.export import load_document
 
     if target.is_dir() and (target / "document.json").exists():

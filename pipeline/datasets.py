@@ -250,7 +250,8 @@ class FilterError(ValueError):
     """A filter value the corpus has no match for; the message names the valid values."""
 
 
-def _listing(values: list[str]) -> str:
+def _listing(values: list[str], ordered: bool = False) -> str:
+    values = values if ordered else sorted(values)
     shown = ", ".join(values[:MAX_LISTED_VALUES])
     more = len(values) - MAX_LISTED_VALUES
     return shown + (f" and {more} more" if more > 0 else "") if values else "(none in this corpus)"
@@ -275,7 +276,7 @@ def check_choice(option: str, value: str, valid: list[str], *, case_insensitive:
     for v in valid:
         if v == value or (case_insensitive and v.casefold() == value.casefold()):
             return v
-    raise FilterError(f"{option} {value!r} matches nothing; valid values: {_listing(sorted(valid))}")
+    raise FilterError(f"{option} {value!r} matches nothing; valid values: {_listing(valid)}")
 
 
 def distinct_values(output_dir: str | Path, table: str, column: str, *, is_list: bool = False) -> list[str]:
@@ -286,17 +287,21 @@ def distinct_values(output_dir: str | Path, table: str, column: str, *, is_list:
     return [str(r[0]) for r in rows]
 
 
-def known_actors(output_dir: str | Path) -> dict[str, set[str]]:
-    """Every actor of the corpus: code -> names, from the events (actors and targets) and the entities.
-
-    An actor without a code (a person the gazetteer does not place) is keyed by its name."""
-    sql = ("SELECT code, name FROM (SELECT unnest(actor_codes) AS code, unnest(actor_names) AS name FROM events "
-           "UNION ALL SELECT unnest(target_codes), unnest(target_names) FROM events "
-           "UNION ALL SELECT code, name FROM entities) WHERE name IS NOT NULL GROUP BY ALL")
+def known_actors(output_dir: str | Path) -> dict[str, dict[str, int]]:
+    """Every actor of the corpus: code -> {name: how often it is the actor's canonical name}, from the
+    events (actors and targets) and the entities, plus the words of the entities' mentions ("Tehran",
+    "Moscow's"; counted 0, so a listing shows the canonical name). An actor without a code (a person
+    the gazetteer does not place) is keyed by its name."""
+    sql = ("SELECT code, name, sum(canonical) FROM ("
+           "SELECT unnest(actor_codes) AS code, unnest(actor_names) AS name, 1 AS canonical FROM events "
+           "UNION ALL SELECT unnest(target_codes), unnest(target_names), 1 FROM events "
+           "UNION ALL SELECT code, name, 1 FROM entities "
+           "UNION ALL SELECT coalesce(nullif(e.code, ''), e.name), m.text, 0 FROM mentions m "
+           "JOIN entities e USING (doc_id, entity_id)) WHERE name IS NOT NULL GROUP BY 1, 2")
     _, rows = query(output_dir, sql)
-    actors: dict[str, set[str]] = {}
-    for code, name in rows:
-        actors.setdefault(code or name, set()).add(name)
+    actors: dict[str, dict[str, int]] = {}
+    for code, name, n in rows:
+        actors.setdefault(code or name, {})[name] = int(n)
     return actors
 
 
@@ -311,8 +316,12 @@ def resolve_actor(output_dir: str | Path, value: str) -> tuple[list[str], list[s
     if not codes:
         codes = [c for c, names in actors.items() if any(n.casefold() == folded for n in names)]
     if not codes:
-        listed = sorted(f"{c} ({sorted(n)[0]})" if sorted(n)[0] != c else c for c, n in actors.items())
-        raise FilterError(f"--actor {value!r} is no actor code or name in this corpus; known actors: {_listing(listed)}")
+        # actors with a code first (what people filter by), each with its most frequent name
+        coded = sorted((c, min(n, key=lambda x: (-n[x], x))) for c, n in actors.items() if c not in n)
+        named = sorted((c for c, n in actors.items() if c in n), key=str.casefold)
+        listed = [f"{c} ({n})" for c, n in coded] + named
+        raise FilterError(f"--actor {value!r} is no actor code or name in this corpus; known actors: "
+                          f"{_listing(listed, ordered=True)}")
     names = sorted({n for c in codes for n in actors[c]})
     return codes, names
 
