@@ -234,6 +234,7 @@ def fetch_sources_cmd(
     offline: bool = typer.Option(False, "--offline", help="Read only the cache and manual.toml."),
 ) -> None:
     """Fetch, cache and process the sources the documents cite (the fetch-sources flow)."""
+    check_inputs(list(docs or []))
     from pipeline.settings import get_settings
 
     out = str(output_dir or get_settings().output_dir)
@@ -631,10 +632,13 @@ def _print_summary(s: dict) -> None:
                   + (f" ({run.get('finished_at') or run.get('started_at')}, {run.get('status')})" if run else ""))
     if d["problems"]:
         t = Table(title="Documents that failed or are partial", title_style="bold red")
-        for c in ("status", "path", "code", "reason"):
-            t.add_column(c, overflow="fold")
+        t.add_column("status")
+        t.add_column("path", overflow="fold", min_width=min(60, max(len(p["path"]) for p in d["problems"])))
+        t.add_column("code")
+        t.add_column("reason", overflow="fold")
         for p in d["problems"]:
             reason = p["error"] or ""
+            reason = reason[len(p["path"]) + 2:] if reason.startswith(p["path"] + ": ") else reason
             if p["failed_stages"]:
                 reason = f"stages {', '.join(p['failed_stages'])}: {reason}"
             t.add_row(p["status"], p["path"], p["error_code"] or "", reason)
