@@ -175,10 +175,14 @@ def _write_duckdb(ds: Path, names: list[str]) -> None:
         tmp.unlink()  # DuckDB creates its database file itself; the unique name stays reserved to us
         con = duckdb.connect(str(tmp))
         try:
-            # a view's files are looked up when it is created: here, in the datasets folder
-            con.execute(f"SET file_search_path = {sql_string(ds.resolve())}")
+            # a view's files are looked up when it is created: here, in the datasets folder. The setting
+            # is a comma-separated list, so a folder with a comma in its name keeps absolute paths.
+            relative = "," not in str(ds.resolve())
+            if relative:
+                con.execute(f"SET file_search_path = {sql_string(ds.resolve())}")
             for t in names:
-                con.execute(f"CREATE VIEW {sql_name(t)} AS SELECT * FROM read_parquet({sql_string(f'{t}.parquet')})")
+                target = f"{t}.parquet" if relative else (ds / f"{t}.parquet").resolve()
+                con.execute(f"CREATE VIEW {sql_name(t)} AS SELECT * FROM read_parquet({sql_string(target)})")
         finally:
             con.close()
         Path(f"{tmp}.wal").unlink(missing_ok=True)
