@@ -23,7 +23,7 @@ app = typer.Typer(
 
 
 # ---------------------------------------------------------------- conventions (spaCy, Prefect, DuckDB as models)
-# -h and --help; --version; --output/-o names a file and --output-dir a folder; flags show no type.
+# -h and --help; --version; --output/-o names a file and --output-dir a folder (inspect); flags show no type.
 
 
 def _plain_flags() -> None:
@@ -430,7 +430,8 @@ inspect_app = typer.Typer(help="Inspect the corpus datasets (after `irpipe run`)
 app.add_typer(inspect_app, name="inspect")
 
 # The inspect options, one definition each so every table spells them the same way (issue 18).
-# ``--output-dir`` is the folder of the runs; ``--output/-o`` a file, as in every command.
+# ``--output-dir`` is the folder of the runs; ``--output/-o`` a file (``run``, ``serve``, ``fetch-sources``
+# and ``report`` still read ``-o`` as their folder: changing those is their owners' call).
 _OUT = typer.Option(None, "--output-dir", metavar="DIR", help="Output folder of the runs (default: settings.output_dir).")
 _FILE = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the rows to this file instead of stdout "
                      "(JSON lines, or CSV with --csv).")
