@@ -5,6 +5,7 @@ This module is the top layer: it may import ``flows`` and ``pipeline``; neither 
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from pathlib import Path
@@ -17,7 +18,68 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},  # inherited by every command
 )
+
+
+# ---------------------------------------------------------------- conventions (spaCy, Prefect, DuckDB as models)
+# -h and --help; --version; --output/-o names a file and --output-dir a folder (inspect); flags show no type.
+
+
+def _plain_flags() -> None:
+    """Help shows a flag as ``--json``, not ``--json <bool>``, which invited ``--json true``.
+
+    Typer 0.29 prints every option's type, flags (and ``--help``) included, with no setting to turn
+    it off; an option that takes a value keeps its type (``--limit <int>``).
+    """
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+    if getattr(shown, "_irpipe_plain", False):
+        return
+
+    def display_type_rich(self, ctx):
+        return None if self.is_flag else shown(self, ctx)
+
+    display_type_rich._irpipe_plain = True
+    TyperOption.display_type_rich = display_type_rich
+
+
+_plain_flags()
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from pipeline import __version__
+
+        typer.echo(f"irpipe {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main_options(
+    version: bool = typer.Option(False, "--version", "-V", callback=_print_version, is_eager=True,
+                                 help="Print irpipe's version and exit."),
+) -> None:
+    """irpipe: analyse international-relations articles (structure, citations, entities, events, theory)."""
+
+
+def _usage(message: str) -> typer.Exit:
+    """One line on stderr and exit code 2 (a bad option value), as click does for its own checks."""
+    typer.echo(f"irpipe: {message}", err=True)
+    return typer.Exit(2)
+
+
+def check_inputs(paths: list[Path]) -> None:
+    """Every input path must exist and be readable: checked before Prefect is imported or an output
+    folder made, so a typo is one line in well under a second (exit code 2) and leaves nothing behind."""
+    import os
+
+    for p in paths:
+        if not p.exists():
+            raise _usage(f"{p}: no such file or folder")
+        if not os.access(p, os.R_OK):
+            raise _usage(f"{p}: not readable (permission denied)")
 
 
 _DOC_ARG = typer.Argument(..., help="document.json, its folder, or an article file.")
@@ -54,12 +116,13 @@ def run(
     The terminal gets one line per document (a failed or partial one: the file, the reason
     and the code); Prefect's log and every traceback go to ``<output-dir>/logs/irpipe.log``.
     """
+    check_inputs(paths)
+    files = _expand(paths)
     from flows.process_document import process_corpus
     from pipeline.settings import get_settings
 
     out = str(output_dir or get_settings().output_dir)
     log_file = _route_logs(out, verbose)
-    files = _expand(paths)
     if not files:
         typer.echo("irpipe: no files to process", err=True)
         raise typer.Exit(2)
@@ -85,7 +148,9 @@ def run(
         reasons = ", ".join(f"{k}: {v}" for k, v in sorted(summary.get("reasons", {}).items()))
         typer.echo(f"cited sources: {summary['sources']} ({summary['fetched']} fetched or cached, "
                    f"{summary['failed']} failed{f' [{reasons}]' if reasons else ''}, {summary['processed']} processed)")
-    typer.echo(f"{len(results) - failed - partial} ok, {partial} partial, {failed} failed; "
+    skipped = sum(1 for r in results if r.get("skipped"))
+    typer.echo(f"{len(results) - failed - partial - skipped} ok, {skipped} skipped (unchanged), {partial} partial, "
+               f"{failed} failed; "
                f"manifest: {Path(out) / 'index.json'}" + (f"; log: {log_file}" if failed or partial else ""))
     if failed:
         raise typer.Exit(1)
@@ -169,6 +234,7 @@ def fetch_sources_cmd(
     offline: bool = typer.Option(False, "--offline", help="Read only the cache and manual.toml."),
 ) -> None:
     """Fetch, cache and process the sources the documents cite (the fetch-sources flow)."""
+    check_inputs(list(docs or []))
     from pipeline.settings import get_settings
 
     out = str(output_dir or get_settings().output_dir)
@@ -501,6 +567,7 @@ def _print_table(title: str, cols: list[str] | tuple[str, ...], rows: list) -> N
 
 def _load_or_process(target: Path):
     """A document.json, an output folder holding one, or an input file (processed without Prefect)."""
+    check_inputs([target])
     from pipeline.export import load_document
 
     if target.is_dir() and (target / "document.json").exists():
@@ -586,144 +653,388 @@ def report(
 
 inspect_app = typer.Typer(help="Inspect the corpus datasets (after `irpipe run`).", no_args_is_help=True)
 app.add_typer(inspect_app, name="inspect")
-_OUT = typer.Option(None, "--output-dir", "-o", help="Output folder of the runs (default: settings.output_dir).")
-_JSON = typer.Option(False, "--json", help="JSON lines for scripts.")
-_CSV = typer.Option(False, "--csv", help="CSV for scripts.")
+
+# The inspect options, one definition each so every table spells them the same way (issue 18).
+# ``--output-dir`` is the folder of the runs; ``--output/-o`` a file (``run``, ``serve``, ``fetch-sources``
+# and ``report`` still read ``-o`` as their folder: changing those is their owners' call).
+_OUT = typer.Option(None, "--output-dir", metavar="DIR", help="Output folder of the runs (default: settings.output_dir).")
+_FILE = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the rows to this file instead of stdout "
+                     "(JSON lines, or CSV with --csv).")
+_JSON = typer.Option(False, "--json", help="JSON lines for scripts (all rows).")
+_CSV = typer.Option(False, "--csv", help="CSV for scripts (all rows).")
+_LIMIT = typer.Option(None, "--limit", min=1, metavar="N", help="At most this many rows (default: 40 in the terminal, "
+                      "all with --json or --csv).")
+_DOCF = typer.Option(None, "--doc", metavar="DOC_ID", help="Only this document (doc_id or a unique prefix of it).")
+_SINCE = typer.Option(None, "--since", metavar="DATE", help="On or after this date: YYYY, YYYY-MM or YYYY-MM-DD.")
+_UNTIL = typer.Option(None, "--until", metavar="DATE", help="On or before this date: YYYY, YYYY-MM or YYYY-MM-DD.")
+_ACTOR = typer.Option(None, "--actor", metavar="CODE|NAME", help="Actor or target, by code (IRN) or name (Iran).")
+
+#: rows a terminal table shows unless --limit says otherwise (a screenful; scripts get every row)
+TERMINAL_ROWS = 40
 
 
-def _emit(title: str, cols: list[str], rows: list, as_json: bool, as_csv: bool, empty: str) -> None:
-    if not rows:
-        typer.echo(empty, err=True)
-        return
-    if as_json:
-        for r in rows:
-            sys.stdout.write(json.dumps(dict(zip(cols, r)), ensure_ascii=False, default=str) + "\n")
-        return
-    if as_csv:
-        import csv
-
-        w = csv.writer(sys.stdout)
-        w.writerow(cols)
-        w.writerows(rows)
-        return
-    _print_table(title, cols, rows)
-
-
-def _q(output_dir: Optional[Path], sql: str) -> tuple[list[str], list]:
-    from pipeline.datasets import query
+def _datasets_dir(output_dir: Optional[Path]) -> Path:
     from pipeline.settings import get_settings
 
     out = output_dir or Path(get_settings().output_dir)
     if not (out / "datasets" / "documents.parquet").exists():
-        typer.echo(f"no datasets in {out} yet: run `irpipe run PATH -o {out}` first", err=True)
+        typer.echo(f"no datasets in {out} yet: run `irpipe run PATH --output-dir {out}` first", err=True)
         raise typer.Exit(1)
+    return out
+
+
+def _formats(as_json: bool, as_csv: bool, output: Optional[Path]) -> None:
+    if as_json and as_csv:
+        raise _usage("--json and --csv exclude each other: choose one")
+    if output is not None and output.is_dir():
+        raise _usage(f"--output {output} is a folder; --output names a file (the runs' folder is --output-dir)")
+
+
+def _q(out: Path, sql: str) -> tuple[list[str], list]:
+    from pipeline.datasets import query
+
     return query(out, sql)
 
 
 def _sqlstr(v: str) -> str:
-    return "'" + v.replace("'", "''") + "'"
+    from pipeline.datasets import sql_string
+
+    return sql_string(v)
 
 
-def _status_where(status: Optional[str]) -> str:
-    return f"WHERE status = {_sqlstr(status)}" if status else ""
+def _sqllist(values) -> str:
+    return "[" + ", ".join(_sqlstr(v) for v in values) + "]"
+
+
+class _Where:
+    """The WHERE clause of an inspect query; each filter is checked against the corpus first, so a
+    value that matches nothing is an error naming the valid values (never a silently empty table)."""
+
+    def __init__(self, out: Path, table: str):
+        self.out, self.table, self.parts = out, table, ["TRUE"]
+
+    def _check(self, fn, *args, **kw):
+        from pipeline.datasets import FilterError
+
+        try:
+            return fn(*args, **kw)
+        except FilterError as err:
+            raise _usage(str(err)) from None
+
+    def doc(self, doc: Optional[str]) -> "_Where":
+        if doc:
+            from pipeline.datasets import FilterError, distinct_values
+
+            ids = distinct_values(self.out, "documents", "doc_id")
+            hits = [d for d in ids if d == doc] or [d for d in ids if d.startswith(doc)]
+            if len(hits) != 1:
+                what = "is ambiguous" if hits else "is no document of this corpus"
+                raise _usage(str(FilterError(f"--doc {doc!r} {what}; documents: "
+                                             + ", ".join(hits or ids))))
+            self.parts.append(f"doc_id = {_sqlstr(hits[0])}")
+        return self
+
+    def choice(self, option: str, value: Optional[str], column: str, valid: Optional[list[str]] = None) -> "_Where":
+        if value:
+            from pipeline.datasets import check_choice, distinct_values
+
+            valid = valid if valid is not None else distinct_values(self.out, self.table, column)
+            self.parts.append(f"{column} = {_sqlstr(self._check(check_choice, option, value, valid))}")
+        return self
+
+    def dates(self, since: Optional[str], until: Optional[str], start: str, end: str) -> "_Where":
+        """Rows whose period [start, end] overlaps [since, until]; undated rows are left out."""
+        from pipeline.datasets import parse_date_bound
+
+        if since:
+            d = self._check(parse_date_bound, "--since", since)
+            self.parts.append(f"coalesce({end}, {start}) >= DATE '{d.isoformat()}'")
+        if until:
+            d = self._check(parse_date_bound, "--until", until, end=True)
+            self.parts.append(f"{start} <= DATE '{d.isoformat()}'")
+        return self
+
+    def actor(self, value: Optional[str], code_cols: tuple[str, ...], name_cols: tuple[str, ...],
+              lists: bool) -> "_Where":
+        if value:
+            from pipeline.datasets import resolve_actor
+
+            codes, names = self._check(resolve_actor, self.out, value)
+            if lists:
+                tests = [f"list_has_any({c}, {_sqllist(codes)})" for c in code_cols]
+                tests += [f"list_has_any({c}, {_sqllist(names)})" for c in name_cols]
+            else:
+                tests = [f"{c} IN ({', '.join(_sqlstr(v) for v in codes)})" for c in code_cols]
+                tests += [f"{c} IN ({', '.join(_sqlstr(v) for v in names)})" for c in name_cols]
+            self.parts.append("(" + " OR ".join(tests) + ")")
+        return self
+
+    def sql(self) -> str:
+        return " AND ".join(self.parts)
+
+
+def _cell(value) -> str:
+    """A value for a terminal table: lists joined, quantities by their text, dates as ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(_cell(v.get("raw") if isinstance(v, dict) else v) for v in value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _emit(title: str, cols: list[str], rows: list, as_json: bool, as_csv: bool, empty: str,
+          limit: Optional[int] = None, output: Optional[Path] = None) -> None:
+    """Rows as a terminal table (``limit`` rows, default 40, with an "N more rows" line), or every row
+    (or ``limit``) as JSON lines or CSV, on stdout or into ``output`` (written whole, then renamed)."""
+    if not rows:
+        typer.echo(empty, err=True)
+        return
+    if as_json or as_csv or output is not None:
+        rows = rows[:limit] if limit else rows
+        buf = io.StringIO()
+        if as_csv:
+            import csv
+
+            from pipeline.datasets import _csv_cell
+
+            w = csv.writer(buf)
+            w.writerow(cols)
+            w.writerows([[_csv_cell(v) for v in r] for r in rows])
+        else:
+            for r in rows:
+                buf.write(json.dumps(dict(zip(cols, r)), ensure_ascii=False, default=str) + "\n")
+        if output is None:
+            sys.stdout.write(buf.getvalue())
+        else:
+            from pipeline.export import atomic_write_text
+
+            atomic_write_text(output, buf.getvalue())
+            typer.echo(f"{len(rows)} rows -> {output}", err=True)
+        return
+    shown = rows[: limit or TERMINAL_ROWS]
+    _print_table(title, cols, [[_cell(v) for v in r] for r in shown])
+    if len(rows) > len(shown):
+        typer.echo(f"{len(rows) - len(shown)} more rows (--limit N to see more; --json or --csv for all)")
 
 
 @inspect_app.command("summary")
-def inspect_summary(output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_csv: bool = _CSV) -> None:
-    """Counts per table."""
-    from pipeline.datasets import table_specs
+def inspect_summary(output_dir: Optional[Path] = _OUT, as_json: bool = typer.Option(False, "--json",
+                    help="One JSON object for scripts."), output: Optional[Path] = _FILE) -> None:
+    """The corpus at a glance: documents by status (failures named), events, actors, theory, citations, sources."""
+    from pipeline.datasets import corpus_summary
+    from pipeline.settings import get_settings
 
-    sql = " UNION ALL ".join(f"SELECT '{t}' AS table_name, count(*) AS n_rows FROM \"{t}\"" for t in table_specs())
-    cols, rows = _q(output_dir, sql)
-    _emit("Corpus summary", cols, rows, as_json, as_csv, "no data yet")
+    _formats(as_json, False, output)
+    out = output_dir or Path(get_settings().output_dir)
+    if not (out / "index.json").exists() and not (out / ".irpipe").exists():
+        typer.echo(f"no runs in {out} yet: run `irpipe run PATH --output-dir {out}` first", err=True)
+        raise typer.Exit(1)
+    s = corpus_summary(out)
+    if as_json or output is not None:
+        text = json.dumps(s, indent=1, ensure_ascii=False, default=str) + "\n"
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            from pipeline.export import atomic_write_text
+
+            atomic_write_text(output, text)
+            typer.echo(str(output), err=True)
+        return
+    _print_summary(s)
+
+
+def _print_summary(s: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=None if sys.stdout.isatty() else 120)
+    d = s["documents"]
+    run = d["last_run"] or {}
+    console.print(f"[bold]Corpus[/bold] {s['output_dir']}: {d['total']} documents — {d['ok']} ok, "
+                  f"{d['partial']} partial, [{'bold red' if d['failed'] else 'default'}]{d['failed']} failed[/], "
+                  f"{d['skipped_last_run']} skipped (unchanged) in the last run"
+                  + (f" ({run.get('finished_at') or run.get('started_at')}, {run.get('status')})" if run else ""))
+    if d["problems"]:
+        t = Table(title="Documents that failed or are partial", title_style="bold red")
+        t.add_column("status")
+        t.add_column("path", overflow="fold", min_width=min(60, max(len(p["path"]) for p in d["problems"])))
+        t.add_column("code")
+        t.add_column("reason", overflow="fold")
+        for p in d["problems"]:
+            reason = p["error"] or ""
+            reason = reason[len(p["path"]) + 2:] if reason.startswith(p["path"] + ": ") else reason
+            if p["failed_stages"]:
+                reason = f"stages {', '.join(p['failed_stages'])}: {reason}"
+            t.add_row(p["status"], p["path"], p["error_code"] or "", reason)
+        console.print(t)
+    if not s.get("datasets"):
+        console.print("no corpus tables yet (no document was processed)")
+        return
+    ev = s["events"]
+    console.print(f"[bold]Events[/bold] {ev['total']}, dated {ev['first_date'] or '-'} .. {ev['last_date'] or '-'}, "
+                  f"{ev['undated']} undated")
+
+    def small(title: str, cols: tuple[str, ...], rows) -> Table:
+        t = Table(title=title)
+        for c in cols:
+            t.add_column(c, overflow="fold")
+        for r in rows:
+            t.add_row(*[str(v) for v in r])
+        return t
+
+    from rich.columns import Columns
+
+    console.print(Columns([
+        small("Events by type", ("type", "events"), ev["by_type"].items()),
+        small("By quad class", ("quad class", "events"), ev["by_quad_class"].items()),
+        small("Top actors", ("actor", "events"), [(a["actor"], a["events"]) for a in s["top_actors"]]),
+        small("Top actor -> target", ("actor", "target", "events"),
+              [(a["actor"], a["target"], a["events"]) for a in s["top_actor_pairs"]]),
+    ]))
+    th, ci, so = s["theory"], s["citations"], s["sources"]
+    shares = ", ".join(f"{k} {v:.0%}" for k, v in th["shares"].items()) or "no classified passages"
+    console.print(f"[bold]Theory[/bold] ({th['classified_passages']} body passages): {shares}")
+    rate = f"{ci['resolution_rate']:.0%}" if ci["resolution_rate"] is not None else "-"
+    console.print(f"[bold]Citations[/bold] {ci['total']}, {rate} resolved "
+                  f"({', '.join(f'{k} {v}' for k, v in sorted(ci['by_status'].items()))})")
+    console.print(f"[bold]Sources[/bold] {so['total']}: " + ", ".join(f"{k} {v}" for k, v in so["by_status"].items()))
+    if so["by_reason"]:
+        console.print(small("Sources by status and reason", ("status", "reason", "sources"),
+                            [(r["status"], r["reason"], r["sources"]) for r in so["by_reason"]]))
 
 
 @inspect_app.command("documents")
-def inspect_documents(output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_csv: bool = _CSV) -> None:
-    """One row per document."""
-    cols, rows = _q(output_dir, "SELECT doc_id, title, year, doi, n_passages, n_references, n_entities, n_events "
-                                "FROM documents ORDER BY year, title")
-    _emit("Documents", cols, rows, as_json, as_csv, "no documents yet")
+def inspect_documents(output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_csv: bool = _CSV,
+                      output: Optional[Path] = _FILE, doc: Optional[str] = _DOCF,
+                      limit: Optional[int] = _LIMIT) -> None:
+    """One row per document, failed ones included (from the manifest, with their reason)."""
+    from pipeline.export import read_manifest
+
+    _formats(as_json, as_csv, output)
+    out = _datasets_dir(output_dir)
+    where = _Where(out, "documents").doc(doc)
+    cols, rows = _q(out, "SELECT doc_id, 'ok' AS status, path, title, year, doi, n_passages, n_references, "
+                         f"n_entities, n_events, NULL AS error FROM documents WHERE {where.sql()} ORDER BY year, title")
+    entries = read_manifest(out).documents.values()
+    status = {e.doc_id: e for e in entries if e.doc_id and e.status == "partial"}
+    rows = [list(r) for r in rows]
+    for r in rows:
+        if r[0] in status:
+            r[1], r[-1] = "partial", status[r[0]].error
+    if not doc:
+        rows += [[e.doc_id, "failed", e.path, None, None, None, None, None, None, None,
+                  f"{e.error} [{e.error_code}]" if e.error_code and f"[{e.error_code}]" not in (e.error or "") else e.error]
+                 for e in sorted(entries, key=lambda e: e.path) if e.status == "failed"]
+    _emit("Documents", cols, rows, as_json, as_csv, "no documents yet", limit, output)
 
 
 @inspect_app.command("events")
 def inspect_events(
-    output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_csv: bool = _CSV,
-    actor: Optional[str] = typer.Option(None, help="Actor or target code, e.g. IRN."),
-    type_: Optional[str] = typer.Option(None, "--type", help="PLOVER type, e.g. AGREE."),
-    since: Optional[str] = typer.Option(None, help="Events starting on or after this date (YYYY-MM-DD)."),
+    output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_csv: bool = _CSV, output: Optional[Path] = _FILE,
+    doc: Optional[str] = _DOCF, since: Optional[str] = _SINCE, until: Optional[str] = _UNTIL,
+    type_: Optional[str] = typer.Option(None, "--type", metavar="TYPE", help="PLOVER event type, e.g. AGREE."),
+    actor: Optional[str] = _ACTOR, limit: Optional[int] = _LIMIT,
 ) -> None:
-    """Events, filtered by actor, type and date."""
-    where = ["1=1"]
-    if actor:
-        a = _sqlstr(actor.upper())
-        where.append(f"(list_contains(actor_codes, {a}) OR list_contains(target_codes, {a}))")
-    if type_:
-        where.append(f"event_type = {_sqlstr(type_.upper())}")
-    if since:
-        where.append(f"date_start >= {_sqlstr(since)}")
-    cols, rows = _q(output_dir, "SELECT doc_id, date_start, event_type, actor_codes, target_codes, quantities, "
-                                f"negated, hedged, evidence FROM events WHERE {' AND '.join(where)} "
-                                "ORDER BY date_start NULLS LAST")
-    _emit("Events", cols, rows, as_json, as_csv, "no events match")
+    """Events, filtered by document, date, type and actor (dated events first, in date order)."""
+    _formats(as_json, as_csv, output)
+    out = _datasets_dir(output_dir)
+    where = (_Where(out, "events").doc(doc).dates(since, until, "date_start", "date_end")
+             .choice("--type", type_, "event_type")
+             .actor(actor, ("actor_codes", "target_codes"), ("actor_names", "target_names"), lists=True))
+    cols, rows = _q(out, "SELECT doc_id, event_id, date_start, date_end, date_precision, event_type, quad_class, "
+                         "actor_codes, target_codes, quantities, negated, hedged, evidence FROM events "
+                         f"WHERE {where.sql()} ORDER BY date_start NULLS LAST, doc_id, event_id")
+    _emit("Events", cols, rows, as_json, as_csv, "no events match", limit, output)
 
 
 @inspect_app.command("entities")
-def inspect_entities(output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_csv: bool = _CSV,
-                     top: int = typer.Option(20, help="How many.")) -> None:
-    """The most mentioned entities across the corpus (body mentions)."""
-    cols, rows = _q(output_dir, "SELECT name, type, code, country, sum(body_mentions) AS body_mentions, "
-                                "count(DISTINCT doc_id) AS documents FROM entities GROUP BY ALL "
-                                f"ORDER BY body_mentions DESC LIMIT {int(top)}")
-    _emit("Entities", cols, rows, as_json, as_csv, "no entities yet")
+def inspect_entities(
+    output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_csv: bool = _CSV, output: Optional[Path] = _FILE,
+    doc: Optional[str] = _DOCF, type_: Optional[str] = typer.Option(None, "--type", metavar="TYPE", help="Entity type, e.g. GPE."),
+    actor: Optional[str] = _ACTOR, limit: Optional[int] = _LIMIT,
+    top: Optional[int] = typer.Option(None, "--top", min=1, hidden=True, help="Old name of --limit."),
+) -> None:
+    """Entities across the corpus, most mentioned (in the body) first."""
+    _formats(as_json, as_csv, output)
+    out = _datasets_dir(output_dir)
+    where = (_Where(out, "entities").doc(doc).choice("--type", type_, "type")
+             .actor(actor, ("code",), ("name",), lists=False))
+    cols, rows = _q(out, "SELECT name, type, code, country, sum(body_mentions) AS body_mentions, "
+                         f"count(DISTINCT doc_id) AS documents FROM entities WHERE {where.sql()} GROUP BY ALL "
+                         "ORDER BY body_mentions DESC, name")
+    _emit("Entities", cols, rows, as_json, as_csv, "no entities match", limit or top, output)
 
 
 @inspect_app.command("theory")
 def inspect_theory(output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_csv: bool = _CSV,
-                   doc: Optional[str] = typer.Option(None, help="Restrict to one doc_id.")) -> None:
-    """Theory labels per section; abstained passages are counted as "uncertain", not "neither"."""
-    where = f"AND doc_id = {_sqlstr(doc)}" if doc else ""
-    cols, rows = _q(output_dir, "SELECT doc_id, section, theory_label AS label, count(*) AS passages FROM passages "
-                                f"WHERE kind = 'body' AND theory_label IS NOT NULL {where} GROUP BY ALL ORDER BY ALL")
-    _emit("Theory (uncertain = the model abstained)", cols, rows, as_json, as_csv, "no classified passages")
+                   output: Optional[Path] = _FILE, doc: Optional[str] = _DOCF,
+                   limit: Optional[int] = _LIMIT) -> None:
+    """Theory labels per section, sections in the order of the document ("uncertain": the model abstained)."""
+    _formats(as_json, as_csv, output)
+    out = _datasets_dir(output_dir)
+    where = _Where(out, "passages").doc(doc)
+    cols, rows = _q(out, "SELECT doc_id, section, theory_label, passages FROM (SELECT doc_id, section, "
+                         "CASE WHEN theory_abstained THEN 'uncertain' ELSE theory_label END AS theory_label, "
+                         "count(*) AS passages, min(start) AS label_start FROM passages WHERE kind = 'body' AND "
+                         f"theory_label IS NOT NULL AND {where.sql()} GROUP BY 1, 2, 3) ORDER BY doc_id, "
+                         "min(label_start) OVER (PARTITION BY doc_id, section), passages DESC, theory_label")
+    _emit("Theory", cols, rows, as_json, as_csv, "no classified passages", limit, output)
 
 
 @inspect_app.command("citations")
 def inspect_citations(output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_csv: bool = _CSV,
-                      status: Optional[str] = typer.Option(None, help="resolved, unresolved or ambiguous."),
+                      output: Optional[Path] = _FILE, doc: Optional[str] = _DOCF,
+                      status: Optional[str] = typer.Option(None, metavar="STATUS", help="resolved, unresolved or ambiguous."),
+                      type_: Optional[str] = typer.Option(None, "--type", metavar="TYPE", help="author_year, footnote or numbered."),
                       support: Optional[str] = typer.Option(
-                          None, help="Whether the cited source says so: supported, partial, not_found or unverifiable.")
-                      ) -> None:
+                          None, metavar="STATUS", help="Whether the cited source says so: supported, partial, not_found or unverifiable."),
+                      limit: Optional[int] = _LIMIT) -> None:
     """In-text citations, their resolution and whether the cited source supports the claim."""
-    where = [f"status = {_sqlstr(status)}"] if status else []
-    if support:
-        where.append(f"support_status = {_sqlstr(support)}")
-    cols, rows = _q(output_dir, "SELECT doc_id, citation_id, kind, text, status, reference_id, support_status, "
-                                "round(support_score, 2) AS support_score FROM citations "
-                                f"{'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY ALL")
-    _emit("Citations", cols, rows, as_json, as_csv, "no citations match")
+    import typing
+
+    from pipeline.model import Citation
+
+    _formats(as_json, as_csv, output)
+    out = _datasets_dir(output_dir)
+    where = (_Where(out, "citations").doc(doc)
+             .choice("--status", status, "status", list(typing.get_args(Citation.model_fields["status"].annotation)))
+             .choice("--type", type_, "kind", list(typing.get_args(Citation.model_fields["kind"].annotation)))
+             .choice("--support", support, "support_status", ["supported", "partial", "not_found", "unverifiable"]))
+    cols, rows = _q(out, "SELECT doc_id, citation_id, kind, text, status, reference_id, support_status, "
+                         "round(support_score, 2) AS support_score FROM citations "
+                         f"WHERE {where.sql()} ORDER BY doc_id, start")
+    _emit("Citations", cols, rows, as_json, as_csv, "no citations match", limit, output)
 
 
 @inspect_app.command("sources")
 def inspect_sources(output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_csv: bool = _CSV,
-                    status: Optional[str] = typer.Option(None, help="Fetch status, e.g. failed.")) -> None:
-    """Cited sources and their fetch status."""
-    cols, rows = _q(output_dir, f"SELECT doc_id, source_id, status, url FROM sources {_status_where(status)} ORDER BY ALL")
-    _emit("Sources", cols, rows, as_json, as_csv, "no sources match")
+                    output: Optional[Path] = _FILE, doc: Optional[str] = _DOCF,
+                    status: Optional[str] = typer.Option(None, metavar="STATUS", help="Fetch status, e.g. failed."),
+                    limit: Optional[int] = _LIMIT) -> None:
+    """Cited sources, their fetch status and, when not fetched, the reason."""
+    _formats(as_json, as_csv, output)
+    out = _datasets_dir(output_dir)
+    where = _Where(out, "sources").doc(doc).choice("--status", status, "status")
+    cols, rows = _q(out, "SELECT doc_id, source_id, status, reason, url, source_doc_id FROM sources "
+                         f"WHERE {where.sql()} ORDER BY doc_id, source_id")
+    _emit("Sources", cols, rows, as_json, as_csv, "no sources match", limit, output)
 
 
 @inspect_app.command("sql")
 def inspect_sql(query_text: str = typer.Argument(..., metavar="SQL"), output_dir: Optional[Path] = _OUT,
-                as_json: bool = _JSON, as_csv: bool = _CSV) -> None:
+                as_json: bool = _JSON, as_csv: bool = _CSV, output: Optional[Path] = _FILE,
+                limit: Optional[int] = _LIMIT) -> None:
     """Any SQL over the views: documents, passages, entities, mentions, events, citations, references, sources, audit."""
+    _formats(as_json, as_csv, output)
+    out = _datasets_dir(output_dir)
     try:
-        cols, rows = _q(output_dir, query_text)
+        cols, rows = _q(out, query_text)
     except Exception as exc:  # duckdb's errors are the user's to read
-        if isinstance(exc, typer.Exit):
-            raise
         typer.echo(f"SQL error: {exc}", err=True)
         raise typer.Exit(2)
-    _emit("Query", cols, rows, as_json, as_csv, "no rows")
+    _emit("Query", cols, rows, as_json, as_csv, "no rows", limit, output)
 
 
 def main() -> None:  # pragma: no cover

@@ -161,16 +161,28 @@ def _build(output_dir, ds: Path, specs: dict[str, TableSpec], layout: str, remot
 
 
 def _write_duckdb(ds: Path, names: list[str]) -> None:
-    """A DuckDB database with one view per table over its Parquet file."""
+    """A DuckDB database with one view per table over its Parquet file, by a path relative to the folder.
+
+    Relative, so that a moved or copied output folder still works: DuckDB resolves a relative path
+    against the working directory, or the folders of the setting ``file_search_path``, so the database
+    opens from the datasets folder itself (``cd datasets && duckdb irpipe.duckdb``) or from anywhere
+    after ``SET file_search_path = '<output-dir>/datasets'``. ``irpipe inspect`` does not read this
+    file: it makes its views on open (:func:`query`).
+    """
     import duckdb
 
     with storage.temporary_beside(ds / "irpipe.duckdb") as tmp:
         tmp.unlink()  # DuckDB creates its database file itself; the unique name stays reserved to us
         con = duckdb.connect(str(tmp))
         try:
+            # a view's files are looked up when it is created: here, in the datasets folder. The setting
+            # is a comma-separated list, so a folder with a comma in its name keeps absolute paths.
+            relative = "," not in str(ds.resolve())
+            if relative:
+                con.execute(f"SET file_search_path = {sql_string(ds.resolve())}")
             for t in names:
-                con.execute(f"CREATE VIEW {sql_name(t)} AS SELECT * FROM read_parquet("
-                            f"{sql_string((ds / f'{t}.parquet').resolve())})")
+                target = f"{t}.parquet" if relative else (ds / f"{t}.parquet").resolve()
+                con.execute(f"CREATE VIEW {sql_name(t)} AS SELECT * FROM read_parquet({sql_string(target)})")
         finally:
             con.close()
         Path(f"{tmp}.wal").unlink(missing_ok=True)
@@ -224,3 +236,172 @@ def write_events_csv(docs: list[Document], path) -> int:
             n += 1
     atomic_write_text(path, buf.getvalue())
     return n
+
+
+# ---------------------------------------------------------------- inspect: filters and the summary
+#
+# The checks behind ``irpipe inspect``: a filter value that matches nothing in the corpus is an error
+# that lists the valid values, not an empty table (``--type FOO`` and ``--actor Iran`` used to
+# return nothing without a word).
+
+#: how many valid values an error message lists before "and N more"
+MAX_LISTED_VALUES = 30
+#: rows of the "top actors" and "top actor pairs" lists of the summary (one screen)
+SUMMARY_TOP = 10
+
+
+class FilterError(ValueError):
+    """A filter value the corpus has no match for; the message names the valid values."""
+
+
+def _listing(values: list[str], ordered: bool = False) -> str:
+    values = values if ordered else sorted(values)
+    shown = ", ".join(values[:MAX_LISTED_VALUES])
+    more = len(values) - MAX_LISTED_VALUES
+    return shown + (f" and {more} more" if more > 0 else "") if values else "(none in this corpus)"
+
+
+def parse_date_bound(option: str, value: str, *, end: bool = False):
+    """``--since``/``--until``: YYYY, YYYY-MM or YYYY-MM-DD, as the first (or, for ``end``, last) day."""
+    import re
+
+    from pipeline.tables import iso_to_date
+
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value.strip()):
+        raise FilterError(f"{option} {value!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2023-01-01)")
+    try:
+        return iso_to_date(value.strip(), end=end)
+    except ValueError as exc:
+        raise FilterError(f"{option} {value!r} is not a date ({exc}): use YYYY, YYYY-MM or YYYY-MM-DD") from None
+
+
+def check_choice(option: str, value: str, valid: list[str], *, case_insensitive: bool = True) -> str:
+    """``value`` as spelt in ``valid`` (case folded), or a FilterError listing ``valid``."""
+    for v in valid:
+        if v == value or (case_insensitive and v.casefold() == value.casefold()):
+            return v
+    raise FilterError(f"{option} {value!r} matches nothing; valid values: {_listing(valid)}")
+
+
+def distinct_values(output_dir: str | Path, table: str, column: str, *, is_list: bool = False) -> list[str]:
+    """The distinct non-null values of a column (of a list column's items) in the corpus, sorted."""
+    expr = f"unnest({sql_name(column)})" if is_list else sql_name(column)
+    _, rows = query(output_dir, f"SELECT DISTINCT v FROM (SELECT {expr} AS v FROM {sql_name(table)}) "
+                                "WHERE v IS NOT NULL AND v <> '' ORDER BY v")
+    return [str(r[0]) for r in rows]
+
+
+def known_actors(output_dir: str | Path) -> dict[str, dict[str, int]]:
+    """Every actor of the corpus: code -> {name: how often it is the actor's canonical name}, from the
+    events (actors and targets) and the entities, plus the words of the entities' mentions ("Tehran",
+    "Moscow's"; counted 0, so a listing shows the canonical name). An actor without a code (a person
+    the gazetteer does not place) is keyed by its name."""
+    sql = ("SELECT code, name, sum(canonical) FROM ("
+           "SELECT unnest(actor_codes) AS code, unnest(actor_names) AS name, 1 AS canonical FROM events "
+           "UNION ALL SELECT unnest(target_codes), unnest(target_names), 1 FROM events "
+           "UNION ALL SELECT code, name, 1 FROM entities "
+           "UNION ALL SELECT coalesce(nullif(e.code, ''), e.name), m.text, 0 FROM mentions m "
+           "JOIN entities e USING (doc_id, entity_id)) WHERE name IS NOT NULL GROUP BY 1, 2")
+    _, rows = query(output_dir, sql)
+    actors: dict[str, dict[str, int]] = {}
+    for code, name, n in rows:
+        actors.setdefault(code or name, {})[name] = int(n)
+    return actors
+
+
+def resolve_actor(output_dir: str | Path, value: str) -> tuple[list[str], list[str]]:
+    """``--actor`` as codes and names: a code (IRN, any case) or a name (Iran, Tehran's entity name).
+
+    Returns (codes, names) to match; raises FilterError listing the known actors when nothing matches.
+    """
+    actors = known_actors(output_dir)
+    folded = value.strip().casefold()
+    codes = [c for c in actors if c.casefold() == folded]
+    if not codes:
+        codes = [c for c, names in actors.items() if any(n.casefold() == folded for n in names)]
+    if not codes:
+        # actors with a code first (what people filter by), each with its most frequent name
+        coded = sorted((c, min(n, key=lambda x: (-n[x], x))) for c, n in actors.items() if c not in n)
+        named = sorted((c for c, n in actors.items() if c in n), key=str.casefold)
+        listed = [f"{c} ({n})" for c, n in coded] + named
+        raise FilterError(f"--actor {value!r} is no actor code or name in this corpus; known actors: "
+                          f"{_listing(listed, ordered=True)}")
+    names = sorted({n for c in codes for n in actors[c]})
+    return codes, names
+
+
+def _scalar(output_dir, sql: str):
+    _, rows = query(output_dir, sql)
+    return rows[0][0] if rows else None
+
+
+def corpus_summary(output_dir: str | Path) -> dict:
+    """The analyst's first screen, as one JSON-ready dict.
+
+    Documents come from the manifest (so a failed document, which has no rows in any table, is listed
+    with its reason), the last run from the store, and the rest from the corpus tables.
+    """
+    from pipeline.store import open_store
+
+    out = Path(output_dir)
+    entries = list(read_manifest(out).documents.values())
+    by_status = {s: sum(1 for e in entries if e.status == s) for s in ("ok", "partial", "failed")}
+    runs = [r for r in open_store(out).runs() if r["flow"] == "process-corpus"]
+    last = runs[-1] if runs else None
+    summary: dict = {
+        "output_dir": str(out),
+        "documents": {
+            **by_status,
+            "skipped_last_run": (last or {}).get("counts", {}).get("skipped", 0),
+            "total": len(entries),
+            "last_processed_at": max((e.processed_at for e in entries), default=None),
+            "last_run": None if last is None else {k: last[k] for k in ("started_at", "finished_at", "status")},
+            "problems": [{"path": e.path, "status": e.status, "doc_id": e.doc_id, "error_code": e.error_code,
+                          "error": e.error, "failed_stages": e.failed_stages}
+                         for e in sorted(entries, key=lambda e: e.path) if e.status != "ok"],
+        },
+    }
+    if not (out / "datasets" / "documents.parquet").exists():
+        summary["datasets"] = False
+        return summary
+    summary["datasets"] = True
+    q = lambda sql: query(out, sql)[1]  # noqa: E731
+    n_events, first, last_date, undated = q(
+        "SELECT count(*), min(date_start), max(coalesce(date_end, date_start)), count(*) FILTER (date_start IS NULL) "
+        "FROM events")[0]
+    summary["events"] = {
+        "total": n_events, "first_date": first.isoformat() if first else None,
+        "last_date": last_date.isoformat() if last_date else None, "undated": undated,
+        "by_type": dict(q("SELECT event_type, count(*) AS n FROM events GROUP BY 1 ORDER BY n DESC, 1")),
+        "by_quad_class": dict(q("SELECT coalesce(quad_class, 'unknown'), count(*) AS n FROM events "
+                                "GROUP BY 1 ORDER BY n DESC, 1")),
+    }
+    actor = ("SELECT event_id, doc_id, coalesce(nullif(c, ''), n) AS a FROM (SELECT doc_id, event_id, "
+             "unnest({codes}) AS c, unnest({names}) AS n FROM events)")
+    summary["top_actors"] = [
+        {"actor": a, "events": n} for a, n in q(
+            f"SELECT a, count(DISTINCT (doc_id, event_id)) AS n FROM ({actor.format(codes='actor_codes', names='actor_names')} "
+            f"UNION ALL {actor.format(codes='target_codes', names='target_names')}) GROUP BY a "
+            f"ORDER BY n DESC, a LIMIT {SUMMARY_TOP}")]
+    summary["top_actor_pairs"] = [
+        {"actor": a, "target": t, "events": n} for a, t, n in q(
+            f"SELECT s.a, t.a, count(*) AS n FROM ({actor.format(codes='actor_codes', names='actor_names')}) s "
+            f"JOIN ({actor.format(codes='target_codes', names='target_names')}) t USING (doc_id, event_id) "
+            f"WHERE s.a <> t.a GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT {SUMMARY_TOP}")]
+    labels = q("SELECT CASE WHEN theory_abstained THEN 'uncertain' ELSE theory_label END AS label, count(*) "
+               "FROM passages WHERE kind = 'body' AND theory_label IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1")
+    classified = sum(n for _, n in labels)
+    summary["theory"] = {"classified_passages": classified,
+                         "shares": {lab: round(n / classified, 3) for lab, n in labels} if classified else {}}
+    cit = dict(q("SELECT status, count(*) FROM citations GROUP BY 1"))
+    total = sum(cit.values())
+    summary["citations"] = {"total": total, "by_status": cit,
+                            "resolution_rate": round(cit.get("resolved", 0) / total, 3) if total else None}
+    summary["sources"] = {
+        "total": _scalar(out, "SELECT count(*) FROM sources"),
+        "by_status": dict(q("SELECT status, count(*) AS n FROM sources GROUP BY 1 ORDER BY n DESC, 1")),
+        "by_reason": [{"status": s, "reason": r, "sources": n} for s, r, n in q(
+            "SELECT status, coalesce(reason, ''), count(*) AS n FROM sources WHERE reason IS NOT NULL "
+            "GROUP BY 1, 2 ORDER BY n DESC, 1, 2")],
+    }
+    return summary
