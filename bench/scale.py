@@ -236,8 +236,15 @@ def inbox_latency(port: int = 4299) -> dict:
                 os.replace(inbox / f".{f.name}.partial", inbox / f.name)
                 at, line = _wait(lines, f"{f.name} ", 900, after=t0, status=("ok", "partial", "failed"))
                 served = float(line.split(" s")[0].split()[-1])
+                pipeline = float(line.split("(pipeline ")[1].split()[0]) if "(pipeline " in line else None
                 rows[f.name] = {"drop_to_line_s": round(at - t0, 2), "serve_reports_s": served, "bare_s": bare[f.name],
-                                "ratio": round(served / bare[f.name], 2), "line": line.strip()}
+                                "worker_pipeline_s": pipeline, "ratio": round(served / bare[f.name], 2),
+                                "line": line.strip()}
+            # the bare time again, after serve, so that a change of the machine's load shows
+            for f in (page, pdf):
+                t0 = time.perf_counter()
+                process_path(f, tmp / "bare-after", settings)
+                rows[f.name]["bare_after_s"] = round(time.perf_counter() - t0, 2)
         finally:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=120)

@@ -140,10 +140,15 @@ def _skipped(path: str, sha: str, done) -> dict:
 
 @flow(name="process-corpus", log_prints=False)
 def process_corpus(paths: list[str], output_dir: str, offline: bool = False, show_progress: bool = False,
-                   runner: str = "local") -> list[dict]:
-    """Run ``process-document`` as a subflow per file (``runner="dask"``: one task per file on the
-    flow's Dask task runner); one failure never stops the others."""
+                   runner: str | None = None) -> list[dict]:
+    """Process ``paths``; one failure never stops the others.
+
+    ``runner`` (default ``settings.runner``): ``auto`` sends a batch of at least ``parallel_min_documents``
+    documents to do to a local cluster of warm worker processes (:mod:`flows.workers`) and keeps a smaller
+    one in-process; ``local`` runs ``process-document`` as a subflow per file in this process; ``dask``
+    runs one task per file on the flow's Dask task runner."""
     settings = get_settings().model_copy(update={"offline": offline})
+    runner = runner or settings.runner
     out = output_dir if storage.is_url(output_dir) else Path(output_dir)
     storage.makedirs(out)
     store = open_store(out)
@@ -185,6 +190,7 @@ def _process_all(paths: list[str], output_dir: str, out, settings: Settings, sho
         else:
             todo.append(path)
     record_result(out, *skipped)  # one transaction (and one index.json) for all the skipped
+    # a URL output stays in-process: a memory:// folder is per process, and a remote one is for --runner dask
     n_workers = worker_count(len(todo), settings) if runner == "auto" and not storage.is_url(output_dir) else 1
     try:
         if n_workers > 1:

@@ -225,14 +225,16 @@ def test_parallel_runner_writes_the_same_documents_as_the_serial_one(prefect_har
     bad = tmp_path / "in" / "empty.txt"
     bad.write_bytes(b"")
     files.append(str(bad))
-    serial = process_corpus(files, str(tmp_path / "serial"), offline=True, runner="local")
+    # the same settings for both runs (settings_hash covers every setting); runner="local" stays in-process
     monkeypatch.setenv("IRPIPE_PARALLEL_MIN_DOCUMENTS", "2")
     monkeypatch.setenv("IRPIPE_WORKERS", "2")
     get_settings.cache_clear()
     try:
+        serial = process_corpus(files, str(tmp_path / "serial"), offline=True, runner="local")
         parallel = process_corpus(files, str(tmp_path / "parallel"), offline=True, runner="auto")
     finally:
         get_settings.cache_clear()
+    assert not any("worker_pid" in r for r in serial)
     assert [(r["path"], r["status"], r.get("doc_id")) for r in parallel] == \
         [(r["path"], r["status"], r.get("doc_id")) for r in serial]
     assert [r["status"] for r in parallel] == ["ok", "ok", "ok", "failed"]

@@ -115,7 +115,7 @@ def test_serve_talks_moves_files_and_survives_restart(tmp_path):
         (box / "bad.bin").write_bytes(bytes(range(256)) * 4)
         assert "picked up first.txt" in served.wait_for("picked up first.txt")
         ok = served.wait_for(" first.txt doc_id=")
-        assert ok.split()[1] == "ok" and ok.rstrip().endswith("-> done/first.txt") and " s -> " in ok
+        assert ok.split()[1] == "ok" and ok.rstrip().endswith("-> done/first.txt") and " s (pipeline " in ok
         bad = served.wait_for(" bad.bin E0")
         assert bad.split()[1] == "failed" and "E002" in bad and bad.rstrip().endswith("-> failed/bad.bin")
         assert (box / "done" / "first.txt").exists() and not (box / "first.txt").exists()
