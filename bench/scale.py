@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 EXCITE = Path(os.environ.get("IRPIPE_EXCITE", "/work/shared/data/excite-corpus"))
 CACHE = ROOT / ".cache" / "bench"
-PARAGRAPHS_PER_DOC = 12
+PARAGRAPHS_PER_DOC = 12  # the default of --paragraphs
 SEED = 19
 PY = sys.executable
 
@@ -74,7 +74,7 @@ def paragraphs(max_pdfs: int = 12) -> list[str]:
     return out
 
 
-def make_corpus(folder: Path, size: int, n_pdfs: int, paras: list[str]) -> list[Path]:
+def make_corpus(folder: Path, size: int, n_pdfs: int, paras: list[str], per_doc: int = PARAGRAPHS_PER_DOC) -> list[Path]:
     """``size`` documents in ``folder``: ``n_pdfs`` dev PDFs, the rest text documents of paragraphs."""
     folder.mkdir(parents=True, exist_ok=True)
     pdfs = sorted(EXCITE.glob("*/*.pdf"))[:n_pdfs]
@@ -84,7 +84,7 @@ def make_corpus(folder: Path, size: int, n_pdfs: int, paras: list[str]) -> list[
         shutil.copy(p, files[-1])
     rng = random.Random(SEED)
     for i in range(size - len(pdfs)):
-        text = "\n\n".join(rng.sample(paras, PARAGRAPHS_PER_DOC))
+        text = "\n\n".join(rng.sample(paras, per_doc))
         files.append(folder / f"text-{i:05d}.txt")
         files[-1].write_text(f"Document {i}\n\n{text}\n")
     return files
@@ -146,13 +146,13 @@ def irpipe_run(folder: Path, out: Path, env: dict) -> dict:
             "skipped": text.count("skipped (unchanged)"), "summary": last}
 
 
-def scale(sizes: list[int], n_pdfs: int, workers: int) -> list[dict]:
+def scale(sizes: list[int], n_pdfs: int, workers: int, per_doc: int = PARAGRAPHS_PER_DOC) -> list[dict]:
     paras = paragraphs()
     rows = []
     for size in sizes:
         with tempfile.TemporaryDirectory(prefix=f"irpipe-scale-{size}-") as tmp:
             tmp = Path(tmp)
-            files = make_corpus(tmp / "in", size, n_pdfs, paras)
+            files = make_corpus(tmp / "in", size, n_pdfs, paras, per_doc)
             env = _env(PREFECT_LOCAL_STORAGE_PATH=str(tmp / "results"), IRPIPE_WORKERS=str(workers))
             cold = irpipe_run(tmp / "in", tmp / "out", env)
             again = irpipe_run(tmp / "in", tmp / "out", env)
@@ -162,7 +162,8 @@ def scale(sizes: list[int], n_pdfs: int, workers: int) -> list[dict]:
                 with open(f, "a") as fh:
                     fh.write("\nRussia and Iran signed a further agreement in Moscow in May 2025.\n")
             refresh = irpipe_run(tmp / "in", tmp / "out", env)
-            row = {"step": "scale", "size": size, "pdfs": min(n_pdfs, size), "workers": workers, "cold": cold,
+            row = {"step": "scale", "size": size, "pdfs": min(n_pdfs, size), "paragraphs_per_doc": per_doc,
+                   "workers": workers, "cold": cold,
                    "unchanged": again, "changed_1pct": {**refresh, "changed": len(changed)},
                    "cold_s_per_doc": round(cold["seconds"] / size, 3),
                    "unchanged_pct_of_cold": round(100 * again["seconds"] / cold["seconds"], 1)}
@@ -273,6 +274,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="*", default=[100, 300, 1000])
     ap.add_argument("--pdfs", type=int, default=0, help="dev PDFs in each corpus (the rest are text documents)")
+    ap.add_argument("--paragraphs", type=int, default=PARAGRAPHS_PER_DOC, help="paragraphs per text document")
     ap.add_argument("--workers", type=int, default=2, help="worker processes of irpipe run (IRPIPE_WORKERS)")
     ap.add_argument("--workers-ratio", type=int, default=0, help="documents for the 1-vs-2 worker comparison")
     ap.add_argument("--inbox", action="store_true", help="measure the warm inbox latency")
@@ -285,7 +287,7 @@ def main() -> None:
     if args.workers_ratio:
         results.append(workers_ratio(args.workers_ratio))
     if args.sizes:
-        results.extend(scale(args.sizes, args.pdfs, args.workers))
+        results.extend(scale(args.sizes, args.pdfs, args.workers, args.paragraphs))
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
 
