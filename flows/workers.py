@@ -30,10 +30,17 @@ log = logging.getLogger("irpipe")
 # Peak RSS of one worker process with spaCy (parser, NER, gazetteer ruler) and MiniLM loaded, after the
 # six dev PDFs and the reference article (measured: 0.95-1.1 GB); rounded up so a budget is not overrun.
 WORKER_RSS_MB = 1200
-# A text that goes through every stage in a few hundred ms: processing it loads every model.
-_WARM_TEXT = (b"Russia and Iran signed a treaty in Moscow on January 17, 2025. The agreement, "
-              b"according to Keohane and Nye (1977), deepens complex interdependence.\n\n"
-              b"Tehran offered Moscow a loan of $5 billion in March 2021.\n")
+# A text that goes through every stage in a few hundred ms, so processing it loads every model: over 300
+# characters of body (the language model decides; shorter text leaves the language unknown), a citation
+# and a reference list (the CRF reference parser), entities, an event and a date (spaCy, the gazetteer), and
+# theory-bearing prose (MiniLM and the classifiers).
+_WARM_TEXT = (b"Warm-up\n\n1. Introduction\n\nRussia and Iran signed a treaty in Moscow on January 17, 2025. The agreement, "
+              b"according to Keohane and Nye (1977), deepens complex interdependence between the two states, "
+              b"while Washington warned that the new order of great powers rests on military force.\n\n"
+              b"Tehran offered Moscow a loan of $5 billion in March 2021 to build a railway to the Caspian Sea, "
+              b"and the European Union imposed sanctions on both governments in response.\n\n"
+              b"References\n\nKeohane, R. O., & Nye, J. S. (1977). Power and Interdependence: World Politics in "
+              b"Transition. Boston: Little, Brown.\n")
 
 
 def summarise(doc) -> dict:
