@@ -25,6 +25,8 @@ from pipeline.settings import Settings, get_settings
 from pipeline.store import open_store
 from pipeline.text.identifiers import doc_id_of
 
+from flows.workers import WarmPool, crashed, lost_worker, outcome, process_one, summarise, worker_count
+
 log = logging.getLogger("irpipe")
 
 # How many times each stage function really ran in this process (cache hits do not count).
@@ -107,33 +109,6 @@ def process_document(path: str, output_dir: str, settings: Settings | None = Non
     return Completed(message=out, data=outcome(path, doc, out))
 
 
-def summarise(doc: Document) -> dict:
-    kinds: dict[str, int] = {}
-    for p in doc.passages:
-        kinds[p.kind] = kinds.get(p.kind, 0) + 1
-    return {
-        "title": doc.metadata.title,
-        "sections": len(doc.sections),
-        "passages": kinds,
-        "footnotes": len(doc.footnotes),
-        "references": len(doc.references),
-        "citations": len(doc.citations),
-        "entities": len(doc.entities),
-        "events": len(doc.events),
-        "stage_errors": [e.model_dump() for e in doc.stage_errors],
-    }
-
-
-def outcome(path: str, doc: Document, output: str) -> dict:
-    """A run's record of one written document: ok, or partial when a stage failed."""
-    status = "partial" if doc.stage_errors else "ok"
-    first = doc.stage_errors[0] if doc.stage_errors else None
-    return {"path": path, "status": status, "doc_id": doc.doc_id, "output": output, "summary": summarise(doc),
-            "error": "; ".join(e.message for e in doc.stage_errors) or None,
-            "error_code": first.code if first else None,
-            "failed_stages": [e.stage for e in doc.stage_errors]}
-
-
 def manifest_entry(result: dict) -> ManifestEntry:
     return ManifestEntry(path=result["path"], doc_id=result.get("doc_id"), status=result["status"],
                          error=result.get("error"), error_code=result.get("error_code"),
@@ -144,28 +119,7 @@ def manifest_entry(result: dict) -> ManifestEntry:
 @task(name="process-document-task", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=2)
 def document_task(path: str, output_dir: str, settings: Settings) -> dict:
     """The whole document pipeline as one task, for distributed runners (Dask): inputs and results pickle."""
-    from pipeline.process import process_path
-
-    try:
-        doc, out = process_path(path, output_dir, settings)
-    except IngestError as err:
-        return {"path": path, "status": "failed", "error": str(err), "error_code": err.code}
-    except Exception as exc:  # noqa: BLE001 - one document's crash must not end the run
-        return crashed(path, exc)
-    return outcome(path, doc, str(out))
-
-
-def crashed(path: str, exc: BaseException | None, message: str | None = None) -> dict:
-    """The record of a document whose processing crashed (not bad input): one line with code E013;
-    the traceback goes to the log (``irpipe run`` writes it to ``<output-dir>/logs/irpipe.log``)."""
-    if isinstance(exc, BaseException):
-        log.error("processing %s failed", path, exc_info=exc)
-        detail = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".rstrip(": ")[:300]
-    else:
-        log.error("processing %s failed: %s", path, message)
-        detail = (message or "unknown error").splitlines()[0][:300]
-    return {"path": path, "status": "failed", "error": f"{path}: {E.E013.value.format(detail=detail)} [E013]",
-            "error_code": "E013"}
+    return process_one(path, output_dir, settings)
 
 
 def dask_runner(address: str | None = None, n_workers: int = 2):
@@ -178,17 +132,23 @@ def dask_runner(address: str | None = None, n_workers: int = 2):
                           cluster_kwargs={"n_workers": n_workers, "threads_per_worker": 1, "processes": True})
 
 
-def _skipped(path: str, sha: str, done, with_summary: bool) -> dict:
-    return {"path": path, "status": "ok", "doc_id": doc_id_of(sha), "skipped": True, "output": str(done),
-            "summary": summarise(load_document(done)) if with_summary else {}}
+def _skipped(path: str, sha: str, done) -> dict:
+    """An unchanged document's record, from what the store said: its document.json is not opened (an
+    unchanged re-run of a large corpus must cost a hash and an indexed row per file, not a parse)."""
+    return {"path": path, "status": "ok", "doc_id": doc_id_of(sha), "skipped": True, "output": str(done), "summary": {}}
 
 
 @flow(name="process-corpus", log_prints=False)
 def process_corpus(paths: list[str], output_dir: str, offline: bool = False, show_progress: bool = False,
-                   runner: str = "local") -> list[dict]:
-    """Run ``process-document`` as a subflow per file (``runner="dask"``: one task per file on the
-    flow's Dask task runner); one failure never stops the others."""
+                   runner: str | None = None) -> list[dict]:
+    """Process ``paths``; one failure never stops the others.
+
+    ``runner`` (default ``settings.runner``): ``auto`` sends a batch of at least ``parallel_min_documents``
+    documents to do to a local cluster of warm worker processes (:mod:`flows.workers`) and keeps a smaller
+    one in-process; ``local`` runs ``process-document`` as a subflow per file in this process; ``dask``
+    runs one task per file on the flow's Dask task runner."""
     settings = get_settings().model_copy(update={"offline": offline})
+    runner = runner or settings.runner
     out = output_dir if storage.is_url(output_dir) else Path(output_dir)
     storage.makedirs(out)
     store = open_store(out)
@@ -223,14 +183,20 @@ def _process_all(paths: list[str], output_dir: str, out, settings: Settings, sho
         done = document_path(out, doc_id_of(sha))
         if is_up_to_date(done, sha, settings):
             # unchanged content, stages and settings: nothing to run
-            results.append(_skipped(path, sha, done, with_summary=runner != "dask"))
+            results.append(_skipped(path, sha, done))
             skipped.append(manifest_entry(results[-1]))
             if progress is not None:
                 progress.advance(bar)
         else:
             todo.append(path)
     record_result(out, *skipped)  # one transaction (and one index.json) for all the skipped
+    # a URL output stays in-process: a memory:// folder is per process, and a remote one is for --runner dask
+    n_workers = worker_count(len(todo), settings) if runner == "auto" and not storage.is_url(output_dir) else 1
     try:
+        if n_workers > 1:
+            results.extend(_process_parallel(todo, output_dir, out, settings, n_workers, shas,
+                                             (lambda: progress.advance(bar)) if progress is not None else None))
+            todo = []
         if runner == "dask":
             futures = [document_task.submit(p, output_dir, settings) for p in todo]
             for f in futures:
@@ -254,9 +220,35 @@ def _process_all(paths: list[str], output_dir: str, out, settings: Settings, sho
     finally:
         if progress is not None:
             progress.stop()
-    write_tables_task([r["output"] for r in results if r["status"] in ("ok", "partial")], output_dir)
     datasets_task(output_dir)
+    write_tables_task(output_dir)
     return results
+
+
+def _process_parallel(todo: list[str], output_dir: str, out, settings: Settings, n_workers: int,
+                      shas: dict[str, str], advance) -> list[dict]:
+    """``todo`` on a local cluster of ``n_workers`` warm processes (:class:`flows.workers.WarmPool`), each
+    result recorded as it arrives (a killed run keeps what finished). Results come back in input order."""
+    from distributed import as_completed
+
+    by_future = {}
+    results: dict[str, dict] = {}
+    with WarmPool(n_workers, settings) as pool:
+        log.info("process-corpus: %d documents on %d worker processes (models loaded in %s s)", len(todo), n_workers,
+                 ", ".join(f"{s:.1f}" for s in pool.warm_seconds))
+        for path in todo:
+            by_future[pool.submit(path, output_dir, settings)] = path
+        for fut in as_completed(list(by_future)):
+            path = by_future[fut]
+            try:
+                result = fut.result()
+            except Exception as exc:  # noqa: BLE001 - the worker died under this document
+                result = lost_worker(path, exc)
+            results[path] = _with_content_id(result, shas)
+            record_result(out, manifest_entry(results[path]))
+            if advance is not None:
+                advance()
+    return [results[p] for p in todo]
 
 
 def _with_content_id(result: dict, shas: dict[str, str]) -> dict:
@@ -277,10 +269,33 @@ def datasets_task(output_dir: str) -> dict:
 
 
 @task(name="events-table", cache_policy=NO_CACHE)
-def write_tables_task(doc_paths: list[str], output_dir: str) -> str:
-    """The run's events table: ``<output_dir>/events.csv``."""
-    from pipeline.datasets import write_events_csv
+def write_tables_task(output_dir: str) -> str:
+    """``<output_dir>/events.csv``: the events of every document of the output folder (cumulative), from the
+    corpus events table just built, so no document.json is read again."""
+    return str(write_cumulative_events_csv(output_dir))
 
+
+def write_cumulative_events_csv(output_dir: str):
+    """events.csv from ``datasets/events.parquet`` (the same columns, lists joined by ";")."""
+    import csv
+    import io
+
+    from pipeline.datasets import _csv_cell
+    from pipeline.export import atomic_write_text
+    from pipeline.settings import PROJECT_ROOT
+    from pipeline.tables import EventRow
+    from pipeline.text.identifiers import short_digest
+
+    ds = (PROJECT_ROOT / ".cache" / "datasets" / short_digest(str(output_dir))) if storage.is_url(output_dir) \
+        else Path(output_dir) / "datasets"
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(EventRow.model_fields), extrasaction="ignore")
+    writer.writeheader()
+    if (ds / "events.parquet").exists():
+        import pyarrow.parquet as pq
+
+        for row in pq.read_table(ds / "events.parquet").to_pylist():
+            writer.writerow({k: _csv_cell(row.get(k)) for k in EventRow.model_fields})
     path = storage.join(output_dir, "events.csv")
-    write_events_csv([load_document(p) for p in doc_paths], path)
-    return str(path)
+    atomic_write_text(path, buf.getvalue())
+    return path

@@ -1,17 +1,26 @@
-"""``irpipe serve``: a local Prefect server, the deployments, the inbox watcher.
+"""``irpipe serve``: a local Prefect server, warm workers for the inbox, the served deployments.
 
-Deployments served with ``serve()``:
+The inbox (``<corpus_dir>/inbox/`` or ``--inbox DIR``) is watched by a thread of the serve process
+(:func:`watch_inbox`). Each complete file whose content the store does not know yet is processed by
+the ``process-inbox-file`` flow, run in the serve process (so it appears in the Prefect UI), whose
+work goes to a warm worker process (:class:`flows.workers.WarmPool`): the models are loaded once,
+when serve starts, not once per file. A fresh process per file (the deployment runs of earlier
+versions) spent about 15 s of each inbox file's 30 s loading spaCy and MiniLM.
 
-* ``process-inbox-file/inbox``: triggered by the event ``irpipe.inbox.file.ready`` that the
-  watcher emits for each complete file in ``corpus/inbox/``;
-* ``fetch-sources/on-demand``;
-* ``refresh-corpus/nightly``: on a cron schedule (``serve_cron``, nightly by default).
+Each file gets two lines on stdout: ``picked up`` and its outcome (ok, partial or failed, the code,
+the doc_id, the seconds). A processed file is then moved to ``inbox/done/``, a failed one to
+``inbox/failed/`` beside a ``<name>.reason.txt``; the manifest entry follows the file. Content
+already processed (the same bytes dropped again) is moved to ``done/`` without work; content that
+failed before goes to ``failed/`` without a retry. The corpus tables and ``events.csv`` (every
+document's events, cumulative) are rebuilt after each file.
 
-Cron schedules do not fire against Prefect's ephemeral API, so unless ``PREFECT_API_URL``
-is set, a Prefect server is started on 127.0.0.1, its health endpoint awaited, and it is
-stopped on exit (SIGTERM or Ctrl-C). The watcher re-emits the event for any ready file that
-the store does not know after ``serve_reconcile_seconds`` (reconciliation), so a lost
-event never loses a document.
+Deployments served with ``serve()``: ``fetch-sources/on-demand`` and ``refresh-corpus/nightly``
+(on a cron schedule, ``serve_cron``). Cron schedules do not fire against Prefect's ephemeral API,
+so unless ``PREFECT_API_URL`` is set, a Prefect server is started on 127.0.0.1 at ``serve_port``
+(4280 unless ``--port``), its health endpoint awaited, and it is stopped on exit (SIGTERM or
+Ctrl-C). Its database lives in ``PREFECT_HOME``, which the project sets inside the checkout
+(``.cache/prefect-home``), so each checkout has its own runs. Prefect's log, its shutdown
+messages included, goes to ``<output-dir>/logs/irpipe.log`` (the command routes it there).
 
 A shared machine: the Prefect API has no authentication, so any local process that reaches it
 can start a served flow run with parameters of its choosing. The served flows therefore check
@@ -30,6 +39,7 @@ previous serve did (so a recycled process id is never taken for one of them).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import socket
@@ -43,13 +53,14 @@ from prefect import flow
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.fetch_sources import fetch_sources
-from flows.process_document import process_corpus
+from flows.process_document import _with_content_id, manifest_entry, write_cumulative_events_csv
 from flows.refresh import refresh_corpus
+from flows.workers import WORKER_RSS_MB, WarmPool, lost_worker, process_one
 from pipeline import storage
-from pipeline.inbox import InboxWatcher, ServeLock, pending
+from pipeline.export import record_result
+from pipeline.inbox import InboxWatcher, ServeLock, content_id
 from pipeline.settings import get_settings
 
-EVENT = "irpipe.inbox.file.ready"
 PID_FILE = ".irpipe-serve.pid"
 # Seconds a process left by a previous serve gets between SIGTERM and SIGKILL.
 CLEANUP_GRACE_S = 10.0
@@ -97,18 +108,46 @@ def served_output(output_dir: str, allowed: Path) -> str:
 def _served_roots() -> tuple[Path, Path]:
     """(inbox, output folder) of this serve: its settings, which serve_all passes to every flow run."""
     settings = get_settings()
-    return Path(settings.corpus_dir) / "inbox", Path(settings.output_dir)
+    inbox = Path(settings.serve_inbox) if settings.serve_inbox else Path(settings.corpus_dir) / "inbox"
+    return inbox, Path(settings.output_dir)
 
 
-@flow(name="process-inbox-file")
-def process_inbox_file(path: str, output_dir: str) -> list[dict]:
-    """Process one file dropped in the inbox (a subflow per document, as ``irpipe run``).
+# The warm worker pool of this serve process (None outside serve: the flow then works in-process).
+_POOL: WarmPool | None = None
+# Work the dispatcher started before the flow run existed (path -> Dask future): creating a flow run
+# costs several API round trips, which the worker need not wait for.
+_STARTED: dict[str, object] = {}
+
+
+@flow(name="process-inbox-file", flow_run_name="inbox: {path}", log_prints=False)
+def process_inbox_file(path: str, output_dir: str) -> dict:
+    """Process one file dropped in the inbox on a warm worker; returns its record (status, doc_id, error).
 
     The parameters are checked here, not only by the watcher: anyone who reaches the Prefect API
-    can start this flow."""
+    can start a flow run."""
     inbox, allowed = _served_roots()
     out = served_output(output_dir, allowed)
-    return process_corpus([str(served_file(path, inbox))], out)
+    real = str(served_file(path, inbox))
+    settings = get_settings()
+    sha = _file_sha(real)
+    started = _STARTED.pop(real, None)
+    if _POOL is None and started is None:
+        result = process_one(real, out, settings)
+    else:
+        try:
+            result = (started or _POOL.submit(real, out, settings)).result()
+        except Exception as exc:  # noqa: BLE001 - the worker died under this file
+            result = lost_worker(real, exc)
+    result = _with_content_id(result, {real: sha})
+    record_result(out, manifest_entry(result))
+    return result
+
+
+def _file_sha(path: str) -> str:
+    import hashlib
+
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 @flow(name="fetch-sources", task_runner=ThreadPoolTaskRunner(max_workers=4))
@@ -267,47 +306,190 @@ def stop_server(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
-def watch_inbox(inbox: Path, output_dir: Path, stop: threading.Event, poll: float, reconcile: float,
-                api_url: str | None = None) -> None:
-    """Emit one event per ready file; re-emit for files the store still lacks after ``reconcile`` s.
+def say(message: str) -> None:
+    """One line on stdout (what a person watching serve reads) and in the log."""
+    print(f"{time.strftime('%H:%M:%S')} {message}", flush=True)
+    logging.getLogger("irpipe").info("serve: %s", message)
 
-    Runs in its own thread, which does not inherit the caller's Prefect settings context: without
-    ``api_url`` set here, ``emit_event`` would start an ephemeral API of its own (a child that a
-    killed serve used to leave behind) and the events would never reach the served deployments.
-    """
-    if api_url:
+
+def _destination(folder: Path, name: str) -> Path:
+    """``folder/name``, or ``folder/<stem>.<n><suffix>`` when a file of that name is already there."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    n = 1
+    while target.exists():
+        p = Path(name)
+        target = folder / f"{p.stem}.{n}{p.suffix}"
+        n += 1
+    return target
+
+
+def settle(path: Path, inbox: Path, output_dir: Path, result: dict) -> Path | None:
+    """Move a handled inbox file to ``done/`` (ok, partial) or ``failed/`` (with ``<name>.reason.txt``), and
+    its manifest entry with it; returns where it went (None: it could not be moved, it stays)."""
+    from pipeline.store import open_store
+
+    failed = result["status"] == "failed"
+    target = _destination(inbox / ("failed" if failed else "done"), path.name)
+    try:
+        os.replace(path, target)
+    except OSError as exc:
+        say(f"could not move {path.name} out of the inbox: {exc}")
+        return None
+    if failed:
+        reason = f"{result.get('error') or 'failed'}\ncode: {result.get('error_code') or '-'}\n"
+        storage.write_text_atomic(target.with_name(target.name + ".reason.txt"), reason)
+    open_store(output_dir).move_entry(str(path), str(target))
+    return target
+
+
+def _outcome_line(name: str, result: dict, seconds: float, moved: Path | None, inbox: Path) -> str:
+    where = f" -> {moved.relative_to(inbox)}" if moved is not None else ""
+    code = f" {result.get('error_code')}" if result["status"] != "ok" and result.get("error_code") else ""
+    doc = f" doc_id={result['doc_id']}" if result.get("doc_id") else ""
+    # the worker's own time beside the whole: what the pipeline took, and what waiting and bookkeeping added
+    work = f" (pipeline {result['seconds']:.1f} s)" if isinstance(result.get("seconds"), (int, float)) else ""
+    line = f"{result['status']:<9} {name}{code}{doc} {seconds:.1f} s{work}{where}"
+    if result["status"] != "ok" and result.get("error"):
+        line += f"\n          {result['error'].splitlines()[0]}"
+    return line
+
+
+class Dispatcher:
+    """Hands ready inbox files to the ``process-inbox-file`` flow, one thread per warm worker, and
+    settles them; rebuilds the corpus tables after each file (one rebuild at a time)."""
+
+    def __init__(self, inbox: Path, output_dir: Path, threads: int, api_url: str | None):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.inbox, self.output_dir, self.api_url = inbox, output_dir, api_url
+        self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="irpipe-inbox")
+        self.in_flight: set[str] = set()
+        self._lock = threading.Lock()
+        self._tables = threading.Lock()
+        self.handled: list[dict] = []
+
+    def busy(self, path: Path) -> bool:
+        with self._lock:
+            return str(path) in self.in_flight
+
+    def submit(self, path: Path) -> None:
+        with self._lock:
+            self.in_flight.add(str(path))
+        say(f"picked up {path.name}")
+        self.executor.submit(self._handle, path, time.monotonic())
+
+    def _settings_context(self):
+        from contextlib import nullcontext
+
+        if not self.api_url:
+            return nullcontext()
         from prefect.settings import PREFECT_API_URL, temporary_settings
 
-        with temporary_settings({PREFECT_API_URL: api_url}):
-            return watch_inbox(inbox, output_dir, stop, poll, reconcile)
-    from prefect.events import emit_event
+        return temporary_settings({PREFECT_API_URL: self.api_url})
+
+    def _handle(self, path: Path, t0: float) -> None:
+        try:
+            if _POOL is not None:  # start the work now; the flow run below picks it up
+                real = str(served_file(str(path), self.inbox))
+                _STARTED[real] = _POOL.submit(real, str(self.output_dir))
+            with self._settings_context():  # a thread does not inherit the serve's Prefect settings
+                state = process_inbox_file(str(path), str(self.output_dir), return_state=True)
+            result = state.result(raise_on_failure=False)
+            if not isinstance(result, dict):  # the flow itself failed (refused, or a bug)
+                result = {"path": str(path), "status": "failed", "doc_id": content_id(path),
+                          "error": f"{path}: {state.message or result}", "error_code": "E013"}
+            seconds = time.monotonic() - t0
+            moved = settle(path, self.inbox, self.output_dir, result)
+            say(_outcome_line(path.name, result, seconds, moved, self.inbox))
+            self.handled.append({**result, "seconds": seconds})
+        except Exception as exc:  # noqa: BLE001 - the dispatcher must outlive any one file
+            say(f"failed    {path.name}: {type(exc).__name__}: {exc}")
+            logging.getLogger("irpipe").error("inbox file %s", path, exc_info=True)
+        finally:
+            with self._lock:
+                self.in_flight.discard(str(path))
+        self.refresh_tables()
+
+    def refresh_tables(self) -> None:
+        """The corpus tables and the cumulative events.csv; a rebuild already waiting covers this file too."""
+        if not self._tables.acquire(blocking=False):
+            return
+        try:
+            from pipeline.datasets import build_datasets
+
+            build_datasets(str(self.output_dir))
+            write_cumulative_events_csv(str(self.output_dir))
+        except Exception:  # noqa: BLE001 - a table error must not stop the inbox
+            logging.getLogger("irpipe").error("corpus tables", exc_info=True)
+            say("the corpus tables could not be rebuilt (see the log)")
+        finally:
+            self._tables.release()
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def watch_inbox(inbox: Path, output_dir: Path, stop: threading.Event, poll: float, dispatcher: Dispatcher) -> None:
+    """Hand every ready file to the dispatcher; move content seen before out of the inbox without work.
+
+    Runs in its own thread. A file is decided by its content (the store's doc ids): new content is
+    processed, content already processed goes to ``done/``, content that failed goes to ``failed/``.
+    """
+    from pipeline.store import open_store
 
     watcher = InboxWatcher(inbox)
-    emitted: dict[str, float] = {}
     while not stop.is_set():
         try:
-            for f in pending(watcher.poll(), output_dir, watcher.digest):
-                last = emitted.get(str(f))
-                if last is None or time.monotonic() - last > reconcile:
-                    emit_event(event=EVENT, resource={"prefect.resource.id": f"irpipe.inbox.{f.name}"},
-                               payload={"path": str(f)})
-                    emitted[str(f)] = time.monotonic()
-        except Exception as exc:  # the watcher must outlive a bad file or a busy API
-            print(f"irpipe serve: inbox watcher: {exc}", file=sys.stderr)
+            ready = [f for f in watcher.poll() if not dispatcher.busy(f)]
+            if ready:
+                done, failed = open_store(output_dir).content_status()
+                for f in ready:
+                    doc_id = watcher.digest(f)
+                    if doc_id is None:
+                        continue
+                    if doc_id in done or doc_id in failed:
+                        known = {"path": str(f), "doc_id": doc_id, "status": "failed" if doc_id in failed else "ok",
+                                 "error": f"{f}: the same content failed before (not retried); see the manifest",
+                                 "error_code": None}
+                        moved = settle(f, inbox, output_dir, known)
+                        label, why = (("skipped", "already processed") if known["status"] == "ok"
+                                      else ("failed", "this content failed before; not retried"))
+                        say(f"{label:<9} {f.name} doc_id={doc_id} 0.0 s: {why}"
+                            + (f" -> {moved.relative_to(inbox)}" if moved else ""))
+                        continue
+                    dispatcher.submit(f)
+        except Exception as exc:  # the watcher must outlive a bad file or a busy store
+            say(f"inbox watcher: {type(exc).__name__}: {exc}")
         stop.wait(poll)
 
 
-def serve_all(output_dir: str | None = None, cron: str | None = None) -> int:
+def port_in_use(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
+def serve_all(output_dir: str | None = None, cron: str | None = None, inbox: str | None = None,
+              port: int | None = None) -> int:
     """Run until SIGTERM/Ctrl-C. Returns the exit code."""
+    global _POOL
     from prefect import serve
-    from prefect.events.schemas.deployment_triggers import DeploymentEventTrigger
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     settings = get_settings()
     corpus = Path(settings.corpus_dir)
-    inbox = corpus / "inbox"
-    inbox.mkdir(parents=True, exist_ok=True)
+    box = Path(inbox or settings.serve_inbox or corpus / "inbox").resolve()
+    box.mkdir(parents=True, exist_ok=True)
     out = Path(output_dir or settings.output_dir).resolve()
+    port = settings.serve_port if port is None else port
+    if not os.environ.get("PREFECT_API_URL") and port and port_in_use(port):
+        print(f"irpipe serve: port {port} is in use (another Prefect server or serve?); choose another with --port",
+              file=sys.stderr)
+        return 2
     lock = ServeLock(corpus)
     if not lock.acquire():
         print(f"irpipe serve: another irpipe serve holds {lock.path}; not starting a second one", file=sys.stderr)
@@ -315,12 +497,15 @@ def serve_all(output_dir: str | None = None, cron: str | None = None) -> int:
     left = clean_previous(corpus)
     if left:
         print(f"irpipe serve: ended {len(left)} process(es) a previous serve left running: {left}", file=sys.stderr)
-    # the flow runs (subprocesses) check their parameters against these: this serve's inbox and output
+    # the flow runs check their parameters against these: this serve's inbox and output
     os.environ["IRPIPE_CORPUS_DIR"] = str(corpus.resolve())
     os.environ["IRPIPE_OUTPUT_DIR"] = str(out)
+    os.environ["IRPIPE_SERVE_INBOX"] = str(box)
     get_settings.cache_clear()
+    settings = get_settings()
     server = None
     stop = threading.Event()
+    dispatcher = None
 
     def on_term(signum, frame):
         raise KeyboardInterrupt
@@ -329,31 +514,37 @@ def serve_all(output_dir: str | None = None, cron: str | None = None) -> int:
     try:
         api_url = os.environ.get("PREFECT_API_URL")
         if not api_url:
-            port = settings.serve_port or _free_port()
+            port = port or _free_port()
             server = start_server(port)
             api_url = f"http://127.0.0.1:{port}/api"
             os.environ["PREFECT_API_URL"] = api_url
         _write_pid_file(corpus, server)
-        print(f"irpipe serve: Prefect API at {api_url}; inbox {inbox}; output {out}", flush=True)
+        ui = api_url.removesuffix("/api")
+        print(f"irpipe serve: Prefect UI at {ui} (API {api_url}); inbox {box}; output {out}", flush=True)
+        n = max(1, min(settings.serve_workers, settings.memory_budget_mb // WORKER_RSS_MB))
+        print(f"irpipe serve: loading the models in {n} worker process(es)...", flush=True)
+        _POOL = WarmPool(n, settings).start()
+        print(f"irpipe serve: ready ({', '.join(f'{s:.0f}' for s in _POOL.warm_seconds)} s to load); watching {box}",
+              flush=True)
+        dispatcher = Dispatcher(box, out, n, api_url)
         with temporary_settings({PREFECT_API_URL: api_url}):
-            inbox_dep = process_inbox_file.to_deployment(
-                name="inbox",
-                parameters={"output_dir": str(out)},
-                triggers=[DeploymentEventTrigger(expect={EVENT}, match={"prefect.resource.id": "irpipe.inbox.*"},
-                                                 parameters={"path": "{{ event.payload.path }}", "output_dir": str(out)})],
-            )
             fetch_dep = served_fetch_sources.to_deployment(name="on-demand",
                                                            parameters={"doc_paths": None, "output_dir": str(out)})
             refresh_dep = served_refresh.to_deployment(name="nightly", cron=cron or settings.serve_cron,
-                                                       parameters={"output_dir": str(out), "inbox": str(inbox)})
-            thread = threading.Thread(target=watch_inbox, args=(inbox, out, stop, settings.serve_poll_seconds,
-                                                                settings.serve_reconcile_seconds, api_url), daemon=True)
+                                                       parameters={"output_dir": str(out), "inbox": str(box)})
+            thread = threading.Thread(target=watch_inbox, args=(box, out, stop, settings.serve_poll_seconds, dispatcher),
+                                      daemon=True, name="irpipe-inbox-watcher")
             thread.start()
-            serve(inbox_dep, fetch_dep, refresh_dep, print_starting_message=False, limit=settings.serve_limit)
+            serve(fetch_dep, refresh_dep, print_starting_message=False, limit=settings.serve_limit)
     except KeyboardInterrupt:
         pass
     finally:
         stop.set()
+        if dispatcher is not None:
+            dispatcher.close()
+        if _POOL is not None:
+            _POOL.close()
+            _POOL = None
         if server is not None:
             stop_server(server)
         (corpus / PID_FILE).unlink(missing_ok=True)

@@ -106,7 +106,8 @@ def run(
     output_dir: Path = typer.Option(None, "--output-dir", "-o", help="Where document.json files go (default: settings.output_dir)."),
     offline: bool = typer.Option(False, "--offline", help="No network access at all: cited sources come from the cache only."),
     sources: bool = typer.Option(True, "--sources/--no-sources", help="Fetch and process the cited sources."),
-    runner: Optional[str] = typer.Option(None, "--runner", help="local (default) or dask (settings.runner)."),
+    runner: Optional[str] = typer.Option(None, "--runner", help="auto (default: warm worker processes for a large "
+                                         "batch), local (in-process) or dask (settings.runner)."),
     dask_address: Optional[str] = typer.Option(None, "--dask-address", help="Dask scheduler address (default: a LocalCluster)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show Prefect's log and tracebacks in the terminal too "
                                  "(they always go to <output-dir>/logs/irpipe.log)."),
@@ -128,8 +129,8 @@ def run(
         raise typer.Exit(2)
     settings = get_settings()
     runner = runner or settings.runner
-    if runner not in ("local", "dask"):
-        typer.echo(f"irpipe: unknown runner {runner!r}; use local or dask", err=True)
+    if runner not in ("auto", "local", "dask"):
+        typer.echo(f"irpipe: unknown runner {runner!r}; use auto, local or dask", err=True)
         raise typer.Exit(2)
     flow_ = process_corpus
     if runner == "dask":
@@ -246,12 +247,21 @@ def fetch_sources_cmd(
 def serve(
     output_dir: Optional[Path] = typer.Option(None, "--output-dir", "-o"),
     cron: Optional[str] = typer.Option(None, help="Cron schedule of refresh-corpus (default: settings.serve_cron)."),
+    inbox: Optional[Path] = typer.Option(None, "--inbox", help="The folder watched (default: <corpus_dir>/inbox)."),
+    port: Optional[int] = typer.Option(None, "--port", help="Port of the Prefect server and UI (default: settings.serve_port, 4280)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Prefect's log in the terminal too (always in <output-dir>/logs/irpipe.log)."),
 ) -> None:
-    """Serve the deployments: inbox trigger, fetch-sources, nightly refresh-corpus (starts a local Prefect server)."""
+    """Watch the inbox with warm workers, serve fetch-sources and the nightly refresh-corpus (a local Prefect server).
+
+    One line per inbox file: picked up, then ok/partial/failed with the code, doc_id and seconds.
+    """
     import flows  # noqa: F401  (Prefect defaults)
     from flows.serve import serve_all
+    from pipeline.settings import get_settings
 
-    raise typer.Exit(serve_all(str(output_dir) if output_dir else None, cron))
+    out = str(output_dir or get_settings().output_dir)
+    _route_logs(out, verbose)
+    raise typer.Exit(serve_all(out, cron, inbox=str(inbox) if inbox else None, port=port))
 
 
 @app.command()

@@ -35,6 +35,8 @@ PREFECT_ENV_DEFAULTS = {
     "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
     # task results (the cross-run cache) live in the project, not in the home folder
     "PREFECT_LOCAL_STORAGE_PATH": str(PROJECT_ROOT / ".cache" / "prefect-results"),
+    # Prefect's database and profiles per checkout (not ~/.prefect shared by every project on the machine)
+    "PREFECT_HOME": str(PROJECT_ROOT / ".cache" / "prefect-home"),
 }
 
 
@@ -46,6 +48,10 @@ def apply_prefect_defaults() -> None:
     """Set the project's Prefect defaults unless the user already set them."""
     for key, value in PREFECT_ENV_DEFAULTS.items():
         os.environ.setdefault(key, value)
+    try:  # Prefect creates PREFECT_HOME without its parents
+        Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # Prefect warns about an unusable home itself
 
 
 class Settings(BaseSettings):
@@ -131,15 +137,27 @@ class Settings(BaseSettings):
     )
 
     # Execution
-    runner: str = Field("local", description="local (subflow per document) or dask (DaskTaskRunner).")
+    runner: str = Field("auto", description="auto (a local cluster of warm worker processes for a batch of at least "
+                        "parallel_min_documents to do, else in-process), local (a subflow per document, in-process) "
+                        "or dask (DaskTaskRunner; with dask_address a real cluster).")
     dask_address: str | None = Field(None, description="Dask scheduler address; none starts a LocalCluster.")
     dask_workers: int = 2
+    workers: int = Field(0, description="Worker processes of irpipe run's local cluster (0: one per CPU core), "
+                         "capped by memory_budget_mb and the documents to do.")
+    memory_budget_mb: int = Field(4096, description="Memory the worker processes of irpipe run and irpipe serve may "
+                                  "hold together; each holds a copy of the models (about 1.2 GB), so this caps their number.")
+    parallel_min_documents: int = Field(6, description="irpipe run starts worker processes only for at least this many "
+                                        "documents to do: each process loads the models (about 13 s on 2 cores), "
+                                        "which a smaller batch does not pay back.")
 
     # irpipe serve
     serve_cron: str = Field("0 2 * * *", description="When refresh-corpus runs (cron, server time zone).")
-    serve_port: int = Field(0, description="Port of the local Prefect server (0: a free one).")
+    serve_port: int = Field(4280, description="Port of the local Prefect server and its UI (0: a free one).")
+    serve_inbox: str | None = Field(None, description="The folder irpipe serve watches (none: <corpus_dir>/inbox).")
+    serve_workers: int = Field(1, description="Warm worker processes of irpipe serve for the inbox (each holds the "
+                               "models, about 1.2 GB; capped by memory_budget_mb); inbox files processed at once.")
     serve_poll_seconds: float = Field(2.0, description="Inbox poll interval; a file must be unchanged over one interval.")
-    serve_reconcile_seconds: float = Field(60.0, description="Re-emit the event for a ready file still unprocessed after this.")
+    serve_reconcile_seconds: float = Field(60.0, description="Unused since the inbox watcher decides by the store on every poll (kept so existing configurations load).")
     serve_limit: int = Field(2, description="Flow runs at once in the served process.")
 
     # Output folders

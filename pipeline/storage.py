@@ -77,6 +77,16 @@ def read_bytes(location: PathLike) -> bytes:
     return Path(location).read_bytes()
 
 
+def version(location: PathLike) -> str:
+    """A cheap identity of a file's current version: (size, mtime in ns, inode) for a local file, which every
+    atomic rewrite (a new file renamed over the old) changes; the SHA-256 of the bytes for a URL. Lets a
+    rebuild tell changed files from unchanged ones without reading the whole corpus."""
+    if is_url(location):
+        return hashlib.sha256(read_bytes(location)).hexdigest()
+    st = os.stat(location)
+    return f"stat:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+
+
 def read_text(location: PathLike) -> str:
     return read_bytes(location).decode("utf-8")
 

@@ -312,6 +312,16 @@ class Store:
         if refused is not None:
             raise refused
 
+    def move_entry(self, old: str, new: str) -> None:
+        """The entry of path ``old`` now under ``new`` (a served inbox file moved to ``done/`` or ``failed/``),
+        so that a refresh finds the file where it is; one transaction, index.json rewritten."""
+        with self._session(write=True) as conn:
+            if conn.execute("SELECT 1 FROM entries WHERE path = ?", (old,)).fetchone() is None:
+                return
+            conn.execute("DELETE FROM entries WHERE path = ?", (new,))
+            conn.execute("UPDATE entries SET path = ? WHERE path = ?", (new, old))
+            self._write_view(conn)
+
     def entries(self) -> dict[str, ManifestEntry]:
         """The manifest's entries by path (from a legacy index.json while there is no store)."""
         with self._reader() as conn:

@@ -197,3 +197,104 @@ def test_inspect_sql_reads_only_the_tables(tmp_path, article_doc):
                           "-o", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert cli.returncode == 2 and not stolen.exists()
     assert cli.stderr.strip().count("\n") == 0 and "SQL error" in cli.stderr and str(stolen) in cli.stderr
+
+
+def _texts(folder, n):
+    """``n`` small English documents, each with an event, different by content."""
+    from pathlib import Path
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for i in range(n):
+        f = folder / f"note{i}.txt"
+        f.write_text(f"Note {i}\n\nMoscow offered Tehran a ${i + 2} billion loan in March 202{i}.\n\n"
+                     f"Russia and Iran signed a treaty in Moscow on January {i + 10}, 2025.\n")
+        files.append(str(f))
+    return files
+
+
+def test_parallel_runner_writes_the_same_documents_as_the_serial_one(prefect_harness, tmp_path, monkeypatch):
+    """runner=auto on a batch: a local cluster of 2 warm processes; the documents equal the in-process run's."""
+    import json
+    import os
+
+    from flows.process_document import process_corpus
+
+    files = _texts(tmp_path / "in", 3)
+    bad = tmp_path / "in" / "empty.txt"
+    bad.write_bytes(b"")
+    files.append(str(bad))
+    # the same settings for both runs (settings_hash covers every setting); runner="local" stays in-process
+    monkeypatch.setenv("IRPIPE_PARALLEL_MIN_DOCUMENTS", "2")
+    monkeypatch.setenv("IRPIPE_WORKERS", "2")
+    get_settings.cache_clear()
+    try:
+        serial = process_corpus(files, str(tmp_path / "serial"), offline=True, runner="local")
+        parallel = process_corpus(files, str(tmp_path / "parallel"), offline=True, runner="auto")
+    finally:
+        get_settings.cache_clear()
+    assert not any("worker_pid" in r for r in serial)
+    assert [(r["path"], r["status"], r.get("doc_id")) for r in parallel] == \
+        [(r["path"], r["status"], r.get("doc_id")) for r in serial]
+    assert [r["status"] for r in parallel] == ["ok", "ok", "ok", "failed"]
+    assert all(r["worker_pid"] != os.getpid() for r in parallel if "worker_pid" in r)  # ran in worker processes
+    assert sum("worker_pid" in r for r in parallel) == 4
+
+    def content(root, doc_id):
+        doc = json.loads((root / doc_id / "document.json").read_text())
+        doc["provenance"].pop("created_at")
+        return doc
+
+    for r in serial:
+        if r["status"] == "ok":
+            assert content(tmp_path / "parallel", r["doc_id"]) == content(tmp_path / "serial", r["doc_id"])
+    index = json.loads((tmp_path / "parallel" / "index.json").read_text())["documents"]
+    assert {p: e["status"] for p, e in index.items()} == {r["path"]: r["status"] for r in serial}
+    # events.csv holds every document's events (cumulative), the same rows as the serial run's
+    rows = lambda root: sorted((root / "events.csv").read_text().splitlines())  # noqa: E731
+    assert rows(tmp_path / "parallel") == rows(tmp_path / "serial") and len(rows(tmp_path / "serial")) > 3
+
+
+def test_worker_count_follows_cores_budget_and_batch():
+    from flows.workers import WORKER_RSS_MB, worker_count
+
+    s = Settings(workers=4, memory_budget_mb=10 * WORKER_RSS_MB, parallel_min_documents=6)
+    assert worker_count(5, s) == 1  # a small batch stays in-process: model loading would not pay back
+    assert worker_count(100, s) == 4
+    assert worker_count(100, s.model_copy(update={"memory_budget_mb": 2 * WORKER_RSS_MB + 1})) == 2
+    assert worker_count(100, s.model_copy(update={"memory_budget_mb": 100})) == 1
+    assert worker_count(7, s.model_copy(update={"workers": 16, "memory_budget_mb": 10**6})) == 7
+
+
+def test_up_to_date_check_and_skipped_record_do_not_open_document_json(tmp_path, monkeypatch, article_doc):
+    """An unchanged document costs one indexed row of the store, not a parse of its document.json."""
+    import builtins
+
+    from flows.process_document import _skipped
+    from pipeline import storage
+    from pipeline.export import write_document
+    from pipeline.process import is_up_to_date
+
+    settings = get_settings()
+    path = write_document(article_doc, tmp_path / "out")
+    sha = article_doc.source.sha256
+    real_open, real_read = builtins.open, storage.read_text
+    opened = []
+
+    def spy_open(file, *args, **kwargs):
+        if str(file).endswith("document.json"):
+            opened.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    def spy_read(location, *args, **kwargs):
+        opened.append(str(location))
+        return real_read(location, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", spy_open)
+    monkeypatch.setattr(storage, "read_text", spy_read)
+    assert is_up_to_date(path, sha, settings)
+    assert not is_up_to_date(path, "0" * 64, settings)
+    record = _skipped("x.md", sha, path)
+    assert record["skipped"] and record["doc_id"] == article_doc.doc_id
+    assert opened == []

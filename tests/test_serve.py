@@ -40,64 +40,112 @@ def test_lock_is_exclusive(tmp_path):
     b.release()
 
 
-def _start(env, out):
-    proc = subprocess.Popen([sys.executable, "-m", "irpipe", "serve", "-o", str(out)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    deadline = time.time() + 180
-    while time.time() < deadline:
-        line = proc.stdout.readline()
-        if "Prefect API at" in line:
-            return proc
-        if proc.poll() is not None:
-            raise AssertionError(f"serve exited: {proc.returncode}")
-    raise AssertionError("serve did not start")
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
-def _wait_for_doc(out: Path, name: str, timeout: float = 300) -> dict:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        index = out / "index.json"
-        if index.exists():
-            for path, entry in json.loads(index.read_text())["documents"].items():
-                if path.endswith(name) and entry["status"] == "ok" and Path(entry["output"]).exists():
-                    return entry
-        time.sleep(1)
-    raise AssertionError(f"{name} was not processed within {timeout} s")
+class Served:
+    """``irpipe serve`` as a subprocess, its stdout read line by line in a thread."""
+
+    def __init__(self, env, out, *args, until="ready"):
+        import threading
+
+        self.port = _free_port()
+        self.proc = subprocess.Popen([sys.executable, "-m", "irpipe", "serve", "-o", str(out), "--port", str(self.port),
+                                      *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     text=True, start_new_session=True)
+        self.lines: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+        self.wait_for(until, 600)
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            self.lines.append(line)
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def wait_for(self, needle: str, timeout: float = 300) -> str:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            for line in list(self.lines):
+                if needle in line:
+                    return line
+            if self.proc.poll() is not None:
+                time.sleep(0.5)
+                raise AssertionError(f"serve exited ({self.proc.returncode}): {''.join(self.lines)[-2000:]}")
+            time.sleep(0.3)
+        raise AssertionError(f"no line with {needle!r} within {timeout} s: {''.join(self.lines)[-2000:]}")
+
+    def stop(self) -> str:
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        self.proc.wait(timeout=120)
+        time.sleep(0.5)
+        return "".join(self.lines)
 
 
-def _stop(proc) -> str:
-    os.killpg(proc.pid, signal.SIGTERM)
-    rest, _ = proc.communicate(timeout=60)
-    return rest
+def _start(env, out, until="Prefect UI at"):
+    return Served(env, out, until=until)
 
 
-def test_serve_inbox_trigger_lock_sigterm_restart(tmp_path):
-    corpus, out = tmp_path / "corpus", tmp_path / "out"
+def _stop(served) -> str:
+    return served.stop()
+
+
+def test_serve_talks_moves_files_and_survives_restart(tmp_path):
+    """A real serve (Prefect server, warm worker): one line per file, done/ and failed/, a cumulative events table."""
+    corpus, out, box = tmp_path / "corpus", tmp_path / "out", tmp_path / "box"
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env.update(IRPIPE_CORPUS_DIR=str(corpus), PREFECT_HOME=str(tmp_path / "prefect-home"),
-               IRPIPE_SERVE_POLL_SECONDS="1", IRPIPE_SERVE_RECONCILE_SECONDS="20", PYTHONUNBUFFERED="1")
-    proc = _start(env, out)
+               IRPIPE_SERVE_POLL_SECONDS="1", PYTHONUNBUFFERED="1")
+    served = Served(env, out, "--inbox", str(box))
     try:
-        second = subprocess.run([sys.executable, "-m", "irpipe", "serve", "-o", str(out)], cwd=ROOT, env=env,
-                                capture_output=True, text=True, timeout=120)
+        assert f"Prefect UI at http://127.0.0.1:{served.port}" in served.wait_for("Prefect UI at")
+        second = subprocess.run([sys.executable, "-m", "irpipe", "serve", "-o", str(out), "--port", str(_free_port())],
+                                cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
         assert second.returncode == 3 and "another irpipe serve" in second.stderr
-        inbox = corpus / "inbox"
-        tmp = inbox / "first.txt.partial"
+        tmp = box / "first.txt.partial"
         tmp.write_text("Russia and Iran signed a treaty in Moscow on January 17, 2025.\n\nIt covers energy.\n")
-        tmp.rename(inbox / "first.txt")
-        entry = _wait_for_doc(out, "first.txt")
+        tmp.rename(box / "first.txt")
+        (box / "bad.bin").write_bytes(bytes(range(256)) * 4)
+        assert "picked up first.txt" in served.wait_for("picked up first.txt")
+        ok = served.wait_for(" first.txt doc_id=")
+        assert ok.split()[1] == "ok" and ok.rstrip().endswith("-> done/first.txt") and " s (pipeline " in ok
+        bad = served.wait_for(" bad.bin E0")
+        assert bad.split()[1] == "failed" and "E002" in bad and bad.rstrip().endswith("-> failed/bad.bin")
+        assert (box / "done" / "first.txt").exists() and not (box / "first.txt").exists()
+        assert "E002" in (box / "failed" / "bad.bin.reason.txt").read_text()
+        index = json.loads((out / "index.json").read_text())["documents"]
+        entry = index[str(box / "done" / "first.txt")]  # the manifest follows the file
+        assert entry["status"] == "ok" and str(box / "failed" / "bad.bin") in index
         doc = json.loads(Path(entry["output"]).read_text())
         assert any(e["type"] == "AGREE" for e in doc["events"])
+        # the same content dropped again is not processed again
+        (box / "again.txt").write_bytes((box / "done" / "first.txt").read_bytes())
+        assert "already processed" in served.wait_for(" again.txt ")
     finally:
-        rest = _stop(proc)
-    assert proc.returncode == 0 and "stopped" in rest
-    # a file dropped while nothing serves is picked up after a restart
-    (corpus / "inbox" / "second.txt").write_text("Moscow offered Tehran a loan in March 2021.\n")
-    proc = _start(env, out)
+        rest = _stop(served)
+    assert served.proc.returncode == 0 and "stopped" in rest
+    assert "Traceback" not in rest and "Error" not in rest  # Prefect's shutdown noise stays in the log
+    # a file dropped while nothing serves is picked up after a restart; events.csv is cumulative
+    (box / "second.txt").write_text("Moscow offered Tehran a loan in March 2021.\n")
+    served = Served(env, out, "--inbox", str(box))
     try:
-        _wait_for_doc(out, "second.txt")
+        assert served.wait_for(" second.txt doc_id=").split()[1] == "ok"
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            rows = (out / "events.csv").read_text()
+            if "2021" in rows:
+                break
+            time.sleep(1)
+        assert "AGREE" in rows and "2021" in rows
     finally:
-        _stop(proc)
+        _stop(served)
 
 
 def test_watcher_skips_links_and_special_files_and_hashes_once(tmp_path):
@@ -215,7 +263,7 @@ def test_sigkilled_serve_takes_its_server_along(tmp_path):
     record = json.loads((corpus / ".irpipe-serve.pid").read_text())
     assert record["serve"] == proc.pid and record["server"]
     os.kill(proc.pid, signal.SIGKILL)  # serve alone, not its group
-    proc.wait()
+    proc.proc.wait()
     deadline = time.time() + 60
     while time.time() < deadline and Path(f"/proc/{record['server']}").exists():
         time.sleep(0.5)
