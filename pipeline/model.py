@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "2.1.0"
+SCHEMA_VERSION = "2.4.0"
 
 PassageKind = Literal["heading", "body", "footnote", "reference", "front_matter"]
 
