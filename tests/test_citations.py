@@ -354,7 +354,7 @@ def test_numbered_citations_of_dev_pdfs(pdf_docs):
         num = [c for c in doc.citations if c.kind == "numbered"]
         total += len(num)
         resolved += sum(c.status == "resolved" for c in num)
-    # 57 numbered citations with the merged reader (62 with the old one: fewer raised numbers read as markers)
+    # 57 numbered citations with the layout-rewritten reader (at least 60 before it; not investigated)
     assert total >= 50 and resolved / total >= 0.85
 
 
