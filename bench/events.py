@@ -20,13 +20,7 @@ ARTICLE = next((p for p in (ROOT.parent.parent / "shared" / "corpus" / "akhlaghi
                             ROOT / "corpus" / "articles" / "akhlaghi-2025-russia-iran.md") if p.is_file()), None)
 
 
-def best(fn, repeat: int = REPEAT) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+from bench.timing import best  # noqa: E402  (after the sys.path line)
 
 
 def main() -> None:

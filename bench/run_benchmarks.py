@@ -19,13 +19,7 @@ PDFS = sorted(SHARED.glob("*.pdf")) if SHARED.exists() else sorted((ROOT / "test
 ARTICLE = ROOT / "corpus" / "articles" / "akhlaghi-2025-russia-iran.md"
 
 
-def best(fn, repeat: int = REPEAT) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+from bench.timing import best  # noqa: E402  (after the sys.path line)
 
 
 def bare_pdfplumber(path: Path) -> None:

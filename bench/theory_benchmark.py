@@ -19,13 +19,7 @@ sys.path.insert(0, str(ROOT))
 ARTICLE = ROOT / "corpus" / "articles" / "akhlaghi-2025-russia-iran.md"
 
 
-def best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+from bench.timing import best  # noqa: E402  (after the sys.path line)
 
 
 def theory_vs_bare(doc, settings, repeat: int = 3, copies: int = 3) -> dict:
