@@ -60,6 +60,13 @@ def evaluate_paper(job: tuple) -> dict[str, Any]:
         res = adapter.extract_references(paper.pdf)
     else:
         res = adapter.process_document(paper.pdf, output_dir=docs_dir)
+    return paper_row(paper, res, references_cache(Path(cache_dir), paper.id), output=res.output)
+
+
+
+def paper_row(paper: Paper, res: Any, cache: Path, *, output: Any = None, citations: Any = None) -> dict[str, Any]:
+    """One paper's row (status, time, reference recall and precision by origin, the lenient rule) from a
+    processed result; the paper's gold, extracted strings and pairs go to ``cache`` for ``inspect_refs``."""
     gold = paper.gold_references()
     refs = adapter.reference_strings(res.doc)
     texts = [r.text for r in refs]
@@ -80,9 +87,10 @@ def evaluate_paper(job: tuple) -> dict[str, Any]:
         "n_gold": len(gold), "n_extracted": len(texts), "n_found": a.found,
         "recall": a.recall, "precision": a.precision, "by_origin": by_origin,
         "lenient": {"found": lenient_found, "correct": lenient_correct, "extracted": len(listed)},
-        "output": res.output,
+        "output": output,
     }
-    cache = references_cache(Path(cache_dir), paper.id)
+    if citations is not None:
+        row["citations"] = citations
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_text(json.dumps({
         "id": paper.id, "group": paper.group, "pdf": str(paper.pdf), "status": res.status,
@@ -90,7 +98,6 @@ def evaluate_paper(job: tuple) -> dict[str, Any]:
         "pairs": a.pairs,
     }, ensure_ascii=False, indent=0), encoding="utf-8")
     return row
-
 
 def failure_row(paper: Paper, f: Failure) -> dict[str, Any]:
     gold = paper.gold_references()

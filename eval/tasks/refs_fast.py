@@ -18,11 +18,11 @@ from typing import Any
 
 from eval import adapter
 from eval.datasets import DEFAULT_CORPUS, Paper, load_papers
-from eval.matching import REFERENCE_THRESHOLD, any_match_counts, assign
+from eval.matching import REFERENCE_THRESHOLD
 from eval.pool import Failure, run_all
 from eval.registry import Options, Outcome, register
 from eval.report import format_seconds, pct, table
-from eval.tasks.corpus import failure_row, summarise
+from eval.tasks.corpus import failure_row, paper_row, summarise
 
 NAME = "refs_fast"
 
@@ -32,37 +32,8 @@ def evaluate_paper(job: tuple[dict, str]) -> dict[str, Any]:
     paper_d, cache_dir = job
     paper = Paper.from_dict(paper_d)
     res = adapter.extract_references_cached(paper.pdf, Path(cache_dir) / "ingested")
-    gold = paper.gold_references()
-    refs = adapter.reference_strings(res.doc)
-    texts = [r.text for r in refs]
-    a = assign(gold, texts)
-    matched_e = a.extracted_matched()
-    by_origin: dict[str, dict[str, int]] = {}
-    for i, r in enumerate(refs):
-        o = by_origin.setdefault(r.origin, {"extracted": 0, "matched": 0})
-        o["extracted"] += 1
-        o["matched"] += int(i in matched_e)
-    listed = [r.text for r in refs if r.origin == "reference_list"]
-    lenient_found, lenient_correct = any_match_counts(gold, listed)
-    citations = adapter.citation_counts(res.doc)
-    row = {
-        "id": paper.id, "group": paper.group, "status": res.status, "pages": res.pages,
-        "seconds": res.seconds, "stage_seconds": res.stage_seconds,
-        "failed_stage": res.failed_stage, "error_code": res.error_code, "error_type": res.error_type, "error": res.error,
-        "stage_errors": [e.to_dict() for e in res.stage_errors],
-        "n_gold": len(gold), "n_extracted": len(texts), "n_found": a.found,
-        "recall": a.recall, "precision": a.precision, "by_origin": by_origin,
-        "lenient": {"found": lenient_found, "correct": lenient_correct, "extracted": len(listed)},
-        "citations": citations, "output": None,
-    }
-    cache = Path(cache_dir) / NAME / "references" / f"{paper.id}.json"
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_text(json.dumps({
-        "id": paper.id, "group": paper.group, "pdf": str(paper.pdf), "status": res.status,
-        "gold": gold, "extracted": [{"text": r.text, "origin": r.origin} for r in refs],
-        "pairs": a.pairs,
-    }, ensure_ascii=False, indent=0), encoding="utf-8")
-    return row
+    return paper_row(paper, res, Path(cache_dir) / NAME / "references" / f"{paper.id}.json",
+                     citations=adapter.citation_counts(res.doc))
 
 
 def _citation_table(rows: list[dict[str, Any]], names: list[str]) -> str:
