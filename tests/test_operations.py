@@ -15,9 +15,10 @@ pytestmark = pytest.mark.slow
 def test_stage_keys_follow_settings():
     base = stage_keys("a" * 64, Settings())
     changed = stage_keys("a" * 64, Settings(theory_abstain_band=0.2))
-    assert [k for k in base if base[k] != changed[k]] == ["theory"]
+    # keys chain every earlier stage, so the support stage after theory is re-keyed too
+    assert [k for k in base if base[k] != changed[k]] == ["theory", "support"]
     other_model = stage_keys("a" * 64, Settings(spacy_model="en_core_web_md"))
-    assert [k for k in base if base[k] != other_model[k]] == ["entities", "events", "theory"]
+    assert [k for k in base if base[k] != other_model[k]] == ["entities", "events", "theory", "support"]
     assert stage_keys("b" * 64, Settings())["ingest"] != base["ingest"]
 
 
@@ -33,14 +34,14 @@ def test_refresh_runs_nothing_when_unchanged_and_only_affected_stages(prefect_ha
     assert summary["documents"] == 2 and summary["skipped"] == 2
     assert summary["stages_run"] == {}  # the second refresh executed no stage
 
-    # a changed setting re-runs exactly the stages it affects: here only theory
+    # a changed setting re-runs the stage it affects and the stages after it: theory, then support
     monkeypatch.setenv("IRPIPE_THEORY_ABSTAIN_BAND", "0.2")
     get_settings.cache_clear()
     try:
         before = dict(EXECUTED)
         results = process_corpus(inputs, out, offline=True)
         ran = {k: EXECUTED[k] - before.get(k, 0) for k in EXECUTED if EXECUTED[k] - before.get(k, 0)}
-        assert ran == {"theory": 2}
+        assert ran == {"theory": 2, "support": 2}
         assert all(r["status"] == "ok" and not r.get("skipped") for r in results)
     finally:
         monkeypatch.delenv("IRPIPE_THEORY_ABSTAIN_BAND")
