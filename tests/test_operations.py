@@ -183,6 +183,8 @@ def test_inspect_sql_reads_only_the_tables(tmp_path, article_doc):
     build_datasets(out)
     assert query(out, "SELECT count(*) FROM documents")[1] == [(1,)]
     con = duckdb.connect(str(out / "datasets" / "irpipe.duckdb"), read_only=True)
+    # the views hold paths relative to datasets/ (a moved folder works); from elsewhere, say where that is
+    con.execute("SET file_search_path = '" + str(out / "datasets").replace("'", "''") + "'")
     assert con.execute("SELECT count(*) FROM events").fetchone()[0] == len(article_doc.events)
     con.close()
     secret = tmp_path / "secret.csv"
@@ -195,7 +197,7 @@ def test_inspect_sql_reads_only_the_tables(tmp_path, article_doc):
             query(out, sql)
     assert not stolen.exists() and not (tmp_path / "other.db").exists()
     cli = subprocess.run([sys.executable, "-m", "irpipe", "inspect", "sql", f"COPY documents TO '{stolen}'",
-                          "-o", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+                          "--output-dir", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert cli.returncode == 2 and not stolen.exists()
     assert cli.stderr.strip().count("\n") == 0 and "SQL error" in cli.stderr and str(stolen) in cli.stderr
 

@@ -344,7 +344,7 @@ def test_fetch_sources_checks_claims_and_rechecks_only_changed_sources(httpserve
     runner = CliRunner()
     res = runner.invoke(app, ["audit", str(path)])
     assert res.exit_code == 0 and "contradicted_claim" in res.output and "$25 billion" in res.output
-    res = runner.invoke(app, ["inspect", "citations", "-o", str(out), "--support", "not_found", "--json"])
+    res = runner.invoke(app, ["inspect", "citations", "--output-dir", str(out), "--support", "not_found", "--json"])
     rows = [json.loads(line) for line in res.output.splitlines() if line.startswith("{")]
     assert res.exit_code == 0 and len(rows) == 1 and rows[0]["support_status"] == "not_found"
     res = runner.invoke(app, ["report", str(path), "-o", str(out)])
