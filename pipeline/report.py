@@ -578,7 +578,8 @@ def _doc_section(doc: Document) -> str:
             if p.theory:
                 sc = p.theory.scores
                 tip = (f'theory: {label.replace("_", " ")} (NWO {sc.get("new_world_order", 0):.2f} / '
-                       f'CI {sc.get("complex_interdependence", 0):.2f})' + (" abstained" if p.theory.abstained else ""))
+                       f'CI {sc.get("complex_interdependence", 0):.2f})'
+                       + (f" (the model abstained; best guess {p.theory.label.replace('_', ' ')})" if p.theory.abstained else ""))
             text_parts.append(f'<div class="passage" id="p-{_esc(p.id)}" data-theory="{label}" '
                               f'style="background:{THEORY_COLOURS.get(label, PAGE)}" title="{_esc(tip)}">'
                               f'{_passage_inline(doc, p, anchors, idx)}</div>')
