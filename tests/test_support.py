@@ -347,7 +347,7 @@ def test_fetch_sources_checks_claims_and_rechecks_only_changed_sources(httpserve
     res = runner.invoke(app, ["inspect", "citations", "--output-dir", str(out), "--support", "not_found", "--json"])
     rows = [json.loads(line) for line in res.output.splitlines() if line.startswith("{")]
     assert res.exit_code == 0 and len(rows) == 1 and rows[0]["support_status"] == "not_found"
-    res = runner.invoke(app, ["report", str(path), "-o", str(out)])
+    res = runner.invoke(app, ["report", str(path), "--output-dir", str(out)])
     html = (out / article.doc_id / "report.html").read_text()
     assert res.exit_code == 0 and "Does the source say so?" in html and "47 articles" in html
 
