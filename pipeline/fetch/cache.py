@@ -38,6 +38,7 @@ from pathlib import Path
 
 from pipeline.errors import FetchReason
 from pipeline.fetch.base import DOC_MEDIA, FetchFailure, FetchResult, failed, now_iso, sniff_media_type
+from pipeline.storage import current_umask
 
 _FIELD_TYPES = {f.name: f.type for f in fields(FetchResult)}
 _INT_FIELDS = {"http_status", "attempts"}
@@ -48,22 +49,6 @@ _MANUAL_KEYS = ("url", "doi", "reference_id")
 
 def cache_key(url: str) -> str:
     return hashlib.sha256(url.encode("utf-8", errors="surrogatepass")).hexdigest()[:16]
-
-
-def current_umask() -> int:
-    """The process umask, read without changing it where Linux allows (``/proc/self/status``)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass
-    # elsewhere: set and restore; a restrictive value meanwhile, so that a file another
-    # thread creates in between is too private rather than world-writable
-    old = os.umask(0o077)
-    os.umask(old)
-    return old
 
 
 def atomic_write(path: Path, data: bytes) -> None:
