@@ -212,10 +212,11 @@ class Settings(BaseSettings):
         "is open); a 250-page book needs tens of MB. Beyond this the PDF is refused (E015).",
     )
     pdf_max_page_chars: int = Field(
-        50_000,
+        200_000,
         description="Most characters one PDF page may yield: a dense two-column page of 8-point type has about "
-        "12,000. Each character costs about a kilobyte in pdfminer and pdfplumber, so a page that draws "
-        "millions (a form repeated in a loop) is refused (E016).",
+        "12,000, and a real cover page with a decorative pattern drawn as glyphs about 70,000 (EXCITE 22654). "
+        "Each character costs about a kilobyte in pdfminer and pdfplumber, so a page that draws more (a form "
+        "repeated in a loop draws millions) is skipped with a warning; a PDF with no page left is refused (E016).",
     )
 
     # PDF layout heuristics

@@ -18,15 +18,23 @@ from pipeline.settings import Settings
 from .conftest import DEV_PDFS, ROOT
 
 
-def pdf_with_content(stream: bytes, filters: str = "/FlateDecode", resources: bytes = b"") -> bytes:
-    """A one-page PDF whose page content is ``stream`` (already encoded with ``filters``), by hand."""
+def pdf_with_content(stream: bytes, filters: str = "/FlateDecode", resources: bytes = b"",
+                     more_pages: tuple[bytes, ...] = ()) -> bytes:
+    """A PDF whose first page's content is ``stream`` (already encoded with ``filters``), by hand;
+    ``more_pages``: the (uncompressed) content streams of further pages."""
+    n = 1 + len(more_pages)
+    kids = b" ".join([b"3 0 R"] + [b"%d 0 R" % (6 + 2 * k) for k in range(len(more_pages))])
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
-            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % n,
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
             b"/Resources << /Font << /F1 5 0 R >> " + resources + b">> >>",
             b"<< /Length %d " % len(stream) + (b"/Filter %s " % filters.encode() if filters else b"") +
             b">>\nstream\n" + stream + b"\nendstream",
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    for k, content in enumerate(more_pages):
+        objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
+                    b"/Resources << /Font << /F1 5 0 R >> >> >>" % (7 + 2 * k))
+        objs.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for i, body in enumerate(objs, 1):
@@ -145,6 +153,25 @@ def test_characters_per_page(tmp_path):
     with pytest.raises(IngestError) as err:
         read_bytes(pdf_with_content(zlib.compress(flood)), "flood.pdf", Settings(pdf_max_page_chars=2000))
     assert err.value.code == "E016" and "page 1" in err.value.reason and err.value.path == "flood.pdf"
+
+
+def test_a_flooded_page_is_skipped_and_the_others_kept():
+    """One runaway page costs that page, not the document: the others are read, the warning names it."""
+    text = b"BT /F1 12 Tf 72 700 Td (" + b"Readable words on the first page of the paper. " * 4 + b") Tj ET"
+    flood = b"BT /F1 1 Tf " + b"(" + b"x" * 3000 + b") Tj ET\n"
+    raw = read_bytes(pdf_with_content(zlib.compress(text), more_pages=(flood,)), "mixed.pdf",
+                     Settings(pdf_max_page_chars=2000))
+    body = " ".join(b.text for b in raw.blocks)
+    assert "Readable words on the first page" in body and "xxxx" not in body
+    assert raw.pages == 2
+    assert any("page(s) 2 skipped" in w and "pdf_max_page_chars" in w for w in raw.warnings)
+
+
+def test_unmapped_glyphs_carry_no_text():
+    """pdfminer's "(cid:N)" placeholders (glyphs a font does not map) never reach the text."""
+    from pipeline.ingest.pdf import _UNMAPPED
+
+    assert _UNMAPPED.match("(cid:12)") and not _UNMAPPED.match("(cid:12) text") and not _UNMAPPED.match("c")
 
 
 def test_dev_pdfs_read_the_same_under_the_guard():

@@ -182,3 +182,11 @@ def test_letter_tripled_heading_collapsed():
     assert collapse_tripled("IIINNNTTTRRROOODDDUUUCCCTTTIIIOOONNN") == "INTRODUCTION"
     assert collapse_tripled("Introduction") == "Introduction"
     assert is_reference_heading("RRREEEFFFEEERRREEENNNCCCEEESSS")
+
+
+def test_adobe_expert_small_capitals_read_as_letters():
+    """Small capitals and old-style figures of Adobe expert fonts (U+F700 + ASCII) come out as ASCII."""
+    from pipeline.ingest.pdf import _fix
+
+    assert _fix("\uf765\uf775\uf772\uf76f\uf770\uf765\uf761\uf76e Vol \uf738") == "european Vol 8"
+    assert _fix("plain \uf8ff text") == "plain \uf8ff text"  # other private-use code points are left alone

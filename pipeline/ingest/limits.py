@@ -15,12 +15,13 @@ read in a thread, pdfminer's decoders in ``pdfminer.pdftypes`` are bounded for t
   with quadratic ``bytes +=``) is replaced by an equivalent that feeds the data in one piece;
 * LZW and CCITT fax decode chunk by chunk, run length into a ``bytearray``, each counted as it grows;
   ASCII85 and ASCIIHex shrink or barely grow their input and are checked after decoding;
-* ``PDFLayoutAnalyzer.render_char`` counts the characters of the page (``pdf_max_page_chars``).
+* ``PDFLayoutAnalyzer.render_char`` counts the characters of the page (``pdf_max_page_chars``); a page
+  past it stops at once and is dropped by the reader with a warning (the other pages are kept).
 
-A limit hit raises :class:`PdfLimitExceeded` inside pdfminer at once, and every later decode or
+A stream limit hit raises :class:`PdfLimitExceeded` inside pdfminer at once, and every later decode or
 character of that document fails at once too (pdfminer swallows some errors, e.g. in fonts). The
 document's ``pdf.close()`` (which the reader calls in a ``finally``) then raises the
-:class:`~pipeline.errors.IngestError` E015 (stream) or E016 (page): the reader turns any error
+:class:`~pipeline.errors.IngestError` E015: the reader turns any error
 during page extraction into "damaged" (E003), and an error raised by ``close`` in its ``finally``
 takes precedence; a hit while opening replaces the opening's error the same way.
 
@@ -49,6 +50,10 @@ class PdfLimitExceeded(Exception):
     """Stops pdfminer's work on a PDF past a limit; reported as an IngestError when the PDF is closed."""
 
 
+class PageTooLong(PdfLimitExceeded):
+    """Stops the work on one page past ``pdf_max_page_chars``; the reader drops that page and goes on."""
+
+
 class _Guard:
     """The limits and counters of one PDF being read in this thread."""
 
@@ -59,6 +64,7 @@ class _Guard:
         self.max_page_chars = settings.pdf_max_page_chars
         self.decoded = 0
         self.error: IngestError | None = None
+        self.long_pages: set[int] = set()  # pages cut off at pdf_max_page_chars (1-based)
 
     def room(self) -> int:
         """Bytes the stream now being decoded may inflate to."""
@@ -76,13 +82,20 @@ class _Guard:
         raise PdfLimitExceeded(str(self.error))
 
     def page_limit(self, page: int) -> None:
-        if self.error is None:
-            self.error = IngestError(self.path, E.E016, page=page, limit=self.max_page_chars)
-        raise PdfLimitExceeded(str(self.error))
+        """One page draws too many characters: that page is given up (the reader drops it with a
+        warning, or refuses the PDF with E016 when no page is left); the other pages are read."""
+        self.long_pages.add(page)
+        raise PageTooLong(f"page {page}: more than {self.max_page_chars} characters")
 
 
 def _guard() -> _Guard | None:
     return getattr(_local, "guard", None)
+
+
+def pages_given_up() -> set[int]:
+    """The pages (1-based) of the PDF now being read in this thread that passed ``pdf_max_page_chars``."""
+    guard = _guard()
+    return set(guard.long_pages) if guard is not None else set()
 
 
 # ---------------------------------------------------------------- bounded decoders
@@ -274,6 +287,8 @@ def _render_char(self, *args, **kwargs) -> float:
     guard = _guard()
     if guard is not None:
         guard.check()
+        if self.pageno in guard.long_pages:  # the rest of a page already given up
+            raise PageTooLong(f"page {self.pageno}")
         self._irpipe_chars = getattr(self, "_irpipe_chars", 0) + 1
         if self._irpipe_chars > guard.max_page_chars:
             guard.page_limit(self.pageno)

@@ -39,7 +39,7 @@ from pathlib import Path
 
 from pipeline.errors import E, IngestError
 from pipeline.ingest.footnotes import FootnoteUnit, assemble_footnotes
-from pipeline.ingest.limits import guarded
+from pipeline.ingest.limits import guarded, pages_given_up
 from pipeline.ingest.types import Block, Line, Marker, RawDocument
 from pipeline.settings import Settings
 from pipeline.text.headings import (
@@ -187,10 +187,18 @@ class _PLine:
         self.italic = all(w.italic for w in letters)
 
 
+# Adobe "expert" fonts put small capitals and old-style figures in the Private Use Area at U+F700 plus the
+# ASCII code ("Asmall" U+F761, "zerooldstyle" U+F730, Adobe Glyph List): pdfminer passes them through,
+# so a SAGE banner reads "\uf765\uf775\uf772..." for "eur..." (EXCITE 22654).
+_ADOBE_PUA = {0xF700 + c: c for c in range(0x21, 0x7F)}
+
+
 def _fix(text: str) -> str:
     for k, v in _LIGATURES.items():
         if k in text:
             text = text.replace(k, v)
+    if any("\uf721" <= ch <= "\uf77e" for ch in text):
+        text = text.translate(_ADOBE_PUA)
     return text
 
 
@@ -229,24 +237,43 @@ Glyph = tuple
 def page_glyphs(page) -> list[Glyph]:
     """The page's glyphs in drawing order (pdfplumber's one parse of the page)."""
     return [(c["text"], c["fontname"], c["size"], c["x0"], c["x1"], c["top"], c["bottom"], c["upright"])
-            for c in page.chars]
+            for c in page.chars if not _UNMAPPED.match(c["text"])]
+
+
+# pdfminer's placeholder for a glyph its font does not map to a character ("(cid:12)"): it carries no
+# text, and decorative Type 3 patterns drawn as such glyphs reach tens of thousands per page (EXCITE 22654)
+_UNMAPPED = re.compile(r"\(cid:\d+\)\Z")
 
 
 def read_pdf(data: bytes, path: Path, settings: Settings) -> RawDocument:
     """Read a PDF into blocks. Raises IngestError (naming ``path``) for unreadable, encrypted, scanned, too long."""
     pdf = open_pdf(data, path, settings)
+    dropped: list[int] = []
     try:
         pages: list[tuple[float, float, list[Glyph]]] = []
         for i, page in enumerate(pdf.pages, start=1):
             try:
-                pages.append((float(page.width), float(page.height), page_glyphs(page)))
-            except Exception as exc:
-                raise IngestError(path, E.E003, detail=f"page {i}: {type(exc).__name__}") from None
+                glyphs = page_glyphs(page)
+            except Exception as exc:  # pdfplumber wraps pdfminer's errors, PageTooLong included
+                if i not in pages_given_up():
+                    raise IngestError(path, E.E003, detail=f"page {i}: {type(exc).__name__}") from None
+                glyphs = None
+            if glyphs is None or i in pages_given_up():  # pdfminer may swallow the stop and return part
+                dropped.append(i)
+                glyphs = []
+            pages.append((float(page.width), float(page.height), glyphs))
             page.close()  # pdfplumber keeps every parsed object of a page until it is closed
         meta = {k: str(v) for k, v in (pdf.metadata or {}).items() if isinstance(v, (str, bytes))}
     finally:
         pdf.close()
-    return layout(pages, meta, settings, path)
+    if dropped and len(dropped) == len(pages):
+        raise IngestError(path, E.E016, page=dropped[0], limit=settings.pdf_max_page_chars)
+    raw = layout(pages, meta, settings, path)
+    if dropped:
+        raw.warnings.append(
+            f"page(s) {', '.join(map(str, dropped))} skipped: each draws more than {settings.pdf_max_page_chars} "
+            "characters (pdf_max_page_chars; raise IRPIPE_PDF_MAX_PAGE_CHARS if you trust the file)")
+    return raw
 
 
 def layout(pages: list[tuple[float, float, list[Glyph]]], meta: dict[str, str], settings: Settings,
