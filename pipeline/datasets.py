@@ -132,10 +132,20 @@ def _build(output_dir, ds: Path, specs: dict[str, TableSpec], layout: str, remot
         for t in names:
             _write_parquet(rows[t], specs[t], parts / t / f"{doc_id}.parquet")
         rebuilt += 1
+    removed = 0
     for t in names:
         for stale in (parts / t).glob("*.parquet") if (parts / t).exists() else []:
             if stale.stem not in current:
                 stale.unlink(missing_ok=True)
+                removed += 1
+    if not rebuilt and not removed and new_state == state and not remote and _tables_present(ds, names):
+        # nothing changed since the last build: the tables stand as they are (an unchanged re-run of a
+        # large corpus costs a stat per document, not a read of every part)
+        import pyarrow.parquet as pq
+
+        counts = {t: pq.read_metadata(ds / f"{t}.parquet").num_rows for t in names}
+        counts["_rebuilt"] = 0
+        return counts
     counts: dict[str, int] = {}
     for t in names:
         files = sorted((parts / t).glob("*.parquet")) if (parts / t).exists() else []
@@ -158,6 +168,11 @@ def _build(output_dir, ds: Path, specs: dict[str, TableSpec], layout: str, remot
             storage.upload_folder(Path(tmp), storage.join(output_dir, "datasets"))
     counts["_rebuilt"] = rebuilt
     return counts
+
+
+def _tables_present(ds: Path, names: list[str]) -> bool:
+    """Every table's Parquet and JSON Lines file and the DuckDB views exist (a user may delete some)."""
+    return (ds / "irpipe.duckdb").exists() and all((ds / f"{t}.{ext}").exists() for t in names for ext in ("parquet", "jsonl"))
 
 
 def _write_duckdb(ds: Path, names: list[str]) -> None:

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -95,9 +96,17 @@ def test_parquet_files_match_the_readme(corpus_run):
 
 @slow
 def test_incremental_rebuild(corpus_run):
+    ds = Path(corpus_run["out"]) / "datasets"
+    before = {p.name: p.stat().st_mtime_ns for p in ds.glob("*.parquet")}
     counts = build_datasets(corpus_run["out"])
     assert counts["rebuilt_documents"] == 0  # nothing changed since the flow built them
     assert counts["events"] > 0
+    # and the tables were left as they were, not concatenated and rewritten again
+    assert {p.name: p.stat().st_mtime_ns for p in ds.glob("*.parquet")} == before
+    # a table the user deleted is made again, with the same rows
+    (ds / "events.jsonl").unlink()
+    again = build_datasets(corpus_run["out"])
+    assert (ds / "events.jsonl").exists() and again["events"] == counts["events"]
 
 
 @slow
