@@ -87,17 +87,21 @@ _DOC_JSON = typer.Option(False, "--json", help="Print JSON instead of a table.")
 
 
 def _expand(paths: list[Path]) -> list[str]:
-    """Files as given; folders give their non-hidden files, sorted (type is detected by content)."""
+    """Files given, as absolute paths; folders give their non-hidden files, sorted (type is detected by
+    content). Absolute, so that the manifest keys one file once, however it was named on the command
+    line (``a.md`` from its folder, ``/home/me/a.md`` from elsewhere); symbolic links are kept as given."""
+    import os
+
     out: list[str] = []
     for p in paths:
         if p.is_dir():
             out.extend(
-                str(f) for f in sorted(p.rglob("*"))
+                os.path.abspath(f) for f in sorted(p.rglob("*"))
                 if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
             )
         else:
-            out.append(str(p))
-    return out
+            out.append(os.path.abspath(p))
+    return list(dict.fromkeys(out))  # a file named twice is processed once
 
 
 @app.command()
@@ -138,17 +142,17 @@ def run(
 
         flow_ = process_corpus.with_options(task_runner=dask_runner(dask_address or settings.dask_address,
                                                                     settings.dask_workers))
-    results = flow_(files, out, offline=offline, show_progress=sys.stderr.isatty(), runner=runner)
+    from flows.process_document import answer_unchanged
+
+    results = (answer_unchanged(files, out, offline) if runner != "dask" else None) or \
+        flow_(files, out, offline=offline, show_progress=sys.stderr.isatty(), runner=runner)
     failed = sum(1 for r in results if r["status"] == "failed")
     partial = sum(1 for r in results if r["status"] == "partial")
     for r in results:
         typer.echo(_result_line(r), err=r["status"] != "ok")
     done = [r["output"] for r in results if r["status"] in ("ok", "partial")]
     if sources and done:
-        summary = _fetch(done, out, offline)
-        reasons = ", ".join(f"{k}: {v}" for k, v in sorted(summary.get("reasons", {}).items()))
-        typer.echo(f"cited sources: {summary['sources']} ({summary['fetched']} fetched or cached, "
-                   f"{summary['failed']} failed{f' [{reasons}]' if reasons else ''}, {summary['processed']} processed)")
+        typer.echo(_sources_line(_fetch(done, out, offline)))
     skipped = sum(1 for r in results if r.get("skipped"))
     typer.echo(f"{len(results) - failed - partial - skipped} ok, {skipped} skipped (unchanged), {partial} partial, "
                f"{failed} failed; "
@@ -175,6 +179,9 @@ def _route_logs(out: str, verbose: bool) -> str:
     path = folder / "irpipe.log"
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    from pipeline.settings import apply_prefect_defaults
+
+    apply_prefect_defaults()  # Prefect reads its settings once, on import: the project's must come first
     import prefect  # noqa: F401 - Prefect sets up its logging on import: re-route after it
 
     loggers = [logging.getLogger()] + [lg for lg in logging.root.manager.loggerDict.values()
@@ -218,10 +225,9 @@ def _result_line(r: dict) -> str:
 
 
 def _fetch(doc_paths: list[str] | None, out: str, offline: bool) -> dict:
-    from prefect.task_runners import ThreadPoolTaskRunner
-
-    from flows.fetch_sources import fetch_sources
+    from flows.fetch_sources import fetch_sources  # first: importing flows applies the Prefect defaults
     from pipeline.settings import get_settings
+    from prefect.task_runners import ThreadPoolTaskRunner
 
     settings = get_settings().model_copy(update={"offline": offline})
     flow_ = fetch_sources.with_options(task_runner=ThreadPoolTaskRunner(max_workers=settings.fetch_concurrency))
@@ -233,14 +239,30 @@ def fetch_sources_cmd(
     docs: Optional[list[Path]] = typer.Argument(None, help="document.json files (default: every document of the output folder)."),
     output_dir: Optional[Path] = typer.Option(None, "--output-dir", "-o"),
     offline: bool = typer.Option(False, "--offline", help="Read only the cache and manual.toml."),
+    as_json: bool = typer.Option(False, "--json", help="Print the run's summary as JSON."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show Prefect's log and tracebacks in the terminal too "
+                                 "(they always go to <output-dir>/logs/irpipe.log)."),
 ) -> None:
     """Fetch, cache and process the sources the documents cite (the fetch-sources flow)."""
     check_inputs(list(docs or []))
     from pipeline.settings import get_settings
 
     out = str(output_dir or get_settings().output_dir)
+    _route_logs(out, verbose)
     summary = _fetch([str(d) for d in docs] if docs else None, out, offline)
-    typer.echo(json.dumps(summary))
+    typer.echo(json.dumps(summary) if as_json else _sources_line(summary))
+
+
+def _sources_line(summary: dict) -> str:
+    """The fetch-sources run in one line; sources left unfetched because of ``--offline`` are said so,
+    not counted among the failures."""
+    reasons = dict(summary.get("reasons", {}))
+    offline = reasons.pop("offline", 0)
+    failed = summary["failed"] - offline
+    listed = ", ".join(f"{k}: {v}" for k, v in sorted(reasons.items()))
+    return (f"cited sources: {summary['sources']} ({summary['fetched']} fetched or cached, "
+            + (f"{offline} not in the cache (offline), " if offline else "")
+            + f"{failed} failed{f' [{listed}]' if listed else ''}, {summary['processed']} processed)")
 
 
 @app.command()
@@ -556,10 +578,23 @@ def timeline(target: Path = _DOC_ARG, as_json: bool = _DOC_JSON) -> None:
         flags = (" (not)" if e.negated else "") + (" (hedged)" if e.hedged else "")
         rows.append((when, e.type + flags, ", ".join(a.code or a.name for a in e.actors),
                      ", ".join(t.code or t.name for t in e.targets),
-                     "; ".join(q.raw for q in e.quantities), e.evidence[:140]))
+                     "; ".join(q.raw for q in e.quantities), _clip(e.evidence, TIMELINE_EVIDENCE_CHARS)))
     _print_table(f"Timeline: {doc.metadata.title or doc.doc_id}",
                  ("date", "type", "actors", "targets", "how much", "evidence"), rows)
-    typer.echo("* year or date taken from context (see resolved_from)")
+    if any(r[0].endswith(" *") for r in rows):
+        typer.echo("* year or date taken from context (see resolved_from)")
+
+
+#: evidence shown per timeline row: two lines of a wide terminal; the whole sentence is in --json
+TIMELINE_EVIDENCE_CHARS = 220
+
+
+def _clip(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary before ``limit`` characters, with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
 
 
 def _print_table(title: str, cols: list[str] | tuple[str, ...], rows: list) -> None:
@@ -618,7 +653,7 @@ def audit(target: Path = _DOC_ARG, as_json: bool = _DOC_JSON) -> None:
 def report(
     target: Optional[Path] = typer.Argument(None, help="document.json, its folder, or an article file; omit with --corpus."),
     corpus: bool = typer.Option(False, "--corpus", help="One report for every document of the output folder."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="The HTML file to write (default: <output-dir>/report.html for --corpus, <output-dir>/<doc_id>/report.html)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="The HTML file to write (default: beside the document.json given; <output-dir>/report.html for --corpus; <output-dir>/<doc_id>/report.html for an article file)."),
     output_dir: Optional[Path] = typer.Option(None, "--output-dir", help="Output folder of the runs (for --corpus and the default report path)."),
     out: Optional[Path] = typer.Option(None, "--out", hidden=True, help="Old name of --output."),
     open_: bool = typer.Option(False, "--open", help="Open the report in a browser."),
@@ -653,7 +688,9 @@ def report(
             typer.echo("give a document or --corpus", err=True)
             raise typer.Exit(2)
         doc = _load_or_process(target)
-        path = write_report(render_document(doc), out or base / doc.doc_id / "report.html")
+        beside = target if target.is_dir() else target.parent  # a document.json's report goes beside it
+        default = beside / "report.html" if (beside / "document.json").exists() else base / doc.doc_id / "report.html"
+        path = write_report(render_document(doc), out or default)
     typer.echo(str(path))
     if open_:
         import webbrowser
@@ -831,7 +868,10 @@ def _emit(title: str, cols: list[str], rows: list, as_json: bool, as_csv: bool, 
 
 @inspect_app.command("summary")
 def inspect_summary(output_dir: Optional[Path] = _OUT, as_json: bool = typer.Option(False, "--json",
-                    help="One JSON object for scripts."), output: Optional[Path] = _FILE) -> None:
+                    help="One JSON object for scripts."),
+                    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
+                                                          help="Write the summary to this file (one JSON object).")
+                    ) -> None:
     """The corpus at a glance: documents by status (failures named), events, actors, theory, citations, sources."""
     from pipeline.datasets import corpus_summary
     from pipeline.settings import get_settings
@@ -862,7 +902,7 @@ def _print_summary(s: dict) -> None:
     console = Console(width=None if sys.stdout.isatty() else 120)
     d = s["documents"]
     run = d["last_run"] or {}
-    console.print(f"[bold]Corpus[/bold] {s['output_dir']}: {d['total']} documents — {d['ok']} ok, "
+    console.print(f"[bold]Corpus[/bold] {s['output_dir']}: {d['total']} document{'' if d['total'] == 1 else 's'} — {d['ok']} ok, "
                   f"{d['partial']} partial, [{'bold red' if d['failed'] else 'default'}]{d['failed']} failed[/], "
                   f"{d['skipped_last_run']} skipped (unchanged) in the last run"
                   + (f" ({run.get('finished_at') or run.get('started_at')}, {run.get('status')})" if run else ""))
@@ -899,7 +939,7 @@ def _print_summary(s: dict) -> None:
     console.print(Columns([
         small("Events by type", ("type", "events"), ev["by_type"].items()),
         small("By quad class", ("quad class", "events"), ev["by_quad_class"].items()),
-        small("Top actors", ("actor", "events"), [(a["actor"], a["events"]) for a in s["top_actors"]]),
+        small("Top actors (as actor or target)", ("actor", "events"), [(a["actor"], a["events"]) for a in s["top_actors"]]),
         small("Top actor -> target", ("actor", "target", "events"),
               [(a["actor"], a["target"], a["events"]) for a in s["top_actor_pairs"]]),
     ]))
@@ -918,6 +958,8 @@ def _print_summary(s: dict) -> None:
 @inspect_app.command("documents")
 def inspect_documents(output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_csv: bool = _CSV,
                       output: Optional[Path] = _FILE, doc: Optional[str] = _DOCF,
+                      status_: Optional[str] = typer.Option(None, "--status", metavar="STATUS",
+                                                            help="Only ok, partial or failed documents."),
                       limit: Optional[int] = _LIMIT) -> None:
     """One row per document, failed ones included (from the manifest, with their reason)."""
     from pipeline.export import read_manifest
@@ -937,7 +979,16 @@ def inspect_documents(output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, 
         rows += [[e.doc_id, "failed", e.path, None, None, None, None, None, None, None,
                   f"{e.error} [{e.error_code}]" if e.error_code and f"[{e.error_code}]" not in (e.error or "") else e.error]
                  for e in sorted(entries, key=lambda e: e.path) if e.status == "failed"]
-    _emit("Documents", cols, rows, as_json, as_csv, "no documents yet", limit, output)
+    if status_:
+        from pipeline.datasets import FilterError, check_choice
+
+        try:
+            wanted = check_choice("--status", status_, ["ok", "partial", "failed"])
+        except FilterError as exc:
+            raise _usage(str(exc)) from None
+        rows = [r for r in rows if r[1] == wanted]
+    _emit("Documents", cols, rows, as_json, as_csv, "no documents match" if status_ else "no documents yet",
+          limit, output)
 
 
 @inspect_app.command("events")
@@ -962,7 +1013,7 @@ def inspect_events(
 @inspect_app.command("entities")
 def inspect_entities(
     output_dir: Optional[Path] = _OUT, as_json: bool = _JSON, as_csv: bool = _CSV, output: Optional[Path] = _FILE,
-    doc: Optional[str] = _DOCF, type_: Optional[str] = typer.Option(None, "--type", metavar="TYPE", help="Entity type, e.g. GPE."),
+    doc: Optional[str] = _DOCF, type_: Optional[str] = typer.Option(None, "--type", metavar="TYPE", help="Entity type: STATE, IGO, ORG, PERSON, LOC, FIN_SYSTEM (any case)."),
     actor: Optional[str] = _ACTOR, limit: Optional[int] = _LIMIT,
     top: Optional[int] = typer.Option(None, "--top", min=1, hidden=True, help="Old name of --limit."),
 ) -> None:

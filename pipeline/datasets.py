@@ -310,13 +310,15 @@ def known_actors(output_dir: str | Path) -> dict[str, dict[str, int]]:
     """Every actor of the corpus: code -> {name: how often it is the actor's canonical name}, from the
     events (actors and targets) and the entities, plus the words of the entities' mentions ("Tehran",
     "Moscow's"; counted 0, so a listing shows the canonical name). An actor without a code (a person
-    the gazetteer does not place) is keyed by its name."""
+    the gazetteer does not place) is keyed by its name. Entities named only in citations and the
+    reference list ("Robert O.", "Little, Brown") are not actors of the text and are left out."""
     sql = ("SELECT code, name, sum(canonical) FROM ("
            "SELECT unnest(actor_codes) AS code, unnest(actor_names) AS name, 1 AS canonical FROM events "
            "UNION ALL SELECT unnest(target_codes), unnest(target_names), 1 FROM events "
-           "UNION ALL SELECT code, name, 1 FROM entities "
+           "UNION ALL SELECT code, name, 1 FROM entities WHERE body_mentions > 0 "
            "UNION ALL SELECT coalesce(nullif(e.code, ''), e.name), m.text, 0 FROM mentions m "
-           "JOIN entities e USING (doc_id, entity_id)) WHERE name IS NOT NULL GROUP BY 1, 2")
+           "JOIN entities e USING (doc_id, entity_id) WHERE e.body_mentions > 0) "
+           "WHERE name IS NOT NULL GROUP BY 1, 2")
     _, rows = query(output_dir, sql)
     actors: dict[str, dict[str, int]] = {}
     for code, name, n in rows:

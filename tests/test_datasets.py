@@ -203,6 +203,16 @@ def test_event_filters(corpus_run):
     assert (f"{len(every) - 40} more rows" in r.stdout) if len(every) > 40 else ("more rows" not in r.stdout)
     assert len(_jsonl(_inspect(out, "events", "--limit", "5", "--json"))) == 5
 
+    # names met only in citations and the reference list are not offered as actors
+    from pipeline.datasets import known_actors
+
+    key = "coalesce(nullif(code, ''), name)"
+    _, cited = query(out, f"SELECT DISTINCT {key} FROM entities WHERE body_mentions = 0 AND {key} NOT IN "
+                          f"(SELECT {key} FROM entities WHERE body_mentions > 0)")
+    assert cited  # the article's reference list names authors
+    _, in_events = query(out, "SELECT DISTINCT unnest(list_concat(actor_codes, target_codes)) FROM events")
+    assert not ({c for (c,) in cited} - {c for (c,) in in_events}) & set(known_actors(out))
+
 
 @slow
 def test_bad_filter_values_are_refused_with_the_valid_ones(corpus_run):

@@ -34,10 +34,21 @@ def test_refresh_runs_nothing_when_unchanged_and_only_affected_stages(prefect_ha
     assert summary["documents"] == 2 and summary["skipped"] == 2
     assert summary["stages_run"] == {}  # the second refresh executed no stage
 
+    # `irpipe run` answers an unchanged corpus from the store before any flow (no Prefect API start)
+    from flows.process_document import answer_unchanged
+    from pipeline.store import open_store
+
+    runs = len(open_store(tmp_path / "out").runs())
+    answered = answer_unchanged(inputs, out, offline=True)
+    assert [r["path"] for r in answered] == inputs and all(r["skipped"] and r["status"] == "ok" for r in answered)
+    assert len(open_store(tmp_path / "out").runs()) == runs + 1  # the run is on record all the same
+    assert answer_unchanged(inputs + [str(DATA / "34237.pdf")[:-4] + ".missing"], out) is None
+
     # a changed setting re-runs the stage it affects and the stages after it: theory, then support
     monkeypatch.setenv("IRPIPE_THEORY_ABSTAIN_BAND", "0.2")
     get_settings.cache_clear()
     try:
+        assert answer_unchanged(inputs, out, offline=True) is None  # a changed setting: work to do
         before = dict(EXECUTED)
         results = process_corpus(inputs, out, offline=True)
         ran = {k: EXECUTED[k] - before.get(k, 0) for k in EXECUTED if EXECUTED[k] - before.get(k, 0)}

@@ -480,6 +480,9 @@ def test_report_command_output_and_output_dir(article_doc, tmp_path):
     file = tmp_path / "r.html"
     assert irpipe(str(written), "-o", str(file)) == file and file.stat().st_size > 50_000
     assert irpipe(str(written), "--output-dir", str(out)) == out / article_doc.doc_id / "report.html"
+    # with no option, beside the document it was made from (never in a ./outputs of the working folder)
+    (written.parent / "report.html").unlink()
+    assert irpipe(str(written.parent)) == written.parent / "report.html"
     corpus = irpipe("--corpus", "--output-dir", str(out))
     assert corpus == out / "report.html" and 'id="event-types"' in corpus.read_text()
     assert f'href="{article_doc.doc_id}/report.html"' in corpus.read_text()  # written beside document.json
