@@ -135,6 +135,8 @@ def score(ds, prob, kind_of) -> dict:
     pred = T.predict_labels(prob)
     by: dict[str, list[int]] = defaultdict(list)
     for i, ks in enumerate(kind_of):
+        if not ds.evaluable[i]:  # training-only rows (--extra) are never scored
+            continue
         for k in ks:
             by[k].append(i)
     acc = {k: {"n": len(v), "accuracy": round(float((pred[v] == ds.labels[v]).mean()), 3)} for k, v in sorted(by.items())}
@@ -197,11 +199,20 @@ def main(argv=None) -> dict:
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent / "experiments.json"))
     ap.add_argument("--only", nargs="*", default=None)
     ap.add_argument("--legacy-check", action="store_true", help="train on all gold, score the legacy passages")
+    ap.add_argument("--extra", nargs="*", default=[], help="gold JSONL files added to every training fold, never "
+                    "evaluated (so the evaluated passages and folds stay those of the comparison)")
     a = ap.parse_args(argv)
     settings = get_settings()
     if a.legacy_check:
         return legacy_check(settings, Path(a.out))
     examples, _ = T.load_examples(None, [], False)
+    if a.extra:
+        from pipeline.theory import data as tdata
+
+        extra, _ = tdata.load_gold([Path(x) for x in a.extra])
+        for e in extra:
+            e.evaluate = False
+        examples += extra
     ds = T.Dataset(examples)
     folds = T.outer_folds(ds, T.FOLDS)
     FOLDS_[:] = folds
