@@ -194,6 +194,32 @@ def legacy_check(settings, out: Path) -> dict:
     return res
 
 
+def article_check(settings, models: list[str], out: Path) -> dict:
+    """The reference article's body paragraphs (real IR prose, never trained on) under several model files.
+
+    No gold labels: it lists each paragraph's label and scores per model, so a reader sees which
+    paragraphs that argue a theory (codebook §3) each model finds.
+    """
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from pipeline.process import process_file
+    from pipeline.theory.classify import classify_texts
+    from tests.conftest import ARTICLE
+
+    body = process_file(ARTICLE).body_passages()
+    texts = [p.text for p in body]
+    res = {m: classify_texts(texts, settings, model_path=m) for m in models}
+    rows = [{"id": p.id, "words": len(p.text.split()), "text": p.text,
+             "models": {m: {"label": res[m][i]["label"], "abstained": res[m][i]["abstained"],
+                            "scores": res[m][i]["scores"]} for m in models}} for i, p in enumerate(body)]
+    for r in rows:
+        print(" | ".join(f"{v['label'][:4]} {v['scores']['new_world_order']:.2f}/{v['scores']['complex_interdependence']:.2f}"
+                         for v in r["models"].values()) + f" | {r['text'][:80]}")
+    out.write_text(json.dumps({"article": Path(ARTICLE).name, "models": models, "passages": rows}, indent=1) + "\n")
+    return {"passages": rows}
+
+
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent / "experiments.json"))
@@ -201,8 +227,12 @@ def main(argv=None) -> dict:
     ap.add_argument("--legacy-check", action="store_true", help="train on all gold, score the legacy passages")
     ap.add_argument("--extra", nargs="*", default=[], help="gold JSONL files added to every training fold, never "
                     "evaluated (so the evaluated passages and folds stay those of the comparison)")
+    ap.add_argument("--article-check", nargs="*", default=None, metavar="MODEL",
+                    help="theory.skops files to compare on the reference article's body paragraphs")
     a = ap.parse_args(argv)
     settings = get_settings()
+    if a.article_check:
+        return article_check(settings, a.article_check, Path(a.out))
     if a.legacy_check:
         return legacy_check(settings, Path(a.out))
     examples, _ = T.load_examples(None, [], False)

@@ -84,11 +84,12 @@ CANDIDATES = {c.name: c for c in [
     Candidate("avg_tfidf_sentence_mean", "sentence_mean", "avg_tfidf",
               what="the mean of the multinomial_sentence_mean and tfidf heads' four-class probabilities"),
 ]}
-# ``tfidf`` alone is not a default: it wins the source-split folds (0.894) but falls to macro-F1 0.33 on the
-# legacy passages by other hands, where the sentence-mean model keeps 0.52 (models/theory/README.md,
-# "Model choice"); the four writers share the codebook's wording, which flatters a lexical model.
-DEFAULT_CANDIDATES = ("lr_sentence_mean", "lr_paragraph", "multinomial_sentence_mean", "multinomial_paragraph",
-                      "avg_tfidf_sentence_mean")
+# The text heads are not defaults although they win the source-split folds (tfidf 0.894, avg_tfidf_sentence_mean
+# 0.848 against 0.783): on prose by other hands they lose theory paragraphs the sentence-mean head finds (legacy
+# passages: macro-F1 0.33 and 0.48 against 0.52; the reference article's theory paragraphs: none labelled against
+# three). The four writers share the codebook's wording, which flatters a lexical model (models/theory/README.md,
+# "Model choice (round 3)"). Compare them with ``--candidates``.
+DEFAULT_CANDIDATES = ("lr_sentence_mean", "lr_paragraph", "multinomial_sentence_mean", "multinomial_paragraph")
 
 
 # ---------------------------------------------------------------- vectors
