@@ -142,6 +142,36 @@ def test_uncertain_in_table_and_report(article_doc):
     assert "best guess neither" in page
 
 
+def test_text_heads_read_the_words_and_average_the_probabilities():
+    """The TF-IDF head learns from words alone; avg_tfidf is the mean of its and the vector head's probabilities."""
+    from pipeline.theory.classify import PassageFeatures, _four_class, head_scores
+    from pipeline.theory.train import fit_head
+
+    words = {"new_world_order": "regulators judges networks counterparts harmonise standards",
+             "complex_interdependence": "sensitivity vulnerability costly dependence adjustment bargaining",
+             "both": "regulators networks counterparts sensitivity vulnerability costly dependence",
+             "neither": "tonnage ports exports figures percent year decade"}
+    rng = np.random.default_rng(0)
+    texts, labels = [], []
+    for lab, w in words.items():
+        for i in range(6):
+            ws = w.split()
+            texts.append(" ".join(rng.permutation(ws)) + f" case {i}")
+            labels.append(lab)
+    y = np.array(labels)
+    X = PassageFeatures(rng.normal(size=(len(texts), 5)), texts)  # vectors carry no signal here
+    assert len(X[np.array([0, 7])]) == 2 and X[np.array([0, 7])].texts[1] == texts[7]
+    w = np.ones(len(texts))
+    text_head = fit_head("tfidf", X, y, w)
+    sc = head_scores("tfidf", text_head, X)
+    assert (sc["new_world_order"][y == "new_world_order"].mean() > sc["new_world_order"][y == "neither"].mean() + 1)
+    avg = fit_head("avg_tfidf", X, y, w)
+    p_avg, classes = _four_class(avg, X)
+    p_txt = avg["text"].predict_proba(list(texts))[:, [list(avg["text"].classes_).index(c) for c in classes]]
+    p_vec = avg["vectors"].predict_proba(X.X)[:, [list(avg["vectors"].classes_).index(c) for c in classes]]
+    assert np.allclose(p_avg, (p_txt + p_vec) / 2) and np.allclose(p_avg.sum(axis=1), 1.0)
+
+
 # ---------------------------------------------------------------- the trained model and its figures
 
 

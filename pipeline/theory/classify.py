@@ -10,7 +10,15 @@ Heads:
 
 * ``multinomial``: one four-class logistic regression; a theory's raw score is the probability
   of its label plus that of ``both``, mapped through Platt's sigmoid (Platt 1999);
-* ``per_theory``: one binary logistic regression per theory, its decision value mapped the same way.
+* ``per_theory``: one binary logistic regression per theory, its decision value mapped the same way;
+* ``tfidf``: one four-class logistic regression on the passage's words (1-2 grams) and characters
+  (2-5 grams within words), TF-IDF weighted with sublinear term frequency (Manning, Raghavan and
+  Schütze 2008, ch. 6); scores as ``multinomial``;
+* ``avg_tfidf``: the mean of the ``multinomial`` head's and the ``tfidf`` head's four-class
+  probabilities, then as ``multinomial``.
+
+The text heads read the passage itself, so their input is a :class:`PassageFeatures`: the vectors
+and the texts, indexed together.
 """
 
 from __future__ import annotations
@@ -36,6 +44,10 @@ TRUSTED_TYPES = [
     "builtins.dict", "builtins.float", "builtins.int", "builtins.str", "builtins.bool", "builtins.NoneType",
     "numpy.float64", "numpy.float32", "numpy.int64", "numpy.str_",
 ]
+TEXT_HEADS = ("tfidf", "avg_tfidf")
+# Word and character n-gram ranges of the TF-IDF head, and the minimum number of training passages a term needs
+# (a term seen in one passage only is one writer's wording, not the theory's).
+TFIDF_WORD_NGRAMS, TFIDF_CHAR_NGRAMS, TFIDF_MIN_DF = (1, 2), (2, 5), 2
 NEIGHBOURS = 3
 
 
@@ -92,14 +104,57 @@ def features(emb: np.ndarray, desc: np.ndarray | None) -> np.ndarray:
     return np.hstack([emb, emb @ desc.T]) if desc is not None else emb
 
 
-def head_scores(head: str, model, X: np.ndarray) -> dict[str, np.ndarray]:
+class PassageFeatures:
+    """Vectors and texts of the same passages, indexed together (the text heads read the words)."""
+
+    def __init__(self, X: np.ndarray, texts):
+        self.X = X
+        self.texts = np.asarray(list(texts), dtype=object)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __getitem__(self, idx) -> "PassageFeatures":
+        return PassageFeatures(self.X[idx], self.texts[idx])
+
+
+def vectors_of(X) -> np.ndarray:
+    return X.X if isinstance(X, PassageFeatures) else X
+
+
+def tfidf_pipeline(C: float):
+    """The TF-IDF head before fitting: word and character n-grams, one balanced four-class logistic regression."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    return Pipeline([
+        ("ngrams", FeatureUnion([
+            ("words", TfidfVectorizer(ngram_range=TFIDF_WORD_NGRAMS, min_df=TFIDF_MIN_DF, sublinear_tf=True)),
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=TFIDF_CHAR_NGRAMS, min_df=TFIDF_MIN_DF,
+                                      sublinear_tf=True)),
+        ])),
+        ("lr", LogisticRegression(C=C, max_iter=5000, class_weight="balanced")),
+    ])
+
+
+def _four_class(model, X) -> tuple[np.ndarray, list[str]]:
+    if isinstance(model, dict):  # avg_tfidf: the mean of the two heads' probabilities, in one class order
+        p_emb, classes = _four_class(model["vectors"], X)
+        p_txt, ct = _four_class(model["text"], X)
+        return (p_emb + p_txt[:, [ct.index(c) for c in classes]]) / 2, classes
+    if hasattr(model, "steps"):  # the TF-IDF pipeline reads the texts
+        return model.predict_proba(list(X.texts)), list(model.classes_)
+    return model.predict_proba(vectors_of(X)), list(model.classes_)
+
+
+def head_scores(head: str, model, X) -> dict[str, np.ndarray]:
     """Raw per-theory scores (before Platt): a decision value, or the logit of a summed probability."""
     if len(X) == 0:
         return {t: np.zeros(0) for t in THEORIES}
     if head == "per_theory":
-        return {t: model[t].decision_function(X) for t in THEORIES}
-    p = model.predict_proba(X)
-    classes = list(model.classes_)
+        return {t: model[t].decision_function(vectors_of(X)) for t in THEORIES}
+    p, classes = _four_class(model, X)
     out = {}
     for t in THEORIES:
         q = sum(p[:, classes.index(c)] for c in (t, "both") if c in classes)
@@ -113,7 +168,8 @@ def theory_probabilities(bundle: dict, X: np.ndarray) -> dict[str, np.ndarray]:
     return {t: platt_apply(raw[t], bundle["platt"][t]) for t in THEORIES}
 
 
-def dimension_probabilities(bundle: dict, X: np.ndarray) -> dict[str, np.ndarray]:
+def dimension_probabilities(bundle: dict, X) -> dict[str, np.ndarray]:
+    X = vectors_of(X)
     return {d: bundle["dimensions"][d].predict_proba(X)[:, 1] if len(X) else np.zeros(0) for d in ALL_DIMS}
 
 
@@ -133,11 +189,17 @@ def classify_texts(texts: list[str], settings: Settings, *, sentences: list[list
     desc = description_matrix(model, settings.embedding_batch_size) if bundle["zero_shot"] else None
     emb, parts = embed(model, texts, sentences, bundle["pooling"], settings.embedding_batch_size)
     X = features(emb, desc)
+    text_head = bundle["head"] in TEXT_HEADS
+    if text_head:
+        X = PassageFeatures(X, texts)
     theory_p = theory_probabilities(bundle, X)
     dim_p = dimension_probabilities(bundle, X)
     flat = np.vstack([p for p in parts if len(p)]) if any(len(p) for p in parts) else np.zeros((0, emb.shape[1]))
     norms = np.linalg.norm(flat, axis=1, keepdims=True)
-    sent_p = theory_probabilities(bundle, features(flat / np.where(norms == 0, 1, norms), desc))
+    X_sent = features(flat / np.where(norms == 0, 1, norms), desc)
+    if text_head:  # the sentences in the order of ``parts``: those of passages with sentence vectors
+        X_sent = PassageFeatures(X_sent, [s for i, p in enumerate(parts) if len(p) for s in sentences[i][: len(p)]])
+    sent_p = theory_probabilities(bundle, X_sent)
     sims = emb @ bundle["train_emb"].T
     overrides = bundle.get("overrides", {})
     experimental = list(bundle.get("experimental_dimensions", []))

@@ -31,8 +31,8 @@ import numpy as np
 from pipeline.settings import PROJECT_ROOT, Settings
 from pipeline.theory import data as tdata
 from pipeline.theory.calibration import abstention_table, platt_apply, platt_fit, reliability
-from pipeline.theory.classify import (BUNDLE_FORMAT, MODEL_DIR, description_matrix, features, head_scores,
-                                      text_key)
+from pipeline.theory.classify import (BUNDLE_FORMAT, MODEL_DIR, TEXT_HEADS, PassageFeatures, description_matrix,
+                                      features, head_scores, text_key, tfidf_pipeline, vectors_of)
 from pipeline.theory.codebook import CODEBOOK, descriptions_digest, load_descriptions
 from pipeline.theory.encoder import embed, encode_sentences, load_encoder, split_sentences
 from pipeline.theory.labels import ALL_DIMS, DIMENSIONS, LABELS, THEORIES, theories_of
@@ -77,7 +77,18 @@ CANDIDATES = {c.name: c for c in [
               what="the same on whole-paragraph embeddings"),
     Candidate("setfit_paragraph", "paragraph", "multinomial", finetune_layers=2,
               what="SetFit-style contrastive fine-tuning of MiniLM's top two layers, then the four-class head"),
+    # The text heads: the passage's own words. Dimensions, neighbours and evidence still use the
+    # sentence-mean vectors (``pooling``).
+    Candidate("tfidf", "sentence_mean", "tfidf",
+              what="one four-class logistic regression on word (1-2) and character (2-5) n-gram TF-IDF"),
+    Candidate("avg_tfidf_sentence_mean", "sentence_mean", "avg_tfidf",
+              what="the mean of the multinomial_sentence_mean and tfidf heads' four-class probabilities"),
 ]}
+# The text heads are not defaults although they win the source-split folds (tfidf 0.894, avg_tfidf_sentence_mean
+# 0.848 against 0.783): on prose by other hands they lose theory paragraphs the sentence-mean head finds (legacy
+# passages: macro-F1 0.33 and 0.48 against 0.52; the reference article's theory paragraphs: none labelled against
+# three). The four writers share the codebook's wording, which flatters a lexical model (models/theory/README.md,
+# "Model choice (round 3)"). Compare them with ``--candidates``.
 DEFAULT_CANDIDATES = ("lr_sentence_mean", "lr_paragraph", "multinomial_sentence_mean", "multinomial_paragraph")
 
 
@@ -121,11 +132,15 @@ def _lr(C: float, multinomial: bool = False):
     return LogisticRegression(C=C, max_iter=5000, class_weight="balanced")
 
 
-def fit_head(head: str, X: np.ndarray, labels: np.ndarray, weights: np.ndarray):
+def fit_head(head: str, X, labels: np.ndarray, weights: np.ndarray):
     if head == "per_theory":
-        return {t: _lr(C_HEAD).fit(X, np.isin(labels, [t, "both"]).astype(int), sample_weight=weights)
+        return {t: _lr(C_HEAD).fit(vectors_of(X), np.isin(labels, [t, "both"]).astype(int), sample_weight=weights)
                 for t in THEORIES}
-    return _lr(C_HEAD).fit(X, labels, sample_weight=weights)
+    if head == "tfidf":
+        return tfidf_pipeline(C_HEAD).fit(list(X.texts), labels, lr__sample_weight=weights)
+    if head == "avg_tfidf":
+        return {"vectors": fit_head("multinomial", X, labels, weights), "text": fit_head("tfidf", X, labels, weights)}
+    return _lr(C_HEAD).fit(vectors_of(X), labels, sample_weight=weights)
 
 
 def _group_splits(groups: np.ndarray, k: int):
@@ -395,6 +410,8 @@ def train_theory(settings: Settings, out_dir: Path = MODEL_DIR, *, gold: list[Pa
         else:
             emb = base_vectors(ds.texts, settings, cand.pooling, log)
             X = features(emb, desc_base if cand.zero_shot else None)
+            if cand.head in TEXT_HEADS:
+                X = PassageFeatures(X, ds.texts)
             state[name] = {"emb": emb, "X": X}
 
             def X_of_fold(f, tr, te, X=X):
@@ -426,7 +443,7 @@ def train_theory(settings: Settings, out_dir: Path = MODEL_DIR, *, gold: list[Pa
         model_for_dims = X
     else:
         emb, X = state[kept]["emb"], state[kept]["X"]
-        model_for_dims = X
+        model_for_dims = vectors_of(X)
         if (out_dir / "encoder-delta.safetensors").exists():
             (out_dir / "encoder-delta.safetensors").unlink()
     raw = state[kept]["raw"]
@@ -439,7 +456,7 @@ def train_theory(settings: Settings, out_dir: Path = MODEL_DIR, *, gold: list[Pa
     dim_models = {}
     for d in ALL_DIMS:
         yd = np.array([int(e.dimensions is not None and d in e.dimensions) for e in ds.examples])
-        dim_models[d] = _lr(C_DIM).fit(X[known], yd[known], sample_weight=ds.weights[known])
+        dim_models[d] = _lr(C_DIM).fit(model_for_dims[known], yd[known], sample_weight=ds.weights[known])
     overrides = {text_key(e.text): {"label": e.label, "dimensions": e.dimensions, "id": e.id}
                  for e in ds.examples if e.origin.endswith(".csv")}
     bundle = {

@@ -1,0 +1,294 @@
+"""Model-choice experiments for the theory classifier, on the same source-split folds as ``train.py``.
+
+Run: ``python -m models.theory.experiments [--out models/theory/experiments.json]`` (from the
+repository root, with the project on ``PYTHONPATH``). Every configuration is scored exactly as
+``irpipe train-theory`` scores a candidate: four ``GroupKFold`` folds grouped by source
+(leave-one-writer-out, published papers whole), Platt's sigmoid per theory fitted on decision
+values from three source-grouped inner folds, the label from the two calibrated theory scores
+(codebook §1). What differs between configurations is only how a passage becomes four class
+probabilities. Passage vectors come from ``train.base_vectors`` (cached under ``.cache/theory/``
+by model and text), so a full run costs seconds to minutes, not an encoding.
+
+Besides macro-F1 and per-label F1 it writes an error analysis by *kind* of passage: the codebook
+rule a ``neither`` passage was written to test (R1 realist/power-transition, R5 theory named to
+reject it, R6 methods, ...; from ``data/key_b01.jsonl``), register, source type (writer vs
+published EXCITE paper) and length, so a change is judged on kinds of error, never on single
+passages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.settings import get_settings
+from pipeline.theory import train as T
+from pipeline.theory.calibration import platt_apply, platt_fit
+from pipeline.theory.labels import LABELS, THEORIES
+
+KEY = Path(__file__).resolve().parent / "data" / "key_b01.jsonl"
+LENGTH_BINS = [(0, 100), (100, 150), (150, 200), (200, 400)]  # words; gold spans 60-250 (a few longer)
+
+
+def _logit(q):
+    q = np.clip(q, 1e-6, 1 - 1e-6)
+    return np.log(q / (1 - q))
+
+
+def theory_raw(P: np.ndarray) -> dict[str, np.ndarray]:
+    """Four-class probabilities (columns in LABELS order) -> raw theory scores, as classify.head_scores."""
+    return {t: _logit(P[:, LABELS.index(t)] + P[:, LABELS.index("both")]) for t in THEORIES}
+
+
+def oof(ds, folds, fit_predict) -> dict[str, np.ndarray]:
+    """Out-of-fold calibrated theory probabilities of one configuration (inner folds for Platt)."""
+    n = len(ds.texts)
+    prob = {t: np.full(n, np.nan) for t in THEORIES}
+    for tr, te in folds:
+        raw_in = {t: np.zeros(len(tr)) for t in THEORIES}
+        for itr, ite in T._group_splits(ds.groups[tr], T.INNER_FOLDS):
+            sc = theory_raw(fit_predict(tr[itr], tr[ite]))
+            for t in THEORIES:
+                raw_in[t][ite] = sc[t]
+        y_in = ds.labels[tr]
+        platt = {t: platt_fit(raw_in[t], np.isin(y_in, [t, "both"]).astype(int)) for t in THEORIES}
+        sc = theory_raw(fit_predict(tr, te))
+        for t in THEORIES:
+            prob[t][te] = platt_apply(sc[t], platt[t])
+    return prob
+
+
+def memo(fp):
+    """Each (training rows, test rows) pair is fitted once, however many combinations reuse it."""
+    seen: dict = {}
+
+    def wrapped(tr, te):
+        k = (hash(tr.tobytes()), hash(te.tobytes()))
+        if k not in seen:
+            seen[k] = fp(tr, te)
+        return seen[k]
+    return wrapped
+
+
+def lr_probs(X, ds, C=T.C_HEAD, balanced=True):
+    from sklearn.linear_model import LogisticRegression
+
+    def fp(tr, te):
+        m = LogisticRegression(C=C, max_iter=5000, class_weight="balanced" if balanced else None)
+        m.fit(X[tr], ds.labels[tr], sample_weight=ds.weights[tr])
+        P = m.predict_proba(X[te])
+        return P[:, [list(m.classes_).index(c) for c in LABELS]]
+    return memo(fp)
+
+
+def tfidf_probs(ds, C=T.C_HEAD):
+    """Word (1-2) and character (2-5, within word boundaries) TF-IDF, one four-class logistic regression."""
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    texts = np.array(ds.texts, dtype=object)
+
+    def fp(tr, te):
+        w = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
+        c = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)
+        Xtr = hstack([w.fit_transform(texts[tr]), c.fit_transform(texts[tr])]).tocsr()
+        Xte = hstack([w.transform(texts[te]), c.transform(texts[te])]).tocsr()
+        m = LogisticRegression(C=C, max_iter=5000, class_weight="balanced")
+        m.fit(Xtr, ds.labels[tr], sample_weight=ds.weights[tr])
+        P = m.predict_proba(Xte)
+        return P[:, [list(m.classes_).index(c) for c in LABELS]]
+    return memo(fp)
+
+
+def average(*fps, weights=None):
+    weights = weights or [1.0 / len(fps)] * len(fps)
+
+    def fp(tr, te):
+        return sum(w * f(tr, te) for w, f in zip(weights, fps))
+    return fp
+
+
+def kinds(ds) -> dict[str, list[str]]:
+    """Each passage's kinds: rule tag of a written `neither`, register, source type, length bin."""
+    key = {r["id"]: r for r in (json.loads(x) for x in KEY.read_text().splitlines() if x.strip())}
+    out = []
+    for e in ds.examples:
+        k = key.get(e.id, {})
+        n = len(e.text.split())
+        ks = [f"label:{e.label}", f"register:{e.meta.get('register') or 'other'}",
+              "source:published" if e.source.startswith("pub-") else "source:writer",
+              next(f"words:{a}-{b}" for a, b in LENGTH_BINS if a <= n < b)]
+        if k.get("rule"):
+            ks.append(f"rule:{k['rule']}")
+        out.append(ks)
+    return out
+
+
+def score(ds, prob, kind_of) -> dict:
+    s = T.summarise(ds, prob)
+    pred = T.predict_labels(prob)
+    by: dict[str, list[int]] = defaultdict(list)
+    for i, ks in enumerate(kind_of):
+        if not ds.evaluable[i]:  # training-only rows (--extra) are never scored
+            continue
+        for k in ks:
+            by[k].append(i)
+    acc = {k: {"n": len(v), "accuracy": round(float((pred[v] == ds.labels[v]).mean()), 3)} for k, v in sorted(by.items())}
+    return {"macro_f1": s["macro_f1"], "accuracy": s["accuracy"],
+            "per_label_f1": {k: v["f1-score"] for k, v in s["per_label"].items()},
+            "theory_f1": s["theory_f1"], "ece": {t: s["calibration"][t]["ece"] for t in THEORIES},
+            "abstention": s["abstention"], "confusion": s["confusion"], "per_fold": per_fold(ds, prob),
+            "by_kind": acc}
+
+
+def per_fold(ds, prob) -> list[float]:
+    out = []
+    for _, te in FOLDS_:
+        out.append(T.four_label_report(ds.labels[te], T.predict_labels({t: prob[t][te] for t in THEORIES}))["macro_f1"])
+    return out
+
+
+FOLDS_: list = []
+
+
+def legacy_check(settings, out: Path) -> dict:
+    """A second, out-of-source check: train on all gold, score the 245 legacy passages.
+
+    The legacy passages (``train.jsonl``, labelled blind in ``data/raw/l04.jsonl``) come from other
+    hands (the first-round developers) and are short (13-36 words): no configuration was chosen on
+    them, so they show which configuration carries over to prose unlike its training data.
+    """
+    from pipeline.theory import data as tdata
+    from pipeline.theory.classify import description_matrix
+    from pipeline.theory.encoder import load_encoder
+
+    gold, _ = tdata.load_gold()
+    leg, _ = tdata.load_legacy()
+    ds = T.Dataset(gold + leg)
+    g = np.flatnonzero(ds.evaluable)
+    l = np.flatnonzero(~ds.evaluable)
+    FOLDS_[:] = [(g, l)]
+    desc = description_matrix(load_encoder(settings.embedding_model), settings.embedding_batch_size)
+    sm = T.base_vectors(ds.texts, settings, "sentence_mean", print)
+    X_sm = np.hstack([sm, sm @ desc.T])
+    base, tfidf = lr_probs(X_sm, ds), tfidf_probs(ds)
+    cfg = {"sm+zs (shipped)": base, "sm+zs, no class weights": lr_probs(X_sm, ds, balanced=False),
+           "tfidf word+char": tfidf, "avg(sm+zs, tfidf)": average(base, tfidf)}
+    res = {}
+    for name, fp in cfg.items():
+        prob = oof(ds, [(g, l)], fp)
+        y = ds.labels[l]
+        pred = T.predict_labels({t: prob[t][l] for t in THEORIES})
+        rep = T.four_label_report(y, pred)
+        res[name] = {"passages": int(len(l)), "macro_f1": rep["macro_f1"], "accuracy": rep["accuracy"],
+                     "per_label_f1": {k: v["f1-score"] for k, v in rep["per_label"].items()}}
+        print(f"legacy {name:30s} macro-F1 {rep['macro_f1']:.3f} acc {rep['accuracy']:.3f} "
+              + " ".join(f"{k[:4]} {v['f1-score']:.3f}" for k, v in rep["per_label"].items()), flush=True)
+        out.write_text(json.dumps(res, indent=1) + "\n")
+    return res
+
+
+def article_check(settings, models: list[str], out: Path) -> dict:
+    """The reference article's body paragraphs (real IR prose, never trained on) under several model files.
+
+    No gold labels: it lists each paragraph's label and scores per model, so a reader sees which
+    paragraphs that argue a theory (codebook §3) each model finds.
+    """
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from pipeline.process import process_file
+    from pipeline.theory.classify import classify_texts
+    from tests.conftest import ARTICLE
+
+    body = process_file(ARTICLE).body_passages()
+    texts = [p.text for p in body]
+    res = {m: classify_texts(texts, settings, model_path=m) for m in models}
+    rows = [{"id": p.id, "words": len(p.text.split()), "text": p.text,
+             "models": {m: {"label": res[m][i]["label"], "abstained": res[m][i]["abstained"],
+                            "scores": res[m][i]["scores"]} for m in models}} for i, p in enumerate(body)]
+    for r in rows:
+        print(" | ".join(f"{v['label'][:4]} {v['scores']['new_world_order']:.2f}/{v['scores']['complex_interdependence']:.2f}"
+                         for v in r["models"].values()) + f" | {r['text'][:80]}")
+    out.write_text(json.dumps({"article": Path(ARTICLE).name, "models": models, "passages": rows}, indent=1) + "\n")
+    return {"passages": rows}
+
+
+def main(argv=None) -> dict:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", default=str(Path(__file__).resolve().parent / "experiments.json"))
+    ap.add_argument("--only", nargs="*", default=None)
+    ap.add_argument("--legacy-check", action="store_true", help="train on all gold, score the legacy passages")
+    ap.add_argument("--extra", nargs="*", default=[], help="gold JSONL files added to every training fold, never "
+                    "evaluated (so the evaluated passages and folds stay those of the comparison)")
+    ap.add_argument("--article-check", nargs="*", default=None, metavar="MODEL",
+                    help="theory.skops files to compare on the reference article's body paragraphs")
+    a = ap.parse_args(argv)
+    settings = get_settings()
+    if a.article_check:
+        return article_check(settings, a.article_check, Path(a.out))
+    if a.legacy_check:
+        return legacy_check(settings, Path(a.out))
+    examples, _ = T.load_examples(None, [], False)
+    if a.extra:
+        from pipeline.theory import data as tdata
+
+        extra, _ = tdata.load_gold([Path(x) for x in a.extra])
+        for e in extra:
+            e.evaluate = False
+        examples += extra
+    ds = T.Dataset(examples)
+    folds = T.outer_folds(ds, T.FOLDS)
+    FOLDS_[:] = folds
+    from pipeline.theory.classify import description_matrix
+    from pipeline.theory.encoder import load_encoder
+
+    desc = description_matrix(load_encoder(settings.embedding_model), settings.embedding_batch_size)
+    sm = T.base_vectors(ds.texts, settings, "sentence_mean", print)
+    par = T.base_vectors(ds.texts, settings, "paragraph", print)
+    zs = lambda e: e @ desc.T  # noqa: E731
+    X_sm = np.hstack([sm, zs(sm)])
+    X_par = np.hstack([par, zs(par)])
+    X_both = np.hstack([sm, par, zs(sm), zs(par)])
+    base = lr_probs(X_sm, ds)
+    tfidf = tfidf_probs(ds)
+    para = lr_probs(X_par, ds)
+    both = lr_probs(X_both, ds)
+    cfg = {
+        "sm+zs (shipped)": base,
+        "sm, no zero-shot": lr_probs(sm, ds),
+        "paragraph+zs": para,
+        "sm+paragraph+zs (concatenated)": both,
+        "sm+zs, no class weights": lr_probs(X_sm, ds, balanced=False),
+        "tfidf word+char": tfidf,
+        "avg(sm+zs, tfidf)": average(base, tfidf),
+        "avg(sm+zs, paragraph+zs)": average(base, para),
+        "avg(sm+zs, paragraph+zs, tfidf)": average(base, para, tfidf),
+        "avg(sm+paragraph+zs, tfidf)": average(both, tfidf),
+    }
+    for C in (1.0, 4.0, 64.0):
+        cfg[f"sm+zs C={C:g}"] = lr_probs(X_sm, ds, C=C)
+    kind_of = kinds(ds)
+    results = {}
+    for name, fp in cfg.items():
+        if a.only and name not in a.only:
+            continue
+        t = time.time()
+        r = score(ds, oof(ds, folds, fp), kind_of)
+        r["seconds"] = round(time.time() - t, 1)
+        results[name] = r
+        print(f"{name:38s} macro-F1 {r['macro_f1']:.3f} | " + " ".join(f"{k[:4]} {v:.3f}" for k, v in r['per_label_f1'].items())
+              + f" | ECE {r['ece']['new_world_order']:.3f}/{r['ece']['complex_interdependence']:.3f} | folds "
+              + " ".join(f"{x:.2f}" for x in r["per_fold"]) + f" | {r['seconds']}s", flush=True)
+        Path(a.out).write_text(json.dumps(results, indent=1) + "\n")  # after each: a stopped run keeps its figures
+    return results
+
+
+if __name__ == "__main__":
+    main()
