@@ -63,6 +63,11 @@ PATRON_PREFIXES = frozenset({"pro", "anti"})
 PATRON_LEMMAS = frozenset({"back", "sponsor", "support", "arm", "fund", "ally", "align", "allied", "aligned", "backed",
                            "sponsored", "supported", "armed", "funded", "finance", "financed", "inspire", "inspired"})
 # an "after"/"following" phrase: its words add no target
+#: Nouns whose "of" phrase is the event they report the phase of ("the start of talks", "a wave of strikes"); any
+#: other noun's "of"/"for" phrase names a topic or a category ("the costs of sanctions"), not an act reported.
+PHASE_NOUNS = frozenset({"start", "beginning", "resumption", "launch", "outbreak", "onset", "end", "wave", "round", "series",
+                         "spate", "string", "flurry", "escalation", "intensification", "renewal", "continuation", "day",
+                         "week", "month", "year", "night", "hour", "first", "second", "last", "latest", "new"})
 TEMPORAL_PREPS = frozenset({"after", "following", "before", "since", "during", "until", "amid", "despite", "as"})
 ACTOR_TYPES = frozenset({"STATE", "IGO", "NGO", "GROUP", "PERSON", "ORG", "WEAPON", "FIN_SYSTEM", "AGREEMENT"})
 _ANAPHOR = re.compile(r"\b(during|at the start of|in the course of|after|since|throughout)\s+(the|this|that)\s+"
@@ -369,6 +374,9 @@ def find_triggers(sent, lex: Lexicon) -> list[Trigger]:
             continue  # an argument of another event ("withdrew from the agreement")
         if tok.dep_ == "compound":
             continue
+        if (tok.dep_ == "pobj" and tok.head.lower_ in ("of", "for") and tok.head.head.pos_ in ("NOUN", "PROPN")
+                and _lemma(tok.head.head) not in PHASE_NOUNS and _lookup(tok.head.head, lex.nouns)[0] is None):
+            continue  # a modifier of another noun ("the case of German investment in Hungary"): a topic, not a report
         sense = _noun_sense(tok, lex)
         if sense is None or sense.light_only or negated_noun(tok):
             continue  # a relation ("the partnership illustrates"), or an event said not to exist
