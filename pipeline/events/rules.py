@@ -309,8 +309,11 @@ def _noun_sense(noun, lex: Lexicon) -> Sense | None:
     _l, senses = _lookup(noun, lex.nouns)
     for s in senses or ():
         if s.modifier is not None:
-            mods = {_lemma(c) for c in noun.children if c.dep_ in ("compound", "amod", "nmod")}
-            mods |= {c.lower_ for c in noun.children if c.dep_ in ("compound", "amod", "nmod")}
+            near = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")]
+            for of in (c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"):
+                for obj in (p for p in of.children if p.dep_ == "pobj"):  # "the deployment of peacekeeping troops"
+                    near += [obj] + [c for c in obj.children if c.dep_ in ("compound", "amod", "nmod")]
+            mods = {_lemma(c) for c in near} | {c.lower_ for c in near}
             if not mods & s.modifier:
                 continue
         return s if s.type != NONE else None
@@ -581,6 +584,27 @@ def _location(tok, acts: Actors) -> tuple[list[dict], str | None]:
                     name = name or p["name"]
                 found.extend(a for a in places if a["type"] == "STATE")
     return _dedupe(found), name
+
+
+#: Words that make a nationality an ethnicity: "ethnic Albanians demonstrated in Serbia" are Serbia's people.
+ETHNIC_WORDS = frozenset({"ethnic"})
+
+
+def _residence(actors: list[dict], verb, targets: list[dict], acts: Actors) -> tuple[list[dict], bool]:
+    """An ethnic group acts for the state it lives in, not for its kin state (CAMEO manual, 2012, on domestic
+    actors: a group is coded by the country where it acts): the state of the place named in the clause, else
+    that of the state its act is aimed at; kept as it is when the sentence names neither."""
+    sent = verb.sent
+    ethnic = {id(a) for tok in sent if any(c.lower_ in ETHNIC_WORDS for c in tok.children if c.dep_ in ("amod", "compound"))
+              for a in acts.of(tok)}
+    if not ethnic or not any(id(a) in ethnic for a in actors):
+        return actors, False
+    places = [a for a in _location(verb, acts)[0] if id(a) not in ethnic]
+    home = places or [x for x in targets if x.get("type") == "STATE" and id(x) not in ethnic][:1]
+    if not home:
+        return actors, False
+    kept = [a for a in actors if id(a) not in ethnic]
+    return _dedupe(kept + [dict(h, type="STATE") for h in home]), True
 
 
 def _people_object(verb, lex: Lexicon) -> bool:
@@ -857,12 +881,15 @@ def _merge(events: list[dict]) -> list[dict]:
     for ev in events:
         codes = sorted(a["code"] or a["name"] for a in ev["actors"])
         tcodes = {a["code"] or a["name"] for a in ev["targets"]}
+        soft = ev["rule"].endswith("/domestic")
         for o in out:
             if o["type"] != ev["type"] or sorted(a["code"] or a["name"] for a in o["actors"]) != codes:
                 continue
             ocodes = {a["code"] or a["name"] for a in o["targets"]}
-            if tcodes <= ocodes or ocodes <= tcodes:
-                if len(ev["targets"]) > len(o["targets"]):
+            o_soft = o["rule"].endswith("/domestic")
+            # a default domestic target ("..., killing 156 people") yields to a target the sentence names
+            if tcodes <= ocodes or ocodes <= tcodes or (soft and ocodes) or (o_soft and tcodes):
+                if (o_soft and not soft and tcodes) or (not (soft and ocodes) and len(ev["targets"]) > len(o["targets"])):
                     o["targets"] = ev["targets"]
                     o["rule"] = ev["rule"]
                 o["date"] = o["date"] or ev["date"]
@@ -940,6 +967,10 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
                 negated_clause(c) for c in _complement(verb) if c.pos_ in ("VERB", "AUX")):
             etype = "REJECT"  # "vowed not to return the Golan Heights": a promise not to is a refusal
             path.append("negated-complement")
+    if t.kind in ("verb", "light") and actors:
+        actors, moved = _residence(actors, verb, targets, acts)
+        if moved:
+            how += "+residence"
     tgt = "target" if targets else "none"
     # what the sense needs
     actors = [a for a in actors if a["type"] != "LOC"]
@@ -1040,12 +1071,22 @@ def _inanimate_subject(verb, sense: Sense, lex: Lexicon) -> bool:
     subj = _subject_token(verb)
     if subj is not None and subj.lower_ in RELATIVE and verb.dep_ == "relcl":
         subj = verb.head
+    gov = verb
+    for _ in range(3):  # "a resolution that aims to tighten sanctions and impose a blockade": the shared subject
+        if subj is not None or gov.dep_ not in ("xcomp", "conj") or gov.head.pos_ not in ("VERB", "AUX"):
+            break
+        gov = gov.head
+        subj = _subject_token(gov)
+        if subj is not None and subj.lower_ in RELATIVE and gov.dep_ == "relcl":
+            subj = gov.head
     if subj is None or subj.pos_ not in ("NOUN", "PROPN") or acts_named(subj):
         return False
     lemma = _lemma(subj)
     if sense.subject is not None and lemma in sense.subject:
         return False
-    return lemma in lex.nouns or lemma in lex.classes.get("abstract", frozenset())
+    # a text speaks through its authors, not as one ("the resolution aims to ...", "the plan calls for ...")
+    texts = lex.classes.get("proposal", frozenset()) | lex.classes.get("agreement", frozenset())
+    return lemma in lex.nouns or lemma in lex.classes.get("abstract", frozenset()) or lemma in texts
 
 
 def acts_named(tok) -> bool:
