@@ -43,7 +43,7 @@ from pipeline.events.lexicon import LIGHT, NONE, Lexicon, Sense
 
 # prepositions whose object is a target of the event ("attacked positions on the border" is not one:
 # only children of the trigger count)
-TARGET_PREPS = frozenset({"to", "with", "against", "on", "upon", "at", "into", "toward", "towards", "from", "onto"})
+TARGET_PREPS = frozenset({"to", "with", "against", "on", "upon", "at", "into", "toward", "towards", "from", "onto", "between"})
 NOUN_TARGET_PREPS = frozenset({"to", "with", "against", "on", "upon", "at", "into", "toward", "towards", "from", "between",
                                "over", "onto"})
 LOCATION_PREPS = frozenset({"in", "inside", "near", "at", "across", "throughout", "outside", "around", "along"})
@@ -291,6 +291,12 @@ def _matches(sense: Sense, verb, lex: Lexicon) -> bool:
         preps = set(_preps(verb))
         if not preps & sense.prep and not any(_lemma(c) in sense.prep for c in verb.children if c.dep_ == "advmod"):
             return False
+    if sense.modifier is not None and verb.pos_ in ("VERB", "AUX"):
+        # (verbs) a modifier word of the verb itself: "test-fired a missile"
+        mods = {_lemma(c) for c in verb.children if c.dep_ in ("compound", "npadvmod", "advmod", "amod", "nmod")}
+        mods |= {c.lower_ for c in verb.children if c.dep_ in ("compound", "npadvmod", "advmod", "amod", "nmod")}
+        if not mods & sense.modifier:
+            return False
     if sense.instrument is not None:
         inst = _preps(verb).get("with", [])
         if not _head_lemmas(inst) & sense.instrument:
@@ -508,6 +514,10 @@ def target_np(tok, acts: Actors, depth: int = 0) -> list[dict]:
             for p in c.children:
                 if p.dep_ == "pobj":
                     got.extend(target_np(p, acts, depth + 1))
+    if not got:  # "an investigation into crimes committed by Croat forces": the doers of what the act is about
+        for c in tok.children:
+            if c.dep_ == "acl" and c.tag_ == "VBN" and _agent(c) is not None:
+                got.extend(np_actors(_agent(c), acts, appos=True))
     return _dedupe(got)
 
 
@@ -605,6 +615,25 @@ def _residence(actors: list[dict], verb, targets: list[dict], acts: Actors) -> t
         return actors, False
     kept = [a for a in actors if id(a) not in ethnic]
     return _dedupe(kept + [dict(h, type="STATE") for h in home]), True
+
+
+#: Types of an exchange with a counterpart (a deal, a demand, a concession, a refusal, talks).
+OTHER_PARTY_TYPES = frozenset({"AGREE", "CONCEDE", "REJECT", "REQUEST", "CONSULT"})
+
+
+def _domestic_party(t: Trigger, lex: Lexicon) -> bool:
+    """Whether the counterpart of an exchange is an unnamed group of people or fighters ("accepted demands from
+    Shona rebels", "demanded a truce with Moslem forces"): PLOVER, like CAMEO, codes such a domestic counterpart
+    by the actor's own state."""
+    groups = lex.classes.get("people", frozenset()) | lex.classes.get("military", frozenset())
+    heads = _objects(t.clause) + ([t.word] if t.kind == "light" else []) + [t.clause]
+    for h in heads:
+        for c in h.children:
+            if c.dep_ == "prep" and c.lower_ in (("from", "with") if h is t.clause else ("from", "with", "by")):
+                for p in c.children:
+                    if p.dep_ == "pobj" and _lemma(p) in groups and not acts_named(p):
+                        return True
+    return False
 
 
 def _people_object(verb, lex: Lexicon) -> bool:
@@ -940,7 +969,7 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
         actors, how = subject_actors(verb, acts, lex, ctx.prev_actors)
         targets = _verb_targets(t, acts, lex)
         passive = _child(verb, "nsubjpass") is not None
-        if passive and not actors and lex.polarity(etype) == "cooperation" and t.kind == "verb":
+        if passive and not actors and (lex.polarity(etype) == "cooperation" or etype == "MOBILIZE") and t.kind == "verb":
             actors = np_actors(_child(verb, "nsubjpass"), acts)  # "Russia's S-400 batteries were not delivered"
             targets = [x for x in targets if x not in actors]
             how = "owner"
@@ -995,6 +1024,11 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
                 if state is not None:
                     targets = [{"code": state["code"], "name": state["name"], "type": "STATE"}]
                     tgt = "domestic"
+    if (not [x for x in targets if x["type"] != "LOC"] and actors and t.kind in ("verb", "light")
+            and etype in OTHER_PARTY_TYPES and _domestic_party(t, lex)):
+        state = next((a for a in actors if a.get("code") and a["type"] in ("STATE", "GROUP", "PERSON", "ORG")), None)
+        if state is not None:
+            targets, tgt = [{"code": state["code"], "name": state["name"], "type": "STATE"}], "domestic-party"
     if not targets and t.kind in ("verb", "light") and lex.polarity(etype) == "cooperation":
         got = beneficiary(verb, acts)
         if got:
