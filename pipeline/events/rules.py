@@ -39,7 +39,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.events.dates import DateMention
-from pipeline.events.lexicon import LIGHT, NONE, Lexicon, Sense
+from pipeline.events.lexicon import LIGHT, NONE, Lexicon, Sense, load_lexicon
 
 # prepositions whose object is a target of the event ("attacked positions on the border" is not one:
 # only children of the trigger count)
@@ -122,6 +122,18 @@ def _dedupe(actors: list[dict]) -> list[dict]:
     return out
 
 
+#: Prepositions of a noun's place: "the government in Kabul" is Afghanistan's, "an agreement in Algiers" only happened there.
+PLACE_PREPS = frozenset({"in", "within", "inside"})
+
+
+def _event_noun(tok) -> bool:
+    """An act or a text (a trigger noun of the lexicon, an agreement or a proposal), whose "in" phrase is a place."""
+    lex = load_lexicon()
+    lemma = _lemma(tok)
+    return (lemma in lex.nouns or lemma in lex.classes.get("agreement", frozenset())
+            or lemma in lex.classes.get("proposal", frozenset()))
+
+
 def np_actors(tok, acts: Actors, *, appos: bool = False, depth: int = 0) -> list[dict]:
     """The actors a noun phrase names: a named head (with its conjuncts) wins over its modifiers;
     a common head takes the actors of its modifiers, else of its of/in/from phrases, else (for
@@ -139,6 +151,13 @@ def np_actors(tok, acts: Actors, *, appos: bool = False, depth: int = 0) -> list
             found.extend(acts.of(c))
             stack.extend(cc for cc in c.children if (cc.dep_ in CORE_DEPS or (cc.dep_ == "conj" and c.dep_ in CORE_DEPS))
                          and not _patron(cc))
+    if not [a for a in found if a["type"] != "LOC"] and not acts.of(tok) and depth < 3:
+        # "the foreign ministers of Brazil and Argentina" (the parser may hang "Argentina" on "ministers")
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        found.extend(np_actors(p, acts, depth=depth + 1))
     for c in tok.children:
         if c.dep_ == "conj":
             found.extend(np_actors(c, acts, appos=appos, depth=depth + 1))
@@ -149,6 +168,8 @@ def np_actors(tok, acts: Actors, *, appos: bool = False, depth: int = 0) -> list
     if not [a for a in found if a["type"] != "LOC"] and depth < 3:
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ in ("of", "in", "from", "within", "inside", "for"):
+                if c.lower_ in PLACE_PREPS and _event_noun(tok):
+                    continue  # "a peace agreement in Algiers": where it happened, not who
                 for p in c.children:
                     if p.dep_ == "pobj":
                         found.extend(np_actors(p, acts, depth=depth + 1))
@@ -259,8 +280,15 @@ def _preps(tok) -> dict[str, list]:
     return out
 
 
+#: Particles the parser may tag as a preposition when a phrase follows them ("pulling out of the CSTO").
+PARTICLE_PREPS = frozenset({"out", "back", "down", "off", "up", "away"})
+
+
 def _particle(verb) -> str:
     p = _child(verb, "prt")
+    if p is None:
+        p = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ in PARTICLE_PREPS
+                  and any(g.dep_ == "prep" for g in c.children)), None)
     return p.lower_ if p is not None else ""
 
 
@@ -339,7 +367,7 @@ def _light_noun(verb):
     cands = _children(verb, "dobj", "attr", "oprd")
     if not cands and _child(verb, "nsubjpass") is not None:
         cands = [_child(verb, "nsubjpass")]
-    if not cands:
+    if not _children(verb, "dobj", "attr", "oprd"):  # "the army was placed on high alert"
         for k, v in _preps(verb).items():
             if k in ("in", "to", "into", "on", "under"):  # "engaged in", "resorted to", "remained on alert", "put under investigation"
                 cands.extend(v)
@@ -627,6 +655,7 @@ def _domestic_party(t: Trigger, lex: Lexicon) -> bool:
     by the actor's own state."""
     groups = lex.classes.get("people", frozenset()) | lex.classes.get("military", frozenset())
     heads = _objects(t.clause) + ([t.word] if t.kind == "light" else []) + [t.clause]
+    heads += [p for k, v in _preps(t.clause).items() if k in ("to", "with") for p in v]
     for h in heads:
         for c in h.children:
             if c.dep_ == "prep" and c.lower_ in (("from", "with") if h is t.clause else ("from", "with", "by")):
@@ -969,7 +998,7 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
         actors, how = subject_actors(verb, acts, lex, ctx.prev_actors)
         targets = _verb_targets(t, acts, lex)
         passive = _child(verb, "nsubjpass") is not None
-        if passive and not actors and (lex.polarity(etype) == "cooperation" or etype == "MOBILIZE") and t.kind == "verb":
+        if passive and not actors and (lex.polarity(etype) == "cooperation" or etype == "MOBILIZE") and t.kind in ("verb", "light"):
             actors = np_actors(_child(verb, "nsubjpass"), acts)  # "Russia's S-400 batteries were not delivered"
             targets = [x for x in targets if x not in actors]
             how = "owner"
