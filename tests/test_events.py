@@ -206,6 +206,11 @@ KINDS = [
     ("Cuba released 52 political prisoners.", ("CONCEDE", ["CUB"], ["CUB"])),
     # the doers of what an act is about are its target
     ("Serbia launched an investigation into crimes committed by Croat forces.", ("ACCUSE", ["SRB"], ["HRV"])),
+    ("Russian President Vladimir Putin held a telephone conversation with Turkish President Erdogan.", ("CONSULT", ["RUS"], ["TUR"])),
+    ("Uzbekistan said it was pulling out of the Collective Security Treaty Organization.", ("RETREAT", ["UZB"], [])),
+    ("The Lebanese army has been placed on high alert.", ("MOBILIZE", ["LBN"], [])),
+    # a meeting needs a counterpart: a body's own session is no consultation
+    ("The Arab League met in Cairo on Sunday.", None),
     # a text is no actor; a conflict or an investment named as a topic is no event
     ("Hungary read the Security Council resolution that aims to tighten sanctions against Serbia.", None),
     ("The 12-day Iran-Israel war exposed the limitations of the partnership.", None),

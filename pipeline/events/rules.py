@@ -1068,6 +1068,8 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
         return None
     if "violence" in sense.needs and not _violent(t, lex):
         return None
+    if "counterpart" in sense.needs and not targets and len({a.get("code") or a["name"] for a in actors}) < 2:
+        return None  # "the Arab League, which met in Cairo": a body's own session, no one consulted
     if "violence_or_target" in sense.needs and not (targets or _violent(t, lex)):
         return None
     actors = [a for a in actors if a["type"] != "AGREEMENT"]
