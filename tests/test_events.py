@@ -209,6 +209,8 @@ KINDS = [
     ("Russian President Vladimir Putin held a telephone conversation with Turkish President Erdogan.", ("CONSULT", ["RUS"], ["TUR"])),
     ("Uzbekistan said it was pulling out of the Collective Security Treaty Organization.", ("RETREAT", ["UZB"], [])),
     ("The Lebanese army has been placed on high alert.", ("MOBILIZE", ["LBN"], [])),
+    # a relative clause of an offered object is an act of its own, aimed at the one who offered
+    ("Moscow offered air-defence projects, which Tehran declined.", ("REJECT", ["IRN"], ["RUS"])),
     # a meeting needs a counterpart: a body's own session is no consultation
     ("The Arab League met in Cairo on Sunday.", None),
     # a text is no actor; a conflict or an investment named as a topic is no event

@@ -891,6 +891,10 @@ def sentence_events(sent, acts: Actors, dates: list[DateMention], lex: Lexicon,
             comp_tokens = set()
             for c in _complement(t.clause):
                 comp_tokens.update(x.i for x in c.subtree)
+                if c.pos_ not in ("VERB", "AUX"):  # "offered projects, which Tehran declined": a relative clause
+                    for r in c.children:           # of the object is an act of its own
+                        if r.dep_ == "relcl":
+                            comp_tokens.difference_update(x.i for x in r.subtree)
             t.inner = [u for u in triggers if u is not t and u.clause.i in comp_tokens]
             absorbed.update(id(u) for u in t.inner)
     triggers = [t for t in triggers if id(t) not in absorbed]
@@ -1040,8 +1044,13 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
                or (x["name"] not in own_names and x["type"] in DOMESTIC_TARGET_TYPES and not (x["type"] == "STATE" and any(
                    a["type"] == "STATE" and a.get("code") == x["code"] for a in actors)))]
     if t.kind != "obligation":
-        if not targets and t.kind in ("verb", "light") and (sense.location_target or lex.types[etype].get("location_target")):
-            loc, _n = _location(verb, acts)
+        if not targets and t.kind in ("verb", "light", "noun") and (sense.location_target or lex.types[etype].get("location_target")):
+            if t.kind == "noun":  # "Israeli strikes in Gaza"; "the deployment of NATO troops has arrived in Bosnia"
+                loc, _n = _location(word, acts)
+                if not loc and word.dep_ in ("nsubj", "nsubjpass") and word.head.pos_ in ("VERB", "AUX"):
+                    loc, _n = _location(word.head, acts)
+            else:
+                loc, _n = _location(verb, acts)
             # a violent act at home is aimed at one's own state ("Afghan rebels exploded bombs in Kabul": AFG -> AFG)
             targets = [x for x in loc if x not in actors or lex.polarity(etype) == "conflict"]
             if targets:
@@ -1053,6 +1062,12 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
                 if state is not None:
                     targets = [{"code": state["code"], "name": state["name"], "type": "STATE"}]
                     tgt = "domestic"
+    if (not [x for x in targets if x["type"] != "LOC"] and actors and t.kind == "verb" and etype in OTHER_PARTY_TYPES
+            and verb.dep_ == "relcl" and verb.head.dep_ == "dobj" and verb.head.head.pos_ in ("VERB", "AUX")):
+        # "Moscow offered projects, which Tehran declined": an answer to an offer is aimed at whoever made it
+        got = [x for x in subject_actors(verb.head.head, acts, lex, ctx.prev_actors)[0] if x.get("code") not in own_codes]
+        if got:
+            targets, tgt = got, "offerer"
     if (not [x for x in targets if x["type"] != "LOC"] and actors and t.kind in ("verb", "light")
             and etype in OTHER_PARTY_TYPES and _domestic_party(t, lex)):
         state = next((a for a in actors if a.get("code") and a["type"] in ("STATE", "GROUP", "PERSON", "ORG")), None)
