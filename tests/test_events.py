@@ -211,6 +211,8 @@ KINDS = [
     ("The Lebanese army has been placed on high alert.", ("MOBILIZE", ["LBN"], [])),
     # a relative clause of an offered object is an act of its own, aimed at the one who offered
     ("Moscow offered air-defence projects, which Tehran declined.", ("REJECT", ["IRN"], ["RUS"])),
+    # a light verb's measure noun is read through its "of" phrase, the event noun's place is its target
+    ("Israel carried out a series of strikes in Lebanon.", ("ASSAULT", ["ISR"], ["LBN"])),
     # a meeting needs a counterpart: a body's own session is no consultation
     ("The Arab League met in Cairo on Sunday.", None),
     # a text is no actor; a conflict or an investment named as a topic is no event

@@ -375,6 +375,9 @@ def _light_noun(verb):
     for c in cands:
         out.append(c)
         out.extend(cc for cc in c.children if cc.dep_ == "compound")  # "a mediation effort"
+        if _lemma(c) in MEASURE_NOUNS or _lemma(c) in PHASE_NOUNS:  # "carried out a series of strikes", "a round of talks"
+            out.extend(p for of in c.children if of.dep_ == "prep" and of.lower_ == "of"
+                       for p in of.children if p.dep_ == "pobj")
     return out
 
 
@@ -1051,6 +1054,8 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
                     loc, _n = _location(word.head, acts)
             else:
                 loc, _n = _location(verb, acts)
+                if not loc and t.kind == "light":  # "carried out a series of strikes in Lebanon": the noun's place
+                    loc, _n = _location(word, acts)
             # a violent act at home is aimed at one's own state ("Afghan rebels exploded bombs in Kabul": AFG -> AFG)
             targets = [x for x in loc if x not in actors or lex.polarity(etype) == "conflict"]
             if targets:
