@@ -24,7 +24,7 @@ LIGHT = "LIGHT"
 _SENSE_KEYS = {"type", "mode", "context", "object", "not_object", "subject", "particle", "prep", "modifier",
                "instrument", "needs", "complement", "complement_type", "negated", "location_target", "domestic", "of",
                "light_only", "target_previous"}
-_NEEDS = {"target", "actor", "violence", "violence_or_target"}
+_NEEDS = {"target", "actor", "violence", "violence_or_target", "counterpart"}
 
 
 class LexiconError(ValueError):

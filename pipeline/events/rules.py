@@ -39,11 +39,11 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.events.dates import DateMention
-from pipeline.events.lexicon import LIGHT, NONE, Lexicon, Sense
+from pipeline.events.lexicon import LIGHT, NONE, Lexicon, Sense, load_lexicon
 
 # prepositions whose object is a target of the event ("attacked positions on the border" is not one:
 # only children of the trigger count)
-TARGET_PREPS = frozenset({"to", "with", "against", "on", "upon", "at", "into", "toward", "towards", "from", "onto"})
+TARGET_PREPS = frozenset({"to", "with", "against", "on", "upon", "at", "into", "toward", "towards", "from", "onto", "between"})
 NOUN_TARGET_PREPS = frozenset({"to", "with", "against", "on", "upon", "at", "into", "toward", "towards", "from", "between",
                                "over", "onto"})
 LOCATION_PREPS = frozenset({"in", "inside", "near", "at", "across", "throughout", "outside", "around", "along"})
@@ -63,6 +63,11 @@ PATRON_PREFIXES = frozenset({"pro", "anti"})
 PATRON_LEMMAS = frozenset({"back", "sponsor", "support", "arm", "fund", "ally", "align", "allied", "aligned", "backed",
                            "sponsored", "supported", "armed", "funded", "finance", "financed", "inspire", "inspired"})
 # an "after"/"following" phrase: its words add no target
+#: Nouns whose "of" phrase is the event they report the phase of ("the start of talks", "a wave of strikes"); any
+#: other noun's "of"/"for" phrase names a topic or a category ("the costs of sanctions"), not an act reported.
+PHASE_NOUNS = frozenset({"start", "beginning", "resumption", "launch", "outbreak", "onset", "end", "wave", "round", "series",
+                         "spate", "string", "flurry", "escalation", "intensification", "renewal", "continuation", "day",
+                         "week", "month", "year", "night", "hour", "first", "second", "last", "latest", "new"})
 TEMPORAL_PREPS = frozenset({"after", "following", "before", "since", "during", "until", "amid", "despite", "as"})
 ACTOR_TYPES = frozenset({"STATE", "IGO", "NGO", "GROUP", "PERSON", "ORG", "WEAPON", "FIN_SYSTEM", "AGREEMENT"})
 _ANAPHOR = re.compile(r"\b(during|at the start of|in the course of|after|since|throughout)\s+(the|this|that)\s+"
@@ -117,6 +122,18 @@ def _dedupe(actors: list[dict]) -> list[dict]:
     return out
 
 
+#: Prepositions of a noun's place: "the government in Kabul" is Afghanistan's, "an agreement in Algiers" only happened there.
+PLACE_PREPS = frozenset({"in", "within", "inside"})
+
+
+def _event_noun(tok) -> bool:
+    """An act or a text (a trigger noun of the lexicon, an agreement or a proposal), whose "in" phrase is a place."""
+    lex = load_lexicon()
+    lemma = _lemma(tok)
+    return (lemma in lex.nouns or lemma in lex.classes.get("agreement", frozenset())
+            or lemma in lex.classes.get("proposal", frozenset()))
+
+
 def np_actors(tok, acts: Actors, *, appos: bool = False, depth: int = 0) -> list[dict]:
     """The actors a noun phrase names: a named head (with its conjuncts) wins over its modifiers;
     a common head takes the actors of its modifiers, else of its of/in/from phrases, else (for
@@ -134,6 +151,13 @@ def np_actors(tok, acts: Actors, *, appos: bool = False, depth: int = 0) -> list
             found.extend(acts.of(c))
             stack.extend(cc for cc in c.children if (cc.dep_ in CORE_DEPS or (cc.dep_ == "conj" and c.dep_ in CORE_DEPS))
                          and not _patron(cc))
+    if not [a for a in found if a["type"] != "LOC"] and not acts.of(tok) and depth < 3:
+        # "the foreign ministers of Brazil and Argentina" (the parser may hang "Argentina" on "ministers")
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        found.extend(np_actors(p, acts, depth=depth + 1))
     for c in tok.children:
         if c.dep_ == "conj":
             found.extend(np_actors(c, acts, appos=appos, depth=depth + 1))
@@ -144,6 +168,8 @@ def np_actors(tok, acts: Actors, *, appos: bool = False, depth: int = 0) -> list
     if not [a for a in found if a["type"] != "LOC"] and depth < 3:
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ in ("of", "in", "from", "within", "inside", "for"):
+                if c.lower_ in PLACE_PREPS and _event_noun(tok):
+                    continue  # "a peace agreement in Algiers": where it happened, not who
                 for p in c.children:
                     if p.dep_ == "pobj":
                         found.extend(np_actors(p, acts, depth=depth + 1))
@@ -254,8 +280,15 @@ def _preps(tok) -> dict[str, list]:
     return out
 
 
+#: Particles the parser may tag as a preposition when a phrase follows them ("pulling out of the CSTO").
+PARTICLE_PREPS = frozenset({"out", "back", "down", "off", "up", "away"})
+
+
 def _particle(verb) -> str:
     p = _child(verb, "prt")
+    if p is None:
+        p = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ in PARTICLE_PREPS
+                  and any(g.dep_ == "prep" for g in c.children)), None)
     return p.lower_ if p is not None else ""
 
 
@@ -286,6 +319,12 @@ def _matches(sense: Sense, verb, lex: Lexicon) -> bool:
         preps = set(_preps(verb))
         if not preps & sense.prep and not any(_lemma(c) in sense.prep for c in verb.children if c.dep_ == "advmod"):
             return False
+    if sense.modifier is not None and verb.pos_ in ("VERB", "AUX"):
+        # (verbs) a modifier word of the verb itself: "test-fired a missile"
+        mods = {_lemma(c) for c in verb.children if c.dep_ in ("compound", "npadvmod", "advmod", "amod", "nmod")}
+        mods |= {c.lower_ for c in verb.children if c.dep_ in ("compound", "npadvmod", "advmod", "amod", "nmod")}
+        if not mods & sense.modifier:
+            return False
     if sense.instrument is not None:
         inst = _preps(verb).get("with", [])
         if not _head_lemmas(inst) & sense.instrument:
@@ -304,8 +343,11 @@ def _noun_sense(noun, lex: Lexicon) -> Sense | None:
     _l, senses = _lookup(noun, lex.nouns)
     for s in senses or ():
         if s.modifier is not None:
-            mods = {_lemma(c) for c in noun.children if c.dep_ in ("compound", "amod", "nmod")}
-            mods |= {c.lower_ for c in noun.children if c.dep_ in ("compound", "amod", "nmod")}
+            near = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")]
+            for of in (c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"):
+                for obj in (p for p in of.children if p.dep_ == "pobj"):  # "the deployment of peacekeeping troops"
+                    near += [obj] + [c for c in obj.children if c.dep_ in ("compound", "amod", "nmod")]
+            mods = {_lemma(c) for c in near} | {c.lower_ for c in near}
             if not mods & s.modifier:
                 continue
         return s if s.type != NONE else None
@@ -325,7 +367,7 @@ def _light_noun(verb):
     cands = _children(verb, "dobj", "attr", "oprd")
     if not cands and _child(verb, "nsubjpass") is not None:
         cands = [_child(verb, "nsubjpass")]
-    if not cands:
+    if not _children(verb, "dobj", "attr", "oprd"):  # "the army was placed on high alert"
         for k, v in _preps(verb).items():
             if k in ("in", "to", "into", "on", "under"):  # "engaged in", "resorted to", "remained on alert", "put under investigation"
                 cands.extend(v)
@@ -333,6 +375,9 @@ def _light_noun(verb):
     for c in cands:
         out.append(c)
         out.extend(cc for cc in c.children if cc.dep_ == "compound")  # "a mediation effort"
+        if _lemma(c) in MEASURE_NOUNS or _lemma(c) in PHASE_NOUNS:  # "carried out a series of strikes", "a round of talks"
+            out.extend(p for of in c.children if of.dep_ == "prep" and of.lower_ == "of"
+                       for p in of.children if p.dep_ == "pobj")
     return out
 
 
@@ -369,6 +414,9 @@ def find_triggers(sent, lex: Lexicon) -> list[Trigger]:
             continue  # an argument of another event ("withdrew from the agreement")
         if tok.dep_ == "compound":
             continue
+        if (tok.dep_ == "pobj" and tok.head.lower_ in ("of", "for") and tok.head.head.pos_ in ("NOUN", "PROPN")
+                and _lemma(tok.head.head) not in PHASE_NOUNS and _lookup(tok.head.head, lex.nouns)[0] is None):
+            continue  # a modifier of another noun ("the case of German investment in Hungary"): a topic, not a report
         sense = _noun_sense(tok, lex)
         if sense is None or sense.light_only or negated_noun(tok):
             continue  # a relation ("the partnership illustrates"), or an event said not to exist
@@ -497,6 +545,10 @@ def target_np(tok, acts: Actors, depth: int = 0) -> list[dict]:
             for p in c.children:
                 if p.dep_ == "pobj":
                     got.extend(target_np(p, acts, depth + 1))
+    if not got:  # "an investigation into crimes committed by Croat forces": the doers of what the act is about
+        for c in tok.children:
+            if c.dep_ == "acl" and c.tag_ == "VBN" and _agent(c) is not None:
+                got.extend(np_actors(_agent(c), acts, appos=True))
     return _dedupe(got)
 
 
@@ -573,6 +625,47 @@ def _location(tok, acts: Actors) -> tuple[list[dict], str | None]:
                     name = name or p["name"]
                 found.extend(a for a in places if a["type"] == "STATE")
     return _dedupe(found), name
+
+
+#: Words that make a nationality an ethnicity: "ethnic Albanians demonstrated in Serbia" are Serbia's people.
+ETHNIC_WORDS = frozenset({"ethnic"})
+
+
+def _residence(actors: list[dict], verb, targets: list[dict], acts: Actors) -> tuple[list[dict], bool]:
+    """An ethnic group acts for the state it lives in, not for its kin state (CAMEO manual, 2012, on domestic
+    actors: a group is coded by the country where it acts): the state of the place named in the clause, else
+    that of the state its act is aimed at; kept as it is when the sentence names neither."""
+    sent = verb.sent
+    ethnic = {id(a) for tok in sent if any(c.lower_ in ETHNIC_WORDS for c in tok.children if c.dep_ in ("amod", "compound"))
+              for a in acts.of(tok)}
+    if not ethnic or not any(id(a) in ethnic for a in actors):
+        return actors, False
+    places = [a for a in _location(verb, acts)[0] if id(a) not in ethnic]
+    home = places or [x for x in targets if x.get("type") == "STATE" and id(x) not in ethnic][:1]
+    if not home:
+        return actors, False
+    kept = [a for a in actors if id(a) not in ethnic]
+    return _dedupe(kept + [dict(h, type="STATE") for h in home]), True
+
+
+#: Types of an exchange with a counterpart (a deal, a demand, a concession, a refusal, talks).
+OTHER_PARTY_TYPES = frozenset({"AGREE", "CONCEDE", "REJECT", "REQUEST", "CONSULT"})
+
+
+def _domestic_party(t: Trigger, lex: Lexicon) -> bool:
+    """Whether the counterpart of an exchange is an unnamed group of people or fighters ("accepted demands from
+    Shona rebels", "demanded a truce with Moslem forces"): PLOVER, like CAMEO, codes such a domestic counterpart
+    by the actor's own state."""
+    groups = lex.classes.get("people", frozenset()) | lex.classes.get("military", frozenset())
+    heads = _objects(t.clause) + ([t.word] if t.kind == "light" else []) + [t.clause]
+    heads += [p for k, v in _preps(t.clause).items() if k in ("to", "with") for p in v]
+    for h in heads:
+        for c in h.children:
+            if c.dep_ == "prep" and c.lower_ in (("from", "with") if h is t.clause else ("from", "with", "by")):
+                for p in c.children:
+                    if p.dep_ == "pobj" and _lemma(p) in groups and not acts_named(p):
+                        return True
+    return False
 
 
 def _people_object(verb, lex: Lexicon) -> bool:
@@ -801,6 +894,10 @@ def sentence_events(sent, acts: Actors, dates: list[DateMention], lex: Lexicon,
             comp_tokens = set()
             for c in _complement(t.clause):
                 comp_tokens.update(x.i for x in c.subtree)
+                if c.pos_ not in ("VERB", "AUX"):  # "offered projects, which Tehran declined": a relative clause
+                    for r in c.children:           # of the object is an act of its own
+                        if r.dep_ == "relcl":
+                            comp_tokens.difference_update(x.i for x in r.subtree)
             t.inner = [u for u in triggers if u is not t and u.clause.i in comp_tokens]
             absorbed.update(id(u) for u in t.inner)
     triggers = [t for t in triggers if id(t) not in absorbed]
@@ -849,12 +946,15 @@ def _merge(events: list[dict]) -> list[dict]:
     for ev in events:
         codes = sorted(a["code"] or a["name"] for a in ev["actors"])
         tcodes = {a["code"] or a["name"] for a in ev["targets"]}
+        soft = ev["rule"].endswith("/domestic")
         for o in out:
             if o["type"] != ev["type"] or sorted(a["code"] or a["name"] for a in o["actors"]) != codes:
                 continue
             ocodes = {a["code"] or a["name"] for a in o["targets"]}
-            if tcodes <= ocodes or ocodes <= tcodes:
-                if len(ev["targets"]) > len(o["targets"]):
+            o_soft = o["rule"].endswith("/domestic")
+            # a default domestic target ("..., killing 156 people") yields to a target the sentence names
+            if tcodes <= ocodes or ocodes <= tcodes or (soft and ocodes) or (o_soft and tcodes):
+                if (o_soft and not soft and tcodes) or (not (soft and ocodes) and len(ev["targets"]) > len(o["targets"])):
                     o["targets"] = ev["targets"]
                     o["rule"] = ev["rule"]
                 o["date"] = o["date"] or ev["date"]
@@ -905,7 +1005,7 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
         actors, how = subject_actors(verb, acts, lex, ctx.prev_actors)
         targets = _verb_targets(t, acts, lex)
         passive = _child(verb, "nsubjpass") is not None
-        if passive and not actors and lex.polarity(etype) == "cooperation" and t.kind == "verb":
+        if passive and not actors and (lex.polarity(etype) == "cooperation" or etype == "MOBILIZE") and t.kind in ("verb", "light"):
             actors = np_actors(_child(verb, "nsubjpass"), acts)  # "Russia's S-400 batteries were not delivered"
             targets = [x for x in targets if x not in actors]
             how = "owner"
@@ -932,6 +1032,10 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
                 negated_clause(c) for c in _complement(verb) if c.pos_ in ("VERB", "AUX")):
             etype = "REJECT"  # "vowed not to return the Golan Heights": a promise not to is a refusal
             path.append("negated-complement")
+    if t.kind in ("verb", "light") and actors:
+        actors, moved = _residence(actors, verb, targets, acts)
+        if moved:
+            how += "+residence"
     tgt = "target" if targets else "none"
     # what the sense needs
     actors = [a for a in actors if a["type"] != "LOC"]
@@ -943,8 +1047,15 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
                or (x["name"] not in own_names and x["type"] in DOMESTIC_TARGET_TYPES and not (x["type"] == "STATE" and any(
                    a["type"] == "STATE" and a.get("code") == x["code"] for a in actors)))]
     if t.kind != "obligation":
-        if not targets and t.kind in ("verb", "light") and (sense.location_target or lex.types[etype].get("location_target")):
-            loc, _n = _location(verb, acts)
+        if not targets and t.kind in ("verb", "light", "noun") and (sense.location_target or lex.types[etype].get("location_target")):
+            if t.kind == "noun":  # "Israeli strikes in Gaza"; "the deployment of NATO troops has arrived in Bosnia"
+                loc, _n = _location(word, acts)
+                if not loc and word.dep_ in ("nsubj", "nsubjpass") and word.head.pos_ in ("VERB", "AUX"):
+                    loc, _n = _location(word.head, acts)
+            else:
+                loc, _n = _location(verb, acts)
+                if not loc and t.kind == "light":  # "carried out a series of strikes in Lebanon": the noun's place
+                    loc, _n = _location(word, acts)
             # a violent act at home is aimed at one's own state ("Afghan rebels exploded bombs in Kabul": AFG -> AFG)
             targets = [x for x in loc if x not in actors or lex.polarity(etype) == "conflict"]
             if targets:
@@ -956,6 +1067,17 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
                 if state is not None:
                     targets = [{"code": state["code"], "name": state["name"], "type": "STATE"}]
                     tgt = "domestic"
+    if (not [x for x in targets if x["type"] != "LOC"] and actors and t.kind == "verb" and etype in OTHER_PARTY_TYPES
+            and verb.dep_ == "relcl" and verb.head.dep_ == "dobj" and verb.head.head.pos_ in ("VERB", "AUX")):
+        # "Moscow offered projects, which Tehran declined": an answer to an offer is aimed at whoever made it
+        got = [x for x in subject_actors(verb.head.head, acts, lex, ctx.prev_actors)[0] if x.get("code") not in own_codes]
+        if got:
+            targets, tgt = got, "offerer"
+    if (not [x for x in targets if x["type"] != "LOC"] and actors and t.kind in ("verb", "light")
+            and etype in OTHER_PARTY_TYPES and _domestic_party(t, lex)):
+        state = next((a for a in actors if a.get("code") and a["type"] in ("STATE", "GROUP", "PERSON", "ORG")), None)
+        if state is not None:
+            targets, tgt = [{"code": state["code"], "name": state["name"], "type": "STATE"}], "domestic-party"
     if not targets and t.kind in ("verb", "light") and lex.polarity(etype) == "cooperation":
         got = beneficiary(verb, acts)
         if got:
@@ -966,6 +1088,8 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
         return None
     if "violence" in sense.needs and not _violent(t, lex):
         return None
+    if "counterpart" in sense.needs and not targets and len({a.get("code") or a["name"] for a in actors}) < 2:
+        return None  # "the Arab League, which met in Cairo": a body's own session, no one consulted
     if "violence_or_target" in sense.needs and not (targets or _violent(t, lex)):
         return None
     actors = [a for a in actors if a["type"] != "AGREEMENT"]
@@ -1032,12 +1156,22 @@ def _inanimate_subject(verb, sense: Sense, lex: Lexicon) -> bool:
     subj = _subject_token(verb)
     if subj is not None and subj.lower_ in RELATIVE and verb.dep_ == "relcl":
         subj = verb.head
+    gov = verb
+    for _ in range(3):  # "a resolution that aims to tighten sanctions and impose a blockade": the shared subject
+        if subj is not None or gov.dep_ not in ("xcomp", "conj") or gov.head.pos_ not in ("VERB", "AUX"):
+            break
+        gov = gov.head
+        subj = _subject_token(gov)
+        if subj is not None and subj.lower_ in RELATIVE and gov.dep_ == "relcl":
+            subj = gov.head
     if subj is None or subj.pos_ not in ("NOUN", "PROPN") or acts_named(subj):
         return False
     lemma = _lemma(subj)
     if sense.subject is not None and lemma in sense.subject:
         return False
-    return lemma in lex.nouns or lemma in lex.classes.get("abstract", frozenset())
+    # a text speaks through its authors, not as one ("the resolution aims to ...", "the plan calls for ...")
+    texts = lex.classes.get("proposal", frozenset()) | lex.classes.get("agreement", frozenset())
+    return lemma in lex.nouns or lemma in lex.classes.get("abstract", frozenset()) or lemma in texts
 
 
 def acts_named(tok) -> bool:
