@@ -707,7 +707,7 @@ def _agree(a: float, b: float, tol: float) -> bool:
 
 
 def compare(claim: Values, window: Values, paragraph: Values, source_text: str, source_amounts: Callable[[], list[Amount]],
-            settings: Settings, best: Values | None = None) -> list[SupportCheck]:
+            settings: Settings, best: Values | None = None, others: tuple[str, ...] = ()) -> list[SupportCheck]:
     """Each value the claim asserts, against the best evidence (``window``: the evidence sentences;
     ``paragraph``: their passage; the whole source last). See the module docstring.
 
@@ -809,10 +809,13 @@ def compare(claim: Values, window: Values, paragraph: Values, source_text: str, 
             found = _names_actor(source_text, a.id)
             checks.append(SupportCheck(kind="actor", claim=a.surface, evidence=a.surface if found else None,
                                        result="confirmed" if found else "not_stated"))
-    checks.extend(_negation_checks(claim.text, best.text))
+    checks.extend(_negation_checks(claim.text, best.text, others))
     return checks
 
 
+# Any negative word, for ``negative_clauses``: the cues of _NEGATION_RE and the negative determiners.
+_SOFT_NEGATION_RE = re.compile(_NEGATION_RE.pattern + r"|\b(?:no|without|none|nothing|nobody|cannot|neither)\b", re.I)
+_CLAUSE_SPLIT = re.compile(r"[,;:.!?()\"“”]|\b(?:but|while|whereas|although|though)\b", re.I)
 # Words between a negation and what it negates ("has not yet ratified", "did not even sign").
 _NEGATION_ADVERBS = frozenset({"yet", "even", "ever", "still", "again", "always", "once", "actually", "really"})
 
@@ -836,16 +839,31 @@ def negations(text: str) -> dict[str, str]:
     return out
 
 
-def _negation_checks(claim: str, evidence: str) -> list[SupportCheck]:
+def negative_clauses(text: str) -> set[str]:
+    """Stems of every word in a clause that holds any negative ("no delivery had been confirmed", "signed
+    without building anything"): such a word is not affirmed, so it cannot contradict a negation."""
+    out: set[str] = set()
+    for clause in _CLAUSE_SPLIT.split(text):
+        if _SOFT_NEGATION_RE.search(clause):
+            out.update(content_stems(clause))
+    return out
+
+
+def _negation_checks(claim: str, evidence: str, others: tuple[str, ...] = ()) -> list[SupportCheck]:
     """The claim affirms what the best evidence negates ("signed" against "did not sign"), or negates what
-    it affirms: the same word, negated on one side only."""
+    it affirms: the same word, negated on one side only. ``others``: further passages about the claim
+    (scoring at least CLOSE_EVIDENCE, anywhere in the source): one that denies what the claim affirms
+    contradicts it too ("signed a memorandum in Baku" first, "Azerbaijan has not yet ratified" later)."""
     said, denied = negations(claim), negations(evidence)
-    claim_stems, evidence_stems = set(content_stems(claim)), set(content_stems(evidence))
-    for st, phrase in denied.items():
-        if st in claim_stems and st not in said:
-            return [SupportCheck(kind="negation", claim="affirmed", evidence=f"says \"{phrase}\"", result="contradicted")]
+    claim_stems = set(content_stems(claim)) - negative_clauses(claim)
+    evidence_stems = set(content_stems(evidence)) - negative_clauses(evidence)
+    for text in (evidence, *others):
+        for st, phrase in (denied if text is evidence else negations(text)).items():
+            if st in claim_stems:
+                return [SupportCheck(kind="negation", claim="affirmed", evidence=f"says \"{phrase}\"",
+                                     result="contradicted")]
     for st, phrase in said.items():
-        if st in evidence_stems and st not in denied:
+        if st in evidence_stems:
             return [SupportCheck(kind="negation", claim=f"\"{phrase}\"", evidence="says it happened",
                                  result="contradicted")]
     return []
@@ -1153,8 +1171,10 @@ def check_claim(claim: str, sources: list[SourceIndex], settings: Settings, clau
                 window.years.add(year)
         # the values of the reading that found the evidence: a footnote's commentary is not checked
         # against a passage found for the citing clause alone
+        others = tuple(x.text for x in _best_distinct(scored, EVIDENCE_KEPT)
+                       if x is not best and x.index is idx and x.score >= CLOSE_EVIDENCE)
         checks = compare(Values.of(text), window, paragraph, idx.doc.text, idx.source_amounts, settings,
-                         best=best_window)
+                         best=best_window, others=others)
     status, reason = decide(best, checks, settings)
     return CitationSupport(status=status, score=round(best.score, 4) if best else None, reason=reason, claim=claim,
                            checks=checks, evidence=[s.evidence() for s in _best_distinct(scored, EVIDENCE_KEPT)])
