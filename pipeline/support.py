@@ -29,13 +29,21 @@ what runs offline on a laptop:
    the claim's figures).
 3. **Checks** (:func:`compare`): what the claim asserts that can be compared exactly:
    amounts (the events stage's quantity parser, plus currencies and spelled numbers;
-   normalised values, a relative tolerance, units), years and months, canonical actors (the
-   gazetteer's codes, as the entities stage uses them), and negation. A value of the claim is
-   *confirmed* when the evidence (or its paragraph) states it, *contradicted* when it does
-   not and the evidence states another value of the same kind, *not stated* otherwise.
+   normalised values, a relative tolerance, units converted: bcm and cubic metres, miles and
+   kilometres, GW and MW, "USD 400 million" and "$400 million"; a number in a name, "Bushehr 2
+   and 3", is none), years, decades ("the 1980s") and seasons ("2022/23") kept apart, months,
+   canonical actors (the gazetteer's codes, as the entities stage uses them), and negation read
+   on the claim's own words ("signed" against "did not sign"; a "not" about something else
+   denies nothing). A value of the claim is *confirmed* when the evidence, its paragraph or the
+   paragraphs next to it state it, *contradicted* when they do not and the evidence states
+   another value of the same kind, *not stated* otherwise, also when the source gives the value
+   only elsewhere ("2022" in another section dates something else: the check says where). The
+   year of a cited work ("SKÖLDBERG's (2000, p.5)") counts only for a claim naming its author;
+   an event dated without a year ("on Tuesday", "on 23 June") takes the source's publication
+   year or the year its text last named, as a reader takes it.
 4. **Verdict** (:func:`decide`): thresholds are settings, chosen on the development split of
    ``eval/data/claims`` (see EVALUATION.md): ``unverifiable`` without source text (not
-   fetched, failed, paywalled, empty, another language), ``not_found`` when no passage is
+   fetched, failed, paywalled, no article text such as a JavaScript shell, another language), ``not_found`` when no passage is
    close, or only related ones, ``partial`` when a close passage contradicts a number, year,
    actor or negation of the claim (or does not state one of them), ``supported`` when the best
    passage scores ``support_min_score``, or ``support_anchored_score`` when the claim names a
@@ -709,7 +717,8 @@ def _agree(a: float, b: float, tol: float) -> bool:
 def compare(claim: Values, window: Values, paragraph: Values, source_text: str, source_amounts: Callable[[], list[Amount]],
             settings: Settings, best: Values | None = None, others: tuple[str, ...] = ()) -> list[SupportCheck]:
     """Each value the claim asserts, against the best evidence (``window``: the evidence sentences;
-    ``paragraph``: their passage; the whole source last). See the module docstring.
+    ``paragraph``: their passages and the paragraphs next to the best one; the whole source only to
+    say that a value it gives elsewhere is not stated here). See the module docstring.
 
     ``best``: the best passage alone when ``window`` joins several. A year the close passages do not
     give is contradicted by another year of the best passage, or by another year of the close
@@ -830,8 +839,9 @@ def negations(text: str) -> dict[str, str]:
         taken = 0
         for w in _WORD_RE.finditer(clause):
             word = w.group(0)
-            if word.lower() in _STOP or word.lower() in _NEGATION_ADVERBS or _NEGATION_RE.fullmatch(word):
-                continue
+            if (word.lower() in _STOP or word.lower() in _NEGATION_ADVERBS or _NEGATION_RE.fullmatch(word)
+                    or not word[0].islower()):
+                continue  # "neither Russia nor Iran intervened": the verb, not the names (nor figures)
             out.setdefault(stem(word), text[m.start():m.end() + w.end()].strip())
             taken += 1
             if taken >= 2 or not word.lower().endswith("ly"):  # "not formally ratified": the verb too
@@ -849,14 +859,33 @@ def negative_clauses(text: str) -> set[str]:
     return out
 
 
+def _affirmed(text: str) -> set[str]:
+    """Stems of the verbs a text affirms: words outside a negative clause that read as a verb in the past
+    ("signed", "ratified") or as the base form a negation takes ("sign" in "agreed to sign"). A noun of the
+    same stem ("before the Syrian intervention") affirms nothing ("neither Russia nor Iran intervened")."""
+    negative = negative_clauses(text)
+    out = set()
+    words = [w.group(0) for w in _WORD_RE.finditer(text)]
+    for i, w in enumerate(words):
+        low = w.lower()
+        if not w[0].islower() or low in _STOP:
+            continue
+        st = stem(w)
+        if st in negative:
+            continue
+        if low.endswith("ed") or (i > 0 and words[i - 1].lower() == "to"):
+            out.add(st)
+    return out
+
+
 def _negation_checks(claim: str, evidence: str, others: tuple[str, ...] = ()) -> list[SupportCheck]:
     """The claim affirms what the best evidence negates ("signed" against "did not sign"), or negates what
     it affirms: the same word, negated on one side only. ``others``: further passages about the claim
     (scoring at least CLOSE_EVIDENCE, anywhere in the source): one that denies what the claim affirms
     contradicts it too ("signed a memorandum in Baku" first, "Azerbaijan has not yet ratified" later)."""
     said, denied = negations(claim), negations(evidence)
-    claim_stems = set(content_stems(claim)) - negative_clauses(claim)
-    evidence_stems = set(content_stems(evidence)) - negative_clauses(evidence)
+    claim_stems = _affirmed(claim)
+    evidence_stems = _affirmed(evidence)
     for text in (evidence, *others):
         for st, phrase in (denied if text is evidence else negations(text)).items():
             if st in claim_stems:
