@@ -29,13 +29,21 @@ what runs offline on a laptop:
    the claim's figures).
 3. **Checks** (:func:`compare`): what the claim asserts that can be compared exactly:
    amounts (the events stage's quantity parser, plus currencies and spelled numbers;
-   normalised values, a relative tolerance, units), years and months, canonical actors (the
-   gazetteer's codes, as the entities stage uses them), and negation. A value of the claim is
-   *confirmed* when the evidence (or its paragraph) states it, *contradicted* when it does
-   not and the evidence states another value of the same kind, *not stated* otherwise.
+   normalised values, a relative tolerance, units converted: bcm and cubic metres, miles and
+   kilometres, GW and MW, "USD 400 million" and "$400 million"; a number in a name, "Bushehr 2
+   and 3", is none), years, decades ("the 1980s") and seasons ("2022/23") kept apart, months,
+   canonical actors (the gazetteer's codes, as the entities stage uses them), and negation read
+   on the claim's own words ("signed" against "did not sign"; a "not" about something else
+   denies nothing). A value of the claim is *confirmed* when the evidence, its paragraph or the
+   paragraphs next to it state it, *contradicted* when they do not and the evidence states
+   another value of the same kind, *not stated* otherwise, also when the source gives the value
+   only elsewhere ("2022" in another section dates something else: the check says where). The
+   year of a cited work ("SKÖLDBERG's (2000, p.5)") counts only for a claim naming its author;
+   an event dated without a year ("on Tuesday", "on 23 June") takes the source's publication
+   year or the year its text last named, as a reader takes it.
 4. **Verdict** (:func:`decide`): thresholds are settings, chosen on the development split of
    ``eval/data/claims`` (see EVALUATION.md): ``unverifiable`` without source text (not
-   fetched, failed, paywalled, empty, another language), ``not_found`` when no passage is
+   fetched, failed, paywalled, no article text such as a JavaScript shell, another language), ``not_found`` when no passage is
    close, or only related ones, ``partial`` when a close passage contradicts a number, year,
    actor or negation of the claim (or does not state one of them), ``supported`` when the best
    passage scores ``support_min_score``, or ``support_anchored_score`` when the claim names a
@@ -66,7 +74,7 @@ import json
 import math
 import re
 from collections import Counter, OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator
 
 import numpy as np
@@ -78,7 +86,7 @@ from pipeline.model import (
 )
 from pipeline.registry import REGISTRY, DataFile, ModelPackage, stage
 from pipeline.settings import Settings
-from pipeline.text.normalise import name_key
+from pipeline.text.normalise import name_key, title_key
 
 STAGE = "support"
 SETTINGS = ("embedding_model", "embedding_batch_size", "support_min_score", "support_anchored_score", "support_related_score",
@@ -89,6 +97,9 @@ READABLE = ("fetched", "not_modified", "cached", "manual")
 EVIDENCE_KEPT = 3
 # A source sentence shorter than this many words is not evidence (a heading, a page number, a byline).
 MIN_UNIT_WORDS = 4
+# A source with fewer words of article text than this has nothing a claim could cite (the shortest news item
+# of the development set has about 120 words; a JavaScript shell or a page of links has almost none).
+MIN_SOURCE_WORDS = 25
 # A clause before a marker with fewer content words than this does not carry the claim
 # ("According to Brown (2019), ..."): the text after the marker does.
 MIN_CLAIM_WORDS = 3
@@ -103,6 +114,11 @@ CLOSE_EVIDENCE = 0.4
 # Checks that pin a claim to its source: when every one of these is confirmed by a close passage, the claim
 # needs a lower score (support_anchored_score) than one with nothing to compare (support_min_score).
 ANCHORS = ("number", "year", "month")
+# How a check says that the source gives a value only far from the evidence (so it is not stated there).
+ELSEWHERE = "(elsewhere in the source, not near the evidence)"
+# Evidence passages this many passages (paragraphs, headings) or fewer from the best one are its immediate
+# context, whose values count in the checks: the next paragraph, also across a heading between them.
+NEAR_PASSAGES = 2
 # HTTP answers that mean the page exists but is closed to us.
 PAYWALL_HTTP = (401, 402, 403, 451)
 
@@ -350,6 +366,30 @@ def support_key(version: str, settings: Settings, claim: str, sources: list[Cite
     return hashlib.sha256(blob.encode()).hexdigest()[:24]
 
 
+# What a page says when its article is not in it: a JavaScript application shell, a browser check, a
+# login or subscription wall served with HTTP 200. Such sentences are not the source's text.
+_SHELL_RE = re.compile(
+    r"\benable (?:javascript|cookies)\b|\bjavascript (?:is |must be )?(?:disabled|required|enabled|turned off)\b"
+    r"|\byour browser (?:does not|doesn't|is not|isn't)\b|\bplease (?:turn on|enable|upgrade|update your browser)\b"
+    r"|\bchecking (?:if the site connection is secure|your browser)\b|\bverify (?:that )?you are (?:a )?human\b"
+    r"|\baccess (?:to this page )?(?:has been )?denied\b|\b(?:subscribe|sign in|log in) to (?:continue|read)\b",
+    re.I)
+
+
+def article_words(doc: Document) -> int:
+    """Words of a processed source that can state a claim: its body, front matter and notes, without the
+    title (which names the topic, it states nothing) and without the sentences of a page shell ("You need
+    to enable JavaScript to run this app")."""
+    title = title_key(doc.metadata.title)
+    n = 0
+    for p in doc.passages:
+        if p.kind not in ("body", "front_matter", "footnote") or (title and title_key(p.text) == title):
+            continue
+        spans = [(x.start, x.end) for x in p.sentences or []] or [(p.start, p.end)]
+        n += sum(len(doc.text[a:b].split()) for a, b in spans if not _SHELL_RE.search(doc.text[a:b]))
+    return n
+
+
 def unavailable_reason(src: CitedSource, loaded: Document | None) -> str | None:
     """Why a source's text cannot be read (None when it can)."""
     if src.status == "not_fetched":
@@ -363,9 +403,9 @@ def unavailable_reason(src: CitedSource, loaded: Document | None) -> str | None:
         return f"fetching the source failed ({what})"
     if not src.doc_id or loaded is None:
         return "the source was fetched but its processed document is not available"
-    if not any(p.kind in ("body", "front_matter", "footnote") and len(p.text.split()) >= MIN_UNIT_WORDS
-               for p in loaded.passages):
-        return "the source has no text (an empty page, a scan or a page of links)"
+    if article_words(loaded) < MIN_SOURCE_WORDS:
+        return ("the source has no article text (an empty page, a page built by JavaScript, a scan or a page of "
+                "links)")
     lang = loaded.metadata.language
     if lang and lang != "en":
         return f"the source is in '{lang}'; the check reads English"
@@ -379,6 +419,9 @@ _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "augu
            "november", "december"]
 _MONTH_YEAR_RE = re.compile(r"\b(" + "|".join(m.capitalize() for m in _MONTHS) + r")\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?((?:18|19|20)\d\d)\b")
 _YEAR_RE = re.compile(r"(?<![\d$€£.,/-])((?:18|19|20)\d\d)(?:s\b)?(?![\d%]|[.,]\d)")
+_SEASON_RE = re.compile(r"(?<![\d/])((?:18|19|20)\d\d)(?:/|[-–](?=\d\d(?:\d\d)?\s+(?:season|marketing|crop|fiscal|financial|academic|harvest|school)))((?:18|19|20)?\d\d)(?![\d/])")
+# "the 1980s", "the mid-2020s", "early-2000s" (a hyphen before a decade is a modifier, not a range)
+_DECADE_RE = re.compile(r"(?<![\d$€£.,/])((?:18|19|20)\d0)s\b")
 _CURRENCY_WORDS = {"dollar": "USD", "usd": "USD", "euro": "EUR", "eur": "EUR", "€": "EUR", "pound": "GBP",
                    "£": "GBP", "ruble": "RUB", "rouble": "RUB", "rial": "IRR", "yuan": "CNY", "renminbi": "CNY",
                    "rupee": "INR", "percent": "percent", "per cent": "percent", "%": "percent"}
@@ -388,7 +431,7 @@ _SPELLED.update({"thirteen": 13, "fourteen": 14, "fifteen": 15, "twenty": 20, "t
                  "hundred": 100, "dozen": 12, "half": 0.5})
 _NUMBER_RE = re.compile(
     r"(?<![\w\-.])(?P<cur>[$€£])?\s?(?P<num>\d[\d,]*(?:\.\d+)?|(?:" + "|".join(sorted(_SPELLED, key=len, reverse=True)) +
-    r")\b)(?![\w\-]*\d)(?:\s*(?P<mult>thousand|million|billion|trillion|bn|mn)\b)?\s*(?P<unit>%|per ?cent\b|[A-Za-z][\w\-]*)?",
+    r")\b)(?![\w\-]*\d)(?:\s*(?P<mult>thousand|million|billion|trillion|bn|mn)\b)?(?:-|\s*)(?P<unit>%|per ?cent\b|[A-Za-z][\w\-]*)?",
     re.I)
 _NOT_UNITS = _STOP | {"and", "or", "to", "per", "of", "in", "on"}
 _NEGATION_RE = re.compile(r"\b(?:not|never|no longer|neither|nor)\b|n['’]t\b|\b(?:refused|declined|failed) to\b", re.I)
@@ -436,7 +479,56 @@ def _event_unit(unit: str | None) -> str | None:
     return stem(words[0]) if words[0].lower() in _VOLUME_WORDS else _unit_key(words[-1])
 
 
+_NAME_BEFORE = re.compile(r"(?:^|(?<=[^.!?:;]\s))([A-Z][A-Za-z\-]+)\s+(?:\d{1,3}\s*(?:and|&|,|or)\s*)?$")
+
+
+def _names_number(text: str, pos: int) -> bool:
+    """Whether the integer at ``pos`` is part of a name: it follows a capitalised word inside the sentence
+    ("Bushehr 2 and 3", "Unit 4", "Resolution 2231"), but not a sentence's first word ("In 12 cases"). Only
+    plain integers get here: "lend Tehran 3.5 billion euros" and "$10 billion" are amounts."""
+    m = _NAME_BEFORE.search(text[max(0, pos - 60):pos])
+    if m is None:
+        return False
+    word = m.group(1)
+    start = max(0, pos - 60) + m.start(1)
+    sentence_start = not text[:start].strip() or text[:start].rstrip()[-1] in ".!?:;\"“("
+    return not sentence_start and word.lower() not in _STOP
+
+
+# Units written several ways, and units that convert, as (canonical unit, factor): "162 km" is "162
+# kilometres" and "100 miles" is 160.9 of them; "5 bcm" is "5 billion cubic metres"; "1 GW" is "1,000 MW".
+_UNIT_SCALE = {"km": ("kilomet", 1.0), "mile": ("kilomet", 1.609344), "mw": ("megawat", 1.0), "gw": ("megawat", 1e3),
+               "gigawat": ("megawat", 1e3), "kw": ("megawat", 1e-3), "kilowat": ("megawat", 1e-3),
+               "bcm": ("cubic", 1e9), "tcm": ("cubic", 1e12), "tons": ("tonn", 1.0), "ton": ("tonn", 1.0),
+               "metr": ("metr", 1.0)}
+# An ISO currency code written before the figure ("USD 1.5 billion", "EUR 3 billion").
+_CODE_BEFORE = re.compile(r"\b(USD|US\$|EUR|GBP|RUB|IRR|CNY|INR)\s*$")
+_CODES = {"US$": "USD"}
+
+
+def _canonical(value: float, unit: str | None) -> tuple[float, str | None]:
+    if unit in _UNIT_SCALE:
+        unit, factor = _UNIT_SCALE[unit]
+        return value * factor, unit
+    return value, unit
+
+
 def amounts(text: str) -> list[Amount]:
+    """Amounts in a text, with their units made comparable (see ``_UNIT_SCALE``, ``_canonical``)."""
+    out = []
+    for a in _raw_amounts(text):
+        unit = a.unit
+        if unit is None:
+            pos = text.find(a.raw)
+            code = _CODE_BEFORE.search(text[max(0, pos - 6):pos]) if pos >= 0 else None
+            if code:
+                unit = _CODES.get(code.group(1), code.group(1))
+        value, unit = _canonical(a.value, unit)
+        out.append(Amount(value, unit, a.raw, a.spelled))
+    return out
+
+
+def _raw_amounts(text: str) -> list[Amount]:
     """Amounts in a text: the events stage's parser first, then currencies, percentages and counts it
     leaves out ("€3 billion", "40 per cent", "three agreements"). Years and dates are not amounts."""
     out: list[Amount] = []
@@ -448,7 +540,8 @@ def amounts(text: str) -> list[Amount]:
         out.append(Amount(float(q["value"]), _event_unit(q.get("unit")), q["raw"]))
         if pos >= 0:
             taken.append((pos, pos + len(q["raw"])))
-    date_spans = [m.span() for m in _MONTH_YEAR_RE.finditer(text)] + [m.span() for m in _YEAR_RE.finditer(text)]
+    date_spans = ([m.span() for m in _MONTH_YEAR_RE.finditer(text)] + [m.span() for m in _YEAR_RE.finditer(text)]
+                  + [m.span() for m in _seasons(text)])
     for m in _NUMBER_RE.finditer(text):
         s, e = m.span("num")
         if any(a <= s < b for a, b in taken + date_spans):
@@ -460,6 +553,8 @@ def amounts(text: str) -> list[Amount]:
         if num == "one" or num == "half":
             continue
         mult = (m.group("mult") or "").lower()
+        if not mult and not m.group("cur") and num.isdigit() and _names_number(text, m.start("num")):
+            continue  # "Bushehr 2 and 3 reactors", "Su 35 jets": part of a name, not an amount
         value *= _MULT.get(mult, 1.0)
         unit = _unit_key(m.group("cur") or m.group("unit"))
         # a plain number with no unit and no multiplier ("Article 5", "page 12") says little
@@ -473,8 +568,57 @@ def amounts(text: str) -> list[Amount]:
     return out
 
 
+def _seasons(text: str) -> list[re.Match]:
+    """Split years whose second year follows the first: "2022/23", "2023/2024", "2022-23 season"."""
+    return [m for m in _SEASON_RE.finditer(text)
+            if int(m.group(2)) == (int(m.group(1)) + 1) % (100 if len(m.group(2)) == 2 else 10000)]
+
+
 def years(text: str) -> set[int]:
-    return {int(m.group(1)) for m in _YEAR_RE.finditer(text)}
+    """The exact years a text names ("in 2014"); a decade ("the 2020s") or a season ("2022/23") is not one."""
+    split = [m.span() for m in _seasons(text)]
+    return {int(m.group(1)) for m in _YEAR_RE.finditer(text)
+            if not m.group(0).endswith("s") and not any(a <= m.start() < b for a, b in split)}
+
+
+_NAME_YEAR_RE = re.compile(r"([A-Z][A-Za-z\u00C0-\u024F\-]+)(?:['’]s)?(?:\s+et al\.?)?(?:,?\s+|\s*\(\s*)((?:18|19|20)\d\d)[a-z]?\b")
+
+
+def cited_years(text: str) -> dict[int, set[str]]:
+    """Years that a text gives only as the dates of cited works ("SKÖLDBERG's (2000, p.5)", "(see LAPID &
+    KRATOCHWIL 1996; KATZENSTEIN 1996)"), with the lower-case names citing them. Such a year dates a
+    publication, not an event: it confirms or contradicts a claim's year only when the claim names the
+    author (a claim about "Lapid and Kratochwil's volume of 1986")."""
+    names: dict[int, set[str]] = {}
+    cited_spans: list[tuple[int, int]] = []
+    for m in _NAME_YEAR_RE.finditer(text):
+        name, year = m.group(1), int(m.group(2))
+        if name.lower() in _STOP or name.lower() in _MONTHS:
+            continue
+        before = text[max(0, m.start() - 300):m.start()]
+        if "(" not in m.group(0) and before.count("(") <= before.count(")"):
+            continue  # "Smith, 2000" outside brackets: not a citation form this reads
+        names.setdefault(year, set()).add(name.lower())
+        cited_spans.append(m.span(2))
+    if not names:
+        return {}
+    for m in _YEAR_RE.finditer(text):  # a year also used as a date elsewhere in the text is a date
+        y = int(m.group(1))
+        if y in names and not any(a <= m.start(1) < b for a, b in cited_spans):
+            names.pop(y)
+    return names
+
+
+def seasons(text: str) -> set[str]:
+    """Split years ("the 2022/23 season", "fiscal 2023/2024"): a marketing, fiscal or academic year, which
+    straddles two calendar years, so it neither states nor contradicts either of them. Normalised "2022/23"."""
+    return {f"{m.group(1)}/{m.group(2)[-2:]}" for m in _seasons(text)}
+
+
+def decades(text: str) -> set[int]:
+    """The decades a text names, by their first year ("the 1980s" -> 1980, "mid-2020s" -> 2020). Kept apart
+    from years: "the mid-2020s" does not state 2020, and a claim's "1960s" is not confirmed by a 1980s."""
+    return {int(m.group(1)) for m in _DECADE_RE.finditer(text)}
 
 
 def months(text: str) -> set[tuple[int, int]]:
@@ -544,10 +688,14 @@ class Values:
     months: set[tuple[int, int]]
     actors: dict[str, ActorMention]
     negated: bool
+    decades: set[int] = field(default_factory=set)
+    seasons: set[str] = field(default_factory=set)
+    text: str = ""
 
     @classmethod
     def of(cls, text: str) -> "Values":
-        return cls(amounts(text), years(text), months(text), actors(text), bool(_NEGATION_RE.search(text)))
+        return cls(amounts(text), years(text), months(text), actors(text), bool(_NEGATION_RE.search(text)),
+                   decades(text), seasons(text), text)
 
     @classmethod
     def merged(cls, parts: list["Values"], negated: bool) -> "Values":
@@ -558,7 +706,8 @@ class Values:
                 if k not in found or (found[k].place and not a.place):
                     found[k] = a
         return cls([a for p in parts for a in p.amounts], set().union(*(p.years for p in parts)),
-                   set().union(*(p.months for p in parts)), found, negated)
+                   set().union(*(p.months for p in parts)), found, negated, set().union(*(p.decades for p in parts)),
+                   set().union(*(p.seasons for p in parts)), " ".join(p.text for p in parts))
 
 
 def _agree(a: float, b: float, tol: float) -> bool:
@@ -566,9 +715,10 @@ def _agree(a: float, b: float, tol: float) -> bool:
 
 
 def compare(claim: Values, window: Values, paragraph: Values, source_text: str, source_amounts: Callable[[], list[Amount]],
-            settings: Settings, best: Values | None = None) -> list[SupportCheck]:
+            settings: Settings, best: Values | None = None, others: tuple[str, ...] = ()) -> list[SupportCheck]:
     """Each value the claim asserts, against the best evidence (``window``: the evidence sentences;
-    ``paragraph``: their passage; the whole source last). See the module docstring.
+    ``paragraph``: their passages and the paragraphs next to the best one; the whole source only to
+    say that a value it gives elsewhere is not stated here). See the module docstring.
 
     ``best``: the best passage alone when ``window`` joins several. A year the close passages do not
     give is contradicted by another year of the best passage, or by another year of the close
@@ -581,26 +731,64 @@ def compare(claim: Values, window: Values, paragraph: Values, source_text: str, 
         near = window.amounts + paragraph.amounts
         match = next((x for x in near if _agree(x.value, q.value, tol) and (x.unit == q.unit or None in (x.unit, q.unit))), None)
         rival = [x for x in window.amounts if q.unit is not None and x.unit == q.unit and not _agree(x.value, q.value, tol)]
+        far = None
+        if match is None and not rival:
+            far = next((x for x in source_amounts() if _agree(x.value, q.value, tol) and
+                        (x.unit == q.unit or None in (x.unit, q.unit))), None)
+            # as for years: a figure the source never gives is contradicted by one of the same unit in the
+            # evidence's paragraph or the next ("cost about 10 billion dollars" against "$25 billion")
+            if far is None and q.unit is not None and not q.spelled:
+                rival = [x for x in paragraph.amounts if x.unit == q.unit and not _agree(x.value, q.value, tol)]
         if match is not None:
             checks.append(SupportCheck(kind="number", claim=q.raw, evidence=match.raw, result="confirmed"))
         elif rival:
             checks.append(SupportCheck(kind="number", claim=q.raw, evidence=rival[0].raw, result="contradicted"))
         elif not q.spelled:
-            far = next((x for x in source_amounts() if _agree(x.value, q.value, tol) and
-                        (x.unit == q.unit or None in (x.unit, q.unit))), None)
-            checks.append(SupportCheck(kind="number", claim=q.raw, evidence=far.raw if far else None,
-                                       result="confirmed" if far else "not_stated"))
+            # a figure the source gives only far from the evidence is not what the evidence says: not stated
+            checks.append(SupportCheck(kind="number", claim=q.raw, evidence=f"{far.raw} {ELSEWHERE}" if far else None,
+                                       result="not_stated"))
+    # the years of cited works count only for a claim that names their authors
+    claim_low = claim.text.lower()
+
+    def own(v: Values) -> set[int]:
+        cited = cited_years(v.text) if v.text else {}
+        return {y for y in v.years if y not in cited or any(n in claim_low for n in cited[y])}
+
+    window, paragraph, best = (replace(window, years=own(window)), replace(paragraph, years=own(paragraph)),
+                               replace(best, years=own(best)))
+    source_years: set[int] | None = None
     for y in sorted(claim.years):
         if y in window.years or y in paragraph.years:
             checks.append(SupportCheck(kind="year", claim=str(y), evidence=str(y), result="confirmed"))
             continue
-        found = re.search(rf"(?<!\d){y}(?!\d)", source_text) is not None
+        if source_years is None:
+            source_years = years(source_text)
+        found = y in source_years
         if best.years or (window.years and not found):
             others = ", ".join(str(x) for x in sorted(best.years or window.years))
             checks.append(SupportCheck(kind="year", claim=str(y), evidence=others, result="contradicted"))
         else:
-            checks.append(SupportCheck(kind="year", claim=str(y), evidence=str(y) if found else None,
-                                       result="confirmed" if found else "not_stated"))
+            # a year stated elsewhere in the source dates something else: the evidence does not state it
+            checks.append(SupportCheck(kind="year", claim=str(y), evidence=f"{y} {ELSEWHERE}" if found else None,
+                                       result="not_stated"))
+    for d in sorted(claim.decades):
+        # a year of the decade confirms it only in the best passage: a paragraph's cited works ("Morgenthau
+        # 1967") do not date what the claim dates
+        if d in window.decades | paragraph.decades or any(d <= y < d + 10 for y in best.years):
+            checks.append(SupportCheck(kind="year", claim=f"{d}s", evidence=f"{d}s", result="confirmed"))
+        elif best.decades:
+            checks.append(SupportCheck(kind="year", claim=f"{d}s", evidence=", ".join(f"{x}s" for x in sorted(best.decades)),
+                                       result="contradicted"))
+        else:
+            checks.append(SupportCheck(kind="year", claim=f"{d}s", result="not_stated"))
+    for sn in sorted(claim.seasons):
+        if sn in window.seasons | paragraph.seasons:
+            checks.append(SupportCheck(kind="year", claim=sn, evidence=sn, result="confirmed"))
+        elif best.seasons:
+            checks.append(SupportCheck(kind="year", claim=sn, evidence=", ".join(sorted(best.seasons)),
+                                       result="contradicted"))
+        else:
+            checks.append(SupportCheck(kind="year", claim=sn, result="not_stated"))
     for y, m in sorted(claim.months):
         label = f"{_MONTHS[m - 1].capitalize()} {y}"
         same_year = {mm for yy, mm in window.months | paragraph.months if yy == y}
@@ -630,11 +818,84 @@ def compare(claim: Values, window: Values, paragraph: Values, source_text: str, 
             found = _names_actor(source_text, a.id)
             checks.append(SupportCheck(kind="actor", claim=a.surface, evidence=a.surface if found else None,
                                        result="confirmed" if found else "not_stated"))
-    if claim.negated != window.negated:
-        said = "says it did not happen" if window.negated else "says it happened"
-        checks.append(SupportCheck(kind="negation", claim="negated" if claim.negated else "affirmed", evidence=said,
-                                   result="contradicted"))
+    checks.extend(_negation_checks(claim.text, best.text, others))
     return checks
+
+
+# Any negative word, for ``negative_clauses``: the cues of _NEGATION_RE and the negative determiners.
+_SOFT_NEGATION_RE = re.compile(_NEGATION_RE.pattern + r"|\b(?:no|without|none|nothing|nobody|cannot|neither)\b", re.I)
+_CLAUSE_SPLIT = re.compile(r"[,;:.!?()\"“”]|\b(?:but|while|whereas|although|though)\b", re.I)
+# Words between a negation and what it negates ("has not yet ratified", "did not even sign").
+_NEGATION_ADVERBS = frozenset({"yet", "even", "ever", "still", "again", "always", "once", "actually", "really"})
+
+
+def negations(text: str) -> dict[str, str]:
+    """What a text negates: the stem of the first content word after each negation cue, in its clause
+    ("did not sign the treaty" -> sign; "has not formally ratified" -> formal and ratifi), with the words
+    as written. Scoped so that "not so much about X" in a passage does not deny a claim about Y."""
+    out: dict[str, str] = {}
+    for m in _NEGATION_RE.finditer(text):
+        clause = re.split(r"[,;:.!?()\"“”]", text[m.end():], maxsplit=1)[0]
+        taken = 0
+        for w in _WORD_RE.finditer(clause):
+            word = w.group(0)
+            if (word.lower() in _STOP or word.lower() in _NEGATION_ADVERBS or _NEGATION_RE.fullmatch(word)
+                    or not word[0].islower()):
+                continue  # "neither Russia nor Iran intervened": the verb, not the names (nor figures)
+            out.setdefault(stem(word), text[m.start():m.end() + w.end()].strip())
+            taken += 1
+            if taken >= 2 or not word.lower().endswith("ly"):  # "not formally ratified": the verb too
+                break
+    return out
+
+
+def negative_clauses(text: str) -> set[str]:
+    """Stems of every word in a clause that holds any negative ("no delivery had been confirmed", "signed
+    without building anything"): such a word is not affirmed, so it cannot contradict a negation."""
+    out: set[str] = set()
+    for clause in _CLAUSE_SPLIT.split(text):
+        if _SOFT_NEGATION_RE.search(clause):
+            out.update(content_stems(clause))
+    return out
+
+
+def _affirmed(text: str) -> set[str]:
+    """Stems of the verbs a text affirms: words outside a negative clause that read as a verb in the past
+    ("signed", "ratified") or as the base form a negation takes ("sign" in "agreed to sign"). A noun of the
+    same stem ("before the Syrian intervention") affirms nothing ("neither Russia nor Iran intervened")."""
+    negative = negative_clauses(text)
+    out = set()
+    words = [w.group(0) for w in _WORD_RE.finditer(text)]
+    for i, w in enumerate(words):
+        low = w.lower()
+        if not w[0].islower() or low in _STOP:
+            continue
+        st = stem(w)
+        if st in negative:
+            continue
+        if low.endswith("ed") or (i > 0 and words[i - 1].lower() == "to"):
+            out.add(st)
+    return out
+
+
+def _negation_checks(claim: str, evidence: str, others: tuple[str, ...] = ()) -> list[SupportCheck]:
+    """The claim affirms what the best evidence negates ("signed" against "did not sign"), or negates what
+    it affirms: the same word, negated on one side only. ``others``: further passages about the claim
+    (scoring at least CLOSE_EVIDENCE, anywhere in the source): one that denies what the claim affirms
+    contradicts it too ("signed a memorandum in Baku" first, "Azerbaijan has not yet ratified" later)."""
+    said, denied = negations(claim), negations(evidence)
+    claim_stems = _affirmed(claim)
+    evidence_stems = _affirmed(evidence)
+    for text in (evidence, *others):
+        for st, phrase in (denied if text is evidence else negations(text)).items():
+            if st in claim_stems:
+                return [SupportCheck(kind="negation", claim="affirmed", evidence=f"says \"{phrase}\"",
+                                     result="contradicted")]
+    for st, phrase in said.items():
+        if st in evidence_stems:
+            return [SupportCheck(kind="negation", claim=f"\"{phrase}\"", evidence="says it happened",
+                                 result="contradicted")]
+    return []
 
 
 def _names_actor(text: str, actor_id: str) -> bool:
@@ -827,6 +1088,8 @@ def _check_text(c: SupportCheck) -> str:
         return f"the claim is {c.claim}, the source {c.evidence}"
     if c.result == "contradicted":
         return f"the source gives {c.evidence}, not {c.claim}"
+    if c.evidence and c.evidence.endswith(ELSEWHERE):
+        return f"the evidence does not state {c.claim} (the source gives it elsewhere)"
     return f"the source does not state {c.claim}"
 
 
@@ -853,7 +1116,51 @@ def decide(best: Scored | None, checks: list[SupportCheck], settings: Settings) 
     return "not_found", f"the source is related but no passage says this (best score {s:.2f})"
 
 
-def check_claim(claim: str, sources: list[SourceIndex], settings: Settings, clause: str = "") -> CitationSupport:
+_WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+_MONTH_NAMES = "|".join(m.capitalize() for m in _MONTHS)
+# Dates a news report gives relative to the day it was published ("on Tuesday", "last week").
+_RELATIVE_DATE_RE = re.compile(rf"\b(?:on|last|this|next|since|until|by|late|early)\s+(?:{_WEEKDAYS})\b"
+                               r"|\b(?i:yesterday|last week|this week|last month|this month|earlier this year)\b")
+# A day and month without a year ("on 23 June", "June 23rd"): the year is the one the text is speaking of.
+_DAY_MONTH_RE = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH_NAMES})|(?:{_MONTH_NAMES})\s+\d{{1,2}}(?:st|nd|rd|th)?)\b"
+                           r"(?!,?\s*(?:18|19|20)\d\d)")
+
+
+def implied_year(doc: Document, start: int, text: str, published: int | None) -> int | None:
+    """The year of an evidence passage that dates its event without one, as a reader reads it: "on 23 June"
+    is in the last year the source named before it (a brief's narrative: "13 June 2025 ... on 22 June"),
+    "on Tuesday" in the year the source was published (its dateline, or the year of the reference that
+    cites it: news pages date events by weekday). None when the passage gives no such date."""
+    def running() -> int | None:
+        before = doc.text[max(0, start - 4000):start]
+        split = [m.span() for m in _seasons(before)]
+        found = [int(m.group(1)) for m in _YEAR_RE.finditer(before)
+                 if not m.group(0).endswith("s") and not any(a <= m.start() < b for a, b in split)]
+        return found[-1] if found else None
+
+    if _DAY_MONTH_RE.search(text):
+        return running() or published
+    if _RELATIVE_DATE_RE.search(text):
+        return published or running()
+    return None
+
+
+def _context_passages(doc: Document, at: int) -> list[str]:
+    """The paragraphs just before and after passage ``at`` (over a heading between them): the immediate
+    context whose values count as the evidence's ("signed in 2014" in one paragraph, "about 10 billion
+    dollars" for the same contract in the next)."""
+    out = []
+    for step in (-1, 1):
+        j = at + step
+        while 0 <= j < len(doc.passages) and doc.passages[j].kind == "heading":
+            j += step
+        if 0 <= j < len(doc.passages) and doc.passages[j].kind in ("body", "front_matter", "footnote"):
+            out.append(doc.passages[j].id)
+    return out
+
+
+def check_claim(claim: str, sources: list[SourceIndex], settings: Settings, clause: str = "",
+                published: dict[str, int] | None = None) -> CitationSupport:
     """One claim against the texts of its sources (all readable): status, score, reason, checks, evidence.
 
     A claim that adds a footnote's commentary to the citing clause is searched both whole and as the
@@ -875,16 +1182,28 @@ def check_claim(claim: str, sources: list[SourceIndex], settings: Settings, clau
         # A claim of several facts is often stated over neighbouring paragraphs ("signed in January 2025"
         # in one, "47 articles, twenty years" in the next): its values are read in every distinct passage
         # of the best source scoring at least CLOSE_EVIDENCE, negation in the best one only.
+        # Only passages near the best one count: a passage of another section that scores as well is about
+        # something else, and its years and figures do not confirm the claim's.
+        at = idx.units[best.units[0]].passage_index
         close = [x for x in _best_distinct(scored, EVIDENCE_KEPT)
-                 if x is best or (x.index is idx and x.score >= CLOSE_EVIDENCE)]
+                 if x is best or (x.index is idx and x.score >= CLOSE_EVIDENCE
+                                  and abs(idx.units[x.units[0]].passage_index - at) <= NEAR_PASSAGES)]
         best_window = Values.of(best.text)
         window = Values.merged([best_window, *(Values.of(x.text) for x in close[1:])], best_window.negated)
-        pids = dict.fromkeys(idx.units[x.units[0]].passage_id for x in close)
+        pids = dict.fromkeys([*(idx.units[x.units[0]].passage_id for x in close), *_context_passages(idx.doc, at)])
         paragraph = Values.merged([idx.paragraph(pid) for pid in pids], best_window.negated)
+        # "signed on Friday": the year of each evidence passage that dates its event without one
+        when = (published or {}).get(idx.doc.doc_id) or idx.doc.metadata.year
+        for x in close:
+            year = implied_year(idx.doc, idx.units[x.units[0]].start, x.text, when)
+            if year is not None:
+                window.years.add(year)
         # the values of the reading that found the evidence: a footnote's commentary is not checked
         # against a passage found for the citing clause alone
+        others = tuple(x.text for x in _best_distinct(scored, EVIDENCE_KEPT)
+                       if x is not best and x.index is idx and x.score >= CLOSE_EVIDENCE)
         checks = compare(Values.of(text), window, paragraph, idx.doc.text, idx.source_amounts, settings,
-                         best=best_window)
+                         best=best_window, others=others)
     status, reason = decide(best, checks, settings)
     return CitationSupport(status=status, score=round(best.score, 4) if best else None, reason=reason, claim=claim,
                            checks=checks, evidence=[s.evidence() for s in _best_distinct(scored, EVIDENCE_KEPT)])
@@ -912,14 +1231,16 @@ def annotate_support(doc: Document, settings: Settings) -> Document:
             COUNTS["reused"] += 1
             continue
         clause = claims[c.id].clause if c.id in claims else ""
-        c.support = _support_for(c, claim, sources, loader, loaded, settings, clause=clause)
+        c.support = _support_for(c, claim, sources, loader, loaded, settings, clause=clause,
+                                 doc_references=doc.references)
         c.support.key = key
     _audit_claims(doc)
     return doc
 
 
 def _support_for(c: Citation, claim: str, sources: list[CitedSource], loader: SourceLoader | None,
-                 loaded: dict[str, Document | None], settings: Settings, clause: str = "") -> CitationSupport:
+                 loaded: dict[str, Document | None], settings: Settings, clause: str = "",
+                 doc_references: list | tuple = ()) -> CitationSupport:
     def unverifiable(reason: str) -> CitationSupport:
         COUNTS["unverifiable"] += 1
         return CitationSupport(status="unverifiable", reason=reason, claim=claim)
@@ -932,6 +1253,8 @@ def _support_for(c: Citation, claim: str, sources: list[CitedSource], loader: So
         return unverifiable("the cited reference has no URL or DOI to fetch")
     readable: list[SourceIndex] = []
     reasons: list[str] = []
+    published: dict[str, int] = {}  # source doc_id -> the year the article's reference gives it
+    refs = {r.id: r for r in doc_references}
     for src in sources:
         doc = None
         if src.status in READABLE and src.doc_id:
@@ -944,12 +1267,15 @@ def _support_for(c: Citation, claim: str, sources: list[CitedSource], loader: So
         why = unavailable_reason(src, doc)
         if why is None:
             readable.append(source_index(doc))
+            year = next((refs[r].year for r in src.reference_ids if r in refs and refs[r].year), None)
+            if year:
+                published[doc.doc_id] = year
         else:
             reasons.append(why)
     if not readable:
         return unverifiable("; ".join(dict.fromkeys(reasons)))
     COUNTS["checked"] += 1
-    result = check_claim(claim, readable, settings, clause=clause)
+    result = check_claim(claim, readable, settings, clause=clause, published=published)
     if reasons and result.status != "supported":
         result.reason += f" ({len(reasons)} of {len(sources)} linked sources could not be read: {reasons[0]})"
     return result

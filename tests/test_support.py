@@ -128,6 +128,134 @@ def test_kinds_of_false_alarm_found_on_the_dev_split():
     assert [(c.kind, c.result) for c in checks] == [("number", "not_stated")]
 
 
+def test_a_year_stated_elsewhere_in_the_source_is_not_stated_by_the_evidence(tmp_path):
+    """Kind 1 of the claims set: a year (or figure) the source gives somewhere, about something else, does
+    not confirm the claim's; only the evidence passages and the paragraphs next to them do."""
+    from pipeline.support import ELSEWHERE, check_claim, source_index
+
+    settings = Settings()
+    text = ["# Corridor report", "",
+            "Interest in the corridor revived after 2022, when European ports closed to Russian cargo and "
+            "Moscow looked for routes to the south that avoid the states imposing sanctions on it.", ""]
+    text += [f"Section {i} of this report describes the branch number {i} of the corridor, its ports, its rail "
+             "links and the customs posts on the borders that freight has to cross on the way." for i in range(1, 6)]
+    text += ["", "Container traffic between India and Russia through Iran remains small, and most freight on "
+             "the route is bulk cargo such as grain and oil products.", ""]
+    path = tmp_path / "report.md"
+    path.write_text("\n\n".join(text))
+    page = _assembled(path, settings)
+    result = check_claim("Container traffic between India and Russia through Iran has tripled since 2022.",
+                         [source_index(page)], settings)
+    year = next(c for c in result.checks if c.kind == "year")
+    assert year.result == "not_stated" and year.evidence == f"2022 {ELSEWHERE}"
+    assert result.status != "supported"
+    # the same year in the evidence's own paragraph confirms it
+    checks = _checks("Interest in the corridor revived after 2022.", "Interest in the corridor revived after 2022.")
+    assert [(c.kind, c.result) for c in checks] == [("year", "confirmed")]
+
+
+def test_decades_and_seasons_are_not_years():
+    """A decade ("mid-2020s") does not state a year, a cited work's year does not date a decade, and a
+    season ("2023/24") neither states nor contradicts a calendar year."""
+    from pipeline.support import Values, compare, decades, seasons, years
+
+    assert years("by the mid-2020s") == set() and decades("by the mid-2020s") == {2020}
+    assert years("in the 2022/23 season and 2023-24 marketing year") == set()
+    assert seasons("in the 2022/23 season and 2023-24 marketing year") == {"2022/23", "2023/24"}
+    assert years("from 2014 to 2016/17") == {2014}
+    best = Values.of("Up to the end of the 1980s, IR theory addressed these factors.")
+    para = Values.of("Up to the end of the 1980s, IR theory addressed these factors. Realism (MORGENTHAU 1967).")
+    checks = compare(Values.of("Until the end of the 1960s IR theory addressed these factors."), best, para, para.text,
+                     lambda: [], Settings(), best=best)
+    assert [(c.kind, c.claim, c.evidence, c.result) for c in checks] == [("year", "1960s", "1980s", "contradicted")]
+    assert [c.result for c in _checks("about 4.6 million tonnes in the 2022/23 season",
+                                      "reached 4.6 million tonnes in the 2022/23 marketing season")] == ["confirmed"] * 2
+    # "2023/24" is not the claim's 2023: the best passage's own year (2021) contradicts it
+    checks = _checks("Russia abolished its wheat export duty in 2023.",
+                     "Russia introduced a floating export duty on wheat in 2021. Shipments should grow in 2023/24.")
+    assert [(c.kind, c.evidence, c.result) for c in checks if c.kind == "year"] == [("year", "2021", "contradicted")]
+
+
+def test_a_date_without_a_year_takes_the_year_the_source_speaks_of(tmp_path):
+    """News pages date events "on Tuesday" (the year of publication) and briefs "on 23 June" (the year the
+    narrative is in): such evidence states the claim's year."""
+    from pipeline.support import implied_year
+
+    settings = Settings()
+    path = tmp_path / "brief.md"
+    path.write_text("# Brief\n\nIsrael struck Iranian sites on 13 June 2025, and a ceasefire followed.\n\n"
+                    "Araghchi travelled to Moscow on 23 June and met Putin.\n")
+    doc = _assembled(path, settings)
+    at = doc.text.index("Araghchi")
+    assert implied_year(doc, at, "Araghchi travelled to Moscow on 23 June and met Putin.", 2030) == 2025
+    assert implied_year(doc, at, "The two sides signed a memorandum on Tuesday.", 2024) == 2024
+    assert implied_year(doc, at, "The two sides signed a memorandum.", 2024) is None
+
+
+def test_a_page_without_article_text_is_unverifiable(tmp_path):
+    """Kind 2: a JavaScript shell (a title and "enable JavaScript") has no text to check a claim against."""
+    from pipeline.support import article_words, unavailable_reason
+
+    settings = Settings()
+    shell = _assembled(SOURCES / "js-shell-article.html", settings, url="http://127.0.0.1:9/app")
+    src = CitedSource(id="s1", url="http://127.0.0.1:9/app", status="fetched", doc_id=shell.doc_id)
+    assert article_words(shell) == 0
+    assert "no article text" in unavailable_reason(src, shell)
+    page = _assembled(SOURCES / "wheat-exports.html", settings)
+    assert article_words(page) > 150 and unavailable_reason(src, page) is None
+
+
+def test_units_and_names_with_numbers():
+    """A figure in another unit or written another way is the same figure; a number in a name is none."""
+    from pipeline.support import amounts
+
+    def one(text):
+        (a,) = amounts(text)
+        return round(a.value, 1), a.unit
+
+    assert one("up to 2 bcm of gas") == one("up to two billion cubic metres of gas") == (2e9, "cubic")
+    assert one("a line of about 480 kilometres") == (480.0, "kilomet") and one("300 miles")[1] == "kilomet"
+    assert [c.result for c in _checks("a line roughly 300 miles long", "a line of about 480 kilometres")] == ["confirmed"]
+    assert [c.result for c in _checks("a line roughly 600 miles long", "a line of about 480 kilometres")] == ["contradicted"]
+    assert one("a capacity of 1.5 GW") == one("a line of 1,500 megawatts") == one("a 1,500-megawatt line")
+    assert one("cost USD 400 million") == one("cost $400 million") == (4e8, "USD")
+    assert amounts("the contract for the Bushehr 2 and 3 reactors") == []
+    assert one("Russia sold Iran 24 jets")[0] == 24.0  # after a lower-case word: an amount
+
+
+def test_negation_is_read_on_the_claims_own_words():
+    """ "did not sign" denies a claim that it signed; a "not" about something else does not."""
+    checks = _checks("Turkmenistan signed the memorandum as a transit country.",
+                     "Turkmenistan, asked to take part as a transit country, did not sign the memorandum.")
+    assert [(c.kind, c.result) for c in checks if c.kind == "negation"] == [("negation", "contradicted")]
+    checks = _checks("Azerbaijan has not ratified the memorandum.", "Azerbaijan ratified the memorandum in May.")
+    assert [(c.kind, c.result) for c in checks if c.kind == "negation"] == [("negation", "contradicted")]
+    assert not [c for c in _checks("Constructivism replaced realism as the dominant paradigm.",
+                                   "The problem was not so much the idea that facts are constructed; realism "
+                                   "remained the dominant paradigm.") if c.kind == "negation"]
+    # "neither Russia nor Iran intervened" negates the verb, and a noun of its stem affirms nothing
+    assert not [c for c in _checks("Russia and Iran signed a defence pact before the Syrian intervention.",
+                                   "In 2024 neither Russia nor Iran intervened to save the government.")
+                if c.kind == "negation"]
+    assert not [c for c in _checks("Western sanctions had not isolated Russia.",
+                                   "Sanctions had failed to isolate Russia.") if c.kind == "negation"]
+
+
+def test_a_figure_the_source_never_gives_is_contradicted_by_one_beside_the_evidence():
+    from pipeline.support import Values, amounts, compare
+
+    window = Values.of("A contract for two further units was signed in November 2014.")
+    para = Values.of("The cost of the two units has been put at about 10 billion dollars.")
+    claim = Values.of("The contract for the two units, worth about $25 billion, was signed in 2014.")
+    source = window.text + " " + para.text
+    checks = compare(claim, window, para, source, lambda: amounts(source), Settings())
+    assert [(c.claim, c.evidence, c.result) for c in checks if c.kind == "number" and "$" in c.claim] == [
+        ("$25 billion", "10 billion dollars", "contradicted")]
+    claim = Values.of("The contract for the two units, worth about $10 billion, was signed in 2014.")
+    checks = compare(claim, window, para, source, lambda: amounts(source), Settings())
+    assert [c.result for c in checks if c.kind == "number" and "$" in c.claim] == ["confirmed"]
+
+
 def test_a_claim_whose_figures_are_all_confirmed_needs_less_score():
     from pipeline.model import SupportCheck
     from pipeline.support import decide
