@@ -11,6 +11,26 @@ from lxml import etree
 
 from pipeline.ingest.types import Block, RawDocument
 
+# A page whose visible text (scripts, styles, <noscript> and the <head> left out) has fewer words than
+# this, but which loads scripts, is a JavaScript application's shell (React, Angular, Vue: an empty
+# <div id="root">), not an article: nothing is there until a browser runs it.
+SHELL_MAX_WORDS = 25
+
+
+def is_script_shell(text: str) -> bool:
+    """True for a page whose text a browser builds with JavaScript (see :data:`SHELL_MAX_WORDS`)."""
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(text.encode("utf-8"))
+    except (etree.ParserError, ValueError):
+        return False
+    if not root.xpath("//script"):
+        return False
+    for node in root.xpath("//script|//style|//noscript|//template|//head"):
+        node.drop_tree()
+    return len(root.text_content().split()) < SHELL_MAX_WORDS
+
 
 def read_html(text: str, url: str | None = None) -> RawDocument:
     import trafilatura
