@@ -16,6 +16,7 @@ import zlib
 from pathlib import Path
 
 HERE = Path(__file__).parent
+STAMP = (2025, 1, 1, 0, 0, 0)  # archive members' date, so that the files come out the same every time
 
 EN = [
     "The strategic partnership between Russia and Iran, signed in Moscow in January 2025, binds the two states "
@@ -377,61 +378,64 @@ def pdf_uncompressed_many_fonts() -> bytes:
 # ------------------------------------------------------------------ the set
 
 
-def files() -> dict[str, tuple[bytes, str]]:
-    """file name -> (bytes, expected: ``readable`` or an error code)."""
-    t: dict[str, tuple[bytes, str]] = {}
+def files() -> dict[str, tuple[bytes, dict]]:
+    """file name -> (bytes, expectation): ``expect`` is ``readable``, ``legacy`` (an undeclared legacy
+    encoding: refused with E007 by default, readable with ``accept_legacy_encodings``) or the error
+    code of a clean failure; ``language`` the language the document must be detected in, if any."""
+    t: dict[str, tuple[bytes, dict]] = {}
 
-    def add(name: str, data: bytes | str, expected: str = "readable") -> None:
-        t[name] = (data.encode("utf-8") if isinstance(data, str) else data, expected)
+    def add(name: str, data: bytes | str, expected: str = "readable", language: str | None = None) -> None:
+        want = {"expect": expected, **({"language": language} if language else {})}
+        t[name] = (data.encode("utf-8") if isinstance(data, str) else data, want)
 
     # HTML of several shapes
-    add("html_news_article.html", NEWS)
-    add("html_thinktank_report.html", REPORT)
-    add("html_wiki_tables_footnotes.html", WIKI)
+    add("html_news_article.html", NEWS, language="en")
+    add("html_thinktank_report.html", REPORT, language="en")
+    add("html_wiki_tables_footnotes.html", WIKI, language="en")
     add("html_mostly_navigation.html", NAV_ONLY)
     add("html_javascript_shell.html", JS_SHELL, "E018")
-    add("html_meta_charset_lies.html", LYING_META)
-    add("html_legacy_meta_charset.html", LEGACY_META.encode("cp1252"))
-    add("html_xhtml_xml_prolog.xhtml", XHTML)
+    add("html_meta_charset_lies.html", LYING_META, language="de")
+    add("html_legacy_meta_charset.html", LEGACY_META.encode("cp1252"), language="fr")
+    add("html_xhtml_xml_prolog.xhtml", XHTML, language="en")
     add("html_fragment_no_head.htm", FRAGMENT)
     add("html_table_only.html", HTML_TABLE_ONLY)
-    add("html_utf16_bom.htm", NEWS.encode("utf-16"))
+    add("html_utf16_bom.htm", NEWS.encode("utf-16"), language="en")
     add("html_saved_as_txt.txt", REPORT)
-    add("html_bom_no_suffix", "\ufeff" + WIKI)
+    add("html_bom_no_suffix", "\ufeff" + WIKI, language="en")
     # converter markdown
-    add("md_marker_tables_images_latex.md", MARKER)
-    add("md_docling.md", DOCLING)
-    add("md_pandoc_front_matter_footnotes.md", PANDOC)
+    add("md_marker_tables_images_latex.md", MARKER, language="en")
+    add("md_docling.md", DOCLING, language="en")
+    add("md_pandoc_front_matter_footnotes.md", PANDOC, language="en")
     add("md_headings_only.md", HEADINGS_ONLY)
     add("md_latex_heavy.md", LATEX_MD)
     add("md_code_blocks.md", CODE_MD)
     add("md_table_only.md", TABLE_ONLY_MD)
-    add("md_german_converter.md", f"# Die Partnerschaft\n\n## Einleitung\n\n{DE}<sup>1</sup>\n\n<sup>1</sup> Vgl. Keohane/Nye 1977, S. 23.\n\n## Fazit\n\n{DE}\n")
+    add("md_german_converter.md", f"# Die Partnerschaft\n\n## Einleitung\n\n{DE}<sup>1</sup>\n\n<sup>1</sup> Vgl. Keohane/Nye 1977, S. 23.\n\n## Fazit\n\n{DE}\n", language="de")
     # other languages and scripts
-    add("lang_german.txt", f"Einleitung\n\n{DE}\n\n{DE}\n")
-    add("lang_french.txt", f"{FR}\n\n{FR}\n")
-    add("lang_portuguese.md", f"# Introdução\n\n{PT}\n\n## Teoria\n\n{PT}\n")
-    add("lang_spanish.txt", f"{ES}\n\n{ES}\n")
-    add("lang_russian_utf8.txt", f"Введение\n\n{RU}\n\n{RU}\n")
-    add("lang_russian_cp1251.txt", f"Введение\n\n{RU}\n\n{RU}\n".encode("cp1251"))
-    add("lang_polish_iso8859_2.txt", f"{PL}\n\n{PL}\n".encode("iso8859_2"))
+    add("lang_german.txt", f"Einleitung\n\n{DE}\n\n{DE}\n", language="de")
+    add("lang_french.txt", f"{FR}\n\n{FR}\n", language="fr")
+    add("lang_portuguese.md", f"# Introdução\n\n{PT}\n\n## Teoria\n\n{PT}\n", language="pt")
+    add("lang_spanish.txt", f"{ES}\n\n{ES}\n", language="es")
+    add("lang_russian_utf8.txt", f"Введение\n\n{RU}\n\n{RU}\n", language="ru")
+    add("lang_russian_cp1251.txt", f"Введение\n\n{RU}\n\n{RU}\n".encode("cp1251"), "legacy")
+    add("lang_polish_iso8859_2.txt", f"{PL}\n\n{PL}\n".encode("iso8859_2"), "legacy")
     add("lang_chinese.txt", f"{ZH}\n\n{ZH}\n")
-    add("lang_chinese_gbk.txt", f"{ZH}\n\n{ZH}\n".encode("gbk"))
-    add("lang_arabic.txt", f"{AR}\n\n{AR}\n")
+    add("lang_chinese_gbk.txt", f"{ZH}\n\n{ZH}\n".encode("gbk"), "legacy")
+    add("lang_arabic.txt", f"{AR}\n\n{AR}\n", language="ar")
     add("lang_mixed_en_de.txt", f"{EN[0]}\n\n{DE}\n\n{EN[1]}\n\n{DE}\n")
-    add("lang_western_cp1252.txt", f"{FR}\n\n« {FR} »\n".encode("cp1252"))
+    add("lang_western_cp1252.txt", f"{FR}\n\n« {FR} »\n".encode("cp1252"), "legacy")
     # odd text
     add("odd_one_long_line.txt", " ".join(EN * 40).replace("\n", " "))
     add("odd_only_numbers.txt", "\n".join(f"{i}\t{i * 3.7:.2f}\t{2000 + i % 25}" for i in range(400)))
     add("odd_only_urls.txt", "\n".join(f"https://www.example.org/reports/{i}/sanctions-{i}.pdf" for i in range(80)))
-    add("odd_crlf.txt", "Introduction\r\n\r\n" + "\r\n\r\n".join(p.replace(". ", ".\r\n") for p in paras(4)) + "\r\n")
-    add("odd_cr_only.txt", "Introduction\r\r" + "\r\r".join(p.replace(". ", ".\r") for p in paras(4)) + "\r")
-    add("odd_nul_bytes.txt", ("\n\n".join(paras(4)) + "\n").replace("Moscow", "Mos\x00cow", 1))
+    add("odd_crlf.txt", "Introduction\r\n\r\n" + "\r\n\r\n".join(p.replace(". ", ".\r\n") for p in paras(4)) + "\r\n", language="en")
+    add("odd_cr_only.txt", "Introduction\r\r" + "\r\r".join(p.replace(". ", ".\r") for p in paras(4)) + "\r", language="en")
+    add("odd_nul_bytes.txt", ("\n\n".join(paras(4)) + "\n").replace("Moscow", "Mos\x00cow", 1), language="en")
     add("odd_bom_utf8.txt", "\ufeff" + "\n\n".join(paras(3)))
     add("odd_tabs.txt", "\n".join("\t".join(p.split(". ")) for p in paras(4)))
-    add("odd_utf16le_bom.txt", ("\n\n".join(paras(3))).encode("utf-16"))
+    add("odd_utf16le_bom.txt", ("\n\n".join(paras(3))).encode("utf-16"), language="en")
     add("odd_utf16be_bom.txt", b"\xfe\xff" + ("\n\n".join(paras(3))).encode("utf-16-be"))
-    add("odd_utf16le_no_bom.txt", ("\n\n".join(paras(3))).encode("utf-16-le"))
+    add("odd_utf16le_no_bom.txt", ("\n\n".join(paras(3))).encode("utf-16-le"), language="en")
     add("odd_utf32_bom.txt", ("\n\n".join(paras(3))).encode("utf-32"))
     add("odd_form_feeds.txt", "\f".join("\n\n".join(paras(2)) for _ in range(3)))
     add("odd_zero_width_and_emoji.txt", "\n\n".join(p.replace(" ", " \u200b", 5) + " 🌍" for p in paras(3)))
@@ -439,26 +443,26 @@ def files() -> dict[str, tuple[bytes, str]]:
     add("odd_single_word.txt", "Sanctions")
     add("odd_control_chars.txt", "\n\n".join(paras(3)).replace(". ", ".\x0b ", 2) + "\x1a")
     # PDFs
-    add("pdf_headingless.pdf", pdf_headingless())
-    add("pdf_one_page.pdf", pdf_one_page())
-    add("pdf_rotated_pages.pdf", pdf_rotated())
+    add("pdf_headingless.pdf", pdf_headingless(), language="en")
+    add("pdf_one_page.pdf", pdf_one_page(), language="en")
+    add("pdf_rotated_pages.pdf", pdf_rotated(), language="en")
     add("pdf_many_tiny_pages.pdf", pdf_tiny_pages())
     add("pdf_no_text_layer.pdf", pdf_no_text(), "E005")
-    add("pdf_leading_junk.pdf", pdf_leading_junk())
-    add("pdf_german.pdf", pdf_german())
-    add("pdf_broken_xref.pdf", pdf_broken_xref())
-    add("pdf_uncompressed.pdf", pdf_uncompressed_many_fonts())
+    add("pdf_leading_junk.pdf", pdf_leading_junk(), language="en")
+    add("pdf_german.pdf", pdf_german(), language="de")
+    add("pdf_broken_xref.pdf", pdf_broken_xref(), language="en")
+    add("pdf_uncompressed.pdf", pdf_uncompressed_many_fonts(), language="en")
     # must fail cleanly
     add("bad_empty.txt", b"", "E001")
     add("bad_whitespace_only.txt", b" \n\t\n  \r\n", "E001")
     zbuf = io.BytesIO()
     with zipfile.ZipFile(zbuf, "w") as z:
-        z.writestr("notes.txt", "\n".join(paras(2)))
+        z.writestr(zipfile.ZipInfo("notes.txt", STAMP), "\n".join(paras(2)))
     add("bad_archive.zip", zbuf.getvalue(), "E002")
     dbuf = io.BytesIO()
     with zipfile.ZipFile(dbuf, "w") as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        z.writestr("word/document.xml", "<w:document><w:body><w:p><w:r><w:t>Hello</w:t></w:r></w:p></w:body></w:document>")
+        z.writestr(zipfile.ZipInfo("[Content_Types].xml", STAMP), '<?xml version="1.0"?><Types/>')
+        z.writestr(zipfile.ZipInfo("word/document.xml", STAMP), "<w:document><w:body><w:p><w:r><w:t>Hello</w:t></w:r></w:p></w:body></w:document>")
     add("bad_word.docx", dbuf.getvalue(), "E002")
     add("bad_truncated.pdf", pdf_headingless()[:700], "E003")
     add("bad_pdf_header_only.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "E003")
@@ -466,7 +470,7 @@ def files() -> dict[str, tuple[bytes, str]]:
     return t
 
 
-def write(folder: Path = HERE) -> dict[str, str]:
+def write(folder: Path = HERE) -> dict[str, dict]:
     expected = {}
     for name, (data, want) in files().items():
         (folder / name).write_bytes(data)
