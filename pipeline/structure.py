@@ -762,6 +762,7 @@ def build_structure(raw: RawDocument, *, sentence_splitter=None, max_passage_cha
     current: Section | None = None
     numbered_level = 0
     abstract_left = 0  # characters an abstract section may still hold
+    abstract_end: int | None = None  # the last block of the first abstract, as find_front_matter ended it
     for i, b in main:
         if b.kind == "heading":
             b.text = collapse_tripled(b.text)
@@ -780,6 +781,7 @@ def build_structure(raw: RawDocument, *, sentence_splitter=None, max_passage_cha
                 level = numbered_level + 1 if numbered_level else 1
             kind = "references" if is_reference_heading(heading) else "abstract" if _ABSTRACT_HEADING_RE.match(heading) else "body"
             abstract_left = ABSTRACT_MAX_CHARS if kind == "abstract" else 0
+            abstract_end = max(fm.abstract) if i == fm.abstract_heading and fm.abstract else None
             parent = next((s.id for s in reversed(sections) if s.level < level), None)
             sec = Section(id=f"s{len(sections) + 1:02d}", heading=heading, level=level,
                           numbering=numbering, kind=kind, parent_id=parent)
@@ -788,6 +790,10 @@ def build_structure(raw: RawDocument, *, sentence_splitter=None, max_passage_cha
             sections.append(sec)
             current = sec
             continue
+        if abstract_left and (_KEYWORDS_RE.match(b.text) or (abstract_end is not None and i > abstract_end)):
+            # the abstract ends at the keywords, and the first abstract where find_front_matter ended it:
+            # short paragraphs after it (a policy brief, a working paper without headings) are the body
+            abstract_left = 0
         in_abstract = abstract_left > 0 and b.kind == "body"
         if in_abstract:
             abstract_left -= len(b.text)

@@ -126,3 +126,39 @@ def test_rotated_pdf_pages_are_read_upright():
     body = " ".join(b.text for b in raw.blocks)
     assert "strategic partnership between Russia and Iran" in body
     assert raw.pages == 2
+
+
+def test_a_page_set_with_br_only_keeps_all_its_text_and_a_frameset_fails_clearly():
+    probes = _probes()
+    raw = read_bytes(probes.BR_ONLY.encode(), "old.html", Settings())
+    body = [b.text for b in raw.blocks if b.kind == "body"]
+    assert body[0].startswith("The strategic partnership") and any(w.startswith("html: no main text") for w in raw.warnings)
+    assert len(body) >= 5
+    with pytest.raises(IngestError) as info:
+        read_bytes(probes.FRAMESET.encode(), "frames.html", Settings())
+    assert info.value.code == "E009"
+    # a page with paragraph markup is left to trafilatura (navigation dropped)
+    news = read_bytes(probes.NEWS.encode(), "news.html", Settings())
+    assert not news.warnings and not any("Ten things about cats" in b.text for b in news.blocks)
+
+
+def test_setext_headings_thematic_breaks_and_page_separators():
+    raw = read_bytes(_probes().SETEXT.encode(), "a.md", Settings())
+    assert [(b.kind, b.level) for b in raw.blocks if b.kind == "heading"] == [("heading", 1), ("heading", 2), ("heading", 2)]
+    assert not any(set(b.text) <= set("-=*_ {}0123456789") for b in raw.blocks)
+
+
+@pytest.mark.parametrize("name, said", [("bad_wordpad.rtf", "RTF"), ("bad_postscript.ps", "PostScript"),
+                                        ("bad_word97.doc", "Word 97-2003"), ("bad_word.docx", "ZIP/Office")])
+def test_formats_no_reader_reads_fail_naming_what_they_are(name, said):
+    """RTF and PostScript are text bytes: read as text, their control words would become the document."""
+    with pytest.raises(IngestError) as info:
+        read_bytes((PROBES / name).read_bytes(), name, Settings())
+    assert info.value.code == "E002" and said in str(info.value) and name in str(info.value)
+
+
+def test_plain_text_underlined_headings_rules_and_form_feeds():
+    raw = read_bytes((PROBES / "odd_setext_plain.txt").read_bytes(), "notes.txt", Settings())
+    assert [b.text for b in raw.blocks if b.kind == "heading"] == ["Sanctions and alliances", "Introduction", "Method"]
+    assert not any("\f" in b.text or "===" in b.text or "* *" in b.text for b in raw.blocks)
+    assert len([b for b in raw.blocks if b.kind == "body"]) == 3

@@ -30,7 +30,7 @@ EXPECTED: dict[str, dict] = json.loads((PROBES / "expected.json").read_text())
 READABLE = sorted(n for n, e in EXPECTED.items() if e["expect"] == "readable")
 FAILING = sorted(n for n, e in EXPECTED.items() if e["expect"] not in ("readable", "legacy"))
 LEGACY = sorted(n for n, e in EXPECTED.items() if e["expect"] == "legacy")
-# a folder whose name says PDF: given on the command line, it must fail as not a regular file
+# a folder whose name says PDF, inside the input folder: not a document, so the run passes it by
 FOLDER = "bad_folder.pdf"
 # what must never reach document.json's text: control characters, a carriage return, raw markup of
 # the source format (an HTML prologue, a comment, YAML front matter, a pandoc note call, an image link)
@@ -50,7 +50,7 @@ def probe_run(tmp_path_factory):
     out = base / "out"
     env = {k: v for k, v in os.environ.items() if not k.startswith("IRPIPE_")}
     env["PYTHONPATH"] = str(ROOT)
-    r = subprocess.run([sys.executable, "-m", "irpipe", "run", str(folder), str(folder / FOLDER), "-o", str(out),
+    r = subprocess.run([sys.executable, "-m", "irpipe", "run", str(folder), "-o", str(out),
                         "--no-sources", "--offline"], capture_output=True, text=True, timeout=1800, cwd=ROOT, env=env)
     index = json.loads((out / "index.json").read_text())["documents"]
     return folder, out, r, index
@@ -76,7 +76,7 @@ def test_terminal_has_one_line_per_failure_and_no_traceback(probe_run):
     assert r.returncode == 1  # some inputs are bad
     assert "Traceback" not in r.stdout + r.stderr
     lines = r.stderr.strip().splitlines()
-    for name in [*FAILING, *LEGACY, FOLDER]:
+    for name in [*FAILING, *LEGACY]:
         mine = [ln for ln in lines if f"{folder / name}:" in ln]
         assert len(mine) == 1, (name, mine)
         assert mine[0].startswith("FAILED") and re.search(r"\[E\d{3}\]$", mine[0]), mine[0]
@@ -90,7 +90,9 @@ def test_readable_document_comes_out_whole(probe_run, name):
     entry = index[str(folder / name)]
     assert entry["status"] == "ok", entry
     doc = json.loads(Path(entry["output"]).read_text())
-    assert doc["source"]["path"] == str(folder / name)
+    # one document.json per content: a file saved twice under two names shares it (the index has both paths)
+    same = {str(folder / n) for n in EXPECTED if (PROBES / n).read_bytes() == (PROBES / name).read_bytes()}
+    assert doc["source"]["path"] in same and entry["output"] == index[doc["source"]["path"]]["output"]
     assert doc["stage_errors"] == []
     assert any(p["kind"] in ("body", "front_matter", "heading") for p in doc["passages"])
     for p in doc["passages"]:
@@ -108,11 +110,23 @@ def test_readable_document_comes_out_whole(probe_run, name):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", FAILING + LEGACY + [FOLDER])
+def test_a_folder_named_like_a_pdf_is_passed_by_and_refused_when_named(probe_run):
+    from pipeline.errors import IngestError
+    from pipeline.process import ingest
+
+    folder, out, r, index = probe_run
+    assert str(folder / FOLDER) not in index and len(index) == len(EXPECTED)
+    with pytest.raises(IngestError) as info:
+        ingest(folder / FOLDER)
+    assert info.value.code == "E017" and str(folder / FOLDER) in str(info.value)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", FAILING + LEGACY)
 def test_bad_input_fails_with_its_code(probe_run, name):
     folder, out, r, index = probe_run
     entry = index[str(folder / name)]
-    code = "E017" if name == FOLDER else "E007" if name in LEGACY else EXPECTED[name]["expect"]
+    code = "E007" if name in LEGACY else EXPECTED[name]["expect"]
     assert entry["status"] == "failed" and entry["error_code"] == code, entry
     assert entry["error"].startswith(f"{folder / name}:") and "\n" not in entry["error"]
 

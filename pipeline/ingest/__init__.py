@@ -187,6 +187,16 @@ def detect_media_type(data: bytes, path: str | Path = "", declared: str | None =
     return verdict.media_type if verdict is not None else "text/plain"
 
 
+# Text formats whose markup would be read as the document's words: (magic at the start, what to call it).
+_FOREIGN_TEXT = ((b"{\\rtf", "an RTF document (save it as PDF or plain text)"),
+                 (b"%!PS", "a PostScript file (convert it to PDF, e.g. with ps2pdf)"))
+
+
+def _foreign_text_format(data: bytes) -> str | None:
+    head = data[:16].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return next((kind for magic, kind in _FOREIGN_TEXT if head.startswith(magic)), None)
+
+
 def read_bytes(data: bytes, path: str | Path, settings: Settings, url: str | None = None) -> RawDocument:
     """Detect the type of ``data`` and run the matching reader."""
     if not data.strip():
@@ -194,10 +204,17 @@ def read_bytes(data: bytes, path: str | Path, settings: Settings, url: str | Non
     if len(data) > settings.max_file_bytes:
         raise IngestError(path, E.E008, limit=settings.max_file_bytes)
     media = detect_media_type(data, path)
+    kind = _foreign_text_format(data) if media != "application/pdf" else None
+    if kind is not None:  # text bytes, but markup no reader here reads: its codes would become the text
+        raise IngestError(path, E.E002, detected=kind)
     if media == "application/octet-stream":
         kind = "binary data"
         if data[:4] == b"PK\x03\x04":
-            kind = "a ZIP/Office file"
+            kind = "an EPUB e-book" if data[30:58] == b"mimetypeapplication/epub+zip" else "a ZIP/Office file"
+        elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+            kind = "a Word 97-2003 or other old Office file"
+        elif data[:2] == b"\x1f\x8b":
+            kind = "a gzip-compressed file"
         elif data[:3] == b"\xff\xd8\xff" or data[:8] == b"\x89PNG\r\n\x1a\n":
             kind = "an image"
         raise IngestError(path, E.E002, detected=kind)

@@ -136,6 +136,10 @@ _IMAGE_RE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 _FENCE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]{0,3}\1[ \t]*$|\Z)", re.S | re.M)
 _DIV_FENCE_RE = re.compile(r"^[ \t]*:{3,}.*$", re.M)
 _TABLE_RULE_RE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*(?:\n|\Z)", re.M)
+# a setext heading (CommonMark 4.3): one line of text under a blank line, underlined with = (level 1) or - (2)
+_SETEXT_RE = re.compile(r"(?:\A|(?<=\n\n))(?P<t>[^\n|>#][^\n]{0,150})\n(?P<u>=+|-+)[ \t]*(?=\n|\Z)")
+# thematic breaks (CommonMark 4.1) and marker's page separators ("{12}------"), alone on a line
+_RULE_RE = re.compile(r"^(?:\{\d+\})?[ \t]*(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$", re.M)
 _NOTE_DEF_RE = re.compile(r"^\[\^([^\]\s]+)\]:[ \t]*(.*)$")
 _NOTE_REF_RE = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 
@@ -207,7 +211,8 @@ def _pandoc_notes(text: str) -> tuple[str, list[tuple[int, str]]]:
 def _prepare(text: str) -> tuple[str, dict[str, str], list[tuple[int, str]], list[str]]:
     """What converters and authors put in markdown besides prose, handled before paragraphs are cut:
     YAML front matter, HTML comments (docling's ``<!-- image -->``), images, fenced code (not the
-    article's prose), pandoc's fenced divs and footnotes, pipe tables' delimiter rows."""
+    article's prose), pandoc's fenced divs and footnotes, pipe tables' delimiter rows, setext headings
+    (underlined), thematic breaks and marker's page separators."""
     notes: list[str] = []
     text, hints = _front_matter(text)
     text = _COMMENT_RE.sub("", text)
@@ -218,6 +223,8 @@ def _prepare(text: str) -> tuple[str, dict[str, str], list[tuple[int, str]], lis
         notes.append(f"markdown: {fences} fenced code block(s) left out (code, not prose)")
     text = _DIV_FENCE_RE.sub("", text)
     text = _TABLE_RULE_RE.sub("", text)
+    text = _SETEXT_RE.sub(lambda m: f"{'#' if m.group('u')[0] == '=' else '##'} {m.group('t').strip()}", text)
+    text = _RULE_RE.sub("", text)
     text, footnotes = _pandoc_notes(text)
     return text, hints, footnotes, notes
 

@@ -143,7 +143,16 @@ HTML_TABLE_ONLY = """<html><head><title>Sanctions data</title></head><body><tabl
     f"<tr><td>{c}</td><td>{y}</td><td>asset freeze</td></tr>" for c, y in [("Russia", 2014), ("Iran", 2012), ("Belarus", 2021)] * 5
 ) + "</table></body></html>"
 
+BR_ONLY = ("<html><head><title>Statement on the partnership treaty</title></head><body bgcolor=white>"
+           + "<br><br>".join(p.replace(". ", ".<br>", 1) for p in EN[:5]) + "<br><hr>Back to the index</body></html>")
+
+FRAMESET = """<html><head><title>Document archive</title></head><frameset cols="20%,80%">
+<frame src="toc.html" name="toc"><frame src="doc0001.html" name="main"></frameset></html>"""
+
 # ------------------------------------------------------------------ markdown
+
+SETEXT = (f"Sanctions and alliances\n=======================\n\nIntroduction\n------------\n\n{EN[4]}\n\n* * *\n\n"
+          f"{{1}}------------------------------------------------\n\n{EN[5]}\n\nMethod\n------\n\n{EN[6]}\n")
 
 MARKER = f"""# Energy Security and Alliances
 
@@ -401,12 +410,15 @@ def files() -> dict[str, tuple[bytes, dict]]:
     add("html_table_only.html", HTML_TABLE_ONLY)
     add("html_utf16_bom.htm", NEWS.encode("utf-16"), language="en")
     add("html_saved_as_txt.txt", REPORT)
+    add("html_br_only.html", BR_ONLY, language="en")
+    add("html_frameset.html", FRAMESET, "E009")
     add("html_bom_no_suffix", "\ufeff" + WIKI, language="en")
     # converter markdown
     add("md_marker_tables_images_latex.md", MARKER, language="en")
     add("md_docling.md", DOCLING, language="en")
     add("md_pandoc_front_matter_footnotes.md", PANDOC, language="en")
     add("md_headings_only.md", HEADINGS_ONLY)
+    add("md_setext_headings_rules.md", SETEXT, language="en")
     add("md_latex_heavy.md", LATEX_MD)
     add("md_code_blocks.md", CODE_MD)
     add("md_table_only.md", TABLE_ONLY_MD)
@@ -437,7 +449,8 @@ def files() -> dict[str, tuple[bytes, dict]]:
     add("odd_utf16be_bom.txt", b"\xfe\xff" + ("\n\n".join(paras(3))).encode("utf-16-be"))
     add("odd_utf16le_no_bom.txt", ("\n\n".join(paras(3))).encode("utf-16-le"), language="en")
     add("odd_utf32_bom.txt", ("\n\n".join(paras(3))).encode("utf-32"))
-    add("odd_form_feeds.txt", "\f".join("\n\n".join(paras(2)) for _ in range(3)))
+    add("odd_setext_plain.txt", SETEXT.replace("{1}------------------------------------------------\n\n", "\f"), language="en")
+    add("odd_form_feeds.txt", "\f".join("\n\n".join(paras(2)) for _ in range(3)), language="en")
     add("odd_zero_width_and_emoji.txt", "\n\n".join(p.replace(" ", " \u200b", 5) + " 🌍" for p in paras(3)))
     add("odd_base64_blob.txt", EN[0] + "\n\n" + "QUJD" * 5000 + "\n\n" + EN[1])
     add("odd_single_word.txt", "Sanctions")
@@ -466,6 +479,10 @@ def files() -> dict[str, tuple[bytes, dict]]:
     add("bad_word.docx", dbuf.getvalue(), "E002")
     add("bad_truncated.pdf", pdf_headingless()[:700], "E003")
     add("bad_pdf_header_only.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "E003")
+    add("bad_wordpad.rtf", "{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 Times New Roman;}}\\f0\\fs24 " + EN[0] + "\\par }", "E002")
+    add("bad_postscript.ps", "%!PS-Adobe-3.0\n%%Title: paper\n/Times-Roman findfont 12 scalefont setfont\n72 720 moveto\n("
+        + EN[0][:60] + ") show\nshowpage\n", "E002")
+    add("bad_word97.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + EN[0].encode("utf-16-le"), "E002")
     add("bad_image.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "E002")
     return t
 
