@@ -34,8 +34,8 @@ LEGACY = sorted(n for n, e in EXPECTED.items() if e["expect"] == "legacy")
 FOLDER = "bad_folder.pdf"
 # what must never reach document.json's text: control characters, a carriage return, raw markup of
 # the source format (an HTML prologue, a comment, YAML front matter, a pandoc note call, an image link)
-_LEFTOVER_RE = re.compile(r"[\x00-\x08\x0b\x0d-\x1f\u200b\ufeff]|<!doctype|<html|<\?xml|<!--|^---$|\[\^\w+\]|!\[[^\]]*\]\(",
-                          re.I | re.M)
+_LEFTOVER_RE = re.compile(r"[\x00-\x08\x0b\x0d-\x1f\u200b\ufeff]|<!doctype|<html|<\?xml|<!--|^---$|\[\^\w+\]|!\[[^\]]*\]\("
+                          r"|={3,}|-{4,}|\{\d+\}-", re.I | re.M)
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +99,8 @@ def test_readable_document_comes_out_whole(probe_run, name):
         assert doc["text"][p["start"]:p["end"]] == p["text"]
     leftover = _LEFTOVER_RE.search(doc["text"])
     assert leftover is None, (leftover.group(0) if leftover else None, doc["text"][:300])
+    if EXPECTED[name].get("contains"):
+        assert EXPECTED[name]["contains"] in doc["text"]
     language = doc["metadata"]["language"]
     want = EXPECTED[name].get("language")
     if want:

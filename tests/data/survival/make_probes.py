@@ -390,11 +390,13 @@ def pdf_uncompressed_many_fonts() -> bytes:
 def files() -> dict[str, tuple[bytes, dict]]:
     """file name -> (bytes, expectation): ``expect`` is ``readable``, ``legacy`` (an undeclared legacy
     encoding: refused with E007 by default, readable with ``accept_legacy_encodings``) or the error
-    code of a clean failure; ``language`` the language the document must be detected in, if any."""
+    code of a clean failure; ``language`` the language the document must be detected in, and
+    ``contains`` text that must not be lost, if any."""
     t: dict[str, tuple[bytes, dict]] = {}
 
-    def add(name: str, data: bytes | str, expected: str = "readable", language: str | None = None) -> None:
-        want = {"expect": expected, **({"language": language} if language else {})}
+    def add(name: str, data: bytes | str, expected: str = "readable", language: str | None = None,
+            contains: str | None = None) -> None:
+        want = {"expect": expected, **({"language": language} if language else {}), **({"contains": contains} if contains else {})}
         t[name] = (data.encode("utf-8") if isinstance(data, str) else data, want)
 
     # HTML of several shapes
@@ -410,7 +412,7 @@ def files() -> dict[str, tuple[bytes, dict]]:
     add("html_table_only.html", HTML_TABLE_ONLY)
     add("html_utf16_bom.htm", NEWS.encode("utf-16"), language="en")
     add("html_saved_as_txt.txt", REPORT)
-    add("html_br_only.html", BR_ONLY, language="en")
+    add("html_br_only.html", BR_ONLY, language="en", contains=EN[0][:60])
     add("html_frameset.html", FRAMESET, "E009")
     add("html_bom_no_suffix", "\ufeff" + WIKI, language="en")
     # converter markdown
