@@ -148,10 +148,10 @@ def test_setext_headings_thematic_breaks_and_page_separators():
     assert not any(set(b.text) <= set("-=*_ {}0123456789") for b in raw.blocks)
 
 
-@pytest.mark.parametrize("name, said", [("bad_wordpad.rtf", "RTF"), ("bad_postscript.ps", "PostScript"),
+@pytest.mark.parametrize("name, said", [("bad_wordpad.rtf", "RTF"), ("bad_postscript.ps", "PostScript"), ("bad_tei.xml", "XML"),
                                         ("bad_word97.doc", "Word 97-2003"), ("bad_word.docx", "ZIP/Office")])
 def test_formats_no_reader_reads_fail_naming_what_they_are(name, said):
-    """RTF and PostScript are text bytes: read as text, their control words would become the document."""
+    """RTF, PostScript and XML are text bytes: read as text, their control words or tags would become the document."""
     with pytest.raises(IngestError) as info:
         read_bytes((PROBES / name).read_bytes(), name, Settings())
     assert info.value.code == "E002" and said in str(info.value) and name in str(info.value)

@@ -192,9 +192,13 @@ _FOREIGN_TEXT = ((b"{\\rtf", "an RTF document (save it as PDF or plain text)"),
                  (b"%!PS", "a PostScript file (convert it to PDF, e.g. with ps2pdf)"))
 
 
-def _foreign_text_format(data: bytes) -> str | None:
+def _foreign_text_format(data: bytes, media: str) -> str | None:
     head = data[:16].lstrip(b"\xef\xbb\xbf \t\r\n")
-    return next((kind for magic, kind in _FOREIGN_TEXT if head.startswith(magic)), None)
+    kind = next((kind for magic, kind in _FOREIGN_TEXT if head.startswith(magic)), None)
+    if kind is None and media != "text/html" and head.startswith(b"<?xml"):
+        # XML that is no web page (TEI, JATS, DocBook, a feed): as text, its tags would be the words
+        kind = "an XML file such as TEI or JATS (export it as PDF, HTML or text)"
+    return kind
 
 
 def read_bytes(data: bytes, path: str | Path, settings: Settings, url: str | None = None) -> RawDocument:
@@ -204,7 +208,7 @@ def read_bytes(data: bytes, path: str | Path, settings: Settings, url: str | Non
     if len(data) > settings.max_file_bytes:
         raise IngestError(path, E.E008, limit=settings.max_file_bytes)
     media = detect_media_type(data, path)
-    kind = _foreign_text_format(data) if media != "application/pdf" else None
+    kind = _foreign_text_format(data, media) if media != "application/pdf" else None
     if kind is not None:  # text bytes, but markup no reader here reads: its codes would become the text
         raise IngestError(path, E.E002, detected=kind)
     if media == "application/octet-stream":

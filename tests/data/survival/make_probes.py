@@ -485,6 +485,9 @@ def files() -> dict[str, tuple[bytes, dict]]:
     add("bad_postscript.ps", "%!PS-Adobe-3.0\n%%Title: paper\n/Times-Roman findfont 12 scalefont setfont\n72 720 moveto\n("
         + EN[0][:60] + ") show\nshowpage\n", "E002")
     add("bad_word97.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + EN[0].encode("utf-16-le"), "E002")
+    add("bad_tei.xml", '<?xml version="1.0" encoding="UTF-8"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader>'
+        '<fileDesc><titleStmt><title>Sanctions</title></titleStmt></fileDesc></teiHeader><text><body><p>'
+        + EN[0] + "</p></body></text></TEI>\n", "E002")
     add("bad_image.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "E002")
     return t
 
