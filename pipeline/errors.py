@@ -29,6 +29,8 @@ class E(str, Enum):
     E016 = ("page {page} of the PDF yields more than {limit} characters (pdf_max_page_chars): hostile or broken; "
             "raise IRPIPE_PDF_MAX_PAGE_CHARS if you trust it")
     E017 = "not a regular file ({kind}); give irpipe the file itself"
+    E018 = ("the web page holds no article text: a JavaScript application builds it in the browser; open the "
+            "page in a browser and save it once it has loaded (or print it to PDF), then run again")
     # stages after ingestion: the document is kept (status partial), with what the other stages did
     E101 = "the {stage} stage failed ({detail}); the document was written without it"
     E102 = "the {stage} stage ran out of memory; the document was written without it"

@@ -14,6 +14,7 @@ page's banners and foot) and the cover page.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections import Counter
@@ -202,6 +203,42 @@ def _unlabelled_abstract(blocks: list[Block], i: int, body_size: float | None = 
         if seen >= ABSTRACT_LOOKAHEAD or _is_prose(b):
             return False
     return False
+
+
+#: A run of "reference" blocks whose characters are at least this share prose paragraphs is an article's body.
+FALSE_REFERENCES_PROSE_SHARE = 0.5
+
+
+def demote_false_reference_headings(blocks: list[Block]) -> list[str]:
+    """A reference heading that is a table-of-contents entry ("Literaturverzeichnis" in the "Inhalt" of
+    page 2) makes the whole article a reference list: every block after it, up to the real reference
+    heading pages later, is read as a reference, and the document has no body text (EXCITE 11653).
+
+    Such a heading is recognised by what follows it: another reference heading later in the document,
+    and before the next heading a run of blocks that is mostly prose paragraphs (:func:`_is_prose`:
+    40 words or more, with sentence ends), which a reference list never is. The heading becomes front
+    matter, and the run's blocks body text again. The last reference heading is never touched (an
+    annotated bibliography reads like prose), nor a heading whose run is short references (the per-chapter
+    lists of an edited volume). Returns a warning per heading demoted; ``blocks`` are changed in place.
+    """
+    heads = [i for i, b in enumerate(blocks) if b.kind == "heading" and is_reference_heading(b.text)]
+    notes: list[str] = []
+    for i in heads[:-1]:
+        j = i + 1
+        while j < len(blocks) and blocks[j].kind != "heading":
+            j += 1
+        run = [b for b in blocks[i + 1:j] if b.kind == "reference"]
+        chars = sum(len(b.text) for b in run)
+        prose = sum(len(b.text) for b in run if _is_prose(dataclasses.replace(b, kind="body")))
+        if not run or prose < FALSE_REFERENCES_PROSE_SHARE * chars:
+            continue
+        for b in run:
+            b.kind = "body"
+        blocks[i].kind = "front_matter"
+        notes.append(f"structure: the reference heading {blocks[i].text.strip()[:60]!r} (page {blocks[i].page}) is "
+                     f"followed by prose and by a later reference heading: read as a table-of-contents entry, "
+                     f"the {len(run)} blocks after it as body text")
+    return notes
 
 
 @dataclass
@@ -732,6 +769,7 @@ def build_structure(raw: RawDocument, *, sentence_splitter=None, max_passage_cha
     from pipeline.references.split import mark_reference_sections  # lists under headings the reader does not know
 
     blocks = split_long_blocks(_resplit_references(mark_reference_sections(raw.blocks)), max_passage_chars)  # no passage over the limit
+    toc_notes = demote_false_reference_headings(blocks)
     fm = find_front_matter(blocks)
     front_end = fm.end
     metadata, title_author = extract_metadata(blocks, fm, raw.meta_hints)
@@ -762,6 +800,7 @@ def build_structure(raw: RawDocument, *, sentence_splitter=None, max_passage_cha
     current: Section | None = None
     numbered_level = 0
     abstract_left = 0  # characters an abstract section may still hold
+    abstract_end: int | None = None  # the last block of the first abstract, as find_front_matter ended it
     for i, b in main:
         if b.kind == "heading":
             b.text = collapse_tripled(b.text)
@@ -780,6 +819,7 @@ def build_structure(raw: RawDocument, *, sentence_splitter=None, max_passage_cha
                 level = numbered_level + 1 if numbered_level else 1
             kind = "references" if is_reference_heading(heading) else "abstract" if _ABSTRACT_HEADING_RE.match(heading) else "body"
             abstract_left = ABSTRACT_MAX_CHARS if kind == "abstract" else 0
+            abstract_end = max(fm.abstract) if i == fm.abstract_heading and fm.abstract else None
             parent = next((s.id for s in reversed(sections) if s.level < level), None)
             sec = Section(id=f"s{len(sections) + 1:02d}", heading=heading, level=level,
                           numbering=numbering, kind=kind, parent_id=parent)
@@ -788,6 +828,10 @@ def build_structure(raw: RawDocument, *, sentence_splitter=None, max_passage_cha
             sections.append(sec)
             current = sec
             continue
+        if abstract_left and (_KEYWORDS_RE.match(b.text) or (abstract_end is not None and i > abstract_end)):
+            # the abstract ends at the keywords, and the first abstract where find_front_matter ended it:
+            # short paragraphs after it (a policy brief, a working paper without headings) are the body
+            abstract_left = 0
         in_abstract = abstract_left > 0 and b.kind == "body"
         if in_abstract:
             abstract_left -= len(b.text)
@@ -832,7 +876,7 @@ def build_structure(raw: RawDocument, *, sentence_splitter=None, max_passage_cha
         p.sentences = [Sentence(start=p.start + s, end=p.start + e) for s, e in spans]
 
     return Structured(metadata=metadata, text="".join(pieces), sections=sections, passages=passages,
-                      footnotes=footnotes, markers=markers, warnings=list(raw.warnings))
+                      footnotes=footnotes, markers=markers, warnings=[*raw.warnings, *toc_notes])
 
 
 def _resplit_references(blocks: list[Block]) -> list[Block]:

@@ -194,3 +194,31 @@ def test_cover_page_is_front_matter_and_prose_is_body(with_heading):
 )
 def test_author_lines(line, names):
     assert parse_authors(line) == names
+
+
+def test_a_reference_heading_in_the_table_of_contents_does_not_swallow_the_article():
+    """EXCITE 11653 and 11696: "Literaturverzeichnis" listed in the contents page made every later block a
+    reference; the run after it is prose and a real reference heading comes later, so it is demoted."""
+    from pipeline.ingest.types import Block, RawDocument
+    from pipeline.structure import build_structure
+
+    prose = ("Über das, was unter einem Ritual zu verstehen ist, herrscht in der modernen Soziologie keine Einigkeit. "
+             "Die folgende Analyse fragt daher zunächst, welche Merkmale ein Ritual ausmachen, und wendet sie dann auf "
+             "den Großen Zapfenstreich an, wie er im Bonner Hofgarten aufgeführt wurde.")
+    refs = ["Goffman, Erving 1974: Das Individuum im öffentlichen Austausch. Frankfurt a.M.: Suhrkamp.",
+            "Soeffner, Hans-Georg 1995: Die Ordnung der Rituale. Frankfurt a.M.: Suhrkamp."]
+    blocks = [Block("heading", "Der große Zapfenstreich", page=1, level=1), Block("heading", "Inhalt", page=2, level=2),
+              Block("heading", "Literaturverzeichnis", page=2, level=2),
+              *[Block("reference", prose, page=3 + k) for k in range(4)],
+              Block("heading", "Literaturverzeichnis", page=9, level=1), *[Block("reference", r, page=9) for r in refs]]
+    st = build_structure(RawDocument(media_type="application/pdf", blocks=blocks))
+    kinds = [p.kind for p in st.passages]
+    assert kinds.count("body") == 4 and kinds.count("reference") == 2
+    assert any("table-of-contents entry" in w for w in st.warnings)
+    # an edited volume's per-chapter lists (short references after each heading) are left alone
+    volume = [Block("heading", "1 Introduction", page=1, level=1), Block("body", prose, page=1),
+              Block("heading", "References", page=2, level=1), *[Block("reference", r, page=2) for r in refs],
+              Block("heading", "2 Second chapter", page=3, level=1), Block("body", prose, page=3),
+              Block("heading", "References", page=4, level=1), *[Block("reference", r, page=4) for r in refs]]
+    st = build_structure(RawDocument(media_type="application/pdf", blocks=volume))
+    assert [p.kind for p in st.passages].count("reference") == 4 and not any("table-of-contents" in w for w in st.warnings)

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import E, IngestError
-from pipeline.ingest.encoding import bom_encoding, guess_legacy
+from pipeline.ingest.encoding import bom_encoding, declared_charset, guess_legacy, utf16_without_bom
+from pipeline.text.normalise import clean_controls
 from pipeline.ingest.types import Block, RawDocument
 from pipeline.settings import Settings
 
@@ -32,7 +33,26 @@ class Decoded:
     note: str | None = None
 
 
-def decode(data: bytes, path: str | Path, settings: Settings) -> Decoded:
+def decode(data: bytes, path: str | Path, settings: Settings, media_type: str | None = None) -> Decoded:
+    """Bytes of a text file -> clean text, with the encoding found (see :func:`_decode_raw`).
+
+    Line ends are made ``\n`` (Windows ``\r\n`` and old Mac ``\r`` alike: the readers cut paragraphs
+    at blank lines), and characters that no reader or model should see are removed or made spaces
+    (:func:`pipeline.text.normalise.clean_controls`: NUL and other control characters, zero-width
+    spaces, soft hyphens, stray byte-order marks), with a warning that says how many.
+    """
+    dec = _decode_raw(data.replace(b"\x00", b"") if _sparse_nuls(data) else data, path, settings, media_type)
+    notes = [dec.note] if dec.note else []
+    if _sparse_nuls(data):
+        notes.append(f"ingest: {data.count(0)} NUL byte(s) removed from the text")
+    text = dec.text.replace("\r\n", "\n").replace("\r", "\n")
+    text, removed = clean_controls(text)
+    if removed:
+        notes.append(f"ingest: {removed} control or invisible character(s) removed or made spaces")
+    return Decoded(text, dec.encoding, "; ".join(notes) or None)
+
+
+def _decode_raw(data: bytes, path: str | Path, settings: Settings, media_type: str | None = None) -> Decoded:
     """Bytes of a text file -> text, with the encoding found.
 
     UTF-8 (a BOM tolerated) and UTF-16/UTF-32 with a byte-order mark are decoded as such.
@@ -48,10 +68,23 @@ def decode(data: bytes, path: str | Path, settings: Settings) -> Decoded:
         except UnicodeDecodeError as exc:
             raise IngestError(path, E.E007, detail=f" (it starts with a {bom.upper()} byte-order mark, "
                                                    f"but byte {exc.start} is not {bom.upper()})") from None
+    utf16 = utf16_without_bom(data)  # before UTF-8: its NUL bytes are valid UTF-8
+    if utf16 is not None:
+        try:
+            return Decoded(data.decode(utf16), utf16, f"ingest: the text is {utf16.upper()} without a byte-order mark")
+        except UnicodeDecodeError:
+            pass
     try:
         return Decoded(data.decode("utf-8-sig"), "utf-8")
     except UnicodeDecodeError:
         pass
+    if media_type == "text/html":
+        declared = declared_charset(data)
+        if declared is not None:
+            try:
+                return Decoded(data.decode(declared), declared, f"ingest: decoded as {declared}, as the page declares")
+            except UnicodeDecodeError:
+                pass  # the declaration lies: guess below
     guess = guess_legacy(data)
     if guess is not None and settings.accept_legacy_encodings:
         return Decoded(guess.text, guess.encoding,
@@ -66,13 +99,37 @@ def decode_text(data: bytes, path: str | Path, settings: Settings) -> str:
     return decode(data, path, settings).text
 
 
+# At most this many NUL bytes, or this share of a text file's bytes, for it to be read as text with the NULs
+# removed: a stray NUL or two from a broken export or a C string; binary formats have far more (a ZIP's
+# header alone), and random bytes fail the UTF-8 check besides.
+MAX_NULS, MAX_NUL_SHARE = 16, 0.001
+
+
+def _sparse_nuls(data: bytes) -> bool:
+    """A few NUL bytes in what is otherwise UTF-8 text (a broken export): read as text without them."""
+    nuls = data.count(0)
+    if not nuls or nuls > max(MAX_NULS, MAX_NUL_SHARE * len(data)) or utf16_without_bom(data) or bom_encoding(data) not in (None, "utf-8-sig"):
+        return False
+    head = data[:65536].replace(b"\x00", b"")
+    if sum(1 for b in head[:8192] if b < 9 or 13 < b < 32) > 0.05 * max(len(head[:8192]), 1):
+        return False  # control bytes besides: binary
+    try:
+        head.decode("utf-8", errors="strict")
+    except UnicodeDecodeError as exc:
+        return exc.start > len(head) - 4  # a character cut at the sample's end is no evidence
+    return True
+
+
 def _is_binary(data: bytes) -> bool:
     """NUL bytes or many control characters in the first 8 KiB, unless a Unicode BOM says otherwise.
 
     UTF-16 and UTF-32 text is full of NUL bytes; with a byte-order mark it is text when its
     start decodes in the encoding the mark names and has no more control characters than
-    text would.
+    text would. UTF-16 without a mark (:func:`pipeline.ingest.encoding.utf16_without_bom`) and
+    UTF-8 text with a few stray NUL bytes (:func:`_sparse_nuls`) are text too.
     """
+    if utf16_without_bom(data) is not None or _sparse_nuls(data):
+        return False
     head = data[:8192]
     bom = bom_encoding(head)
     if bom is not None and bom != "utf-8-sig":
@@ -91,8 +148,13 @@ def _is_binary(data: bytes) -> bool:
 def _sniff_head(head: bytes) -> bytes:
     """The first bytes as the text sniffers read them: UTF-16/32 with a BOM re-encoded as UTF-8."""
     bom = bom_encoding(head)
-    if bom is None or bom == "utf-8-sig":
-        return head
+    if bom is None:
+        bom = utf16_without_bom(head)
+        if bom is None:
+            return head.replace(b"\x00", b"")
+        return head[: len(head) - len(head) % 2].decode(bom, errors="ignore").encode("utf-8")
+    if bom == "utf-8-sig":
+        return head[len(b"\xef\xbb\xbf"):]
     unit = 4 if bom == "utf-32" else 2
     return head[: len(head) - len(head) % unit].decode(bom, errors="ignore").encode("utf-8")
 
@@ -125,6 +187,20 @@ def detect_media_type(data: bytes, path: str | Path = "", declared: str | None =
     return verdict.media_type if verdict is not None else "text/plain"
 
 
+# Text formats whose markup would be read as the document's words: (magic at the start, what to call it).
+_FOREIGN_TEXT = ((b"{\\rtf", "an RTF document (save it as PDF or plain text)"),
+                 (b"%!PS", "a PostScript file (convert it to PDF, e.g. with ps2pdf)"))
+
+
+def _foreign_text_format(data: bytes, media: str) -> str | None:
+    head = data[:16].lstrip(b"\xef\xbb\xbf \t\r\n")
+    kind = next((kind for magic, kind in _FOREIGN_TEXT if head.startswith(magic)), None)
+    if kind is None and media != "text/html" and head.startswith(b"<?xml"):
+        # XML that is no web page (TEI, JATS, DocBook, a feed): as text, its tags would be the words
+        kind = "an XML file such as TEI or JATS (export it as PDF, HTML or text)"
+    return kind
+
+
 def read_bytes(data: bytes, path: str | Path, settings: Settings, url: str | None = None) -> RawDocument:
     """Detect the type of ``data`` and run the matching reader."""
     if not data.strip():
@@ -132,10 +208,17 @@ def read_bytes(data: bytes, path: str | Path, settings: Settings, url: str | Non
     if len(data) > settings.max_file_bytes:
         raise IngestError(path, E.E008, limit=settings.max_file_bytes)
     media = detect_media_type(data, path)
+    kind = _foreign_text_format(data, media) if media != "application/pdf" else None
+    if kind is not None:  # text bytes, but markup no reader here reads: its codes would become the text
+        raise IngestError(path, E.E002, detected=kind)
     if media == "application/octet-stream":
         kind = "binary data"
         if data[:4] == b"PK\x03\x04":
-            kind = "a ZIP/Office file"
+            kind = "an EPUB e-book" if data[30:58] == b"mimetypeapplication/epub+zip" else "a ZIP/Office file"
+        elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+            kind = "a Word 97-2003 or other old Office file"
+        elif data[:2] == b"\x1f\x8b":
+            kind = "a gzip-compressed file"
         elif data[:3] == b"\xff\xd8\xff" or data[:8] == b"\x89PNG\r\n\x1a\n":
             kind = "an image"
         raise IngestError(path, E.E002, detected=kind)
@@ -146,7 +229,7 @@ def read_bytes(data: bytes, path: str | Path, settings: Settings, url: str | Non
     if spec.binary:
         content = data
     else:
-        decoded = decode(data, path, settings)
+        decoded = decode(data, path, settings, media)
         content = decoded.text
         if len(content) > settings.max_text_chars:  # refused before a reader works through it
             raise IngestError(path, E.E012, chars=len(content), limit=settings.max_text_chars)

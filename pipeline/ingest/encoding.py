@@ -25,10 +25,12 @@ The winner's score (0-1) is reported as the guess's confidence.
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["ALPHABETS", "BOMS", "LEGACY_ENCODINGS", "Guess", "bom_encoding", "guess_legacy"]
+__all__ = ["ALPHABETS", "BOMS", "LEGACY_ENCODINGS", "Guess", "bom_encoding", "declared_charset", "guess_legacy",
+           "utf16_without_bom"]
 
 # Byte-order marks, longest first: UTF-32 LE's begins with UTF-16 LE's.
 BOMS: tuple[tuple[bytes, str], ...] = (
@@ -62,7 +64,18 @@ ALPHABETS: dict[str, str] = {
     "he": "".join(chr(c) for c in range(0x05D0, 0x05EB)),
     "ar": "".join(chr(c) for c in range(0x0621, 0x064B)) + "پچژگکی",
 }
+# Scripts without a small alphabet, as Unicode blocks (The Unicode Standard, ch. 18: Han, kana, Hangul):
+# a right multi-byte decoding (GBK, Big5, Shift_JIS, EUC-KR) is all ideographs and syllables, a wrong
+# single-byte one of the same bytes is accented Latin letters that no language writes together.
+_HAN = [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)]
+SCRIPT_BLOCKS: dict[str, list[tuple[int, int]]] = {
+    "zh": _HAN,
+    "ja": [*_HAN, (0x3040, 0x309F), (0x30A0, 0x30FF), (0xFF66, 0xFF9F)],
+    "ko": [*_HAN, (0x1100, 0x11FF), (0x3130, 0x318F), (0xAC00, 0xD7AF)],
+    "th": [(0x0E00, 0x0E7F)],
+}
 _SETS = {lang: frozenset(letters) for lang, letters in ALPHABETS.items()}
+_SETS.update({lang: frozenset(chr(c) for a, z in blocks for c in range(a, z + 1)) for lang, blocks in SCRIPT_BLOCKS.items()})
 # Bytes of text scored per candidate: enough non-ASCII letters to tell code pages apart.
 SAMPLE_CHARS = 200_000
 
@@ -82,6 +95,64 @@ def bom_encoding(data: bytes) -> str | None:
         if data.startswith(bom):
             return name
     return None
+
+
+# Share of one byte parity that must be NUL (and of the other that must not) for text to be read as
+# UTF-16 without a byte-order mark: Latin-script UTF-16 has a NUL in every other byte; binary formats
+# have NULs at both parities.
+UTF16_NUL_SHARE = 0.3
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when ``data`` is UTF-16 text without a byte-order mark, else None.
+
+    Windows tools write such files (PowerShell's ``>``, some "Unicode" exports). The NULs then sit
+    at one byte parity: the high bytes of Latin letters, digits and punctuation (Unicode 15, 3.9).
+    """
+    head = data[:8192]
+    head = head[: len(head) - len(head) % 2]
+    if len(head) < 16 or bom_encoding(head) is not None:
+        return None
+    even, odd = head[0::2], head[1::2]
+    n = len(even)
+    even_nul, odd_nul = even.count(0) / n, odd.count(0) / n
+    if odd_nul >= UTF16_NUL_SHARE and even_nul < 0.05:
+        codec = "utf-16-le"
+    elif even_nul >= UTF16_NUL_SHARE and odd_nul < 0.05:
+        codec = "utf-16-be"
+    else:
+        return None
+    try:
+        text = head.decode(codec)
+    except UnicodeDecodeError:
+        return None
+    controls = sum(1 for ch in text if ord(ch) < 9 or 13 < ord(ch) < 32)
+    return codec if controls <= 0.05 * max(len(text), 1) else None
+
+
+_META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_XML_ENCODING_RE = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
+# Labels that the WHATWG Encoding Standard (section 4.2) reads as windows-1252: browsers do, and pages say
+# "iso-8859-1" while holding cp1252's quotes and dashes.
+_WINDOWS_1252_LABELS = {"latin_1", "ascii", "iso8859_1"}
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The encoding a web page declares (``<meta charset>``, ``http-equiv``, the XML prolog), as a codec name.
+
+    Only for bytes that are not UTF-8 (a UTF-8 page whose ``<meta>`` names another charset is
+    UTF-8: the bytes are the evidence); None for a label Python does not know.
+    """
+    head = data[:4096]
+    m = _XML_ENCODING_RE.search(head) or _META_CHARSET_RE.search(head)
+    if not m:
+        return None
+    try:
+        name = codecs.lookup(m.group(1).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return None
+    name = name.replace("-", "_")
+    return "cp1252" if name in _WINDOWS_1252_LABELS else codecs.lookup(name).name
 
 
 def _plausibility(text: str) -> float:

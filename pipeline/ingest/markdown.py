@@ -130,8 +130,108 @@ def _is_note_like(raw: str, clean: str) -> bool:
 
 
 
+_FRONT_MATTER_RE = re.compile(r"\A\ufeff?---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
+_IMAGE_RE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+_FENCE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]{0,3}\1[ \t]*$|\Z)", re.S | re.M)
+_DIV_FENCE_RE = re.compile(r"^[ \t]*:{3,}.*$", re.M)
+_TABLE_RULE_RE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*(?:\n|\Z)", re.M)
+# a setext heading (CommonMark 4.3): one line of text under a blank line, underlined with = (level 1) or - (2)
+_SETEXT_RE = re.compile(r"(?:\A|(?<=\n\n))(?P<t>[^\n|>#][^\n]{0,150})\n(?P<u>=+|-+)[ \t]*(?=\n|\Z)")
+# thematic breaks (CommonMark 4.1) and marker's page separators ("{12}------"), alone on a line
+_RULE_RE = re.compile(r"^(?:\{\d+\})?[ \t]*(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$", re.M)
+_NOTE_DEF_RE = re.compile(r"^\[\^([^\]\s]+)\]:[ \t]*(.*)$")
+_NOTE_REF_RE = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+
+
+def _front_matter(text: str) -> tuple[str, dict[str, str]]:
+    """A YAML metadata block at the top (pandoc, Jekyll, Quarto, Hugo): title, authors and abstract become
+    the heading and blocks that a converter would have printed, and date/title go to the hints."""
+    m = _FRONT_MATTER_RE.match(text)
+    if not m:
+        return text, {}
+    import yaml
+
+    try:
+        meta = yaml.safe_load(m.group(1))
+    except yaml.YAMLError:
+        meta = None
+    if not isinstance(meta, dict):
+        return text, {}
+    hints: dict[str, str] = {}
+    lead: list[str] = []
+
+    def names(value) -> list[str]:
+        items = value if isinstance(value, list) else [value]
+        return [str(a.get("name", "")) if isinstance(a, dict) else str(a) for a in items if a]
+
+    if isinstance(meta.get("title"), (str, int, float)):
+        hints["title"] = str(meta["title"]).strip()
+        lead.append(f"# {hints['title']}")
+    authors = [a for a in names(meta.get("author") or meta.get("authors") or []) if a.strip()]
+    if authors:
+        hints["author"] = "; ".join(authors)
+        lead.append(", ".join(authors))
+    if meta.get("date"):
+        hints["date"] = str(meta["date"])
+    if isinstance(meta.get("abstract"), str) and meta["abstract"].strip():
+        lead += ["## Abstract", meta["abstract"].strip()]
+    return "\n\n".join([*lead, text[m.end():]]), hints
+
+
+def _pandoc_notes(text: str) -> tuple[str, list[tuple[int, str]]]:
+    """Pandoc footnotes: ``[^id]`` calls become numbered ``<sup>`` markers (numbered in the order of first
+    call, as pandoc prints them) and ``[^id]: text`` definitions (with their indented continuation lines)
+    are taken out, to be added as one block of notes at the end."""
+    defs: dict[str, list[str]] = {}
+    kept: list[str] = []
+    current: list[str] | None = None
+    for line in text.split("\n"):
+        m = _NOTE_DEF_RE.match(line)
+        if m:
+            current = defs.setdefault(m.group(1), [])
+            current.append(m.group(2))
+        elif current is not None and line.strip() and (line[:1] in " \t" or current[-1].strip()):
+            current.append(line.strip())
+        else:
+            current = None if not line.strip() or line[:1] not in " \t" else current
+            kept.append(line)
+    if not defs:
+        return text, []
+    order: dict[str, int] = {}
+    for m in _NOTE_REF_RE.finditer("\n".join(kept)):
+        order.setdefault(m.group(1), len(order) + 1)
+    for key in defs:
+        order.setdefault(key, len(order) + 1)
+    body = _NOTE_REF_RE.sub(lambda m: f"<sup>{order[m.group(1)]}</sup>" if m.group(1) in order else m.group(0),
+                            "\n".join(kept))
+    return body, sorted((order[k], " ".join(v).strip()) for k, v in defs.items())
+
+
+def _prepare(text: str) -> tuple[str, dict[str, str], list[tuple[int, str]], list[str]]:
+    """What converters and authors put in markdown besides prose, handled before paragraphs are cut:
+    YAML front matter, HTML comments (docling's ``<!-- image -->``), images, fenced code (not the
+    article's prose), pandoc's fenced divs and footnotes, pipe tables' delimiter rows, setext headings
+    (underlined), thematic breaks and marker's page separators."""
+    notes: list[str] = []
+    text, hints = _front_matter(text)
+    text = _COMMENT_RE.sub("", text)
+    text = _IMAGE_RE.sub("", text)
+    fences = len(_FENCE_RE.findall(text))
+    if fences:
+        text = _FENCE_RE.sub("", text)
+        notes.append(f"markdown: {fences} fenced code block(s) left out (code, not prose)")
+    text = _DIV_FENCE_RE.sub("", text)
+    text = _TABLE_RULE_RE.sub("", text)
+    text = _SETEXT_RE.sub(lambda m: f"{'#' if m.group('u')[0] == '=' else '##'} {m.group('t').strip()}", text)
+    text = _RULE_RE.sub("", text)
+    text, footnotes = _pandoc_notes(text)
+    return text, hints, footnotes, notes
+
+
 def read_markdown(text: str) -> RawDocument:
     """Parse converter markdown into blocks (headings, body, footnotes, references)."""
+    text, hints, pandoc_notes, notes = _prepare(text)
     blocks: list[Block] = []
     in_zone = False
     zones_closed = 0
@@ -183,9 +283,13 @@ def read_markdown(text: str) -> RawDocument:
             continue
         if in_zone:
             close_zone()
-        add_body(para)
+        add_body(lm.group(1) if lm else para)
     close_zone()
-    return RawDocument(media_type="text/markdown", blocks=_join_cut_paragraphs(blocks))
+    if pandoc_notes:
+        units = [FootnoteUnit(text=clean_inline(t)[0], number=n) for n, t in pandoc_notes]
+        blocks.extend(assemble_footnotes(units, fn_block=zones_closed + 1))
+    return RawDocument(media_type="text/markdown", blocks=_join_cut_paragraphs(blocks), meta_hints=hints,
+                       warnings=notes)
 
 
 def _join_cut_paragraphs(blocks: list[Block]) -> list[Block]:

@@ -240,6 +240,36 @@ def page_glyphs(page) -> list[Glyph]:
             for c in page.chars if not _UNMAPPED.match(c["text"])]
 
 
+def _unrotated(pdf, page, glyphs: list[Glyph]):
+    """A page with ``/Rotate`` whose text comes out sideways, read again as if it had none.
+
+    ``/Rotate`` turns the page for display (ISO 32000-1, 7.7.3.3, table 30). Scanners, merging tools and
+    "rotate page" buttons set it on pages whose text is drawn upright in the page's own space; pdfminer
+    applies it, so every glyph comes out sideways and the words fall apart into letters. Read without
+    the rotation, the glyphs are upright again; the reading with more upright glyphs is kept (a landscape
+    page drawn turned in its space, then rotated back for display, keeps the rotation).
+    """
+    from pdfplumber.page import Page
+
+    obj = page.page_obj
+    saved = obj.attrs.get("Rotate"), obj.rotate
+    obj.attrs["Rotate"], obj.rotate = 0, 0
+    turned = Page(pdf, obj, page_number=page.page_number, initial_doctop=page.initial_doctop)
+    try:
+        again = page_glyphs(turned)
+    finally:
+        obj.rotate = saved[1]
+        if saved[0] is None:
+            obj.attrs.pop("Rotate", None)
+        else:
+            obj.attrs["Rotate"] = saved[0]
+    if sum(1 for g in again if g[7]) > sum(1 for g in glyphs if g[7]):
+        page.close()
+        return turned, again
+    turned.close()
+    return page, glyphs
+
+
 # pdfminer's placeholder for a glyph its font does not map to a character ("(cid:12)"): it carries no
 # text, and decorative Type 3 patterns drawn as such glyphs reach tens of thousands per page (EXCITE 22654)
 _UNMAPPED = re.compile(r"\(cid:\d+\)\Z")
@@ -254,6 +284,8 @@ def read_pdf(data: bytes, path: Path, settings: Settings) -> RawDocument:
         for i, page in enumerate(pdf.pages, start=1):
             try:
                 glyphs = page_glyphs(page)
+                if page.rotation and glyphs and sum(1 for g in glyphs if g[7]) < 0.5 * len(glyphs):
+                    page, glyphs = _unrotated(pdf, page, glyphs)
             except Exception as exc:  # pdfplumber wraps pdfminer's errors, PageTooLong included
                 if i not in pages_given_up():
                     raise IngestError(path, E.E003, detail=f"page {i}: {type(exc).__name__}") from None
