@@ -67,6 +67,29 @@ _IN = re.compile(r"\b(?:in:|in\s+(?=[A-ZÄÖÜ][\w.]+\s*(?:\(|,)))", re.I)
 _EDITOR = re.compile(r"\((?:hg|hrsg|eds?|coord)\.?\)|\b(?:hg\.|hrsg\.|eds?\.)(?=\s|,|:)", re.I)
 _PAGES = re.compile(r"\b(?:S\.|p\.|pp\.|Sp\.)\s*\d+|\b\d+\s*[-–]\s*\d+\b")
 _PUBLISHER = re.compile(r"\b(?:verlag|press|publishers?|university|universität|institut|edition|books)\b", re.I)
+# A work cited without a person's name: an organisation, a newspaper, a court, a law, a report.
+# "Prognos AG (2014): ...", "Bundesministerium für Arbeit und Soziales (Hg.) (2011): ...", "The Economist (2006, 6)"
+_HEAD_YEAR = re.compile(r"^[A-ZÀ-ÖØ-Þ0-9\"“„‚'][^.;:()]{0,100}?(?:\s\((?:hg|hrsg|eds?)\.?\))?\s*\((?:1[5-9]|20)\d\d[a-z]?(?:,\s*[^)]{1,12})?\)",
+                        re.I)
+# A short author-year form: "Schoch 1990: 18 ff.", "Müller und Schröttle 2004, S. 206", "Jarass/Kment 2013: 14"
+_SHORT_FORM = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s*(?:/|,|\bund\b|\band\b|&)\s*[A-ZÀ-ÖØ-Þ][\w'’\-]+){0,3}(?:\s+et\s+al\.?)?,?\s+"
+                         r"\(?(?:1[5-9]|20)\d\d[a-z]?\)?\s*(?:[:,]|$)")
+# An author repeated as "ders." / "dies." (the same author as the work before) opens a reference.
+_DITTO = re.compile(r"^(?:ders|dies|dens|dems|derselbe|dieselbe|idem|eadem)\.?\s*,", re.I)
+# Courts, law gazettes, statutes and their sections: "BVerfGE 79, 127 (151)", "GVBl NRW 2013, 420", "§ 179 StGB"
+_LEGAL = re.compile(r"\b(?:BVerfGE?|BVerwGE?|BGH[SZ]?|BAG|BSG|BFH|EuGH|EGMR|VerfGH|OVG|VGH|BGBl|GVBl|ABl|NJW|NVwZ|DÖV|DVBl|"
+                    r"JZ|StGB|StPO|BGB|GG|ROG|BauGB|AEUV|EUV)\b|§§?\s*\d|\bArt\.\s*\d+|\bRn\.\s*\d")
+# A date as newspapers and documents are cited: "26.3.1997", "26. 10. 1995", "1. März 1996", "8 April 2006"
+_MONTHS = (r"(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|January|"
+           r"February|March|May|June|July|October|December|Jan\.|Feb\.|Mar\.|Apr\.|Aug\.|Sept?\.|Oct\.|Okt\.|Nov\.|Dec\.|Dez\.)")
+_DATE = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.\s?(?:1[5-9]|20)?\d\d\b|\b\d{1,2}\.?\s+" + _MONTHS + r"\s+(?:1[5-9]|20)\d\d\b|\b"
+                   + _MONTHS + r"\s+\d{1,2},\s+(?:1[5-9]|20)\d\d\b")
+# A volume, issue or number: "Nr. 8/1997", "No. 44", "Heft 3", "Vol. 63", "7/2007", "Band 215"
+_ISSUE = re.compile(r"\b(?:Nr|No|Vol|Jg|Bd|Heft|Band|Ausg|Issue)\.?\s*\d|\b\d{1,2}/(?:1[5-9]|20)\d\d\b", re.I)
+# A title in quotes set off by punctuation: ', "Title", FAZ' / '„Title“ (Hg.)'
+_QUOTED_TITLE = re.compile(r"(?:^|[,:;]\s*)[\"“„‚»«][^\"“”„‚‘»«]{8,200}[\"“”‘’«»]\s*[,.:(]")
+# A pointer to a work cited before: "a.a.O.", "ebd.", "op. cit.", "(o. Fn. 12)", "(Anm. 10)"
+_BACKREF_INSIDE = re.compile(r"\b(?:a\.\s?a\.\s?O|ebd|ebenda|op\.\s?cit|loc\.\s?cit|o\.\s?Fn|Fn\.\s*\d|Anm\.\s*\d|supra\s+note)\b", re.I)
 
 
 @dataclass
@@ -101,10 +124,46 @@ def _split_outside_brackets(text: str, sep: str = ";") -> list[tuple[int, int]]:
     return spans
 
 
+# A piece after ";" with fewer words than this is a short form or a page ("Müller 2005: 23"), not a new work.
+MIN_WORK_WORDS = 6
+
+
+def _starts_new_work(piece: str) -> bool:
+    """Does this piece after a ``;`` describe a work of its own (a name or an organisation with a year, a place
+    or a publisher, and a title's length), or point back (Ibid.)? Short forms, "ders." and court citations
+    continue the citation before them."""
+    lead = LEAD_RE.match(piece)
+    t = piece[lead.end():] if lead else piece
+    t = t.strip()
+    t = t[_prose_prefix(t):]
+    if IBID_RE.match(t):
+        return True
+    if _DITTO.match(t) or len(t.split()) < MIN_WORK_WORDS:
+        return False
+    return bool((_NAME_FIRST.match(t) or _HEAD_YEAR.match(t)) and (YEAR_RE.search(t) or _PLACE_YEAR.search(t)))
+
+
+def _semicolon_runs(text: str) -> list[tuple[int, int]]:
+    """``text`` cut at ``;`` (outside brackets) where a new work begins (:func:`_starts_new_work`).
+
+    Why not at every ``;``: the hand-checked footnote references of the EXCITE corpus keep a run of short
+    forms ("Schneidler 2013: 869 ff.; Schmidt-Eichstaedt 2013: 639 ff."), of court decisions and of one
+    author's works ("...; ders., ...") together as one citation, while works of different authors are
+    mostly apart.
+    """
+    runs: list[tuple[int, int]] = []
+    for s, e in _split_outside_brackets(text):
+        if runs and not _starts_new_work(text[s:e]):
+            runs[-1] = (runs[-1][0], e)
+        else:
+            runs.append((s, e))
+    return runs
+
+
 def footnote_parts(text: str) -> list[FootnotePart]:
     """Cut a footnote into parts (at ``;`` and at sentences that open with a lead or Ibid.), leads stripped."""
     spans: list[tuple[int, int]] = []
-    for s, e in _split_outside_brackets(text):
+    for s, e in _semicolon_runs(text):
         cuts = [s] + [s + m.start() for m in _SENTENCE_CUT.finditer(text[s:e])] + [e]
         spans.extend((a, b) for a, b in zip(cuts, cuts[1:]) if text[a:b].strip())
     # a piece that is only a page number ("S. 3; 5") stays with the part before it
@@ -124,6 +183,7 @@ def footnote_parts(text: str) -> list[FootnotePart]:
         if inner is not None and not lead and inner.start() - body_start > 12:
             lead = text[body_start:inner.end()]  # prose before the lead: not part of the reference
             body_start = inner.end()
+        body_start += _prose_prefix(text[body_start:e])
         body = text[body_start:e]
         stripped = body.strip().rstrip(";").strip()
         if not stripped:
@@ -137,6 +197,46 @@ def footnote_parts(text: str) -> list[FootnotePart]:
             part.kind, part.backref_name = "backref", named.group("name")
         parts.append(part)
     return parts
+
+
+# Prose before a reference is a few words ("Hierzu und zum folgenden W. Eichwede, ...", "Der Entwurf findet sich
+# bei W. Oschlies, ...", "Dazu ausführlicher: bff (Hrsg.) (2010), ..."); a longer opening is a sentence of its own.
+MAX_PREFIX_WORDS = 8
+_PREFIX_SEP = re.compile(r"(?::\s*|\s+[–—-]\s+)(?=\S)")
+
+
+def _prose_prefix(body: str) -> int:
+    """Length of the prose that opens ``body`` before the reference it introduces (0 when it opens with one).
+
+    The reference starts at a name ("W. Eichwede, Stalinismus ...") or after a colon or dash ("meinen
+    Beitrag: Aspekte ..."); the words before it are few, carry no digit and include a lower-case word
+    (so "Statistik: Meldungen ..." or "Hans-Jürgen Urban: Die neue Linke" keep their head).
+    """
+    lead_ws = len(body) - len(body.lstrip())
+    t = body.lstrip()
+    if not t or _opens_reference(t):
+        return 0
+    for m in re.finditer(r"(?<=\s)(?=\S)", t[:120]):
+        prefix = t[:m.start()]
+        if _is_prose_prefix(prefix) and _NAME_FIRST.match(t[m.start():]):
+            return lead_ws + m.start()
+    m = _PREFIX_SEP.search(t[:80])
+    if m is not None and _is_prose_prefix(t[:m.start()]) and (re.match(r"[\"“„‚»A-ZÀ-ÖØ-Þ]", t[m.end():])
+                                                           or _opens_reference(t[m.end():])):
+        return lead_ws + m.end()
+    return 0
+
+
+def _opens_reference(t: str) -> bool:
+    return bool(_NAME_FIRST.match(t) or _HEAD_YEAR.match(t) or _SHORT_FORM.match(t) or _DITTO.match(t)
+                or URL_RE.match(t) or t.lower().startswith("www."))
+
+
+def _is_prose_prefix(prefix: str) -> bool:
+    words = prefix.split()
+    return (0 < len(words) <= MAX_PREFIX_WORDS and not re.search(r"\d", prefix)
+            and any(w[:1].islower() for w in words) and not re.search(r"[,;.]\s*$", prefix.strip()[-2:] or "x")
+            and not re.search(r"[\"“„»()]", prefix))
 
 
 # ---------------------------------------------------------------- evidence
@@ -175,6 +275,15 @@ def part_features(part: FootnotePart, *, has_list: bool, list_score: float) -> d
         "sentences": min(len(re.findall(r"[a-zäöüß]{3,}[.!?]\s+[A-ZÄÖÜ]", t)), 3) / 3,
         "lower_start": float(t[:1].islower()),
         "lead": float(bool(part.lead)),
+        "head_year": float(bool(_HEAD_YEAR.match(t))),
+        "short_form": float(bool(_SHORT_FORM.match(t))),
+        "ditto": float(bool(_DITTO.match(t))),
+        "legal": float(bool(_LEGAL.search(t))),
+        "date": float(bool(_DATE.search(t))),
+        "issue": float(bool(_ISSUE.search(t))),
+        "quoted_title": float(bool(_QUOTED_TITLE.search(t))),
+        "backref_inside": float(bool(_BACKREF_INSIDE.search(t))),
+        "capital_start": float(bool(re.match(r"[\"“„‚'»«(]?[A-ZÀ-ÖØ-Þ0-9§]", t))),
         "has_list": float(has_list),
         "list_match": list_score,
         "list_match_x_has_list": list_score * float(has_list),
@@ -194,18 +303,44 @@ SHAPED_FUNCTION_SHARE = 0.35
 
 
 def rule_score(f: dict[str, float]) -> float:
-    """The fallback without a model: a URL, or a name-first part with a year (or place and year) that the
-    parser reads as author and title, or that has the shape of a reference ("in:", an editor mark, a place
-    and year, a publisher), and is not prose (function-word share)."""
+    """The fallback without a model: is this part a reference, from its shape and the signs of prose.
+
+    A reference opens with who or what is cited (a name, an organisation or newspaper with a year, a short
+    author-year form, "ders.", a court or statute) or has several features of a reference (``in:``, an
+    editor mark, a place and year, a publisher, pages, an issue number, a date, a quoted title, a
+    pointer back to an earlier note); a URL always counts. Prose (function-word share, verbs in several
+    sentences) never does. In a paper with a reference list a bare short form ("Müller 2005: 23",
+    "Prognos AG (2014), S. 3") is a citation of the list, not a reference of its own.
+    """
     if f["url"]:
         return 1.0
-    if not f["name_first"] or not (f["year"] or f["place_year"]):
+    shaped = (f["in"] + f["editor"] + f["place_year"] + f["publisher"] + f["pages"] + f["date"] + f["issue"]
+              + f["quoted_title"] + f["legal"] + f["backref_inside"])
+    limit = SHAPED_FUNCTION_SHARE if shaped else PROSE_FUNCTION_SHARE
+    if f["function_share"] >= limit or (f["verb"] and f["sentences"]) or f["lower_start"] and not f["ditto"]:
         return 0.0
-    parsed = f["share_author"] > 0 and f["share_title"] > 0
-    shaped = bool(f["in"] or f["editor"] or f["place_year"] or f["publisher"])
-    if parsed and f["function_share"] < PROSE_FUNCTION_SHARE:
+    full_name = f["name_first"] or f["ditto"]
+    if full_name and (f["year"] or f["place_year"] or f["date"]):
+        if not f["has_list"] or shaped or (f["share_author"] > 0 and f["share_title"] > 0 and not f["short_form"]):
+            return 1.0
+    if (f["head_year"] or f["short_form"]) and not f["has_list"]:
         return 1.0
-    return 1.0 if shaped and f["function_share"] < SHAPED_FUNCTION_SHARE else 0.0
+    if f["legal"] and f["capital_start"] and f["log_tokens"] <= LEGAL_MAX_LOG_TOKENS:
+        return 1.0
+    if f["capital_start"] and shaped >= MIN_SHAPE_FEATURES:
+        return 1.0
+    if f["capital_start"] and f["date"] and f["log_tokens"] <= DATED_MAX_LOG_TOKENS:
+        return 1.0  # a newspaper or agency with its date: "The Hindu, 26.3.1997.", "Segodnja 20.1.1999."
+    return 0.0
+
+
+# Features of a reference's shape (in:, editor, place and year, publisher, pages, date, issue, quoted title, legal
+# citation, back-pointer) that make a part a reference without a name at its head.
+MIN_SHAPE_FEATURES = 2
+# A dated part up to this length (log1p of 15 tokens) is a newspaper or agency citation, longer is a sentence.
+DATED_MAX_LOG_TOKENS = math.log1p(15)
+# A court decision or statute citation is short ("BVerfGE 107, 1 (12)", "§ 179 StGB"); longer is legal prose.
+LEGAL_MAX_LOG_TOKENS = math.log1p(20)
 
 
 class PartClassifier:
