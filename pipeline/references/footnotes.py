@@ -169,7 +169,14 @@ def _ends_citation(following: str) -> bool:
     words = [w.strip(".,;:()»«„“”\"'").lower() for w in sentence.split()]
     if len(words) < MIN_SENTENCE_WORDS:
         return False
-    return bool(_PROSE_VERB.search(sentence)) or sum(w in _FUNCTION_WORDS for w in words) / len(words) >= PROSE_AFTER_SHARE
+    if _PROSE_VERB.search(sentence):
+        return True
+    # "Smith, J. 1990. Title of the Book, Cambridge: MIT Press." the title after the year goes on to the publisher,
+    # place, journal or pages: the same reference
+    if (_PUBLISHER.search(t) or _IN.search(t) or _PAGES.search(t) or _PLACE_YEAR.search(t) or _ISSUE.search(t)
+            or _EDITOR.search(t) or URL_RE.search(t)):
+        return False
+    return sum(w in _FUNCTION_WORDS for w in words) / len(words) >= PROSE_AFTER_SHARE
 
 
 # A sentence after a reference has at least this many words and this share of function words (or a verb); fewer
@@ -378,7 +385,7 @@ def rule_score(f: dict[str, float]) -> float:
             return 0.0
         full = (full_name or f["head_year"]) and (f["year"] or f["place_year"]) and f["share_title"] > 0
         if full and f["log_tokens"] > FULL_MIN_LOG_TOKENS and (f["in"] + f["editor"] + f["place_year"] + f["publisher"]
-                                                               + f["issue"] + f["quoted_title"] + f["date"]):
+                                                               + f["pages"] + f["issue"] + f["quoted_title"] + f["date"]):
             return 1.0
     elif full_name and (f["year"] or f["place_year"] or f["date"]):
         return 1.0
