@@ -47,7 +47,7 @@ _PART_RE = re.compile(
     r"(?:\s*,\s*(?:p|pp)\.?\s*[\d\-–]+)?\s*$"
 )
 _NARRATIVE_RE = re.compile(
-    r"\b(?P<names>[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s+(?:et\s+al\.?|and|&)\s*(?:[A-ZÀ-ÖØ-Þ][\w'’\-]+)?)?)(?:'s)?\s+\((?P<years>" + _YEAR + r"(?:\s*,\s*" + _YEAR + r")*)\)"
+    r"\b(?P<names>[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:,?\s+(?:et\s+al\.?|and|&)\s*(?:[A-ZÀ-ÖØ-Þ][\w'’\-]+)?)?)(?:'s)?\s*\((?P<years>" + _YEAR + r"(?:\s*,\s*" + _YEAR + r")*)\)"
 )
 _NAME_STOP = {"et", "al", "al.", "and", "&", "see", "cf", "the", "of", "in", "de", "van", "von"}
 # A footnote's short citation of a listed work: "Müller 2005: 23", "Müller/Meier 2005, S. 4 f.", "Smith 1999, p. 3"
