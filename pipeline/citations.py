@@ -317,6 +317,24 @@ def _endnote_list(doc: Document, fn_refs: list[Reference]) -> dict[int, Referenc
     return out
 
 
+# A paragraph of prose in a reference list: this many words at least, this share of function words and a finite
+# verb. On the EXCITE corpus's list passages (refs_fast, 4c6a375) the rule takes 56 strings, none of them a gold
+# reference; a reference's title rarely reaches both.
+PROSE_MIN_WORDS = 30
+PROSE_MIN_FUNCTION_SHARE = 0.3
+
+
+def is_prose_paragraph(text: str) -> bool:
+    """Is this "reference" a paragraph of running text (long, many function words, a verb)?"""
+    from pipeline.references.footnotes import _FUNCTION_WORDS, _PROSE_VERB
+
+    words = [w.strip(".,;:()»«„“”\"'").lower() for w in text.split()]
+    if len(words) < PROSE_MIN_WORDS:
+        return False
+    share = sum(w in _FUNCTION_WORDS for w in words) / len(words)
+    return share >= PROSE_MIN_FUNCTION_SHARE and bool(_PROSE_VERB.search(text))
+
+
 def _note_near(note_page: int | None, passage_page: int | None) -> bool:
     """A footnote prints on its marker's page, or the next one when the paragraph runs over."""
     return note_page is None or passage_page is None or 0 <= note_page - passage_page <= 1
@@ -329,6 +347,8 @@ def _list_references(doc: Document) -> list[Reference]:
         if p.kind != "reference":
             continue
         text = _CATALOGUE_LINKS.sub("", p.text).strip()
+        if is_prose_paragraph(text):
+            continue  # body text the reader put under a list heading (a table of contents' "Literatur")
         out.append(Reference(id=f"r{len(out) + 1:03d}", passage_id=p.id, origin="reference_list", text=text,
                              **parse_reference(text).model_dump()))
     if is_numbered_list([r.text for r in out]):

@@ -164,3 +164,23 @@ def test_notes_of_a_paper_with_a_list_cite_its_entries(tmp_path):
     markers = {c.text: c for c in doc.citations if c.kind == "footnote"}
     assert markers["1"].reference_id == listed["Drezner"] and markers["2"].reference_id == listed["Pape"]
     assert markers["5"].reference_id is None and markers["5"].status == "resolved"  # the note is found
+
+
+@pytest.mark.parametrize(
+    "text,prose",
+    [
+        # written for this test: a paragraph of body text, and long references in English and German
+        ("Die Debatte über die Rolle der Rituale in der modernen Gesellschaft ist seit langem offen, und sie wird "
+         "auch hier nicht entschieden werden, weil die Quellen, auf die sie sich stützt, nur einen kleinen Teil der "
+         "Praxis zeigen, die in den Städten und auf dem Land zu beobachten ist.", True),
+        ("Keohane, R. O. and Nye, J. S. (1977). Power and Interdependence: World Politics in Transition. Boston: "
+         "Little, Brown and Company, with a new preface on the state of the field and the uses of the theory for the "
+         "study of the relations between states and other actors.", False),
+        ("Müller, Hans (2004): Die Ordnung der Dinge und die Unordnung der Welt. Eine Untersuchung über die Rolle der "
+         "Nationen in der europäischen Integration. In: Zeitschrift für Internationale Beziehungen 11, 2, S. 3-40.", False),
+    ],
+)
+def test_prose_paragraph_in_a_list(text, prose):
+    from pipeline.citations import is_prose_paragraph
+
+    assert is_prose_paragraph(text) is prose
