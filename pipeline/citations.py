@@ -30,7 +30,7 @@ from rapidfuzz import fuzz
 
 from pipeline.audit import audit_footnotes, audit_references, finding, quote_at
 from pipeline.model import Audit, AuditFinding, Citation, CitedSource, Document, Reference
-from pipeline.references.footnotes import FOOTNOTE_MODEL_FILE, classify_parts, footnote_parts
+from pipeline.references.footnotes import FOOTNOTE_MODEL_FILE, LIST_REPEAT_SCORE, classify_parts, footnote_parts
 from pipeline.references.parser import MODEL_FILE, parse_reference
 from pipeline.references.split import SPLIT_MODEL_FILE
 from pipeline.registry import DataFile, stage
@@ -47,13 +47,13 @@ _PART_RE = re.compile(
     r"(?:\s*,\s*(?:p|pp)\.?\s*[\d\-–]+)?\s*$"
 )
 _NARRATIVE_RE = re.compile(
-    r"\b(?P<names>[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s+(?:et\s+al\.?|and|&)\s*(?:[A-ZÀ-ÖØ-Þ][\w'’\-]+)?)?)(?:'s)?\s+\((?P<years>" + _YEAR + r"(?:\s*,\s*" + _YEAR + r")*)\)"
+    r"\b(?P<names>[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:,?\s+(?:et\s+al\.?|and|&)\s*(?:[A-ZÀ-ÖØ-Þ][\w'’\-]+)?)?)(?:'s)?\s*\((?P<years>" + _YEAR + r"(?:\s*,\s*" + _YEAR + r")*)\)"
 )
 _NAME_STOP = {"et", "al", "al.", "and", "&", "see", "cf", "the", "of", "in", "de", "van", "von"}
 # A footnote's short citation of a listed work: "Müller 2005: 23", "Müller/Meier 2005, S. 4 f.", "Smith 1999, p. 3"
 _SHORT_CITE_RE = re.compile(
     r"^(?P<names>[A-ZÀ-ÖØ-ÞŁŚŻ][^\d;()]{1,80}?)[,\s]+\(?(?P<years>" + _YEAR + r"(?:\s*[,/]\s*" + _YEAR + r")*)\)?"
-    r"(?:\s*[:,]\s*(?:S\.|p\.|pp\.)?\s*[\d\-–]+\s*(?:ff?\.?)?)?\s*[.;]?\s*$"
+    r"(?:\s*[:,]\s*(?:S\.|p\.|pp\.)?\s*\d[\d\s,\-–]*?\s*(?:ff?\.?)?)?\s*[.;]?\s*$"
 )
 # Numbered citations: "[12]", "[3-5]", "[3, 7]", "(12)"; a page, table, figure, section or equation number is none.
 _NUM_LIST = r"\d{1,4}(?:\s*(?:[-–—]|,|;)\s*\d{1,4})*"
@@ -102,15 +102,22 @@ def find_author_year(text: str) -> list[tuple[int, int, str, list[str], list[int
 
 
 def find_short_cites(text: str) -> list[tuple[int, int, str, list[str], list[int]]]:
-    """(start, end, text, surnames, years) of a footnote part that is one short author-year citation."""
-    m = _SHORT_CITE_RE.match(text.strip())
-    if not m or len(m.group("names").split()) > 6:
-        return []
-    start = len(text) - len(text.lstrip())
-    marker = text.strip().rstrip(".;")
-    years = [int(y[:4]) for y in re.findall(_YEAR, m.group("years"))]
-    names = _surnames(m.group("names").replace("/", " "))
-    return [(start, start + len(marker), marker, names, years)] if names else []
+    """(start, end, text, surnames, years) of each short author-year citation a footnote part consists of,
+    one or several separated by ``;`` ("Müller 2005: 23; Meier 2001, S. 4")."""
+    out = []
+    pos = 0
+    for piece in text.split(";"):
+        start = pos + len(piece) - len(piece.lstrip())
+        pos += len(piece) + 1
+        m = _SHORT_CITE_RE.match(piece.strip())
+        if not m or len(m.group("names").split()) > 6:
+            continue
+        marker = piece.strip().rstrip(".;")
+        years = [int(y[:4]) for y in re.findall(_YEAR, m.group("years"))]
+        names = _surnames(m.group("names").replace("/", " "))
+        if names:
+            out.append((start, start + len(marker), marker, names, years))
+    return out
 
 
 def find_numbered(text: str, max_number: int) -> list[tuple[int, int, str, list[int]]]:
@@ -224,13 +231,21 @@ def annotate_citations(doc: Document, settings: Settings) -> Document:
                 for num in nums:
                     _add_numbered(citations, audit, p, p.start + s, p.start + e, marker, num, numbered)
 
-    # short author-year forms inside footnotes ("Vgl. Müller 2005: 23") cite the list
+    # author-year forms inside footnotes cite the list: short forms ("Vgl. Müller 2005: 23") and the forms of the
+    # body ("See Keohane (1984)", "(Waltz 1979, p. 5)"); the note then cites the listed works they name
     if ref_list:
         for fn in doc.footnotes:
             p = passages[fn.passage_id]
             for part_start, part_end in text_parts.get(fn.id, []):
-                for s, e, marker, names, years in find_short_cites(p.text[part_start:part_end]):
+                part_text = p.text[part_start:part_end]
+                found = find_short_cites(part_text)
+                taken = [(s, e) for s, e, *_ in found]
+                found += [c for c in find_author_year(part_text) if not any(s <= c[0] < e for s, e in taken)]
+                for s, e, marker, names, years in sorted(found):
+                    first = len(citations)
                     add_author_year(p, part_start + s, part_start + e, marker, names, years)
+                    fn.reference_ids.extend(c.reference_id for c in citations[first:]
+                                            if c.reference_id and c.reference_id not in fn.reference_ids)
 
     notes_used = {fn.id for fn in doc.footnotes if fn.markers}
     notes = {fn.id: fn for fn in doc.footnotes}
@@ -302,6 +317,24 @@ def _endnote_list(doc: Document, fn_refs: list[Reference]) -> dict[int, Referenc
     return out
 
 
+# A paragraph of prose in a reference list: this many words at least, this share of function words and a finite
+# verb. On the EXCITE corpus's list passages (refs_fast, 4c6a375) the rule takes 56 strings, none of them a gold
+# reference; a reference's title rarely reaches both.
+PROSE_MIN_WORDS = 30
+PROSE_MIN_FUNCTION_SHARE = 0.3
+
+
+def is_prose_paragraph(text: str) -> bool:
+    """Is this "reference" a paragraph of running text (long, many function words, a verb)?"""
+    from pipeline.references.footnotes import _FUNCTION_WORDS, _PROSE_VERB
+
+    words = [w.strip(".,;:()»«„“”\"'").lower() for w in text.split()]
+    if len(words) < PROSE_MIN_WORDS:
+        return False
+    share = sum(w in _FUNCTION_WORDS for w in words) / len(words)
+    return share >= PROSE_MIN_FUNCTION_SHARE and bool(_PROSE_VERB.search(text))
+
+
 def _note_near(note_page: int | None, passage_page: int | None) -> bool:
     """A footnote prints on its marker's page, or the next one when the paragraph runs over."""
     return note_page is None or passage_page is None or 0 <= note_page - passage_page <= 1
@@ -314,6 +347,8 @@ def _list_references(doc: Document) -> list[Reference]:
         if p.kind != "reference":
             continue
         text = _CATALOGUE_LINKS.sub("", p.text).strip()
+        if is_prose_paragraph(text):
+            continue  # body text the reader put under a list heading (a table of contents' "Literatur")
         out.append(Reference(id=f"r{len(out) + 1:03d}", passage_id=p.id, origin="reference_list", text=text,
                              **parse_reference(text).model_dump()))
     if is_numbered_list([r.text for r in out]):
@@ -341,18 +376,21 @@ def _footnote_references(doc: Document, ref_list: list[Reference], settings: Set
             continue
         p = passages[fn.passage_id]
         parts = footnote_parts(p.text)
-        scores = [_list_score(title_key(part.text), list_keys) for part in parts]
-        classify_parts(parts, has_list=bool(ref_list), list_scores=scores,
+        best = [_list_match(title_key(part.text), list_keys) for part in parts]
+        classify_parts(parts, has_list=bool(ref_list), list_scores=[sc for sc, _ in best],
                        min_probability=settings.footnote_reference_min_probability)
         cited: list[str] = []
-        for part in parts:
+        for part, (score, idx) in zip(parts, best):
+            if part.kind == "text" and idx is not None and score >= LIST_REPEAT_SCORE:
+                cited.append(ref_list[idx].id)  # the note repeats a listed work: it cites that entry
+                continue
             if part.kind == "reference":
                 r = Reference(id=f"r{first_index + len(out):03d}", passage_id=p.id, origin="footnote",
                               footnote_id=fn.id, text=part.text, **parse_reference(part.text).model_dump())
                 out.append(r)
                 cited.append(r.id)
             elif part.kind == "backref":
-                target = _backref_target(part, last_cited, out)
+                target = _backref_target(part, last_cited, out, ref_list)
                 if target is not None:
                     cited.append(target)
             else:
@@ -363,11 +401,13 @@ def _footnote_references(doc: Document, ref_list: list[Reference], settings: Set
     return out, text_parts
 
 
-def _backref_target(part, last_cited: list[str], fn_refs: list[Reference]) -> str | None:
-    """Ibid./ebd.: the previous citing footnote's first reference; "Name, a.a.O.": that author's latest one."""
+def _backref_target(part, last_cited: list[str], fn_refs: list[Reference],
+                    ref_list: list[Reference] = ()) -> str | None:
+    """Ibid./ebd.: the previous citing footnote's first reference; "Name, a.a.O." / "Name, op. cit.": that
+    author's latest footnote reference, else that author's listed reference."""
     if part.backref_name:
         name = fold(part.backref_name.split()[-1])
-        for r in reversed(fn_refs):
+        for r in [*reversed(fn_refs), *ref_list]:
             if name in _first_family(r):
                 return r.id
         return None
@@ -376,10 +416,17 @@ def _backref_target(part, last_cited: list[str], fn_refs: list[Reference]) -> st
 
 def _list_score(key: str, list_keys: list[str]) -> float:
     """How closely a footnote part repeats a listed reference (0-1): the best partial match of its opening."""
+    return _list_match(key, list_keys)[0]
+
+
+def _list_match(key: str, list_keys: list[str]) -> tuple[float, int | None]:
+    """(score, index) of the listed reference a footnote part repeats most closely (see :func:`_list_score`)."""
     if not key or not list_keys:
-        return 0.0
+        return 0.0, None
     head = key[:60]
-    return max(fuzz.partial_ratio(head, k) for k in list_keys) / 100
+    scores = [fuzz.partial_ratio(head, k) for k in list_keys]
+    i = max(range(len(scores)), key=scores.__getitem__)
+    return scores[i] / 100, i
 
 
 def resolve_author_year(names: list[str], year: int | None, ref_list: list[Reference],

@@ -143,6 +143,9 @@ def test_reference_lists_of_dev_pdfs(pdf_docs):
         ("as Slaughter (2004) shows", ["slaughter"], [2004]),
         ("(Rodrigues 2008, p. 1019)", ["rodrigues"], [2008]),
         ("(Sutton, 1991, 1998)", ["sutton"], [1991, 1998]),
+        # narrative forms as footnotes print them: a comma before "et al.", a bracket glued to the name
+        ("data of Becker, et al. (2003) show", ["becker"], [2003]),
+        ("as in Lindqvist(2011).", ["lindqvist"], [2011]),
     ],
 )
 def test_author_year_forms(text, names, years):

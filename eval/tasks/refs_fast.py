@@ -32,8 +32,20 @@ def evaluate_paper(job: tuple[dict, str]) -> dict[str, Any]:
     paper_d, cache_dir = job
     paper = Paper.from_dict(paper_d)
     res = adapter.extract_references_cached(paper.pdf, Path(cache_dir) / "ingested")
-    return paper_row(paper, res, Path(cache_dir) / NAME / "references" / f"{paper.id}.json",
-                     citations=adapter.citation_counts(res.doc))
+    row = paper_row(paper, res, Path(cache_dir) / NAME / "references" / f"{paper.id}.json",
+                    citations=adapter.citation_counts(res.doc))
+    row["citations_linked"] = _linked_counts(res.doc)
+    return row
+
+
+def _linked_counts(doc: Any) -> dict[str, int]:
+    """Citation kind -> how many citations point to a reference (a footnote marker is resolved when its note is
+    found; it is linked when the note prints or names a reference)."""
+    out: dict[str, int] = {}
+    for c in (doc.citations if doc is not None else []):
+        if c.reference_id:
+            out[c.kind] = out.get(c.kind, 0) + 1
+    return out
 
 
 def _citation_table(rows: list[dict[str, Any]], names: list[str]) -> str:
@@ -41,16 +53,21 @@ def _citation_table(rows: list[dict[str, Any]], names: list[str]) -> str:
     for g in names:
         sel = [r for r in rows if g == "all" or r["group"] == g]
         tot: dict[str, dict[str, int]] = {}
+        linked: dict[str, int] = {}
         for r in sel:
             for kind, c in (r.get("citations") or {}).items():
                 t = tot.setdefault(kind, {})
                 for k, v in c.items():
                     t[k] = t.get(k, 0) + v
+            for kind, n in (r.get("citations_linked") or {}).items():
+                linked[kind] = linked.get(kind, 0) + n
         for kind, c in sorted(tot.items()):
             n = sum(c.values())
             lines.append([g, kind, n, c.get("resolved", 0), c.get("unresolved", 0), c.get("ambiguous", 0),
-                          pct(c.get("resolved", 0) / n if n else None)])
-    return table(["group", "kind", "citations", "resolved", "unresolved", "ambiguous", "resolved share"], lines)
+                          pct(c.get("resolved", 0) / n if n else None), linked.get(kind, 0),
+                          pct(linked.get(kind, 0) / n if n else None)])
+    return table(["group", "kind", "citations", "resolved", "unresolved", "ambiguous", "resolved share",
+                  "linked to a reference", "linked share"], lines)
 
 
 @register(NAME, title="References only (structure and citations on cached readings), EXCITE corpus", order=15)

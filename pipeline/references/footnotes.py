@@ -47,6 +47,10 @@ NAMED_BACKREF_RE = re.compile(r"^\s*(?P<name>[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s+[A-
                               r"(?:a\.\s?a\.\s?O\.?|op\.\s?cit\.?|loc\.\s?cit\.?)", re.I)
 # A new sentence that opens with a lead or a back-reference starts a new part.
 _SENTENCE_CUT = re.compile(r"(?<=[.!?»“”\"])\s+(?=" + _LEAD + r"|(?:ibid|ebd|ebenda)\b|a\.\s?a\.\s?O\.)", re.I)
+# A reference ends with its year, pages or URL and a full stop; a sentence that follows starts a new part
+# ("..., Berlin 1991. Totalitarismus und Demokratie ...", "...sc_chart.asp. Ähnliche Ergebnisse zeigt ...").
+_END_CUT = re.compile(r"((?:\b(?:1[5-9]|20)\d\d|\d+\s?[-–]\s?\d+|\bS\.\s?\d+|\d\s?ff?|(?:https?://|www\.)\S+)\.)\s+"
+                      r"(?=[A-ZÄÖÜ][a-zäöüß]{2,})")
 _PAGE_ONLY = re.compile(r"^\s*(?:(?:S\.|p\.|pp\.|Sp\.|Rn\.|Rz\.)?\s*[\d\s,\-–f.]+|hier\b.*)\s*$", re.I)
 _FUNCTION_WORDS = frozenset(
     "der die das und ist sind wird werden wurde wurden nicht auch sich dass daß als wie zu mit bei eine einer einem "
@@ -54,7 +58,9 @@ _FUNCTION_WORDS = frozenset(
     "the of and is are was were be been that which this these those it its to with as by not can may has have "
     "had there their they we our or but also would should".split())
 _PROSE_VERB = re.compile(r"\b(?:ist|sind|wird|werden|wurde|wurden|hat|haben|is|are|was|were|has|have|had|argues?|shows?|"
-                         r"zeigt|betont|beschreibt|verweist|notes?|suggests?)\b", re.I)
+                         r"zeigt|betont|beschreibt|verweist|notes?|suggests?|findet|fand|gibt|gab|liegt|lag|stieg|sank|"
+                         r"beträgt|betrug|kann|können|konnte|muss|müssen|soll|sollen|darf|meint|bietet|basiert|said|says|"
+                         r"claims?|found|finds)\b", re.I)
 _NAME_FIRST = re.compile(
     r"^(?:[A-ZÀ-ÖØ-Þ][\w'’\-]+,\s*(?:[A-ZÀ-ÖØ-Þ][\w'’\-]*\.?|\(?(?:1[6-9]|20)\d\d)"       # Surname, Given / Surname, 1999
     r"|(?:[A-ZÀ-ÖØ-Þ][a-zà-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-ÿ'’]+)?\.?|[A-Z]\.)"                 # Given (Hans-Jürgen)
@@ -67,6 +73,35 @@ _IN = re.compile(r"\b(?:in:|in\s+(?=[A-ZÄÖÜ][\w.]+\s*(?:\(|,)))", re.I)
 _EDITOR = re.compile(r"\((?:hg|hrsg|eds?|coord)\.?\)|\b(?:hg\.|hrsg\.|eds?\.)(?=\s|,|:)", re.I)
 _PAGES = re.compile(r"\b(?:S\.|p\.|pp\.|Sp\.)\s*\d+|\b\d+\s*[-–]\s*\d+\b")
 _PUBLISHER = re.compile(r"\b(?:verlag|press|publishers?|university|universität|institut|edition|books)\b", re.I)
+# A work cited without a person's name: an organisation, a newspaper, a court, a law, a report.
+# "Prognos AG (2014): ...", "Bundesministerium für Arbeit und Soziales (Hg.) (2011): ...", "The Economist (2006, 6)"
+_HEAD_YEAR = re.compile(r"^[A-ZÀ-ÖØ-Þ0-9\"“„‚'][^.;:()]{0,100}?(?:\s\((?:hg|hrsg|eds?)\.?\))?\s*\((?:1[5-9]|20)\d\d[a-z]?(?:,\s*[^)]{1,12})?\)",
+                        re.I)
+# A short author-year form: "Schoch 1990: 18 ff.", "Müller und Schröttle 2004, S. 206", "Jarass/Kment 2013: 14"
+_SHORT_FORM = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s*(?:/|,|\bund\b|\band\b|&)\s*[A-ZÀ-ÖØ-Þ][\w'’\-]+){0,3}(?:\s+et\s+al\.?)?,?\s+"
+                         r"\(?(?:1[5-9]|20)\d\d[a-z]?\)?\s*(?:[:,]|$)")
+# An author repeated as "ders." / "dies." (the same author as the work before) opens a reference.
+_DITTO = re.compile(r"^(?:ders|dies|dens|dems|derselbe|dieselbe|idem|eadem)\.?\s*,", re.I)
+# Courts, law gazettes, statutes and their sections: "BVerfGE 79, 127 (151)", "GVBl NRW 2013, 420", "§ 179 StGB"
+_LEGAL = re.compile(r"\b(?:BVerfGE?|BVerwGE?|BGH[SZ]?|BAG|BSG|BFH|EuGH|EGMR|VerfGH|OVG|VGH|BGBl|GVBl|ABl|NJW|NVwZ|DÖV|DVBl|"
+                    r"JZ|StGB|StPO|BGB|GG|ROG|BauGB|AEUV|EUV)\b|§§?\s*\d|\bArt\.\s*\d+|\bRn\.\s*\d")
+# A date as newspapers and documents are cited: "26.3.1997", "26. 10. 1995", "1. März 1996", "8 April 2006"
+_MONTHS = (r"(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|January|"
+           r"February|March|May|June|July|October|December|Jan\.|Feb\.|Mar\.|Apr\.|Aug\.|Sept?\.|Oct\.|Okt\.|Nov\.|Dec\.|Dez\.)")
+_DATE = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.\s?(?:1[5-9]|20)?\d\d\b|\b\d{1,2}\.?\s+" + _MONTHS + r"\s+(?:1[5-9]|20)\d\d\b|\b"
+                   + _MONTHS + r"\s+\d{1,2},\s+(?:1[5-9]|20)\d\d\b")
+# A volume, issue or number: "Nr. 8/1997", "No. 44", "Heft 3", "Vol. 63", "7/2007", "Band 215"
+_ISSUE = re.compile(r"\b(?:Nr|No|Vol|Jg|Bd|Heft|Band|Ausg|Issue)\.?\s*\d|\b\d{1,2}/(?:1[5-9]|20)\d\d\b", re.I)
+# A title in quotes set off by punctuation: ', "Title", FAZ' / '„Title“ (Hg.)'
+_QUOTED_TITLE = re.compile(r"(?:^|[,:;]\s*)[\"“„‚»«][^\"“”„‚‘»«]{8,200}[\"“”‘’«»]\s*[,.:(]")
+# A citation of a work by author (or organisation) and year only, with pages: "CDU (2007), S. 22 – 31.",
+# "Mielke, Gerd (2001): S. 702.", "Schläppi (2001: 409-412).", "Adorno 2001: 100)", "Tacio 2012; Unmüßig 2012"
+_PAGE_SPEC = r"(?:(?:S\.|p\.|pp\.|Sp\.|Rn\.|Art\.|§)\s*)?\d[\d\s,\-–f.]*"
+_SHORT_CITE_PIECE = re.compile(
+    r"^(?:[a-zäöü]{1,12}\s+)?[A-ZÀ-ÖØ-Þ][^\d;()]{0,100}?[,\s]*\(?(?:1[5-9]|20)\d\d[a-z]?(?:\s*[,/]\s*(?:1[5-9]|20)\d\d[a-z]?)*"
+    r"(?:\s*[:,]\s*" + _PAGE_SPEC + r")?\)?(?:\s*[:,]?\s*" + _PAGE_SPEC + r")?\)?\s*[.;]?\s*$")
+# A pointer to a work cited before: "a.a.O.", "ebd.", "op. cit.", "(o. Fn. 12)", "(Anm. 10)"
+_BACKREF_INSIDE = re.compile(r"\b(?:a\.\s?a\.\s?O|ebd|ebenda|op\.\s?cit|loc\.\s?cit|o\.\s?Fn|Fn\.\s*\d|Anm\.\s*\d|supra\s+note)\b", re.I)
 
 
 @dataclass
@@ -101,11 +136,79 @@ def _split_outside_brackets(text: str, sep: str = ";") -> list[tuple[int, int]]:
     return spans
 
 
+# A piece after ";" with fewer words than this is a short form or a page ("Müller 2005: 23"), not a new work.
+MIN_WORK_WORDS = 6
+
+
+def _starts_new_work(piece: str) -> bool:
+    """Does this piece after a ``;`` describe a work of its own (a name or an organisation with a year, a place
+    or a publisher, and a title's length), or point back (Ibid.)? Short forms, "ders." and court citations
+    continue the citation before them."""
+    lead = LEAD_RE.match(piece)
+    t = piece[lead.end():] if lead else piece
+    t = t.strip()
+    t = t[_prose_prefix(t):]
+    if IBID_RE.match(t):
+        return True
+    if _DITTO.match(t) or len(t.split()) < MIN_WORK_WORDS:
+        return False
+    return bool((_NAME_FIRST.match(t) or _HEAD_YEAR.match(t))
+                and (YEAR_RE.search(t) or _PLACE_YEAR.search(t) or _BACKREF_INSIDE.search(t)))
+
+
+def _ends_citation(following: str) -> bool:
+    """After a reference's closing full stop, does ``following`` start something else: a new work, or a sentence
+    of prose (a few words, with function words or a verb)? A place and publisher ("Nürnberg: BAMF."), a short
+    form or a court citation continue the citation."""
+    t = following.strip()
+    if _starts_new_work(t):
+        return True
+    if _SHORT_FORM.match(t) or _LEGAL.match(t) or _HEAD_YEAR.match(t[:60]):
+        return False
+    sentence = re.split(r"(?<=[a-zäöüß]{2}[.!?])\s", t, maxsplit=1)[0]
+    words = [w.strip(".,;:()»«„“”\"'").lower() for w in sentence.split()]
+    if len(words) < MIN_SENTENCE_WORDS:
+        return False
+    if _PROSE_VERB.search(sentence):
+        return True
+    # "Smith, J. 1990. Title of the Book, Cambridge: MIT Press." the title after the year goes on to the publisher,
+    # place, journal or pages: the same reference
+    if (_PUBLISHER.search(t) or _IN.search(t) or _PAGES.search(t) or _PLACE_YEAR.search(t) or _ISSUE.search(t)
+            or _EDITOR.search(t) or URL_RE.search(t)):
+        return False
+    return sum(w in _FUNCTION_WORDS for w in words) / len(words) >= PROSE_AFTER_SHARE
+
+
+# A sentence after a reference has at least this many words and this share of function words (or a verb); fewer
+# is the reference's own place, publisher or series.
+MIN_SENTENCE_WORDS = 5
+PROSE_AFTER_SHARE = 0.15
+
+
+def _semicolon_runs(text: str) -> list[tuple[int, int]]:
+    """``text`` cut at ``;`` (outside brackets) where a new work begins (:func:`_starts_new_work`).
+
+    Why not at every ``;``: the hand-checked footnote references of the EXCITE corpus keep a run of short
+    forms ("Schneidler 2013: 869 ff.; Schmidt-Eichstaedt 2013: 639 ff."), of court decisions and of one
+    author's works ("...; ders., ...") together as one citation, while works of different authors are
+    mostly apart.
+    """
+    runs: list[tuple[int, int]] = []
+    for s, e in _split_outside_brackets(text):
+        if runs and not _starts_new_work(text[s:e]):
+            runs[-1] = (runs[-1][0], e)
+        else:
+            runs.append((s, e))
+    return runs
+
+
 def footnote_parts(text: str) -> list[FootnotePart]:
     """Cut a footnote into parts (at ``;`` and at sentences that open with a lead or Ibid.), leads stripped."""
     spans: list[tuple[int, int]] = []
-    for s, e in _split_outside_brackets(text):
-        cuts = [s] + [s + m.start() for m in _SENTENCE_CUT.finditer(text[s:e])] + [e]
+    for s, e in _semicolon_runs(text):
+        inner = [m.start() for m in _SENTENCE_CUT.finditer(text[s:e])]
+        inner += [m.end(1) for m in _END_CUT.finditer(text[s:e]) if _ends_citation(text[s + m.end():e])]
+        cuts = [s] + [s + c for c in sorted(set(inner))] + [e]
         spans.extend((a, b) for a, b in zip(cuts, cuts[1:]) if text[a:b].strip())
     # a piece that is only a page number ("S. 3; 5") stays with the part before it
     merged: list[tuple[int, int]] = []
@@ -124,6 +227,7 @@ def footnote_parts(text: str) -> list[FootnotePart]:
         if inner is not None and not lead and inner.start() - body_start > 12:
             lead = text[body_start:inner.end()]  # prose before the lead: not part of the reference
             body_start = inner.end()
+        body_start += _prose_prefix(text[body_start:e])
         body = text[body_start:e]
         stripped = body.strip().rstrip(";").strip()
         if not stripped:
@@ -137,6 +241,59 @@ def footnote_parts(text: str) -> list[FootnotePart]:
             part.kind, part.backref_name = "backref", named.group("name")
         parts.append(part)
     return parts
+
+
+# Prose before a reference is a few words ("Hierzu und zum folgenden W. Eichwede, ...", "Der Entwurf findet sich
+# bei W. Oschlies, ...", "Dazu ausführlicher: bff (Hrsg.) (2010), ..."); a longer opening is a sentence of its own.
+MAX_PREFIX_WORDS = 8
+_PREFIX_SEP = re.compile(r"(?::\s*|\s+[–—-]\s+)(?=\S)")
+
+
+def _prose_prefix(body: str) -> int:
+    """Length of the prose that opens ``body`` before the reference it introduces (0 when it opens with one).
+
+    Two shapes: a few words ending in a word that introduces a source ("Hierzu und zum folgenden", "Der
+    Entwurf findet sich bei", "Darstellung von") before a name ("W. Eichwede, Stalinismus ..."); or a
+    lower-case opening, or two words, before a colon or dash ("meinen Beitrag: Aspekte ...", "Dazu
+    ausführlicher: bff (Hrsg.) ..."). Titles with a colon ("Die KP-Nachfolgeparteien in Osteuropa: ...")
+    and names with one ("Hans-Jürgen Urban: Die neue Linke") keep their head.
+    """
+    lead_ws = len(body) - len(body.lstrip())
+    t = body.lstrip()
+    if not t or _opens_reference(t):
+        return 0
+    for m in re.finditer(r"(?<=\s)(?=\S)", t[:120]):
+        prefix = t[:m.start()].strip()
+        last = prefix.rstrip(":").split()[-1].lower() if prefix.rstrip(":").split() else ""
+        if (_is_prose_prefix(prefix) and last in _INTRODUCERS and not re.search(r"[,;]", prefix)
+                and _NAME_FIRST.match(t[m.start():])):
+            return lead_ws + m.start()
+    m = _PREFIX_SEP.search(t[:80])
+    if m is not None:
+        prefix = t[:m.start()]
+        if (_is_prose_prefix(prefix) and (prefix[:1].islower() or len(prefix.split()) <= 2)
+                and (re.match(r"[\"“„‚»A-ZÀ-ÖØ-Þ]", t[m.end():]) or _opens_reference(t[m.end():]))):
+            return lead_ws + m.end()
+    return 0
+
+
+# Words that end a phrase introducing a source: "Der Entwurf findet sich bei", "Darstellung von", "Dazu beispielsweise".
+_INTRODUCERS = frozenset(
+    "bei von nach in zu hierzu dazu beispielsweise ausführlich ausführlicher etwa auch insbesondere grundlegend "
+    "sowie näher zuletzt jüngst folgenden folgende weiterführend u.a. z.b. ferner by from also e.g. especially "
+    "notably entgegen laut gemäß aber".split())
+
+
+def _opens_reference(t: str) -> bool:
+    return bool(_NAME_FIRST.match(t) or _HEAD_YEAR.match(t) or _SHORT_FORM.match(t) or _DITTO.match(t)
+                or URL_RE.match(t) or t.lower().startswith("www."))
+
+
+def _is_prose_prefix(prefix: str) -> bool:
+    words = prefix.split()
+    return (0 < len(words) <= MAX_PREFIX_WORDS and not re.search(r"\d", prefix)
+            and any(w[:1].islower() for w in words) and not re.search(r"[,;.]\s*$", prefix.strip()[-2:] or "x")
+            and not re.search(r"[\"“„»()]", prefix))
 
 
 # ---------------------------------------------------------------- evidence
@@ -171,10 +328,21 @@ def part_features(part: FootnotePart, *, has_list: bool, list_score: float) -> d
         "publisher": float(bool(_PUBLISHER.search(t))),
         "quote": float(bool(re.search(r"[\"“”„»«]", t))),
         "function_share": sum(w in _FUNCTION_WORDS for w in words) / max(len(words), 1),
+        "function_words": min(sum(w in _FUNCTION_WORDS for w in words), 10) / 10,
         "verb": float(bool(_PROSE_VERB.search(t))),
         "sentences": min(len(re.findall(r"[a-zäöüß]{3,}[.!?]\s+[A-ZÄÖÜ]", t)), 3) / 3,
         "lower_start": float(t[:1].islower()),
         "lead": float(bool(part.lead)),
+        "head_year": float(bool(_HEAD_YEAR.match(t))),
+        "short_form": float(bool(_SHORT_FORM.match(t))),
+        "ditto": float(bool(_DITTO.match(t))),
+        "legal": float(bool(_LEGAL.search(t))),
+        "date": float(bool(_DATE.search(t))),
+        "issue": float(bool(_ISSUE.search(t))),
+        "quoted_title": float(bool(_QUOTED_TITLE.search(t))),
+        "backref_inside": float(bool(_BACKREF_INSIDE.search(t))),
+        "short_cite": float(all(_SHORT_CITE_PIECE.match(x.strip()) for x in t.split(";") if x.strip())),
+        "capital_start": float(bool(re.match(r"[\"“„‚'»«(]?[A-ZÀ-ÖØ-Þ0-9§]", t))),
         "has_list": float(has_list),
         "list_match": list_score,
         "list_match_x_has_list": list_score * float(has_list),
@@ -194,18 +362,70 @@ SHAPED_FUNCTION_SHARE = 0.35
 
 
 def rule_score(f: dict[str, float]) -> float:
-    """The fallback without a model: a URL, or a name-first part with a year (or place and year) that the
-    parser reads as author and title, or that has the shape of a reference ("in:", an editor mark, a place
-    and year, a publisher), and is not prose (function-word share)."""
+    """The fallback without a model: is this part a reference, from its shape and the signs of prose.
+
+    A reference opens with who or what is cited (a name, an organisation or newspaper with a year, a short
+    author-year form, "ders.", a court or statute) or has several features of a reference (``in:``, an
+    editor mark, a place and year, a publisher, pages, an issue number, a date, a quoted title, a
+    pointer back to an earlier note); a URL always counts. Prose (function-word share, verbs in several
+    sentences) never does. In a paper with a reference list a bare short form ("Müller 2005: 23",
+    "Prognos AG (2014), S. 3") is a citation of the list, not a reference of its own.
+    """
     if f["url"]:
         return 1.0
-    if not f["name_first"] or not (f["year"] or f["place_year"]):
+    shaped = (f["in"] + f["editor"] + f["place_year"] + f["publisher"] + f["pages"] + f["date"] + f["issue"]
+              + f["quoted_title"] + f["legal"] + f["backref_inside"])
+    limit = SHAPED_FUNCTION_SHARE if shaped else PROSE_FUNCTION_SHARE
+    if f["function_share"] >= limit or (f["verb"] and f["sentences"]) or (f["lower_start"] and not (f["ditto"] or f["head_year"])):
         return 0.0
-    parsed = f["share_author"] > 0 and f["share_title"] > 0
-    shaped = bool(f["in"] or f["editor"] or f["place_year"] or f["publisher"])
-    if parsed and f["function_share"] < PROSE_FUNCTION_SHARE:
+    full_name = f["name_first"] or f["ditto"]
+    if f["has_list"]:
+        # the list holds the works; a note repeats one ("Müller 2005: 23" is a citation of it) or adds a full one
+        if (f["short_cite"] and not f["legal"]) or f["list_match"] >= LIST_REPEAT_SCORE:
+            return 0.0
+        full = (full_name or f["head_year"]) and (f["year"] or f["place_year"]) and f["share_title"] > 0
+        if full and f["log_tokens"] > FULL_MIN_LOG_TOKENS and (f["in"] + f["editor"] + f["place_year"] + f["publisher"]
+                                                               + f["pages"] + f["issue"] + f["quoted_title"] + f["date"]):
+            return 1.0
+    elif full_name and (f["year"] or f["place_year"] or f["date"]):
         return 1.0
-    return 1.0 if shaped and f["function_share"] < SHAPED_FUNCTION_SHARE else 0.0
+    elif f["head_year"] or f["short_form"] or f["short_cite"]:
+        return 1.0
+    if f["legal"] and f["capital_start"] and f["log_tokens"] <= LEGAL_MAX_LOG_TOKENS:
+        return 1.0
+    prose_like = f["verb"] or f["sentences"] > PROSE_SENTENCES  # a finite verb or sentences: commentary that names a source
+    if f["capital_start"] and shaped >= MIN_SHAPE_FEATURES and not prose_like:
+        return 1.0
+    if (f["capital_start"] and f["date"] and f["log_tokens"] <= DATED_MAX_LOG_TOKENS and not prose_like
+            and f["function_words"] <= DATED_MAX_FUNCTION_WORDS):
+        return 1.0  # a newspaper or agency with its date: "The Hindu, 26.3.1997.", "Segodnja 20.1.1999."
+    if (not f["has_list"] and f["capital_start"] and f["year"] and shaped and not prose_like
+            and f["function_share"] < PROSE_FUNCTION_SHARE and f["log_tokens"] > FULL_MIN_LOG_TOKENS
+            and f["share_title"] + f["share_container-title"] >= TITLED_SHARE):
+        return 1.0  # a title first, then where it appeared: "Die Linke in Europa: ..., Berichte des Instituts, Nr. 20/1996"
+    return 0.0
+
+
+# In a paper with a reference list, a note's part that repeats a listed entry this closely (0-1, the opening's
+# partial match) is that entry, and a new full reference has more than 8 tokens (log1p).
+LIST_REPEAT_SCORE = 0.9
+FULL_MIN_LOG_TOKENS = math.log1p(8)
+# More sentence breaks than one (a title's subtitle) in a part without a name at its head: prose (the feature
+# counts up to three breaks, as a share of 3).
+PROSE_SENTENCES = 1 / 3
+# Features of a reference's shape (in:, editor, place and year, publisher, pages, date, issue, quoted title, legal
+# citation, back-pointer) that make a part a reference without a name at its head.
+MIN_SHAPE_FEATURES = 2
+# A dated part up to this length (log1p of 15 tokens) is a newspaper or agency citation, longer is a sentence.
+DATED_MAX_LOG_TOKENS = math.log1p(15)
+# A part without a name that the reference parser reads as mostly title or journal (share of tokens) is a work
+# cited by its title.
+TITLED_SHARE = 0.5
+# A newspaper cited by date names few function words ("The Hindu, 26.3.1997"); a dated sentence has more
+# (the feature counts them up to 10, as a share of 10).
+DATED_MAX_FUNCTION_WORDS = 0.2
+# A court decision or statute citation is short ("BVerfGE 107, 1 (12)", "§ 179 StGB"); longer is legal prose.
+LEGAL_MAX_LOG_TOKENS = math.log1p(20)
 
 
 class PartClassifier:
