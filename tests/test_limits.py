@@ -16,6 +16,7 @@ from pipeline.ingest import read_bytes, read_file_bytes
 from pipeline.settings import Settings
 
 from .conftest import DEV_PDFS, ROOT
+from .pdfbytes import pdf_bytes
 
 
 def pdf_with_content(stream: bytes, filters: str = "/FlateDecode", resources: bytes = b"",
@@ -35,16 +36,7 @@ def pdf_with_content(stream: bytes, filters: str = "/FlateDecode", resources: by
         objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
                     b"/Resources << /Font << /F1 5 0 R >> >> >>" % (7 + 2 * k))
         objs.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out)
+    return pdf_bytes(objs)
 
 
 def flate_bomb(n_bytes: int, head: bytes = b"") -> bytes:

@@ -15,6 +15,12 @@ import zipfile
 import zlib
 from pathlib import Path
 
+if __package__ in (None, ""):  # run as a script: the repository root, for tests.pdfbytes
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+from tests.pdfbytes import pdf_bytes  # noqa: E402
+
 HERE = Path(__file__).parent
 STAMP = (2025, 1, 1, 0, 0, 0)  # archive members' date, so that the files come out the same every time
 
@@ -295,16 +301,7 @@ def _pdf(pages: list[bytes], *, rotate: int | None = None, junk: bytes = b"", co
         filt = b"/Filter /FlateDecode " if compress else b""
         objs.append(b"<< /Length %d %s>>\nstream\n" % (len(data), filt) + data + b"\nendstream")
     objs[1] = b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % k for k in kids) + b"] /Count %d >>" % len(kids)
-    out = bytearray(junk + b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out)
+    return pdf_bytes(objs, head=junk)
 
 
 def _esc(s: str) -> bytes:
