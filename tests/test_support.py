@@ -196,11 +196,21 @@ def test_a_page_without_article_text_is_unverifiable(tmp_path):
     """Kind 2: a JavaScript shell (a title and "enable JavaScript") has no text to check a claim against."""
     from pipeline.support import article_words, unavailable_reason
 
+    from pipeline.errors import IngestError
+
     settings = Settings()
-    shell = _assembled(SOURCES / "js-shell-article.html", settings, url="http://127.0.0.1:9/app")
-    src = CitedSource(id="s1", url="http://127.0.0.1:9/app", status="fetched", doc_id=shell.doc_id)
-    assert article_words(shell) == 0
-    assert "no article text" in unavailable_reason(src, shell)
+    # a page a script builds is refused at ingestion (E018), so its source is never read as text
+    with pytest.raises(IngestError) as err:
+        _assembled(SOURCES / "js-shell-article.html", settings, url="http://127.0.0.1:9/app")
+    assert err.value.code == "E018"
+    # a page with no script that still holds no article (a cookie wall): the support stage says so
+    wall = tmp_path / "wall.html"
+    wall.write_text("<html><head><title>Gas deal signed</title></head><body><h1>Gas deal signed</h1>"
+                    "<p>Please accept cookies to continue reading.</p></body></html>", encoding="utf-8")
+    thin = _assembled(wall, settings, url="http://127.0.0.1:9/wall")
+    src = CitedSource(id="s1", url="http://127.0.0.1:9/wall", status="fetched", doc_id=thin.doc_id)
+    assert article_words(thin) < 25
+    assert "no article text" in unavailable_reason(src, thin)
     page = _assembled(SOURCES / "wheat-exports.html", settings)
     assert article_words(page) > 150 and unavailable_reason(src, page) is None
 
