@@ -397,6 +397,8 @@ def unavailable_reason(src: CitedSource, loaded: Document | None) -> str | None:
     if src.status not in READABLE:
         if src.http_status in PAYWALL_HTTP:
             return f"the source is paywalled or forbidden (HTTP {src.http_status})"
+        if src.reason == "unprocessable":  # fetched, but its file could not be read (a script-built page, E018 ...)
+            return "the source was fetched but could not be read" + (f": {src.detail}" if src.detail else "")
         what = src.reason or "failed"
         if src.reason == "http_status" and src.http_status:
             what = f"HTTP {src.http_status}"

@@ -203,6 +203,9 @@ def test_a_page_without_article_text_is_unverifiable(tmp_path):
     with pytest.raises(IngestError) as err:
         _assembled(SOURCES / "js-shell-article.html", settings, url="http://127.0.0.1:9/app")
     assert err.value.code == "E018"
+    refused = CitedSource(id="s0", url="http://127.0.0.1:9/app", status="failed", reason="unprocessable", detail=str(err.value))
+    assert unavailable_reason(refused, None).startswith("the source was fetched but could not be read: ")
+    assert "[E018]" in unavailable_reason(refused, None)
     # a page with no script that still holds no article (a cookie wall): the support stage says so
     wall = tmp_path / "wall.html"
     wall.write_text("<html><head><title>Gas deal signed</title></head><body><h1>Gas deal signed</h1>"
