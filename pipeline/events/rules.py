@@ -145,12 +145,7 @@ def np_actors(tok, acts: Actors, *, appos: bool = False, depth: int = 0) -> list
     if head_named:
         found.extend(head_named)
     else:
-        stack = [c for c in tok.children if c.dep_ in CORE_DEPS and not _patron(c)]
-        while stack:
-            c = stack.pop(0)
-            found.extend(acts.of(c))
-            stack.extend(cc for cc in c.children if (cc.dep_ in CORE_DEPS or (cc.dep_ == "conj" and c.dep_ in CORE_DEPS))
-                         and not _patron(cc))
+        found.extend(_core_actors(tok, acts))
     if not [a for a in found if a["type"] != "LOC"] and not acts.of(tok) and depth < 3:
         # "the foreign ministers of Brazil and Argentina" (the parser may hang "Argentina" on "ministers")
         for c in tok.children:
@@ -1207,17 +1202,25 @@ def _verb_targets(t: Trigger, acts: Actors, lex: Lexicon) -> list[dict]:
     return _dedupe(targets)
 
 
+def _core_actors(tok, acts: Actors) -> list[dict]:
+    """The actors found in ``tok``'s core dependents (compounds, modifiers, appositions, breadth first, with
+    their conjuncts), leaving out patronage phrases: the actors a noun phrase names around its head."""
+    found: list[dict] = []
+    stack = [c for c in tok.children if c.dep_ in CORE_DEPS and not _patron(c)]
+    while stack:
+        c = stack.pop(0)
+        found.extend(acts.of(c))
+        stack.extend(cc for cc in c.children if (cc.dep_ in CORE_DEPS or (cc.dep_ == "conj" and c.dep_ in CORE_DEPS))
+                     and not _patron(cc))
+    return found
+
+
 def _noun_args(noun, sense: Sense, acts: Actors) -> tuple[list[dict], list[dict], str]:
     """Actors and targets of an event noun from its own phrase."""
     actors: list[dict] = []
     targets: list[dict] = []
     own = [a for a in acts.of(noun) if a["type"] in ACTOR_TYPES]
-    stack = [c for c in noun.children if c.dep_ in CORE_DEPS and not _patron(c)]
-    while stack:
-        c = stack.pop(0)
-        actors.extend(acts.of(c))
-        stack.extend(cc for cc in c.children if (cc.dep_ in CORE_DEPS or (cc.dep_ == "conj" and c.dep_ in CORE_DEPS))
-                         and not _patron(cc))
+    actors.extend(_core_actors(noun, acts))
     actors = [a for a in actors if a not in own]
     preps = _preps(noun)
     for o in preps.get("by", []):
