@@ -138,6 +138,13 @@ def _skipped(path: str, sha: str, done) -> dict:
     return {"path": path, "status": "ok", "doc_id": doc_id_of(sha), "skipped": True, "output": str(done), "summary": {}}
 
 
+def _unchanged(path: str, out, settings: Settings) -> tuple[str, dict | None]:
+    """The file's content hash, and its skipped record when its document.json is up to date (else None)."""
+    sha = _file_sha(path)
+    done = document_path(out, doc_id_of(sha))
+    return sha, (_skipped(path, sha, done) if is_up_to_date(done, sha, settings) else None)
+
+
 def answer_unchanged(paths: list[str], output_dir: str, offline: bool = False) -> list[dict] | None:
     """The records of ``paths`` when none of them needs work (content, stages and settings as when its
     document.json was written), else None: the caller then runs :func:`process_corpus`.
@@ -147,18 +154,19 @@ def answer_unchanged(paths: list[str], output_dir: str, offline: bool = False) -
     10-25 s a command (most of an unchanged re-run, BENCHMARKS.md). The run is recorded in the store like
     a flow run; the corpus tables are checked (a stat per document) and left as they are.
     """
-    if storage.is_url(output_dir) or not open_store(Path(output_dir)).exists():
+    if storage.is_url(output_dir):
+        return None
+    out = Path(output_dir)
+    store = open_store(out)
+    if not store.exists():
         return None
     settings = get_settings().model_copy(update={"offline": offline})
-    out = Path(output_dir)
     results: list[dict] = []
     for path in paths:
-        sha = _file_sha(path)
-        done = document_path(out, doc_id_of(sha))
-        if sha.startswith("unreadable:") or not is_up_to_date(done, sha, settings):
+        _sha, skipped = _unchanged(path, out, settings)
+        if skipped is None:
             return None
-        results.append(_skipped(path, sha, done))
-    store = open_store(out)
+        results.append(skipped)
     store.verify()
     run_id = store.begin_run("process-corpus", documents=len(paths))
     record_result(out, *(manifest_entry(r) for r in results))
@@ -212,12 +220,10 @@ def _process_all(paths: list[str], output_dir: str, out, settings: Settings, sho
     shas: dict[str, str] = {}
     skipped: list[ManifestEntry] = []
     for path in paths:
-        sha = shas[path] = _file_sha(path)
-        done = document_path(out, doc_id_of(sha))
-        if is_up_to_date(done, sha, settings):
-            # unchanged content, stages and settings: nothing to run
-            results.append(_skipped(path, sha, done))
-            skipped.append(manifest_entry(results[-1]))
+        shas[path], done = _unchanged(path, out, settings)
+        if done is not None:  # unchanged content, stages and settings: nothing to run
+            results.append(done)
+            skipped.append(manifest_entry(done))
             if progress is not None:
                 progress.advance(bar)
         else:
