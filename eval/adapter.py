@@ -17,6 +17,7 @@ spaCy or torch.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -215,16 +216,25 @@ def pipeline_revision() -> str:
 
 
 def _ingest_digest() -> str:
-    """Digest of the code a reading depends on: the readers (``pipeline/ingest/``), the shared patterns they
-    use (``pipeline/text/``: reference headings, numbering) and the settings' defaults; a cached reading is
-    reused while all are unchanged."""
+    """Digest of what a reading depends on: the readers (``pipeline/ingest/``), the shared patterns they use
+    (``pipeline/text/``: reference headings, numbering) and the values of the settings those files name; a
+    cached reading is reused while all are unchanged. Settings are read by value, not as a file, so adding an
+    unrelated setting does not force a re-reading of the whole corpus."""
     import hashlib
+    import re
+
+    from pipeline.settings import get_settings
 
     pipe = Path(__file__).resolve().parent.parent / "pipeline"
     h = hashlib.sha256()
-    for f in [*sorted((pipe / "ingest").rglob("*.py")), *sorted((pipe / "text").rglob("*.py")), pipe / "settings.py"]:
+    words: set[str] = set()
+    for f in [*sorted((pipe / "ingest").rglob("*.py")), *sorted((pipe / "text").rglob("*.py"))]:
+        src = f.read_bytes()
         h.update(str(f.relative_to(pipe)).encode())
-        h.update(f.read_bytes())
+        h.update(src)
+        words.update(re.findall(r"[a-z][a-z0-9_]+", src.decode("utf-8", "replace")))
+    values = get_settings().model_dump(mode="json")
+    h.update(json.dumps({k: v for k, v in sorted(values.items()) if k in words}, sort_keys=True).encode())
     return h.hexdigest()[:12]
 
 
