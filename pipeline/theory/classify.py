@@ -32,7 +32,7 @@ import numpy as np
 
 from pipeline.settings import Settings
 from pipeline.theory.calibration import platt_apply
-from pipeline.theory.codebook import CODEBOOK, descriptions_digest, load_descriptions
+from pipeline.theory.codebook import CODEBOOK, descriptions_digest, load_descriptions, load_indicators
 from pipeline.theory.encoder import embed, load_encoder, split_sentences
 from pipeline.theory.labels import ALL_DIMS, THEORIES, combine, theories_of
 
@@ -97,6 +97,44 @@ def _description_matrix(model, digest: str, batch: int) -> np.ndarray:
 
 def description_matrix(model, batch: int) -> np.ndarray:
     return _description_matrix(model, descriptions_digest(load_descriptions(CODEBOOK)), batch)
+
+
+@lru_cache(maxsize=4)
+def _indicator_matrix(model, digest: str, batch: int) -> tuple[np.ndarray, np.ndarray]:
+    from pipeline.theory.encoder import encode_sentences
+
+    ind = load_indicators(CODEBOOK)
+    texts = [t for d in ALL_DIMS for t in ind[d]]
+    owner = np.array([j for j, d in enumerate(ALL_DIMS) for _ in ind[d]])
+    return encode_sentences(model, texts, batch), owner
+
+
+def indicator_matrix(model, batch: int) -> tuple[np.ndarray, np.ndarray]:
+    """The codebook's §3 definitions and indicators encoded, and the dimension each belongs to."""
+    ind = load_indicators(CODEBOOK)
+    return _indicator_matrix(model, descriptions_digest({d: " | ".join(v) for d, v in ind.items()}), batch)
+
+
+def indicator_features(parts: list[np.ndarray], ind: np.ndarray, owner: np.ndarray) -> np.ndarray:
+    """Per dimension, how close the passage's sentences come to the codebook's indicators of it.
+
+    Two numbers per dimension: the best cosine of any sentence to any of its indicators, and the
+    mean over sentences of each sentence's best cosine. Why: a theory paragraph by a scholar often
+    argues a dimension in one or two sentences among case facts; the sentence mean dilutes that,
+    the maximum keeps it. Sixteen features that name no writer's vocabulary, so they can carry
+    over to prose unlike the training paragraphs (model card, round 4).
+    """
+    k = int(owner.max()) + 1 if len(owner) else 0
+    out = np.zeros((len(parts), 2 * k), dtype=np.float32)
+    for i, S in enumerate(parts):
+        if not len(S):
+            continue
+        n = np.linalg.norm(S, axis=1, keepdims=True)
+        sims = (S / np.where(n == 0, 1, n)) @ ind.T  # sentences x indicators
+        best = np.stack([sims[:, owner == j].max(axis=1) for j in range(k)], axis=1)  # sentences x dims
+        out[i, :k] = best.max(axis=0)
+        out[i, k:] = best.mean(axis=0)
+    return out
 
 
 def features(emb: np.ndarray, desc: np.ndarray | None) -> np.ndarray:

@@ -51,3 +51,50 @@ def load_descriptions(path: Path = CODEBOOK) -> dict[str, str]:
 def descriptions_digest(descriptions: dict[str, str]) -> str:
     """A short digest of the descriptions, stored with a trained model to detect a later edit."""
     return hashlib.sha256(json.dumps(descriptions, sort_keys=True).encode()).hexdigest()[:16]
+
+
+_DIM_HEAD = re.compile(r"^\*\*`(\w+)`\.\*\*\s*(.*)$")
+
+
+def parse_indicators(text: str, source: str = "codebook") -> dict[str, list[str]]:
+    """Each dimension's definition and indicator bullets from the codebook's §3, as short texts.
+
+    Why: they are the codebook's own statement of what counts as evidence for a dimension, written
+    for labellers, not in any writer's wording; the similarity of a passage's sentences to them is a
+    zero-shot feature that cannot learn one writer's vocabulary (codebook §3; used by the
+    ``indicators`` feature set, ``pipeline.theory.classify.indicator_features``). Counter-indicators
+    and notes are left out: a similarity to "summits and foreign-ministry diplomacy" says the topic
+    is near, not that the dimension is argued.
+    """
+    a = text.find("\n## 3.")
+    b = text.find("\n## 4.", a)
+    if a < 0 or b < 0:
+        raise ValueError(f"{source}: no §3 (dimensions) section")
+    out: dict[str, list[str]] = {}
+    dim, mode = None, None
+    for line in text[a:b].splitlines():
+        m = _DIM_HEAD.match(line.strip())
+        if m and m.group(1) in ALL_DIMS:
+            dim, mode = m.group(1), "definition"
+            out[dim] = [m.group(2).strip()]
+            continue
+        if dim is None:
+            continue
+        s = line.strip()
+        if s.startswith("- *"):
+            mode = "indicators" if s.lower().startswith("- *indicators") else "other"
+            continue
+        if mode == "definition" and s and not s.startswith("-"):
+            out[dim][0] += " " + s
+        elif mode == "indicators" and s.startswith("- "):
+            out[dim].append(s[2:].replace("*", "").rstrip(";.").strip())
+        elif mode == "indicators" and s and out[dim]:  # a bullet continued on the next line
+            out[dim][-1] = (out[dim][-1] + " " + s.replace("*", "")).rstrip(";.")
+    missing = [d for d in ALL_DIMS if len(out.get(d, [])) < 2]
+    if missing:
+        raise ValueError(f"{source}: §3 gives no indicators for {', '.join(missing)}")
+    return {d: out[d] for d in ALL_DIMS}
+
+
+def load_indicators(path: Path = CODEBOOK) -> dict[str, list[str]]:
+    return parse_indicators(path.read_text(encoding="utf-8"), str(path))
