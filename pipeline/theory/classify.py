@@ -227,6 +227,9 @@ def classify_texts(texts: list[str], settings: Settings, *, sentences: list[list
     desc = description_matrix(model, settings.embedding_batch_size) if bundle["zero_shot"] else None
     emb, parts = embed(model, texts, sentences, bundle["pooling"], settings.embedding_batch_size)
     X = features(emb, desc)
+    ind = indicator_matrix(model, settings.embedding_batch_size) if bundle.get("indicators") else None
+    if ind is not None:
+        X = np.hstack([X, indicator_features(parts, *ind)])
     text_head = bundle["head"] in TEXT_HEADS
     if text_head:
         X = PassageFeatures(X, texts)
@@ -235,6 +238,8 @@ def classify_texts(texts: list[str], settings: Settings, *, sentences: list[list
     flat = np.vstack([p for p in parts if len(p)]) if any(len(p) for p in parts) else np.zeros((0, emb.shape[1]))
     norms = np.linalg.norm(flat, axis=1, keepdims=True)
     X_sent = features(flat / np.where(norms == 0, 1, norms), desc)
+    if ind is not None:  # a sentence on its own: its best and mean similarity are the same
+        X_sent = np.hstack([X_sent, indicator_features([v[None] for v in flat], *ind)])
     if text_head:  # the sentences in the order of ``parts``: those of passages with sentence vectors
         X_sent = PassageFeatures(X_sent, [s for i, p in enumerate(parts) if len(p) for s in sentences[i][: len(p)]])
     sent_p = theory_probabilities(bundle, X_sent)

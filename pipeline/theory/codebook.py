@@ -76,7 +76,7 @@ def parse_indicators(text: str, source: str = "codebook") -> dict[str, list[str]
         m = _DIM_HEAD.match(line.strip())
         if m and m.group(1) in ALL_DIMS:
             dim, mode = m.group(1), "definition"
-            out[dim] = [m.group(2).strip()]
+            out[dim] = [m.group(2).replace("*", "").strip()]
             continue
         if dim is None:
             continue
@@ -85,7 +85,7 @@ def parse_indicators(text: str, source: str = "codebook") -> dict[str, list[str]
             mode = "indicators" if s.lower().startswith("- *indicators") else "other"
             continue
         if mode == "definition" and s and not s.startswith("-"):
-            out[dim][0] += " " + s
+            out[dim][0] += " " + s.replace("*", "")
         elif mode == "indicators" and s.startswith("- "):
             out[dim].append(s[2:].replace("*", "").rstrip(";.").strip())
         elif mode == "indicators" and s and out[dim]:  # a bullet continued on the next line

@@ -32,7 +32,8 @@ from pipeline.settings import PROJECT_ROOT, Settings
 from pipeline.theory import data as tdata
 from pipeline.theory.calibration import abstention_table, platt_apply, platt_fit, reliability
 from pipeline.theory.classify import (BUNDLE_FORMAT, MODEL_DIR, TEXT_HEADS, PassageFeatures, description_matrix,
-                                      features, head_scores, text_key, tfidf_pipeline, vectors_of)
+                                      features, head_scores, indicator_features, indicator_matrix, text_key,
+                                      tfidf_pipeline, vectors_of)
 from pipeline.theory.codebook import CODEBOOK, descriptions_digest, load_descriptions
 from pipeline.theory.encoder import embed, encode_sentences, load_encoder, split_sentences
 from pipeline.theory.labels import ALL_DIMS, DIMENSIONS, LABELS, THEORIES, theories_of
@@ -63,6 +64,7 @@ class Candidate:
     zero_shot: bool = True
     finetune_layers: int = 0  # > 0: SetFit-style contrastive fine-tuning of the top layers
     finetune_iterations: int = 2
+    indicators: bool = False  # add the codebook-indicator features (classify.indicator_features)
     what: str = ""
 
 
@@ -83,6 +85,9 @@ CANDIDATES = {c.name: c for c in [
               what="one four-class logistic regression on word (1-2) and character (2-5) n-gram TF-IDF"),
     Candidate("avg_tfidf_sentence_mean", "sentence_mean", "avg_tfidf",
               what="the mean of the multinomial_sentence_mean and tfidf heads' four-class probabilities"),
+    Candidate("multinomial_sentence_mean_indicators", "sentence_mean", "multinomial", indicators=True,
+              what="multinomial_sentence_mean plus 16 codebook-indicator features (best and mean sentence similarity "
+                   "to each dimension's §3 indicators)"),
 ]}
 # The text heads are not defaults although they win the source-split folds (tfidf 0.894, avg_tfidf_sentence_mean
 # 0.848 against 0.783): on prose by other hands they lose theory paragraphs the sentence-mean head finds (legacy
@@ -98,6 +103,26 @@ DEFAULT_CANDIDATES = ("lr_sentence_mean", "lr_paragraph", "multinomial_sentence_
 def _cache_path(settings: Settings, pooling: str) -> Path:
     safe = re.sub(r"[^\w.-]", "_", settings.embedding_model)[-60:]
     return PROJECT_ROOT / ".cache" / "theory" / f"{safe}-{pooling}.npz"
+
+
+def sentence_vectors(texts: list[str], settings: Settings, log=print) -> list[np.ndarray]:
+    """Each passage's normalised sentence vectors (the sentence-mean pooling's parts), cached on disk by sentence."""
+    path = _cache_path(settings, "sentences")
+    cache: dict[str, np.ndarray] = {}
+    if path.exists():
+        with np.load(path) as z:
+            cache = {k: z[k] for k in z.files}
+    sents = [split_sentences(t) for t in texts]
+    todo = sorted({s for ss in sents for s in ss if text_key(s) not in cache})
+    if todo:
+        log(f"  encoding {len(todo)} sentences")
+        emb = encode_sentences(load_encoder(settings.embedding_model), todo, settings.embedding_batch_size)
+        cache.update({text_key(s): v for s, v in zip(todo, emb)})
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp.npz")
+        np.savez(tmp, **cache)
+        tmp.replace(path)
+    return [np.vstack([cache[text_key(s)] for s in ss]) for ss in sents]
 
 
 def base_vectors(texts: list[str], settings: Settings, pooling: str, log) -> np.ndarray:
@@ -410,6 +435,9 @@ def train_theory(settings: Settings, out_dir: Path = MODEL_DIR, *, gold: list[Pa
         else:
             emb = base_vectors(ds.texts, settings, cand.pooling, log)
             X = features(emb, desc_base if cand.zero_shot else None)
+            if cand.indicators:
+                X = np.hstack([X, indicator_features(sentence_vectors(ds.texts, settings, log),
+                                                     *indicator_matrix(base_model, settings.embedding_batch_size))])
             if cand.head in TEXT_HEADS:
                 X = PassageFeatures(X, ds.texts)
             state[name] = {"emb": emb, "X": X}
@@ -461,7 +489,7 @@ def train_theory(settings: Settings, out_dir: Path = MODEL_DIR, *, gold: list[Pa
                  for e in ds.examples if e.origin.endswith(".csv")}
     bundle = {
         "format": BUNDLE_FORMAT, "candidate": kept, "pooling": cand.pooling, "head": cand.head,
-        "zero_shot": cand.zero_shot, "embedding_model": settings.embedding_model, "encoder_delta": delta_name,
+        "zero_shot": cand.zero_shot, "indicators": cand.indicators, "embedding_model": settings.embedding_model, "encoder_delta": delta_name,
         "descriptions_digest": descriptions_digest(desc_text), "head_model": head_model,
         "platt": {t: [float(v) for v in platt[t]] for t in THEORIES}, "dimensions": dim_models,
         "experimental_dimensions": experimental, "train_ids": [e.id for e in ds.examples],
