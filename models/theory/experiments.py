@@ -231,7 +231,8 @@ def load_external(path: Path) -> tuple[list, list]:
     """(passages to score, written passages to train on) from the labellers' gold file.
 
     Scored: every row whose source is not ``written`` (web pages, the reference article), with its
-    final label. Trained on: ``written`` rows whose two labellers agreed (``label_A == label_B``);
+    final label; a row the two labellers disagreed on with no adjudicated label (``label`` null) is
+    left out, and counted by the caller. Trained on: ``written`` rows whose two labellers agreed (``label_A == label_B``);
     an adjudicated written row is left out. A row without a usable label is an error naming the file
     and the row.
     """
@@ -240,6 +241,8 @@ def load_external(path: Path) -> tuple[list, list]:
     scored, written = [], []
     for n, r in enumerate(tdata.load_jsonl(path), start=1):
         lab = r.get("label")
+        if lab is None and r.get("label_A") != r.get("label_B"):  # the labellers disagreed and nobody adjudicated
+            continue
         if lab not in LABELS:
             raise ValueError(f"{path}: row {n} ({r.get('id')}): label {lab!r} is not one of {', '.join(LABELS)}")
         src = r.get("source") or "web"
@@ -276,11 +279,18 @@ def configurations(ds, settings, X_sm, Z, IND) -> dict:
 def _figures(y: np.ndarray, prob: dict[str, np.ndarray], band: float) -> dict:
     from pipeline.theory.calibration import abstention_table, reliability
 
+    from sklearn.metrics import f1_score
+
     pred = T.predict_labels(prob)
     rep = T.four_label_report(y, pred)
+    present = [c for c in LABELS if (y == c).any()]
     table = abstention_table(prob, list(y), T.BANDS)
     at = abstention_table(prob, list(y), [band])[0]
-    return {"passages": int(len(y)), "macro_f1": rep["macro_f1"], "accuracy": rep["accuracy"],
+    # macro-F1 over the labels the gold has here (a label with no passage would score 0 whatever the model does);
+    # the four-label figure is kept beside it
+    return {"passages": int(len(y)), "labels_present": present,
+            "macro_f1": round(float(f1_score(y, pred, labels=present, average="macro", zero_division=0)), 4),
+            "macro_f1_four_labels": rep["macro_f1"], "accuracy": rep["accuracy"],
             "per_label_f1": {k: v["f1-score"] for k, v in rep["per_label"].items()},
             "support": {k: int(v["support"]) for k, v in rep["per_label"].items()},
             "ece": {t: reliability(prob[t], np.isin(y, [t, "both"]).astype(int))[0] for t in THEORIES},
@@ -296,8 +306,9 @@ def _bootstrap(y: np.ndarray, pa: np.ndarray, pb: np.ndarray, seed: int = SEED_B
     d = []
     for _ in range(BOOTSTRAP):
         i = rng.integers(0, len(y), len(y))
-        d.append(f1_score(y[i], pa[i], labels=LABELS, average="macro", zero_division=0)
-                 - f1_score(y[i], pb[i], labels=LABELS, average="macro", zero_division=0))
+        present = [c for c in LABELS if (y == c).any()]
+        d.append(f1_score(y[i], pa[i], labels=present, average="macro", zero_division=0)
+                 - f1_score(y[i], pb[i], labels=present, average="macro", zero_division=0))
     d = np.array(d)
     return {"mean": round(float(d.mean()), 4), "ci95": [round(float(np.percentile(d, 2.5)), 4),
                                                         round(float(np.percentile(d, 97.5)), 4)],
@@ -379,7 +390,10 @@ def round4(settings, external: Path | None, only, folds_too: bool, out: Path | N
     y = ds.labels[x]
     srcs = np.array([ds.examples[i].meta["external"] for i in x])
     preds = {}
-    res = {"file": external.name, "passages": int(len(x)), "by_source": {s: int((srcs == s).sum()) for s in sorted(set(srcs))},
+    from pipeline.theory import data as tdata
+
+    unresolved = sum(1 for r in tdata.load_jsonl(external) if r.get("source") != "written" and r.get("label") is None)
+    res = {"file": external.name, "passages": int(len(x)), "left_out_unresolved": unresolved, "by_source": {s: int((srcs == s).sum()) for s in sorted(set(srcs))},
            "written_agreed_in_training": int(len(w)), "band": settings.theory_abstain_band, "candidates": {}}
     for name, (fp, use_w) in cfg.items():
         tr = np.concatenate([g, w]) if use_w else g
