@@ -349,7 +349,7 @@ def round4(settings, external: Path | None, only, folds_too: bool, out: Path | N
     from pipeline.theory.encoder import load_encoder
 
     here = Path(__file__).resolve().parent
-    gold, _ = T.load_examples(None, [], False)
+    gold, _ = T.load_examples(None, [], False, written=False)
     scored, written = load_external(external) if external else ([], [])
     ds = T.Dataset(gold + written + scored)
     n_g, n_w = len(gold), len(written)
@@ -424,7 +424,7 @@ def round4(settings, external: Path | None, only, folds_too: bool, out: Path | N
 
 def round3(settings, extra_files, only, out: Path) -> dict:
     a = argparse.Namespace(extra=extra_files, only=only, out=str(out))
-    examples, _ = T.load_examples(None, [], False)
+    examples, _ = T.load_examples(None, [], False, written=False)
     if a.extra:
         from pipeline.theory import data as tdata
 

@@ -376,9 +376,13 @@ def _stratified_comparison(ds: Dataset, X: np.ndarray, head: str) -> float:
     return four_label_report(ds.labels[idx], predict_labels({t: prob[t][idx] for t in THEORIES}))["macro_f1"]
 
 
-def load_examples(gold: list[Path] | None, add: list[Path], legacy: bool) -> tuple[list, dict]:
+def load_examples(gold: list[Path] | None, add: list[Path], legacy: bool, written: bool = True) -> tuple[list, dict]:
     examples, gold_records = tdata.load_gold(gold)
-    files = {"gold": gold_records, "legacy": [], "researcher": []}
+    files = {"gold": gold_records, "written": [], "legacy": [], "researcher": []}
+    if written and gold is None:  # the project's own data; a run on other gold files reads only those
+        rows, records = tdata.load_written()
+        examples += rows
+        files["written"] = records
     if legacy:
         leg, records = tdata.load_legacy()
         examples += leg
