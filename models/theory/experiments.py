@@ -330,6 +330,9 @@ def main(argv=None) -> dict:
     ap.add_argument("--external", default=None, metavar="FILE",
                     help="labelled JSONL (id, source, text, label, label_A, label_B): train each round-4 candidate on "
                     "all gold, score the non-written rows; figures only to experiments_external.json")
+    ap.add_argument("--models", nargs="*", default=None, metavar="MODEL",
+                    help="with --external: score these theory.skops files as shipped (classify_texts) instead of "
+                    "training the candidates")
     a = ap.parse_args(argv)
     here = Path(__file__).resolve().parent
     settings = get_settings()
@@ -337,6 +340,8 @@ def main(argv=None) -> dict:
         return article_check(settings, a.article_check, Path(a.out or here / "experiments_article.json"))
     if a.legacy_check:
         return legacy_check(settings, Path(a.out or here / "experiments_legacy.json"))
+    if a.external and a.models:
+        return external_models(settings, Path(a.external), a.models, Path(a.out or here / "experiments_external_models.json"))
     if a.round4 or a.external:
         return round4(settings, Path(a.external) if a.external else None, a.only, a.round4,
                       Path(a.out) if a.out else None)
@@ -419,6 +424,30 @@ def round4(settings, external: Path | None, only, folds_too: bool, out: Path | N
             if name != ref:
                 res["candidates"][name]["bootstrap_vs_shipped"] = _bootstrap(y, preds[name], preds[ref])
         path.write_text(json.dumps(res, indent=1) + "\n")
+    return res
+
+
+def external_models(settings, external: Path, models: list[str], out: Path) -> dict:
+    """The external passages under model files exactly as the stage runs them (``classify_texts``); figures only."""
+    from pipeline.theory.classify import classify_texts
+
+    scored, _ = load_external(external)
+    y = np.array([e.label for e in scored])
+    srcs = np.array([e.meta["external"] for e in scored])
+    res = {"file": external.name, "passages": len(scored), "band": settings.theory_abstain_band, "models": {}}
+    for m in models:
+        out_ = classify_texts([e.text for e in scored], settings, model_path=m)
+        p = {t: np.array([o["scores"][t] for o in out_]) for t in THEORIES}
+        r = {"pooled": _figures(y, p, settings.theory_abstain_band)}
+        for s_ in sorted(set(srcs)):
+            k = srcs == s_
+            r[s_] = _figures(y[k], {t: p[t][k] for t in THEORIES}, settings.theory_abstain_band)
+        r["passages"] = [{"id": e.id, "source": str(srcs[j]), "label": str(y[j]), "predicted": o["label"],
+                          "abstained": o["abstained"], "scores": o["scores"]} for j, (e, o) in enumerate(zip(scored, out_))]
+        res["models"][m] = r
+        print(f"{m}: macro-F1 {r['pooled']['macro_f1']:.3f} (four labels {r['pooled']['macro_f1_four_labels']:.3f}) "
+              + " ".join(f"{s_} {r[s_]['macro_f1']:.3f}" for s_ in sorted(set(srcs))), flush=True)
+    out.write_text(json.dumps(res, indent=1) + "\n")
     return res
 
 
