@@ -14,6 +14,12 @@ rule a ``neither`` passage was written to test (R1 realist/power-transition, R5 
 reject it, R6 methods, ...; from ``data/key_b01.jsonl``), register, source type (writer vs
 published EXCITE paper) and length, so a change is judged on kinds of error, never on single
 passages.
+
+Round 4 (issue 17): ``--round4`` scores the prepared candidates (``configurations``) on the same folds
+(``experiments_round4.json``); ``--external FILE`` trains each on all gold (plus the agreed written rows of
+FILE for the ``+written`` ones) and scores FILE's web and article passages (``experiments_external.json``:
+figures, ids, labels and scores, never text); ``--external FILE --models M...`` scores model files exactly as
+the stage runs them (``experiments_external_models.json``).
 """
 
 from __future__ import annotations
