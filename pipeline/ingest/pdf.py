@@ -784,13 +784,16 @@ def _note_number(ln: _PLine) -> int | None:
 
 
 def _footnote_area(lines: list[_PLine], body_size: float, delta: float, last_note: int,
-                   page_markers: set[int]) -> int:
+                   page_markers: set[int], *, in_refs: bool = False) -> int:
     """Index where a column's footnote area starts (len(lines) when none).
 
     The area is the column's bottom run of lines set smaller than the body, from its first line that
     starts with a note number. Its first number must continue the document's notes (the next one, or
     a restart at 1) or be called by a marker on the page; a run filling the whole column (a reference
-    list set small, a page of notes) must be called by a marker.
+    list set small, a page of notes) must be called by a marker. Inside what the reader takes for a
+    reference list (``in_refs``) the number must be called too: a list's own numbered entries are not
+    called by raised digits, but the notes of body text read as a list are (a table of contents' entry
+    "Literaturverzeichnis" opens the list on page 2 of EXCITE paper 11653, whose 100 notes were lost).
     """
     i = len(lines)
     while i > 0 and lines[i - 1].size <= body_size - delta:
@@ -801,7 +804,7 @@ def _footnote_area(lines: list[_PLine], body_size: float, delta: float, last_not
         if num is not None:
             called = num in page_markers
             continues = num == last_note + 1 or (num == 1 and not whole) or (last_note < num <= last_note + 3)
-            if called or (continues and not whole):
+            if called or (continues and not whole and not in_refs):
                 return i
             return len(lines)
         i += 1
@@ -967,9 +970,10 @@ def _build_blocks(page_lines, body_size: float, settings: Settings, n_pages: int
         body_cols: list[list[_PLine]] = []
         for col in cols:
             start = len(col)
-            if not in_refs and col[-1].bottom >= lowest - 3 * body_size:
-                start = _footnote_area(col, body_size, settings.pdf_footnote_size_delta, last_note, page_markers)
-                if start == len(col) and page_no <= FRONT_PAGES:
+            if col[-1].bottom >= lowest - 3 * body_size:
+                start = _footnote_area(col, body_size, settings.pdf_footnote_size_delta, last_note, page_markers,
+                                       in_refs=in_refs)
+                if start == len(col) and page_no <= FRONT_PAGES and not in_refs:
                     # the first pages' foot: correspondence, copyright, DOI, dates (front matter, not body)
                     fm = _front_matter_foot(col, body_size, settings.pdf_footnote_size_delta)
                     blocks.extend(Block(kind="front_matter", text=t, page=page_no) for t in _paragraph_texts(col[fm:]))

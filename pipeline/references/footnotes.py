@@ -36,7 +36,9 @@ MODEL_DIR = Path(__file__).resolve().parent.parent.parent / "models" / "referenc
 FOOTNOTE_MODEL_FILE = MODEL_DIR / "footnote_parts.json"
 
 _LEAD = (r"(?:vgl\.|vergleiche\b|siehe\b|see\b|cf\.|compare\b|zit\.\s*(?:n\.|nach)|quoted in\b|cited in\b|"
-         r"s\.(?=\s+[A-ZÄÖÜ][a-zäöüß])|so(?=\s+[A-ZÄÖÜ][a-zäöüß]+[,:]))")
+         r"s\.(?=\s+[A-ZÄÖÜ][a-zäöüß])|so(?=\s+[A-ZÄÖÜ][a-zäöüß]+[,:])|"
+         # "So in den Lübecker Nachrichten vom 27.10.1995": "thus in" before a named source
+         r"so\s+(?:z\.\s?B\.\s+|etwa\s+|auch\s+)?in\s+(?:(?:einem|einer|den|der|dem)\s+)?(?=[A-ZÄÖÜ]))")
 _LEAD_TAIL = r"(?:\s+(?:auch|also|dazu|hierzu|etwa|insbesondere|e\.\s?g\.,?|z\.\s?B\.|u\.\s?a\.|for example,?|generally|further|the|die|den|das))*"
 LEAD_RE = re.compile(r"^\s*(?:" + _LEAD + _LEAD_TAIL + r"\s*:?\s*)+", re.I)
 # A lead inside a sentence, after prose: "Zur deutschen Migrationspolitik siehe Jochen Oltmer, ..."
@@ -90,6 +92,13 @@ _MONTHS = (r"(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|Septembe
            r"February|March|May|June|July|October|December|Jan\.|Feb\.|Mar\.|Apr\.|Aug\.|Sept?\.|Oct\.|Okt\.|Nov\.|Dec\.|Dez\.)")
 _DATE = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.\s?(?:1[5-9]|20)?\d\d\b|\b\d{1,2}\.?\s+" + _MONTHS + r"\s+(?:1[5-9]|20)\d\d\b|\b"
                    + _MONTHS + r"\s+\d{1,2},\s+(?:1[5-9]|20)\d\d\b")
+# A document dated as newspapers, press releases and laws are cited, the date closing the part: "FAZ vom 28. 10. 1995,
+# S. 3.", "Mitteilung für die Presse des SPD-Unterbezirks Bonn vom 23. 10. 1995.", "Gesetz über ... vom 17.03.2003."
+_DAY_MONTH = (r"\d{1,2}\.(?:\s?/\s?\d{1,2}\.)?(?:,?\s*\d{1,2}\.)*(?:\s*(?:und|and|u\.)\s*\d{1,2}\.)?\s?"
+              r"(?:\d{1,2}\.?|" + _MONTHS + r")")
+_DATED_SOURCE = re.compile(r"^[\"“„‚'»A-ZÀ-ÖØ-Þ][^;!?]{0,150}?\s(?:vom|v\.|of|dated|from)\s+" + _DAY_MONTH
+                           + r"\s?(?:1[5-9]|20)?\d\d\d?\b(?:\s*,?\s*(?:S\.|p\.|pp\.|Nr\.)\s*\d[\d\s,\-–f.]*|\s*\((?:o\.\s?S\.|Stand[^)]*)\))?"
+                           r"\s*\.?\s*$")
 # A volume, issue or number: "Nr. 8/1997", "No. 44", "Heft 3", "Vol. 63", "7/2007", "Band 215"
 _ISSUE = re.compile(r"\b(?:Nr|No|Vol|Jg|Bd|Heft|Band|Ausg|Issue)\.?\s*\d|\b\d{1,2}/(?:1[5-9]|20)\d\d\b", re.I)
 # A title in quotes set off by punctuation: ', "Title", FAZ' / '„Title“ (Hg.)'
@@ -338,6 +347,7 @@ def part_features(part: FootnotePart, *, has_list: bool, list_score: float) -> d
         "ditto": float(bool(_DITTO.match(t))),
         "legal": float(bool(_LEGAL.search(t))),
         "date": float(bool(_DATE.search(t))),
+        "dated_source": float(bool(_DATED_SOURCE.match(t))),
         "issue": float(bool(_ISSUE.search(t))),
         "quoted_title": float(bool(_QUOTED_TITLE.search(t))),
         "backref_inside": float(bool(_BACKREF_INSIDE.search(t))),
@@ -375,6 +385,9 @@ def rule_score(f: dict[str, float]) -> float:
         return 1.0
     shaped = (f["in"] + f["editor"] + f["place_year"] + f["publisher"] + f["pages"] + f["date"] + f["issue"]
               + f["quoted_title"] + f["legal"] + f["backref_inside"])
+    if (f["dated_source"] and not f["verb"] and f["log_tokens"] <= DATED_SOURCE_MAX_LOG_TOKENS
+            and f["function_share"] < DATED_SOURCE_FUNCTION_SHARE):
+        return 1.0  # a newspaper, press release or law by its date: "Pressespiegel der Bundeswehr vom 26. 10. 1995."
     limit = SHAPED_FUNCTION_SHARE if shaped else PROSE_FUNCTION_SHARE
     if f["function_share"] >= limit or (f["verb"] and f["sentences"]) or (f["lower_start"] and not (f["ditto"] or f["head_year"])):
         return 0.0
@@ -421,6 +434,11 @@ DATED_MAX_LOG_TOKENS = math.log1p(15)
 # A part without a name that the reference parser reads as mostly title or journal (share of tokens) is a work
 # cited by its title.
 TITLED_SHARE = 0.5
+# A part that closes with "vom <date>" (a newspaper, press release, law) is a source up to this length (log1p of 25
+# tokens), whatever its function words ("Mitteilung für die Presse des SPD-Unterbezirks Bonn vom 23. 10. 1995.").
+DATED_SOURCE_MAX_LOG_TOKENS = math.log1p(25)
+# ... and a name of an issuer reads "Erklärung des Vorstands der Partei für die Presse": up to half function words.
+DATED_SOURCE_FUNCTION_SHARE = 0.5
 # A newspaper cited by date names few function words ("The Hindu, 26.3.1997"); a dated sentence has more
 # (the feature counts them up to 10, as a share of 10).
 DATED_MAX_FUNCTION_WORDS = 0.2
