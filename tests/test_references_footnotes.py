@@ -263,3 +263,19 @@ def test_a_small_numbered_list_is_no_run_of_notes():
     blocks = _read([page1, page2, page3])
     assert not [b for b in blocks if b.kind == "footnote"]
     assert any(b.kind == "reference" and "Adler" in b.text for b in blocks)
+
+
+@pytest.mark.parametrize(
+    "note,text",
+    [
+        # a lead's tail takes whole words only: a name or title that begins like an article keeps its head
+        ("vgl. Dieter Leopold, Die Wahl der Räte, Berlin 2001, S. 348.", "Dieter Leopold, Die Wahl der Räte, Berlin 2001, S. 348."),
+        ("Vgl. Theo Sommer, Die Welt nach 1990, Hamburg 1999.", "Theo Sommer, Die Welt nach 1990, Hamburg 1999."),
+        # an article written with a capital belongs to the title it opens
+        ("See The Economist, 3 May 2001.", "The Economist, 3 May 2001."),
+        # the tail words themselves go ("See, e.g.,", "Vgl. z. B.", "vgl. auch")
+        ("See, e.g., Robert Keohane, After Hegemony, Princeton 1984.", "Robert Keohane, After Hegemony, Princeton 1984."),
+    ],
+)
+def test_a_lead_takes_whole_words(note, text):
+    assert [t for t, _ in _kinds(note)] == [text]

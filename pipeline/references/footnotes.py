@@ -39,7 +39,10 @@ _LEAD = (r"(?:vgl\.|vergleiche\b|siehe\b|see\b|cf\.|compare\b|zit\.\s*(?:n\.|nac
          r"s\.(?=\s+[A-ZÄÖÜ][a-zäöüß])|so(?=\s+[A-ZÄÖÜ][a-zäöüß]+[,:])|"
          # "So in den Lübecker Nachrichten vom 27.10.1995": "thus in" before a named source
          r"so\s+(?:z\.\s?B\.\s+|etwa\s+|auch\s+)?in\s+(?:(?:einem|einer|den|der|dem)\s+)?(?=[A-ZÄÖÜ]))")
-_LEAD_TAIL = r"(?:\s+(?:auch|also|dazu|hierzu|etwa|insbesondere|e\.\s?g\.,?|z\.\s?B\.|u\.\s?a\.|for example,?|generally|further|the|die|den|das))*"
+# Words after a lead ("Vgl. auch", "See, e.g.,"), each a whole word ("Vgl. Dieter Leopold" keeps "Dieter"); an article
+# only in lower case ("vgl. die Beiträge in", but "See The Economist", "Vgl. Die Zeit" keep the title's article).
+_LEAD_TAIL = (r"(?:,?\s+(?:auch|also|dazu|hierzu|etwa|insbesondere|e\.\s?g\.,?|z\.\s?B\.|u\.\s?a\.|for example,?|generally|"
+              r"further|(?-i:the|die|den|das))(?![\w]))*")
 LEAD_RE = re.compile(r"^\s*(?:" + _LEAD + _LEAD_TAIL + r"\s*:?\s*)+", re.I)
 # A lead inside a sentence, after prose: "Zur deutschen Migrationspolitik siehe Jochen Oltmer, ..."
 INNER_LEAD_RE = re.compile(r"\b(?:vgl\.|siehe|see|cf\.)" + _LEAD_TAIL + r"\s+(?=[A-ZÀ-ÖØ-Þ\"“„'‘])", re.I)
