@@ -279,3 +279,35 @@ def test_a_small_numbered_list_is_no_run_of_notes():
 )
 def test_a_lead_takes_whole_words(note, text):
     assert [t for t, _ in _kinds(note)] == [text]
+
+
+# ---- German legal notes: commentaries cited by the author of a section, runs of short forms ----
+
+@pytest.mark.parametrize(
+    "note,parts",
+    [
+        # a run of short forms stays one citation however long the names; a lead inside the run ("vgl. ferner")
+        # does not make what comes before it prose
+        ("Keller 2008: 412 ff.; vgl. ferner Brandt 2001: 17.", ["Keller 2008: 412 ff.; vgl. ferner Brandt 2001: 17."]),
+        ("Weber/Schulz/Hahn 2012: § 2 Rn. 14; Lorenz, in: Mayer/Kohl/Roth et al. 2011: § 1a Rn. 9 ff.",
+         ["Weber/Schulz/Hahn 2012: § 2 Rn. 14; Lorenz, in: Mayer/Kohl/Roth et al. 2011: § 1a Rn. 9 ff."]),
+        # "Name, in:" names the author of a commentary's section: not prose to be dropped
+        ("Lorenz, in: Mayer/Kohl/Roth et al. 2011: § 3 Rn. 40.", ["Lorenz, in: Mayer/Kohl/Roth et al. 2011: § 3 Rn. 40."]),
+        # a capitalised adverb opening the note is no given name ("Weiterführend Lorenz" is no person)
+        ("Weiterführend Lorenz, in: Mayer/Kohl/Roth et al. 2011: § 3 Rn. 40.", ["Lorenz, in: Mayer/Kohl/Roth et al. 2011: § 3 Rn. 40."]),
+        ("Dazu Anna Berger, Grenzen der Integration, Bonn 2002.", ["Anna Berger, Grenzen der Integration, Bonn 2002."]),
+        # full references of different authors are still apart
+        ("Vgl. Hans Roth, Die Nation, Berlin 1990; Eva Lang, Das Volk, Frankfurt/M. 1994.",
+         ["Hans Roth, Die Nation, Berlin 1990", "Eva Lang, Das Volk, Frankfurt/M. 1994."]),
+    ],
+)
+def test_legal_notes_are_cut_as_annotators_cut_them(note, parts):
+    assert [t for t, _ in _kinds(note)] == parts
+
+
+def test_a_run_of_short_forms_with_a_lead_cites_the_list():
+    """With a list, "Keller 2008: 412 ff.; vgl. ferner Brandt 2001: 17." cites two listed works: no new reference;
+    without one it is all the paper says of them."""
+    note = "Keller 2008: 412 ff.; vgl. ferner Brandt 2001: 17."
+    assert [k for _, k in _kinds(note, has_list=True)] == ["text"]
+    assert [k for _, k in _kinds(note, has_list=False)] == ["reference"]

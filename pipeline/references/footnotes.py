@@ -41,11 +41,11 @@ _LEAD = (r"(?:vgl\.|vergleiche\b|siehe\b|see\b|cf\.|compare\b|zit\.\s*(?:n\.|nac
          r"so\s+(?:z\.\s?B\.\s+|etwa\s+|auch\s+)?in\s+(?:(?:einem|einer|den|der|dem)\s+)?(?=[A-ZÄÖÜ]))")
 # Words after a lead ("Vgl. auch", "See, e.g.,"), each a whole word ("Vgl. Dieter Leopold" keeps "Dieter"); an article
 # only in lower case ("vgl. die Beiträge in", but "See The Economist", "Vgl. Die Zeit" keep the title's article).
-_LEAD_TAIL = (r"(?:,?\s+(?:auch|also|dazu|hierzu|etwa|insbesondere|e\.\s?g\.,?|z\.\s?B\.|u\.\s?a\.|for example,?|generally|"
+_LEAD_TAIL = (r"(?:,?\s+(?:auch|also|dazu|hierzu|etwa|insbesondere|ferner|nur|e\.\s?g\.,?|z\.\s?B\.|u\.\s?a\.|for example,?|generally|"
               r"further|(?-i:the|die|den|das))(?![\w]))*")
 LEAD_RE = re.compile(r"^\s*(?:" + _LEAD + _LEAD_TAIL + r"\s*:?\s*)+", re.I)
 # A lead inside a sentence, after prose: "Zur deutschen Migrationspolitik siehe Jochen Oltmer, ..."
-INNER_LEAD_RE = re.compile(r"\b(?:vgl\.|siehe|see|cf\.)" + _LEAD_TAIL + r"\s+(?=[A-ZÀ-ÖØ-Þ\"“„'‘])", re.I)
+INNER_LEAD_RE = re.compile(r"\b(?:vgl\.|siehe|see|cf\.)" + _LEAD_TAIL + r"\s+(?=(?-i:[A-ZÀ-ÖØ-Þ\"“„'‘]))", re.I)
 IBID_RE = re.compile(r"^\s*(?:ibid(?:em)?\.?|ebd\.?|ebenda|ebendort|a\.\s?a\.\s?O\.?|op\.\s?cit\.?|loc\.\s?cit\.?|idem\b|id\.)",
                      re.I)
 NAMED_BACKREF_RE = re.compile(r"^\s*(?P<name>[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w'’\-]+)?),?\s+"
@@ -108,10 +108,16 @@ _ISSUE = re.compile(r"\b(?:Nr|No|Vol|Jg|Bd|Heft|Band|Ausg|Issue)\.?\s*\d|\b\d{1,
 _QUOTED_TITLE = re.compile(r"(?:^|[,:;]\s*)[\"“„‚»«][^\"“”„‚‘»«]{8,200}[\"“”‘’«»]\s*[,.:(]")
 # A citation of a work by author (or organisation) and year only, with pages: "CDU (2007), S. 22 – 31.",
 # "Mielke, Gerd (2001): S. 702.", "Schläppi (2001: 409-412).", "Adorno 2001: 100)", "Tacio 2012; Unmüßig 2012"
-_PAGE_SPEC = r"(?:(?:S\.|p\.|pp\.|Sp\.|Rn\.|Art\.|§)\s*)?\d[\d\s,\-–f.]*"
+_PAGE_SPEC = r"(?:(?:S\.|p\.|pp\.|Sp\.|Rn\.|Art\.|§)\s*)?\d+[a-z]?(?![\w])[\d\s,\-–f.]*"  # "§ 1a Rn. 15 ff."
 _SHORT_CITE_PIECE = re.compile(
     r"^(?:[a-zäöü]{1,12}\s+)?[A-ZÀ-ÖØ-Þ][^\d;()]{0,100}?[,\s]*\(?(?:1[5-9]|20)\d\d[a-z]?(?:\s*[,/]\s*(?:1[5-9]|20)\d\d[a-z]?)*"
     r"(?:\s*[:,]\s*" + _PAGE_SPEC + r")?\)?(?:\s*[:,]?\s*" + _PAGE_SPEC + r")?\)?\s*[.;]?\s*$")
+# A short form of names, year and pages only, the names perhaps those of a commentary's editors after its section's
+# author: "Battis/Krautzberger/Löhr 2014: § 1 Rn. 45", "Söfker, in: Ernst/Zinkahn/Bielenberg et al. 2013: 39 ff."; in a
+# run after ";" it continues the citation before it however long its names (EXCITE's notes keep such runs whole).
+_SHORT_NAMES = r"[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s*(?:/|,|\bund\b|\band\b|&)\s*[A-ZÀ-ÖØ-Þ][\w'’\-]+){0,5}(?:\s+et\s+al\.?)?"
+_SHORT_RUN_PIECE = re.compile(r"^(?:" + _SHORT_NAMES + r",\s*in:\s*)?" + _SHORT_NAMES + r",?\s+\(?(?:1[5-9]|20)\d\d[a-z]?\)?"
+                              r"(?:\s*[:,]?\s*" + _PAGE_SPEC + r"){0,2}\s*[.;]?\s*$")
 # A pointer to a work cited before: "a.a.O.", "ebd.", "op. cit.", "(o. Fn. 12)", "(Anm. 10)"
 _BACKREF_INSIDE = re.compile(r"\b(?:a\.\s?a\.\s?O|ebd|ebenda|op\.\s?cit|loc\.\s?cit|o\.\s?Fn|Fn\.\s*\d|Anm\.\s*\d|supra\s+note)\b", re.I)
 
@@ -162,8 +168,8 @@ def _starts_new_work(piece: str) -> bool:
     t = t[_prose_prefix(t):]
     if IBID_RE.match(t):
         return True
-    if _DITTO.match(t) or len(t.split()) < MIN_WORK_WORDS:
-        return False
+    if _DITTO.match(t) or len(t.split()) < MIN_WORK_WORDS or _SHORT_RUN_PIECE.match(t):
+        return False  # "ders., ...", or a short form however long its names: "Battis/Krautzberger/Löhr 2014: § 1 Rn. 45"
     return bool((_NAME_FIRST.match(t) or _HEAD_YEAR.match(t))
                 and (YEAR_RE.search(t) or _PLACE_YEAR.search(t) or _BACKREF_INSIDE.search(t)))
 
@@ -236,7 +242,10 @@ def footnote_parts(text: str) -> list[FootnotePart]:
         lead = lead_m.group(0) if lead_m else ""
         body_start = s + len(lead)
         inner = INNER_LEAD_RE.search(text, body_start, e)
-        if inner is not None and not lead and inner.start() - body_start > 12:
+        before = text[body_start:inner.start()].strip() if inner is not None else ""
+        # prose before the lead, not a citation: "Kment 2006: 1336 ff.; vgl. ferner Spieker 1999: 74" is one citation
+        if inner is not None and not lead and inner.start() - body_start > 12 and not _opens_reference(before) \
+                and not _LEGAL.match(before):
             lead = text[body_start:inner.end()]  # prose before the lead: not part of the reference
             body_start = inner.end()
         body_start += _prose_prefix(text[body_start:e])
@@ -272,13 +281,15 @@ def _prose_prefix(body: str) -> int:
     """
     lead_ws = len(body) - len(body.lstrip())
     t = body.lstrip()
-    if not t or _opens_reference(t):
+    first = t.split(maxsplit=1)[0].lower() if t.split() else ""
+    if not t or (_opens_reference(t) and first not in _INTRO_ADVERBS):  # "Dazu Hans Roth," is no name "Dazu Roth"
         return 0
     for m in re.finditer(r"(?<=\s)(?=\S)", t[:120]):
         prefix = t[:m.start()].strip()
         last = prefix.rstrip(":").split()[-1].lower() if prefix.rstrip(":").split() else ""
-        if (_is_prose_prefix(prefix) and last in _INTRODUCERS and not re.search(r"[,;]", prefix)
-                and _NAME_FIRST.match(t[m.start():])):
+        introducers_only = bool(prefix) and all(w.lower() in _INTRODUCERS for w in prefix.split())  # "Weiterführend"
+        if ((_is_prose_prefix(prefix) or introducers_only) and last in _INTRODUCERS and not re.search(r"[,;]", prefix)
+                and (_NAME_FIRST.match(t[m.start():]) or _COMMENTARY.match(t[m.start():]))):
             return lead_ws + m.start()
     m = _PREFIX_SEP.search(t[:80])
     if m is not None:
@@ -296,9 +307,20 @@ _INTRODUCERS = frozenset(
     "notably entgegen laut gemäß aber".split())
 
 
+# A commentary cited by the author of its section: "Söfker, in: Ernst/Zinkahn/Bielenberg et al. 2013: § 1 Rn. 130",
+# "Krautzberger/Wagner, in: ..." (German law); the name before "in:" is the author, not prose.
+_COMMENTARY = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s*/\s*[A-ZÀ-ÖØ-Þ][\w'’\-]+)*,\s*in:\s*[A-ZÀ-ÖØ-Þ]")
+
+
+# The introducers that are adverbs, never a given name, when they open a note with a capital ("Weiterführend Söfker,
+# in: ...", "Dazu Hans Roth, ...").
+_INTRO_ADVERBS = frozenset("hierzu dazu beispielsweise ausführlich ausführlicher grundlegend näher zuletzt jüngst "
+                           "weiterführend ferner insbesondere especially notably".split())
+
+
 def _opens_reference(t: str) -> bool:
     return bool(_NAME_FIRST.match(t) or _HEAD_YEAR.match(t) or _SHORT_FORM.match(t) or _DITTO.match(t)
-                or URL_RE.match(t) or t.lower().startswith("www."))
+                or _COMMENTARY.match(t) or URL_RE.match(t) or t.lower().startswith("www."))
 
 
 def _is_prose_prefix(prefix: str) -> bool:
@@ -354,7 +376,7 @@ def part_features(part: FootnotePart, *, has_list: bool, list_score: float) -> d
         "issue": float(bool(_ISSUE.search(t))),
         "quoted_title": float(bool(_QUOTED_TITLE.search(t))),
         "backref_inside": float(bool(_BACKREF_INSIDE.search(t))),
-        "short_cite": float(all(_SHORT_CITE_PIECE.match(x.strip()) for x in t.split(";") if x.strip())),
+        "short_cite": float(all(_SHORT_CITE_PIECE.match(_unled(x)) for x in t.split(";") if x.strip())),
         "capital_start": float(bool(re.match(r"[\"“„‚'»«(]?[A-ZÀ-ÖØ-Þ0-9§]", t))),
         "has_list": float(has_list),
         "list_match": list_score,
@@ -366,6 +388,14 @@ def part_features(part: FootnotePart, *, has_list: bool, list_score: float) -> d
     f["fields"] = sum(1 for lab in ("author", "title", "date", "container-title", "publisher", "location", "pages")
                       if f[f"share_{lab}"] > 0) / 7
     return f
+
+
+def _unled(piece: str) -> str:
+    """A piece of a run without its lead and the few words that introduce it ("vgl. ferner Spieker 1999: 74")."""
+    t = piece.strip()
+    lead = LEAD_RE.match(t)
+    t = t[lead.end():] if lead else t
+    return t[_prose_prefix(t):].strip()
 
 
 # Share of function words ("der", "the", "und") above which a part reads as prose; a part with the shape of a
