@@ -311,3 +311,23 @@ def test_a_run_of_short_forms_with_a_lead_cites_the_list():
     note = "Keller 2008: 412 ff.; vgl. ferner Brandt 2001: 17."
     assert [k for _, k in _kinds(note, has_list=True)] == ["text"]
     assert [k for _, k in _kinds(note, has_list=False)] == ["reference"]
+
+
+# ---- commentary in the notes of a paper with a list ----
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        # written for this test: sentences that name a work, a year or a place, in papers with a reference list
+        "Wurden 1990 noch rund 9% der Verträge befristet geschlossen, lag der Anteil 2000 bereits bei 14%.",
+        "Seit 1995 erscheint die Reihe Dorfchronik (1995, zuerst im Verlag Hahn) in Köln und wird jährlich fortgesetzt.",
+        "Das Spiel Nachtwache (2003, in der japanischen Fassung Yoru) ist ein Abenteuer, in dem die Heldin fliehen muss.",
+    ],
+)
+def test_commentary_naming_a_work_is_no_reference_in_a_paper_with_a_list(note):
+    assert [k for _, k in _kinds(note, has_list=True)] == ["text"]
+
+
+def test_a_full_reference_with_a_verb_in_its_title_is_kept():
+    note = "Roth, Roland (2003): Warum die Zivilgesellschaft wichtig ist, in: Forschungsjournal NSB 16, S. 59-67."
+    assert [k for _, k in _kinds(note, has_list=True)] == ["reference"]

@@ -73,6 +73,20 @@ _NAME_FIRST = re.compile(
     r"\s+[A-ZÀ-ÖØ-Þ][\w'’\-]+\s*[,:/(]"                                                   # Given Surname, / Given Surname:
     r"|[A-ZÀ-ÖØ-Þ][\w'’\-]+\s*/\s*[A-ZÀ-ÖØ-Þ][\w'’\-]+"                                   # Surname / Surname
     r"|[A-ZÀ-ÖØ-Þ][\w'’\-]+\s+\(?(?:1[6-9]|20)\d\d)")                                      # Surname 1999
+
+
+def _name_first(t: str) -> bool:
+    """Does ``t`` open with a person's name (:data:`_NAME_FIRST`)? Not when its first word is a function word or
+    a verb that opens a sentence ("Wurden 1960 noch ...", "Seit 1990 ...", "Die 1990er Jahre ...")."""
+    if not _NAME_FIRST.match(t):
+        return False
+    first = t.split(maxsplit=1)[0].strip(",:/(").lower()
+    return first not in _FUNCTION_WORDS and first not in _SENTENCE_OPENERS
+
+
+# Capitalised words that open a sentence, never a surname before a year ("Seit 1990", "Bis 2005", "Im Jahr 2001").
+_SENTENCE_OPENERS = frozenset("seit bis ab vor nach im am um ob wenn weil da zum zur bei aus über unter gegen ohne "
+                              "während since until in on at for from after before during".split())
 _PLACE_YEAR = re.compile(r"\b[A-ZÄÖÜ][\w.]+(?:[/–\-][A-ZÄÖÜ][\w.]+)*(?:\s+(?:a\.\s?M\.|am Main|\(Ost\)))?,?\s+(?:1[5-9]|20)\d\d\b")
 _IN = re.compile(r"\b(?:in:|in\s+(?=[A-ZÄÖÜ][\w.]+\s*(?:\(|,)))", re.I)
 _EDITOR = re.compile(r"\((?:hg|hrsg|eds?|coord)\.?\)|\b(?:hg\.|hrsg\.|eds?\.)(?=\s|,|:)", re.I)
@@ -170,7 +184,7 @@ def _starts_new_work(piece: str) -> bool:
         return True
     if _DITTO.match(t) or len(t.split()) < MIN_WORK_WORDS or _SHORT_RUN_PIECE.match(t):
         return False  # "ders., ...", or a short form however long its names: "Battis/Krautzberger/Löhr 2014: § 1 Rn. 45"
-    return bool((_NAME_FIRST.match(t) or _HEAD_YEAR.match(t))
+    return bool((_name_first(t) or _HEAD_YEAR.match(t))
                 and (YEAR_RE.search(t) or _PLACE_YEAR.search(t) or _BACKREF_INSIDE.search(t)))
 
 
@@ -289,7 +303,7 @@ def _prose_prefix(body: str) -> int:
         last = prefix.rstrip(":").split()[-1].lower() if prefix.rstrip(":").split() else ""
         introducers_only = bool(prefix) and all(w.lower() in _INTRODUCERS for w in prefix.split())  # "Weiterführend"
         if ((_is_prose_prefix(prefix) or introducers_only) and last in _INTRODUCERS and not re.search(r"[,;]", prefix)
-                and (_NAME_FIRST.match(t[m.start():]) or _COMMENTARY.match(t[m.start():]))):
+                and (_name_first(t[m.start():]) or _COMMENTARY.match(t[m.start():]))):
             return lead_ws + m.start()
     m = _PREFIX_SEP.search(t[:80])
     if m is not None:
@@ -319,7 +333,7 @@ _INTRO_ADVERBS = frozenset("hierzu dazu beispielsweise ausführlich ausführlich
 
 
 def _opens_reference(t: str) -> bool:
-    return bool(_NAME_FIRST.match(t) or _HEAD_YEAR.match(t) or _SHORT_FORM.match(t) or _DITTO.match(t)
+    return bool(_name_first(t) or _HEAD_YEAR.match(t) or _SHORT_FORM.match(t) or _DITTO.match(t)
                 or _COMMENTARY.match(t) or URL_RE.match(t) or t.lower().startswith("www."))
 
 
@@ -354,7 +368,7 @@ def part_features(part: FootnotePart, *, has_list: bool, list_score: float) -> d
         "year": float(bool(YEAR_RE.search(t))),
         "years": min(len(YEAR_RE.findall(t)), 4) / 4,
         "url": float(bool(URL_RE.search(t) or re.search(r"\bwww\.", t))),
-        "name_first": float(bool(_NAME_FIRST.match(t))),
+        "name_first": float(_name_first(t)),
         "place_year": float(bool(_PLACE_YEAR.search(t))),
         "in": float(bool(_IN.search(t))),
         "editor": float(bool(_EDITOR.search(t))),
@@ -381,7 +395,7 @@ def part_features(part: FootnotePart, *, has_list: bool, list_score: float) -> d
         "has_list": float(has_list),
         "list_match": list_score,
         "list_match_x_has_list": list_score * float(has_list),
-        "no_list_x_name_first": float(not has_list and bool(_NAME_FIRST.match(t))),
+        "no_list_x_name_first": float(not has_list and _name_first(t)),
     }
     for lab in _SHARE_LABELS:
         f[f"share_{lab}"] = sum(1 for _, lb, _ in labelled if lb == lab) / n
@@ -430,8 +444,12 @@ def rule_score(f: dict[str, float]) -> float:
         if (f["short_cite"] and not f["legal"]) or f["list_match"] >= LIST_REPEAT_SCORE:
             return 0.0
         full = (full_name or f["head_year"]) and (f["year"] or f["place_year"]) and f["share_title"] > 0
-        if full and f["log_tokens"] > FULL_MIN_LOG_TOKENS and (f["in"] + f["editor"] + f["place_year"] + f["publisher"]
-                                                               + f["pages"] + f["issue"] + f["quoted_title"] + f["date"]):
+        # a note's sentence that names a work ("Tecmos Projekt Zero (2001, ...) zeigt ...") is commentary on it; a
+        # full reference opens with its author and year ("Roth, Roland (2003): ...")
+        commentary = (f["verb"] or f["sentences"] > PROSE_SENTENCES) and not f["head_year"]
+        if full and not commentary and f["log_tokens"] > FULL_MIN_LOG_TOKENS and (
+                f["in"] + f["editor"] + f["place_year"] + f["publisher"] + f["pages"] + f["issue"] + f["quoted_title"]
+                + f["date"]):
             return 1.0
     elif full_name and (f["year"] or f["place_year"] or f["date"]):
         return 1.0
