@@ -331,3 +331,23 @@ def test_commentary_naming_a_work_is_no_reference_in_a_paper_with_a_list(note):
 def test_a_full_reference_with_a_verb_in_its_title_is_kept():
     note = "Roth, Roland (2003): Warum die Zivilgesellschaft wichtig ist, in: Forschungsjournal NSB 16, S. 59-67."
     assert [k for _, k in _kinds(note, has_list=True)] == ["reference"]
+
+
+@pytest.mark.parametrize(
+    "note,text",
+    [
+        # a phrase saying where the work appeared, or that it is the author's own, before a colon
+        ("Zuerst erschienen in: Blätter für Politik, Heft 4/2009, S. 12-19.", "Blätter für Politik, Heft 4/2009, S. 12-19."),
+        ("Näher dazu mein Aufsatz: Die Räte und die Partei, in: Osteuropa, Nr. 4/1985, S. 300-311.",
+         "Die Räte und die Partei, in: Osteuropa, Nr. 4/1985, S. 300-311."),
+        # a title with a colon keeps its head
+        ("Die Räte in Polen: Ende einer Bewegung, Berichte des Instituts, Nr. 8/1984.",
+         "Die Räte in Polen: Ende einer Bewegung, Berichte des Instituts, Nr. 8/1984."),
+    ],
+)
+def test_where_it_appeared_is_no_part_of_the_reference(note, text):
+    assert [t for t, _ in _kinds(note)] == [text]
+
+
+def test_a_sentence_ending_in_a_year_is_no_short_form():
+    assert [k for _, k in _kinds("Ähnliche Befunde zeigt der Bericht der Kommission von 2006.")] == ["text"]

@@ -308,10 +308,17 @@ def _prose_prefix(body: str) -> int:
     m = _PREFIX_SEP.search(t[:80])
     if m is not None:
         prefix = t[:m.start()]
-        if (_is_prose_prefix(prefix) and (prefix[:1].islower() or len(prefix.split()) <= 2)
+        if (_is_prose_prefix(prefix) and (prefix[:1].islower() or len(prefix.split()) <= 2
+                                           or _SOURCE_INTRO.search(prefix))
                 and (re.match(r"[\"“„‚»A-ZÀ-ÖØ-Þ]", t[m.end():]) or _opens_reference(t[m.end():]))):
             return lead_ws + m.end()
     return 0
+
+
+# A phrase that says where the work appeared or whose it is, before a colon: "Erstmals erschienen in:", "Ausführlich
+# hierzu mein Beitrag:", "First published in:" (a title with a colon says none of these).
+_SOURCE_INTRO = re.compile(r"\b(?:in|mein(?:e[nmrs]?)?|unser(?:e[nmrs]?)?|my|our|erschienen|abgedruckt|veröffentlicht|"
+                           r"nachgedruckt|published|reprinted|printed)\s*$|\b(?:mein(?:e[nmrs]?)?|my|our)\s+\w+\s*$", re.I)
 
 
 # Words that end a phrase introducing a source: "Der Entwurf findet sich bei", "Darstellung von", "Dazu beispielsweise".
@@ -453,7 +460,8 @@ def rule_score(f: dict[str, float]) -> float:
             return 1.0
     elif full_name and (f["year"] or f["place_year"] or f["date"]):
         return 1.0
-    elif f["head_year"] or f["short_form"] or f["short_cite"]:
+    elif f["head_year"] or f["short_form"] or (f["short_cite"] and not f["verb"]):
+        # (a sentence ending in a year is no short form: "Ähnliche Ergebnisse zeigt der Index von 2006.")
         return 1.0
     if f["legal"] and f["capital_start"] and f["log_tokens"] <= LEGAL_MAX_LOG_TOKENS:
         return 1.0
