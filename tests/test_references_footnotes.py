@@ -351,3 +351,19 @@ def test_where_it_appeared_is_no_part_of_the_reference(note, text):
 
 def test_a_sentence_ending_in_a_year_is_no_short_form():
     assert [k for _, k in _kinds("Ähnliche Befunde zeigt der Bericht der Kommission von 2006.")] == ["text"]
+
+
+@pytest.mark.parametrize(
+    "note,parts",
+    [
+        # a relative clause after the year is commentary on the work, not part of it
+        ("Paul Kern, Die Flucht der Räte, Bonn 1988, die trotz ihres Titels keinen Abschnitt zur Emigration enthält.",
+         ["Paul Kern, Die Flucht der Räte, Bonn 1988", "die trotz ihres Titels keinen Abschnitt zur Emigration enthält."]),
+        # a one-word label before a name after a reference's full stop opens a new part without the label
+        ("Eva Lang, Das Volk, Frankfurt/M. 1994, S. 3–9. Gesamtdarstellungen: Hans Roth / Anna Berger (Hg.), Die Nation, "
+         "Berlin 1990.",
+         ["Eva Lang, Das Volk, Frankfurt/M. 1994, S. 3–9.", "Hans Roth / Anna Berger (Hg.), Die Nation, Berlin 1990."]),
+    ],
+)
+def test_commentary_after_a_reference_is_cut_off(note, parts):
+    assert [t for t, _ in _kinds(note)] == parts

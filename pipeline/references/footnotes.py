@@ -56,6 +56,10 @@ _SENTENCE_CUT = re.compile(r"(?<=[.!?»“”\"])\s+(?=" + _LEAD + r"|(?:ibid|eb
 # ("..., Berlin 1991. Totalitarismus und Demokratie ...", "...sc_chart.asp. Ähnliche Ergebnisse zeigt ...").
 _END_CUT = re.compile(r"((?:\b(?:1[5-9]|20)\d\d|\d+\s?[-–]\s?\d+|\bS\.\s?\d+|\d\s?ff?|(?:https?://|www\.)\S+)\.)\s+"
                       r"(?=[A-ZÄÖÜ][a-zäöüß]{2,})")
+# A relative clause after a reference's year or pages is commentary on it, a part of its own ("..., München 2001, die
+# trotz ihres Titels keinen Abschnitt ... enthält"): the cut falls at the comma.
+_CLAUSE_CUT = re.compile(r"(?:\b(?:1[5-9]|20)\d\d|\b(?:S\.|p\.|pp\.)\s?\d+(?:\s?[-–]\s?\d+)?\s?(?:ff?\.)?)(,)\s+"
+                         r"(?=(?-i:die|der|das|welche[rsn]?|which|who|where|wo)\s+[a-zäöüß]+\s+[a-zäöüß])")
 _PAGE_ONLY = re.compile(r"^\s*(?:(?:S\.|p\.|pp\.|Sp\.|Rn\.|Rz\.)?\s*[\d\s,\-–f.]+|hier\b.*)\s*$", re.I)
 _FUNCTION_WORDS = frozenset(
     "der die das und ist sind wird werden wurde wurden nicht auch sich dass daß als wie zu mit bei eine einer einem "
@@ -240,6 +244,7 @@ def footnote_parts(text: str) -> list[FootnotePart]:
     for s, e in _semicolon_runs(text):
         inner = [m.start() for m in _SENTENCE_CUT.finditer(text[s:e])]
         inner += [m.end(1) for m in _END_CUT.finditer(text[s:e]) if _ends_citation(text[s + m.end():e])]
+        inner += [m.end(1) for m in _CLAUSE_CUT.finditer(text[s:e])]
         cuts = [s] + [s + c for c in sorted(set(inner))] + [e]
         spans.extend((a, b) for a, b in zip(cuts, cuts[1:]) if text[a:b].strip())
     # a piece that is only a page number ("S. 3; 5") stays with the part before it
@@ -264,7 +269,7 @@ def footnote_parts(text: str) -> list[FootnotePart]:
             body_start = inner.end()
         body_start += _prose_prefix(text[body_start:e])
         body = text[body_start:e]
-        stripped = body.strip().rstrip(";").strip()
+        stripped = body.strip().rstrip(";,").strip()
         if not stripped:
             continue
         offset = body_start + (len(body) - len(body.lstrip()))
@@ -312,9 +317,16 @@ def _prose_prefix(body: str) -> int:
                                            or _SOURCE_INTRO.search(prefix))
                 and (re.match(r"[\"“„‚»A-ZÀ-ÖØ-Þ]", t[m.end():]) or _opens_reference(t[m.end():]))):
             return lead_ws + m.end()
+        # a one-word label ("Gesamtdarstellungen:", "Überblick:") before a person's name with a comma after it
+        if (m.group(0).startswith(":") and re.fullmatch(r"[A-ZÄÖÜ][a-zäöüß]{5,}", prefix.strip())
+                and prefix.strip().lower() not in _FUNCTION_WORDS and _GIVEN_SURNAME.match(t[m.end():])):
+            return lead_ws + m.end()
     return 0
 
 
+# A given name (or initials) and a surname, then a comma or a slash: "Jan Motte / Rainer Ohliger", "J. Barth Urban,".
+_GIVEN_SURNAME = re.compile(r"(?:[A-ZÀ-ÖØ-Þ][a-zà-ÿ'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z]\.|[A-ZÀ-ÖØ-Þ][a-zà-ÿ'’\-]+|van|von|de))*"
+                            r"\s+[A-ZÀ-ÖØ-Þ][\w'’\-]+\s*[,/]")
 # A phrase that says where the work appeared or whose it is, before a colon: "Erstmals erschienen in:", "Ausführlich
 # hierzu mein Beitrag:", "First published in:" (a title with a colon says none of these).
 _SOURCE_INTRO = re.compile(r"\b(?:in|mein(?:e[nmrs]?)?|unser(?:e[nmrs]?)?|my|our|erschienen|abgedruckt|veröffentlicht|"
