@@ -328,8 +328,15 @@ def test_commentary_naming_a_work_is_no_reference_in_a_paper_with_a_list(note):
     assert [k for _, k in _kinds(note, has_list=True)] == ["text"]
 
 
-def test_a_full_reference_with_a_verb_in_its_title_is_kept():
-    note = "Roth, Roland (2003): Warum die Zivilgesellschaft wichtig ist, in: Forschungsjournal NSB 16, S. 59-67."
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Roth, Roland (2003): Warum die Zivilgesellschaft wichtig ist, in: Forschungsjournal NSB 16, S. 59-67.",
+        # the verb is the quoted title's, not the note's
+        "Hans Roth/Eva Lang, „Die Wahl ist vorbei“, in: Kölner Stadt-Anzeiger, 12.04.2006, S. 4.",
+    ],
+)
+def test_a_full_reference_with_a_verb_in_its_title_is_kept(note):
     assert [k for _, k in _kinds(note, has_list=True)] == ["reference"]
 
 

@@ -124,6 +124,8 @@ _DATED_SOURCE = re.compile(r"^[\"“„‚'»A-ZÀ-ÖØ-Þ][^;!?]{0,150}?\s(?:vo
 _ISSUE = re.compile(r"\b(?:Nr|No|Vol|Jg|Bd|Heft|Band|Ausg|Issue)\.?\s*\d|\b\d{1,2}/(?:1[5-9]|20)\d\d\b", re.I)
 # A title in quotes set off by punctuation: ', "Title", FAZ' / '„Title“ (Hg.)'
 _QUOTED_TITLE = re.compile(r"(?:^|[,:;]\s*)[\"“„‚»«][^\"“”„‚‘»«]{8,200}[\"“”‘’«»]\s*[,.:(]")
+# A quoted stretch (a title: "„Party ist auch in Ordnung“"), whose verbs are the title's, not the note's.
+_QUOTED_SPAN = re.compile(r"[\"“„‚»«][^\"“”„‚‘’»«]{1,200}[\"“”‘’«»]")
 # A citation of a work by author (or organisation) and year only, with pages: "CDU (2007), S. 22 – 31.",
 # "Mielke, Gerd (2001): S. 702.", "Schläppi (2001: 409-412).", "Adorno 2001: 100)", "Tacio 2012; Unmüßig 2012"
 _PAGE_SPEC = r"(?:(?:S\.|p\.|pp\.|Sp\.|Rn\.|Art\.|§)\s*)?\d+[a-z]?(?![\w])[\d\s,\-–f.]*"  # "§ 1a Rn. 15 ff."
@@ -397,6 +399,7 @@ def part_features(part: FootnotePart, *, has_list: bool, list_score: float) -> d
         "function_share": sum(w in _FUNCTION_WORDS for w in words) / max(len(words), 1),
         "function_words": min(sum(w in _FUNCTION_WORDS for w in words), 10) / 10,
         "verb": float(bool(_PROSE_VERB.search(t))),
+        "verb_unquoted": float(bool(_PROSE_VERB.search(_QUOTED_SPAN.sub(" ", t)))),  # not in a quoted title
         "sentences": min(len(re.findall(r"[a-zäöüß]{3,}[.!?]\s+[A-ZÄÖÜ]", t)), 3) / 3,
         "lower_start": float(t[:1].islower()),
         "lead": float(bool(part.lead)),
@@ -465,7 +468,7 @@ def rule_score(f: dict[str, float]) -> float:
         full = (full_name or f["head_year"]) and (f["year"] or f["place_year"]) and f["share_title"] > 0
         # a note's sentence that names a work ("Tecmos Projekt Zero (2001, ...) zeigt ...") is commentary on it; a
         # full reference opens with its author and year ("Roth, Roland (2003): ...")
-        commentary = (f["verb"] or f["sentences"] > PROSE_SENTENCES) and not f["head_year"]
+        commentary = (f["verb_unquoted"] or f["sentences"] > PROSE_SENTENCES) and not f["head_year"]
         if full and not commentary and f["log_tokens"] > FULL_MIN_LOG_TOKENS and (
                 f["in"] + f["editor"] + f["place_year"] + f["publisher"] + f["pages"] + f["issue"] + f["quoted_title"]
                 + f["date"]):
