@@ -7,10 +7,17 @@ A footnote is cut into parts (:func:`footnote_parts`): at ``;`` and where a new 
 lead or a back-reference; the lead is stripped, and prose before a lead inside a sentence ("Zur
 Migrationspolitik siehe Jochen Oltmer, ...") is dropped from the reference.
 
+Where a note is cut follows what the annotators of the EXCITE gold counted as one reference string in German notes:
+a run of short forms, commentaries ("Söfker, in: Ernst/Zinkahn/Bielenberg et al. 2013: § 1 Rn. 130") and court
+decisions after ``;`` stays one citation, also with a lead inside it ("Kment 2006: 1336 ff.; vgl. ferner Spieker 1999:
+74"); works of different authors are cut apart; a relative clause after a reference's year ("..., München 2001, die
+trotz ihres Titels ...") and a phrase saying where a work appeared ("Erstmals erschienen in:") are no part of it.
+
 Whether a part is a reference is decided with evidence, not from a year or a quotation mark alone: a
 logistic regression (:class:`PartClassifier`) over what the reference CRF makes of the part (the share of
 tokens it labels author, title, date, container, publisher, place, pages; its mean marginal confidence),
-the shape of a reference (a name first, a place and year, "In:", "(Hg.)", "S. 12"), the signs of prose
+the shape of a reference (a name first, a place and year, "In:", "(Hg.)", "S. 12", a newspaper or law by its date:
+"FAZ vom 28. 10. 1995, S. 3."), the signs of prose
 (function words, sentences, a lower-case start) and the document's context (does it have a reference list,
 does the part repeat a listed entry). It is trained on the footnotes of the EXCITE corpus labelled by the
 hand-checked reference strings, evaluated leaving papers out (``models/references/README.md``), the way
