@@ -374,3 +374,24 @@ def test_a_sentence_ending_in_a_year_is_no_short_form():
 )
 def test_commentary_after_a_reference_is_cut_off(note, parts):
     assert [t for t, _ in _kinds(note)] == parts
+
+
+def test_notes_in_a_narrow_strip_beside_the_body():
+    """Side notes set small in a strip narrower than a column (Statistisches Monatsheft Baden-Württemberg, EXCITE
+    papers 41507 and 41740: none of their notes was found) are a column of their own and are read as notes."""
+    body = [g for i in range(40) for g in _line(_PROSE[44 * i:44 * (i + 1)].strip(), 160, 80 + 12 * i)]
+    calls = [("3", "Times-Roman", 6.0, 400.0, 403.0, 80.0 + 12 * 4 - 2, 80.0 + 12 * 4 + 4, True),
+             ("4", "Times-Roman", 6.0, 380.0, 383.0, 80.0 + 12 * 20 - 2, 80.0 + 12 * 20 + 4, True)]
+    strip = []
+    note3 = ["3 Statistisches Amt", "(2012): Bericht über", "die Familien im Land.", "Stuttgart."]
+    note4 = ["4 Keller, Anna: Väter", "und Beruf, in: Monats-", "heft 10/2006, S. 13."]
+    for i, text in enumerate(note3):
+        strip += _line(text, 50, 300 + 8 * i, size=6.5)
+    for i, text in enumerate(note4):
+        strip += _line(text, 50, 500 + 8 * i, size=6.5)
+    page1 = [g for i in range(40) for g in _line(_PROSE[300 + 44 * i:300 + 44 * (i + 1)].strip(), 60, 80 + 12 * i)]
+    blocks = _read([page1, body + calls + strip])
+    notes = {b.number: b.text for b in blocks if b.kind == "footnote"}
+    assert notes == {3: "Statistisches Amt (2012): Bericht über die Familien im Land. Stuttgart.",
+                     4: "Keller, Anna: Väter und Beruf, in: Monatsheft 10/2006, S. 13."}
+    assert not any("Statistisches Amt" in b.text for b in blocks if b.kind != "footnote")

@@ -551,10 +551,24 @@ def _regions(words: list[_Word], body_size: float) -> list[_Region]:
                     continue
                 lw = max(w.x1 for w in left_ws) - min(w.x0 for w in left_ws)
                 rwid = max(w.x1 for w in right_ws) - min(w.x0 for w in right_ws)
-                if lw >= MIN_COLUMN_SHARE * width and rwid >= MIN_COLUMN_SHARE * width:
+                if ((lw >= MIN_COLUMN_SHARE * width or _note_strip(left_ws, body_size))
+                        and (rwid >= MIN_COLUMN_SHARE * width or _note_strip(right_ws, body_size))):
                     ok.append(g)
             reg.gutters = ok
     return _merge_regions(regions)
+
+
+#: A strip of side notes (small type beside the body, as in Statistisches Monatsheft Baden-Württemberg) is a column
+#: however narrow, down to this width (times the body size): most of its text smaller than the body by at least this.
+NOTE_STRIP_MIN_WIDTH_EM = 6
+NOTE_STRIP_SIZE_STEP_PT = 1.5
+
+
+def _note_strip(words: list[_Word], body_size: float) -> bool:
+    """Is this side of a gutter a strip of small type (notes beside the body), most of its characters set small?"""
+    xs = [w.x0 for w in words] + [w.x1 for w in words]
+    small = sum(len(w.text) for w in words if w.size <= body_size - NOTE_STRIP_SIZE_STEP_PT)
+    return small >= 0.8 * sum(len(w.text) for w in words) and max(xs) - min(xs) >= NOTE_STRIP_MIN_WIDTH_EM * body_size
 
 
 def _same_gutters(a: list[float], b: list[float], tol: float) -> bool:
@@ -970,7 +984,8 @@ def _build_blocks(page_lines, body_size: float, settings: Settings, n_pages: int
         body_cols: list[list[_PLine]] = []
         for col in cols:
             start = len(col)
-            if col[-1].bottom >= lowest - 3 * body_size:
+            small = all(ln.size <= body_size - settings.pdf_footnote_size_delta for ln in col)
+            if col[-1].bottom >= lowest - 3 * body_size or small:  # notes at the foot, or a strip of side notes
                 start = _footnote_area(col, body_size, settings.pdf_footnote_size_delta, last_note, page_markers,
                                        in_refs=in_refs)
                 if start == len(col) and page_no <= FRONT_PAGES and not in_refs:
