@@ -562,13 +562,16 @@ def _regions(words: list[_Word], body_size: float) -> list[_Region]:
 #: however narrow, down to this width (times the body size): most of its text smaller than the body by at least this.
 NOTE_STRIP_MIN_WIDTH_EM = 6
 NOTE_STRIP_SIZE_STEP_PT = 1.5
+#: ... for at least this share of its characters (a note's raised number or a bold lead may be larger).
+NOTE_STRIP_SMALL_SHARE = 0.8
 
 
 def _note_strip(words: list[_Word], body_size: float) -> bool:
     """Is this side of a gutter a strip of small type (notes beside the body), most of its characters set small?"""
     xs = [w.x0 for w in words] + [w.x1 for w in words]
     small = sum(len(w.text) for w in words if w.size <= body_size - NOTE_STRIP_SIZE_STEP_PT)
-    return small >= 0.8 * sum(len(w.text) for w in words) and max(xs) - min(xs) >= NOTE_STRIP_MIN_WIDTH_EM * body_size
+    return (small >= NOTE_STRIP_SMALL_SHARE * sum(len(w.text) for w in words)
+            and max(xs) - min(xs) >= NOTE_STRIP_MIN_WIDTH_EM * body_size)
 
 
 def _same_gutters(a: list[float], b: list[float], tol: float) -> bool:
