@@ -551,10 +551,27 @@ def _regions(words: list[_Word], body_size: float) -> list[_Region]:
                     continue
                 lw = max(w.x1 for w in left_ws) - min(w.x0 for w in left_ws)
                 rwid = max(w.x1 for w in right_ws) - min(w.x0 for w in right_ws)
-                if lw >= MIN_COLUMN_SHARE * width and rwid >= MIN_COLUMN_SHARE * width:
+                if ((lw >= MIN_COLUMN_SHARE * width or _note_strip(left_ws, body_size))
+                        and (rwid >= MIN_COLUMN_SHARE * width or _note_strip(right_ws, body_size))):
                     ok.append(g)
             reg.gutters = ok
     return _merge_regions(regions)
+
+
+#: A strip of side notes (small type beside the body, as in Statistisches Monatsheft Baden-Württemberg) is a column
+#: however narrow, down to this width (times the body size): most of its text smaller than the body by at least this.
+NOTE_STRIP_MIN_WIDTH_EM = 6
+NOTE_STRIP_SIZE_STEP_PT = 1.5
+#: ... for at least this share of its characters (a note's raised number or a bold lead may be larger).
+NOTE_STRIP_SMALL_SHARE = 0.8
+
+
+def _note_strip(words: list[_Word], body_size: float) -> bool:
+    """Is this side of a gutter a strip of small type (notes beside the body), most of its characters set small?"""
+    xs = [w.x0 for w in words] + [w.x1 for w in words]
+    small = sum(len(w.text) for w in words if w.size <= body_size - NOTE_STRIP_SIZE_STEP_PT)
+    return (small >= NOTE_STRIP_SMALL_SHARE * sum(len(w.text) for w in words)
+            and max(xs) - min(xs) >= NOTE_STRIP_MIN_WIDTH_EM * body_size)
 
 
 def _same_gutters(a: list[float], b: list[float], tol: float) -> bool:
@@ -784,13 +801,16 @@ def _note_number(ln: _PLine) -> int | None:
 
 
 def _footnote_area(lines: list[_PLine], body_size: float, delta: float, last_note: int,
-                   page_markers: set[int]) -> int:
+                   page_markers: set[int], *, in_refs: bool = False) -> int:
     """Index where a column's footnote area starts (len(lines) when none).
 
     The area is the column's bottom run of lines set smaller than the body, from its first line that
     starts with a note number. Its first number must continue the document's notes (the next one, or
     a restart at 1) or be called by a marker on the page; a run filling the whole column (a reference
-    list set small, a page of notes) must be called by a marker.
+    list set small, a page of notes) must be called by a marker. Inside what the reader takes for a
+    reference list (``in_refs``) the number must be called too: a list's own numbered entries are not
+    called by raised digits, but the notes of body text read as a list are (a table of contents' entry
+    "Literaturverzeichnis" opens the list on page 2 of EXCITE paper 11653, whose 100 notes were lost).
     """
     i = len(lines)
     while i > 0 and lines[i - 1].size <= body_size - delta:
@@ -801,7 +821,7 @@ def _footnote_area(lines: list[_PLine], body_size: float, delta: float, last_not
         if num is not None:
             called = num in page_markers
             continues = num == last_note + 1 or (num == 1 and not whole) or (last_note < num <= last_note + 3)
-            if called or (continues and not whole):
+            if called or (continues and not whole and not in_refs):
                 return i
             return len(lines)
         i += 1
@@ -967,9 +987,11 @@ def _build_blocks(page_lines, body_size: float, settings: Settings, n_pages: int
         body_cols: list[list[_PLine]] = []
         for col in cols:
             start = len(col)
-            if not in_refs and col[-1].bottom >= lowest - 3 * body_size:
-                start = _footnote_area(col, body_size, settings.pdf_footnote_size_delta, last_note, page_markers)
-                if start == len(col) and page_no <= FRONT_PAGES:
+            small = all(ln.size <= body_size - settings.pdf_footnote_size_delta for ln in col)
+            if col[-1].bottom >= lowest - 3 * body_size or small:  # notes at the foot, or a strip of side notes
+                start = _footnote_area(col, body_size, settings.pdf_footnote_size_delta, last_note, page_markers,
+                                       in_refs=in_refs)
+                if start == len(col) and page_no <= FRONT_PAGES and not in_refs:
                     # the first pages' foot: correspondence, copyright, DOI, dates (front matter, not body)
                     fm = _front_matter_foot(col, body_size, settings.pdf_footnote_size_delta)
                     blocks.extend(Block(kind="front_matter", text=t, page=page_no) for t in _paragraph_texts(col[fm:]))

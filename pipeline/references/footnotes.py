@@ -7,10 +7,17 @@ A footnote is cut into parts (:func:`footnote_parts`): at ``;`` and where a new 
 lead or a back-reference; the lead is stripped, and prose before a lead inside a sentence ("Zur
 Migrationspolitik siehe Jochen Oltmer, ...") is dropped from the reference.
 
+Where a note is cut follows what the annotators of the EXCITE gold counted as one reference string in German notes:
+a run of short forms, commentaries ("Söfker, in: Ernst/Zinkahn/Bielenberg et al. 2013: § 1 Rn. 130") and court
+decisions after ``;`` stays one citation, also with a lead inside it ("Kment 2006: 1336 ff.; vgl. ferner Spieker 1999:
+74"); works of different authors are cut apart; a relative clause after a reference's year ("..., München 2001, die
+trotz ihres Titels ...") and a phrase saying where a work appeared ("Erstmals erschienen in:") are no part of it.
+
 Whether a part is a reference is decided with evidence, not from a year or a quotation mark alone: a
 logistic regression (:class:`PartClassifier`) over what the reference CRF makes of the part (the share of
 tokens it labels author, title, date, container, publisher, place, pages; its mean marginal confidence),
-the shape of a reference (a name first, a place and year, "In:", "(Hg.)", "S. 12"), the signs of prose
+the shape of a reference (a name first, a place and year, "In:", "(Hg.)", "S. 12", a newspaper or law by its date:
+"FAZ vom 28. 10. 1995, S. 3."), the signs of prose
 (function words, sentences, a lower-case start) and the document's context (does it have a reference list,
 does the part repeat a listed entry). It is trained on the footnotes of the EXCITE corpus labelled by the
 hand-checked reference strings, evaluated leaving papers out (``models/references/README.md``), the way
@@ -36,11 +43,16 @@ MODEL_DIR = Path(__file__).resolve().parent.parent.parent / "models" / "referenc
 FOOTNOTE_MODEL_FILE = MODEL_DIR / "footnote_parts.json"
 
 _LEAD = (r"(?:vgl\.|vergleiche\b|siehe\b|see\b|cf\.|compare\b|zit\.\s*(?:n\.|nach)|quoted in\b|cited in\b|"
-         r"s\.(?=\s+[A-ZÄÖÜ][a-zäöüß])|so(?=\s+[A-ZÄÖÜ][a-zäöüß]+[,:]))")
-_LEAD_TAIL = r"(?:\s+(?:auch|also|dazu|hierzu|etwa|insbesondere|e\.\s?g\.,?|z\.\s?B\.|u\.\s?a\.|for example,?|generally|further|the|die|den|das))*"
+         r"s\.(?=\s+[A-ZÄÖÜ][a-zäöüß])|so(?=\s+[A-ZÄÖÜ][a-zäöüß]+[,:])|"
+         # "So in den Lübecker Nachrichten vom 27.10.1995": "thus in" before a named source
+         r"so\s+(?:z\.\s?B\.\s+|etwa\s+|auch\s+)?in\s+(?:(?:einem|einer|den|der|dem)\s+)?(?=[A-ZÄÖÜ]))")
+# Words after a lead ("Vgl. auch", "See, e.g.,"), each a whole word ("Vgl. Dieter Leopold" keeps "Dieter"); an article
+# only in lower case ("vgl. die Beiträge in", but "See The Economist", "Vgl. Die Zeit" keep the title's article).
+_LEAD_TAIL = (r"(?:,?\s+(?:auch|also|dazu|hierzu|etwa|insbesondere|ferner|nur|e\.\s?g\.,?|z\.\s?B\.|u\.\s?a\.|for example,?|generally|"
+              r"further|(?-i:the|die|den|das))(?![\w]))*")
 LEAD_RE = re.compile(r"^\s*(?:" + _LEAD + _LEAD_TAIL + r"\s*:?\s*)+", re.I)
 # A lead inside a sentence, after prose: "Zur deutschen Migrationspolitik siehe Jochen Oltmer, ..."
-INNER_LEAD_RE = re.compile(r"\b(?:vgl\.|siehe|see|cf\.)" + _LEAD_TAIL + r"\s+(?=[A-ZÀ-ÖØ-Þ\"“„'‘])", re.I)
+INNER_LEAD_RE = re.compile(r"\b(?:vgl\.|siehe|see|cf\.)" + _LEAD_TAIL + r"\s+(?=(?-i:[A-ZÀ-ÖØ-Þ\"“„'‘]))", re.I)
 IBID_RE = re.compile(r"^\s*(?:ibid(?:em)?\.?|ebd\.?|ebenda|ebendort|a\.\s?a\.\s?O\.?|op\.\s?cit\.?|loc\.\s?cit\.?|idem\b|id\.)",
                      re.I)
 NAMED_BACKREF_RE = re.compile(r"^\s*(?P<name>[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w'’\-]+)?),?\s+"
@@ -51,6 +63,10 @@ _SENTENCE_CUT = re.compile(r"(?<=[.!?»“”\"])\s+(?=" + _LEAD + r"|(?:ibid|eb
 # ("..., Berlin 1991. Totalitarismus und Demokratie ...", "...sc_chart.asp. Ähnliche Ergebnisse zeigt ...").
 _END_CUT = re.compile(r"((?:\b(?:1[5-9]|20)\d\d|\d+\s?[-–]\s?\d+|\bS\.\s?\d+|\d\s?ff?|(?:https?://|www\.)\S+)\.)\s+"
                       r"(?=[A-ZÄÖÜ][a-zäöüß]{2,})")
+# A relative clause after a reference's year or pages is commentary on it, a part of its own ("..., München 2001, die
+# trotz ihres Titels keinen Abschnitt ... enthält"): the cut falls at the comma.
+_CLAUSE_CUT = re.compile(r"(?:\b(?:1[5-9]|20)\d\d|\b(?:S\.|p\.|pp\.)\s?\d+(?:\s?[-–]\s?\d+)?\s?(?:ff?\.)?)(,)\s+"
+                         r"(?=(?-i:die|der|das|welche[rsn]?|which|who|where|wo)\s+[a-zäöüß]+\s+[a-zäöüß])")
 _PAGE_ONLY = re.compile(r"^\s*(?:(?:S\.|p\.|pp\.|Sp\.|Rn\.|Rz\.)?\s*[\d\s,\-–f.]+|hier\b.*)\s*$", re.I)
 _FUNCTION_WORDS = frozenset(
     "der die das und ist sind wird werden wurde wurden nicht auch sich dass daß als wie zu mit bei eine einer einem "
@@ -68,6 +84,20 @@ _NAME_FIRST = re.compile(
     r"\s+[A-ZÀ-ÖØ-Þ][\w'’\-]+\s*[,:/(]"                                                   # Given Surname, / Given Surname:
     r"|[A-ZÀ-ÖØ-Þ][\w'’\-]+\s*/\s*[A-ZÀ-ÖØ-Þ][\w'’\-]+"                                   # Surname / Surname
     r"|[A-ZÀ-ÖØ-Þ][\w'’\-]+\s+\(?(?:1[6-9]|20)\d\d)")                                      # Surname 1999
+
+
+def _name_first(t: str) -> bool:
+    """Does ``t`` open with a person's name (:data:`_NAME_FIRST`)? Not when its first word is a function word or
+    a verb that opens a sentence ("Wurden 1960 noch ...", "Seit 1990 ...", "Die 1990er Jahre ...")."""
+    if not _NAME_FIRST.match(t):
+        return False
+    first = t.split(maxsplit=1)[0].strip(",:/(").lower()
+    return first not in _FUNCTION_WORDS and first not in _SENTENCE_OPENERS
+
+
+# Capitalised words that open a sentence, never a surname before a year ("Seit 1990", "Bis 2005", "Im Jahr 2001").
+_SENTENCE_OPENERS = frozenset("seit bis ab vor nach im am um ob wenn weil da zum zur bei aus über unter gegen ohne "
+                              "während since until in on at for from after before during".split())
 _PLACE_YEAR = re.compile(r"\b[A-ZÄÖÜ][\w.]+(?:[/–\-][A-ZÄÖÜ][\w.]+)*(?:\s+(?:a\.\s?M\.|am Main|\(Ost\)))?,?\s+(?:1[5-9]|20)\d\d\b")
 _IN = re.compile(r"\b(?:in:|in\s+(?=[A-ZÄÖÜ][\w.]+\s*(?:\(|,)))", re.I)
 _EDITOR = re.compile(r"\((?:hg|hrsg|eds?|coord)\.?\)|\b(?:hg\.|hrsg\.|eds?\.)(?=\s|,|:)", re.I)
@@ -90,16 +120,31 @@ _MONTHS = (r"(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|Septembe
            r"February|March|May|June|July|October|December|Jan\.|Feb\.|Mar\.|Apr\.|Aug\.|Sept?\.|Oct\.|Okt\.|Nov\.|Dec\.|Dez\.)")
 _DATE = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.\s?(?:1[5-9]|20)?\d\d\b|\b\d{1,2}\.?\s+" + _MONTHS + r"\s+(?:1[5-9]|20)\d\d\b|\b"
                    + _MONTHS + r"\s+\d{1,2},\s+(?:1[5-9]|20)\d\d\b")
+# A document dated as newspapers, press releases and laws are cited, the date closing the part: "FAZ vom 28. 10. 1995,
+# S. 3.", "Mitteilung für die Presse des SPD-Unterbezirks Bonn vom 23. 10. 1995.", "Gesetz über ... vom 17.03.2003."
+_DAY_MONTH = (r"\d{1,2}\.(?:\s?/\s?\d{1,2}\.)?(?:,?\s*\d{1,2}\.)*(?:\s*(?:und|and|u\.)\s*\d{1,2}\.)?\s?"
+              r"(?:\d{1,2}\.?|" + _MONTHS + r")")
+_DATED_SOURCE = re.compile(r"^[\"“„‚'»A-ZÀ-ÖØ-Þ][^;!?]{0,150}?\s(?:vom|v\.|of|dated|from)\s+" + _DAY_MONTH
+                           + r"\s?(?:1[5-9]|20)?\d\d\d?\b(?:\s*,?\s*(?:S\.|p\.|pp\.|Nr\.)\s*\d[\d\s,\-–f.]*|\s*\((?:o\.\s?S\.|Stand[^)]*)\))?"
+                           r"\s*\.?\s*$")
 # A volume, issue or number: "Nr. 8/1997", "No. 44", "Heft 3", "Vol. 63", "7/2007", "Band 215"
 _ISSUE = re.compile(r"\b(?:Nr|No|Vol|Jg|Bd|Heft|Band|Ausg|Issue)\.?\s*\d|\b\d{1,2}/(?:1[5-9]|20)\d\d\b", re.I)
 # A title in quotes set off by punctuation: ', "Title", FAZ' / '„Title“ (Hg.)'
 _QUOTED_TITLE = re.compile(r"(?:^|[,:;]\s*)[\"“„‚»«][^\"“”„‚‘»«]{8,200}[\"“”‘’«»]\s*[,.:(]")
+# A quoted stretch (a title: "„Party ist auch in Ordnung“"), whose verbs are the title's, not the note's.
+_QUOTED_SPAN = re.compile(r"[\"“„‚»«][^\"“”„‚‘’»«]{1,200}[\"“”‘’«»]")
 # A citation of a work by author (or organisation) and year only, with pages: "CDU (2007), S. 22 – 31.",
 # "Mielke, Gerd (2001): S. 702.", "Schläppi (2001: 409-412).", "Adorno 2001: 100)", "Tacio 2012; Unmüßig 2012"
-_PAGE_SPEC = r"(?:(?:S\.|p\.|pp\.|Sp\.|Rn\.|Art\.|§)\s*)?\d[\d\s,\-–f.]*"
+_PAGE_SPEC = r"(?:(?:S\.|p\.|pp\.|Sp\.|Rn\.|Art\.|§)\s*)?\d+[a-z]?(?![\w])[\d\s,\-–f.]*"  # "§ 1a Rn. 15 ff."
 _SHORT_CITE_PIECE = re.compile(
     r"^(?:[a-zäöü]{1,12}\s+)?[A-ZÀ-ÖØ-Þ][^\d;()]{0,100}?[,\s]*\(?(?:1[5-9]|20)\d\d[a-z]?(?:\s*[,/]\s*(?:1[5-9]|20)\d\d[a-z]?)*"
     r"(?:\s*[:,]\s*" + _PAGE_SPEC + r")?\)?(?:\s*[:,]?\s*" + _PAGE_SPEC + r")?\)?\s*[.;]?\s*$")
+# A short form of names, year and pages only, the names perhaps those of a commentary's editors after its section's
+# author: "Battis/Krautzberger/Löhr 2014: § 1 Rn. 45", "Söfker, in: Ernst/Zinkahn/Bielenberg et al. 2013: 39 ff."; in a
+# run after ";" it continues the citation before it however long its names (EXCITE's notes keep such runs whole).
+_SHORT_NAMES = r"[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s*(?:/|,|\bund\b|\band\b|&)\s*[A-ZÀ-ÖØ-Þ][\w'’\-]+){0,5}(?:\s+et\s+al\.?)?"
+_SHORT_RUN_PIECE = re.compile(r"^(?:" + _SHORT_NAMES + r",\s*in:\s*)?" + _SHORT_NAMES + r",?\s+\(?(?:1[5-9]|20)\d\d[a-z]?\)?"
+                              r"(?:\s*[:,]?\s*" + _PAGE_SPEC + r"){0,2}\s*[.;]?\s*$")
 # A pointer to a work cited before: "a.a.O.", "ebd.", "op. cit.", "(o. Fn. 12)", "(Anm. 10)"
 _BACKREF_INSIDE = re.compile(r"\b(?:a\.\s?a\.\s?O|ebd|ebenda|op\.\s?cit|loc\.\s?cit|o\.\s?Fn|Fn\.\s*\d|Anm\.\s*\d|supra\s+note)\b", re.I)
 
@@ -150,9 +195,9 @@ def _starts_new_work(piece: str) -> bool:
     t = t[_prose_prefix(t):]
     if IBID_RE.match(t):
         return True
-    if _DITTO.match(t) or len(t.split()) < MIN_WORK_WORDS:
-        return False
-    return bool((_NAME_FIRST.match(t) or _HEAD_YEAR.match(t))
+    if _DITTO.match(t) or len(t.split()) < MIN_WORK_WORDS or _SHORT_RUN_PIECE.match(t):
+        return False  # "ders., ...", or a short form however long its names: "Battis/Krautzberger/Löhr 2014: § 1 Rn. 45"
+    return bool((_name_first(t) or _HEAD_YEAR.match(t))
                 and (YEAR_RE.search(t) or _PLACE_YEAR.search(t) or _BACKREF_INSIDE.search(t)))
 
 
@@ -208,6 +253,7 @@ def footnote_parts(text: str) -> list[FootnotePart]:
     for s, e in _semicolon_runs(text):
         inner = [m.start() for m in _SENTENCE_CUT.finditer(text[s:e])]
         inner += [m.end(1) for m in _END_CUT.finditer(text[s:e]) if _ends_citation(text[s + m.end():e])]
+        inner += [m.end(1) for m in _CLAUSE_CUT.finditer(text[s:e])]
         cuts = [s] + [s + c for c in sorted(set(inner))] + [e]
         spans.extend((a, b) for a, b in zip(cuts, cuts[1:]) if text[a:b].strip())
     # a piece that is only a page number ("S. 3; 5") stays with the part before it
@@ -224,12 +270,15 @@ def footnote_parts(text: str) -> list[FootnotePart]:
         lead = lead_m.group(0) if lead_m else ""
         body_start = s + len(lead)
         inner = INNER_LEAD_RE.search(text, body_start, e)
-        if inner is not None and not lead and inner.start() - body_start > 12:
+        before = text[body_start:inner.start()].strip() if inner is not None else ""
+        # prose before the lead, not a citation: "Kment 2006: 1336 ff.; vgl. ferner Spieker 1999: 74" is one citation
+        if inner is not None and not lead and inner.start() - body_start > 12 and not _opens_reference(before) \
+                and not _LEGAL.match(before):
             lead = text[body_start:inner.end()]  # prose before the lead: not part of the reference
             body_start = inner.end()
         body_start += _prose_prefix(text[body_start:e])
         body = text[body_start:e]
-        stripped = body.strip().rstrip(";").strip()
+        stripped = body.strip().rstrip(";,").strip()
         if not stripped:
             continue
         offset = body_start + (len(body) - len(body.lstrip()))
@@ -260,21 +309,37 @@ def _prose_prefix(body: str) -> int:
     """
     lead_ws = len(body) - len(body.lstrip())
     t = body.lstrip()
-    if not t or _opens_reference(t):
+    first = t.split(maxsplit=1)[0].lower() if t.split() else ""
+    if not t or (_opens_reference(t) and first not in _INTRO_ADVERBS):  # "Dazu Hans Roth," is no name "Dazu Roth"
         return 0
     for m in re.finditer(r"(?<=\s)(?=\S)", t[:120]):
         prefix = t[:m.start()].strip()
         last = prefix.rstrip(":").split()[-1].lower() if prefix.rstrip(":").split() else ""
-        if (_is_prose_prefix(prefix) and last in _INTRODUCERS and not re.search(r"[,;]", prefix)
-                and _NAME_FIRST.match(t[m.start():])):
+        introducers_only = bool(prefix) and all(w.lower() in _INTRODUCERS for w in prefix.split())  # "Weiterführend"
+        if ((_is_prose_prefix(prefix) or introducers_only) and last in _INTRODUCERS and not re.search(r"[,;]", prefix)
+                and (_name_first(t[m.start():]) or _COMMENTARY.match(t[m.start():]))):
             return lead_ws + m.start()
     m = _PREFIX_SEP.search(t[:80])
     if m is not None:
         prefix = t[:m.start()]
-        if (_is_prose_prefix(prefix) and (prefix[:1].islower() or len(prefix.split()) <= 2)
+        if (_is_prose_prefix(prefix) and (prefix[:1].islower() or len(prefix.split()) <= 2
+                                           or _SOURCE_INTRO.search(prefix))
                 and (re.match(r"[\"“„‚»A-ZÀ-ÖØ-Þ]", t[m.end():]) or _opens_reference(t[m.end():]))):
             return lead_ws + m.end()
+        # a one-word label ("Gesamtdarstellungen:", "Überblick:") before a person's name with a comma after it
+        if (m.group(0).startswith(":") and re.fullmatch(r"[A-ZÄÖÜ][a-zäöüß]{5,}", prefix.strip())
+                and prefix.strip().lower() not in _FUNCTION_WORDS and _GIVEN_SURNAME.match(t[m.end():])):
+            return lead_ws + m.end()
     return 0
+
+
+# A given name (or initials) and a surname, then a comma or a slash: "Jan Motte / Rainer Ohliger", "J. Barth Urban,".
+_GIVEN_SURNAME = re.compile(r"(?:[A-ZÀ-ÖØ-Þ][a-zà-ÿ'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z]\.|[A-ZÀ-ÖØ-Þ][a-zà-ÿ'’\-]+|van|von|de))*"
+                            r"\s+[A-ZÀ-ÖØ-Þ][\w'’\-]+\s*[,/]")
+# A phrase that says where the work appeared or whose it is, before a colon: "Erstmals erschienen in:", "Ausführlich
+# hierzu mein Beitrag:", "First published in:" (a title with a colon says none of these).
+_SOURCE_INTRO = re.compile(r"\b(?:in|mein(?:e[nmrs]?)?|unser(?:e[nmrs]?)?|my|our|erschienen|abgedruckt|veröffentlicht|"
+                           r"nachgedruckt|published|reprinted|printed)\s*$|\b(?:mein(?:e[nmrs]?)?|my|our)\s+\w+\s*$", re.I)
 
 
 # Words that end a phrase introducing a source: "Der Entwurf findet sich bei", "Darstellung von", "Dazu beispielsweise".
@@ -284,9 +349,20 @@ _INTRODUCERS = frozenset(
     "notably entgegen laut gemäß aber".split())
 
 
+# A commentary cited by the author of its section: "Söfker, in: Ernst/Zinkahn/Bielenberg et al. 2013: § 1 Rn. 130",
+# "Krautzberger/Wagner, in: ..." (German law); the name before "in:" is the author, not prose.
+_COMMENTARY = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s*/\s*[A-ZÀ-ÖØ-Þ][\w'’\-]+)*,\s*in:\s*[A-ZÀ-ÖØ-Þ]")
+
+
+# The introducers that are adverbs, never a given name, when they open a note with a capital ("Weiterführend Söfker,
+# in: ...", "Dazu Hans Roth, ...").
+_INTRO_ADVERBS = frozenset("hierzu dazu beispielsweise ausführlich ausführlicher grundlegend näher zuletzt jüngst "
+                           "weiterführend ferner insbesondere especially notably".split())
+
+
 def _opens_reference(t: str) -> bool:
-    return bool(_NAME_FIRST.match(t) or _HEAD_YEAR.match(t) or _SHORT_FORM.match(t) or _DITTO.match(t)
-                or URL_RE.match(t) or t.lower().startswith("www."))
+    return bool(_name_first(t) or _HEAD_YEAR.match(t) or _SHORT_FORM.match(t) or _DITTO.match(t)
+                or _COMMENTARY.match(t) or URL_RE.match(t) or t.lower().startswith("www."))
 
 
 def _is_prose_prefix(prefix: str) -> bool:
@@ -320,7 +396,7 @@ def part_features(part: FootnotePart, *, has_list: bool, list_score: float) -> d
         "year": float(bool(YEAR_RE.search(t))),
         "years": min(len(YEAR_RE.findall(t)), 4) / 4,
         "url": float(bool(URL_RE.search(t) or re.search(r"\bwww\.", t))),
-        "name_first": float(bool(_NAME_FIRST.match(t))),
+        "name_first": float(_name_first(t)),
         "place_year": float(bool(_PLACE_YEAR.search(t))),
         "in": float(bool(_IN.search(t))),
         "editor": float(bool(_EDITOR.search(t))),
@@ -330,6 +406,7 @@ def part_features(part: FootnotePart, *, has_list: bool, list_score: float) -> d
         "function_share": sum(w in _FUNCTION_WORDS for w in words) / max(len(words), 1),
         "function_words": min(sum(w in _FUNCTION_WORDS for w in words), 10) / 10,
         "verb": float(bool(_PROSE_VERB.search(t))),
+        "verb_unquoted": float(bool(_PROSE_VERB.search(_QUOTED_SPAN.sub(" ", t)))),  # not in a quoted title
         "sentences": min(len(re.findall(r"[a-zäöüß]{3,}[.!?]\s+[A-ZÄÖÜ]", t)), 3) / 3,
         "lower_start": float(t[:1].islower()),
         "lead": float(bool(part.lead)),
@@ -338,21 +415,30 @@ def part_features(part: FootnotePart, *, has_list: bool, list_score: float) -> d
         "ditto": float(bool(_DITTO.match(t))),
         "legal": float(bool(_LEGAL.search(t))),
         "date": float(bool(_DATE.search(t))),
+        "dated_source": float(bool(_DATED_SOURCE.match(t))),
         "issue": float(bool(_ISSUE.search(t))),
         "quoted_title": float(bool(_QUOTED_TITLE.search(t))),
         "backref_inside": float(bool(_BACKREF_INSIDE.search(t))),
-        "short_cite": float(all(_SHORT_CITE_PIECE.match(x.strip()) for x in t.split(";") if x.strip())),
+        "short_cite": float(all(_SHORT_CITE_PIECE.match(_unled(x)) for x in t.split(";") if x.strip())),
         "capital_start": float(bool(re.match(r"[\"“„‚'»«(]?[A-ZÀ-ÖØ-Þ0-9§]", t))),
         "has_list": float(has_list),
         "list_match": list_score,
         "list_match_x_has_list": list_score * float(has_list),
-        "no_list_x_name_first": float(not has_list and bool(_NAME_FIRST.match(t))),
+        "no_list_x_name_first": float(not has_list and _name_first(t)),
     }
     for lab in _SHARE_LABELS:
         f[f"share_{lab}"] = sum(1 for _, lb, _ in labelled if lb == lab) / n
     f["fields"] = sum(1 for lab in ("author", "title", "date", "container-title", "publisher", "location", "pages")
                       if f[f"share_{lab}"] > 0) / 7
     return f
+
+
+def _unled(piece: str) -> str:
+    """A piece of a run without its lead and the few words that introduce it ("vgl. ferner Spieker 1999: 74")."""
+    t = piece.strip()
+    lead = LEAD_RE.match(t)
+    t = t[lead.end():] if lead else t
+    return t[_prose_prefix(t):].strip()
 
 
 # Share of function words ("der", "the", "und") above which a part reads as prose; a part with the shape of a
@@ -375,6 +461,9 @@ def rule_score(f: dict[str, float]) -> float:
         return 1.0
     shaped = (f["in"] + f["editor"] + f["place_year"] + f["publisher"] + f["pages"] + f["date"] + f["issue"]
               + f["quoted_title"] + f["legal"] + f["backref_inside"])
+    if (f["dated_source"] and not f["verb"] and f["log_tokens"] <= DATED_SOURCE_MAX_LOG_TOKENS
+            and f["function_share"] < DATED_SOURCE_FUNCTION_SHARE):
+        return 1.0  # a newspaper, press release or law by its date: "Pressespiegel der Bundeswehr vom 26. 10. 1995."
     limit = SHAPED_FUNCTION_SHARE if shaped else PROSE_FUNCTION_SHARE
     if f["function_share"] >= limit or (f["verb"] and f["sentences"]) or (f["lower_start"] and not (f["ditto"] or f["head_year"])):
         return 0.0
@@ -384,12 +473,17 @@ def rule_score(f: dict[str, float]) -> float:
         if (f["short_cite"] and not f["legal"]) or f["list_match"] >= LIST_REPEAT_SCORE:
             return 0.0
         full = (full_name or f["head_year"]) and (f["year"] or f["place_year"]) and f["share_title"] > 0
-        if full and f["log_tokens"] > FULL_MIN_LOG_TOKENS and (f["in"] + f["editor"] + f["place_year"] + f["publisher"]
-                                                               + f["pages"] + f["issue"] + f["quoted_title"] + f["date"]):
+        # a note's sentence that names a work ("Tecmos Projekt Zero (2001, ...) zeigt ...") is commentary on it; a
+        # full reference opens with its author and year ("Roth, Roland (2003): ...")
+        commentary = (f["verb_unquoted"] or f["sentences"] > PROSE_SENTENCES) and not f["head_year"]
+        if full and not commentary and f["log_tokens"] > FULL_MIN_LOG_TOKENS and (
+                f["in"] + f["editor"] + f["place_year"] + f["publisher"] + f["pages"] + f["issue"] + f["quoted_title"]
+                + f["date"]):
             return 1.0
     elif full_name and (f["year"] or f["place_year"] or f["date"]):
         return 1.0
-    elif f["head_year"] or f["short_form"] or f["short_cite"]:
+    elif f["head_year"] or f["short_form"] or (f["short_cite"] and not f["verb"]):
+        # (a sentence ending in a year is no short form: "Ähnliche Ergebnisse zeigt der Index von 2006.")
         return 1.0
     if f["legal"] and f["capital_start"] and f["log_tokens"] <= LEGAL_MAX_LOG_TOKENS:
         return 1.0
@@ -421,6 +515,11 @@ DATED_MAX_LOG_TOKENS = math.log1p(15)
 # A part without a name that the reference parser reads as mostly title or journal (share of tokens) is a work
 # cited by its title.
 TITLED_SHARE = 0.5
+# A part that closes with "vom <date>" (a newspaper, press release, law) is a source up to this length (log1p of 25
+# tokens), whatever its function words ("Mitteilung für die Presse des SPD-Unterbezirks Bonn vom 23. 10. 1995.").
+DATED_SOURCE_MAX_LOG_TOKENS = math.log1p(25)
+# ... and a name of an issuer reads "Erklärung des Vorstands der Partei für die Presse": up to half function words.
+DATED_SOURCE_FUNCTION_SHARE = 0.5
 # A newspaper cited by date names few function words ("The Hindu, 26.3.1997"); a dated sentence has more
 # (the feature counts them up to 10, as a share of 10).
 DATED_MAX_FUNCTION_WORDS = 0.2
