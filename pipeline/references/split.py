@@ -28,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.ingest.types import Line
-from pipeline.text.headings import is_numbered_list, list_number
+from pipeline.text.headings import is_numbered_list, is_reference_heading, list_number
 from pipeline.text.hyphenation import join_lines
 
 MODEL_DIR = Path(__file__).resolve().parent.parent.parent / "models" / "references"
@@ -44,6 +44,7 @@ _AUTHOR_START = re.compile(
 )
 # Besides "de Duve, Thierry" (a particle before the surname), ", 1984: ..." opens an entry: the same author as
 # the entry before, whose ditto dash the PDF draws as a line and the reader does not keep (EXCITE 36334).
+_DITTO_RE = re.compile(r"^(?:,\s*\(?(?:1[6-9]|20)\d\d[a-z]?\b|[-–—_]{2,}|ders\.|dies\.|idem\b|eadem\b)")
 _ENDS_ENTRY = re.compile(r"(\.|\d\s*[-–—]\s*\d+\.?|\d{4}\.?|\)\.?|\]\.?|https?://\S+)$")
 _YEAR = re.compile(r"\b(1[6-9]|20)\d\d[a-z]?\b|\bn\.\s?d\.|o\.\s?J\.")
 _GIVEN_FIRST = re.compile(r"^(?:[A-ZÀ-Þ][a-zà-ÿ'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z]\.|[A-ZÀ-Þ][a-zà-ÿ'’\-]+)){0,3}\s+[A-ZÀ-Þ][\w'’\-]+[,:/]")
@@ -231,6 +232,8 @@ def rule_labels(lines: list[Line]) -> list[str]:
                       and ln.top - prev.top >= ENTRY_GAP_FACTOR * pitch[keys[i]])
             if spaced:  # entries set apart by vertical space (EXCITE 9082 and FQS papers: flush lines, a gap between)
                 starts.append(True)
+            elif _DITTO_RE.match(ln.text.strip()) and _ENDS_ENTRY.search(prev.text.rstrip()):
+                starts.append(True)  # the same author again: its dash was drawn, so the line is indented
             elif keys[i] in hanging_groups:
                 starts.append(d <= FLUSH_PT and (bool(_AUTHOR_START.match(ln.text)) or bool(_ENDS_ENTRY.search(prev.text.rstrip()))))
             else:
@@ -281,11 +284,11 @@ def split_references(lines: list[Line], *, model_file: Path = SPLIT_MODEL_FILE) 
     if not lines:
         return []
     labels = model_labels(lines, model_file)
-    if labels is None:
-        refs = _drop_trailing_non_references(join_labelled(lines, rule_labels(lines)))
-    else:
-        refs = join_labelled(lines, labels)
+    refs = join_labelled(lines, rule_labels(lines) if labels is None else labels)
+    # bullets off before the trailing pages are judged: "• Mehta L., ..." opens like a reference (EXCITE 47750)
     refs = [(_BULLET_RE.sub("", t), page) for t, page in refs]
+    if labels is None:
+        refs = _drop_trailing_non_references(refs)
     return [(t, page) for t, page in resplit_long(refs) if t]
 
 
@@ -453,6 +456,43 @@ def _opens_like_reference(block) -> bool:
         and bool(_YEAR.search(block.text[:200]))
 
 
+# Fewest notes after a reference heading that make a numbered list the reader took for footnotes.
+MIN_NOTE_LIST = 3
+# Share of those notes whose number is the one before plus one.
+NOTE_LIST_SEQUENCE_SHARE = 0.8
+
+
+def notes_as_reference_list(blocks: list) -> list:
+    """A numbered reference list that the reader read as footnotes becomes reference blocks ("n. text").
+
+    A list printed "1. Furnas, G.W., ...", "2. ..." under the last reference heading looks to the reader like
+    the notes of its page (EXCITE 25465, 25468, 34212, 46479: 4 of 80 English papers, 60 gold references). It
+    is recognised by what follows the heading up to the next heading or the end: notes only (no body text, no
+    reference), at least :data:`MIN_NOTE_LIST`, numbered from 1 in sequence (real notes on that page would
+    continue the paper's note numbers). The number is kept in the text, as printed, so that numbered
+    citations find their entries.
+    """
+    heads = [i for i, b in enumerate(blocks) if b.kind == "heading" and is_reference_heading(b.text)]
+    if not heads:
+        return blocks
+    start = heads[-1]
+    end = next((j for j in range(start + 1, len(blocks)) if blocks[j].kind == "heading"), len(blocks))
+    run = blocks[start + 1:end]
+    notes = [b for b in run if b.kind == "footnote"]
+    if len(notes) < MIN_NOTE_LIST or any(b.kind in ("body", "reference") for b in run):
+        return blocks
+    nums = [b.number for b in notes]
+    if nums[0] != 1 or any(n is None for n in nums) or \
+            sum(1 for a, b in zip(nums, nums[1:]) if b == a + 1) < NOTE_LIST_SEQUENCE_SHARE * (len(nums) - 1):
+        return blocks
+    out = list(blocks)
+    for j in range(start + 1, end):
+        b = out[j]
+        if b.kind == "footnote":
+            out[j] = dataclasses.replace(b, kind="reference", text=f"{b.number}. {b.text.strip()}", number=None)
+    return out
+
+
 def mark_reference_sections(blocks: list) -> list:
     """Mark as ``reference`` the blocks of a PDF reference list the reader left as body text.
 
@@ -464,6 +504,7 @@ def mark_reference_sections(blocks: list) -> list:
     trailing run of body blocks in the second half of the paper that open like references (an author list
     or a list number, and a year), at least :data:`MIN_UNHEADED_REFERENCES` of them.
     """
+    blocks = notes_as_reference_list(blocks)
     if any(b.kind == "reference" for b in blocks):
         return blocks
     blocks = list(blocks)  # the reader's list is left as it is
