@@ -40,8 +40,10 @@ _AUTHOR_START = re.compile(
     r"|[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s+(?:[A-Z][\w'’\-]+|and|of|for|the|&)){0,5}\s*[,.]?\s*\(?(?:19|20)\d{2}"
     r"|(?:de|van|von|der|den|di|da|du|le|la|del|dos|ten|ter|zu)\s+[A-ZÀ-ÖØ-Þ][\w'’\-]+,\s*[A-ZÀ-ÖØ-Þ]"
     r"|,\s*\(?(?:1[6-9]|20)\d\d[a-z]?\b"
+    r"|\[[A-ZÄÖÜ][A-Za-zÄÖÜäöü]{1,8}\+?\d{2,4}[a-z]?\]"
     r"|[-–—_]{2,})"
 )
+# "[BAUD93] Baudel, T.: ..." (an alphanumeric key, computer-science style) opens like an author (EXCITE 22006).
 # Besides "de Duve, Thierry" (a particle before the surname), ", 1984: ..." opens an entry: the same author as
 # the entry before, whose ditto dash the PDF draws as a line and the reader does not keep (EXCITE 36334).
 _DITTO_RE = re.compile(r"^(?:,\s*\(?(?:1[6-9]|20)\d\d[a-z]?\b|[-–—_]{2,}|ders\.|dies\.|idem\b|eadem\b)")
@@ -223,6 +225,7 @@ def rule_labels(lines: list[Line]) -> list[str]:
         widths = [ln.x1 for ln in lines]
         right = statistics.quantiles(widths, n=10)[-1] if len(widths) >= 10 else max(widths)
         pitch = _line_pitch(lines, keys)
+        right_edge = {k: max(ln.x1 for ln, kk in zip(lines, keys) if kk == k) for k in groups}
         for i, (ln, d) in enumerate(zip(lines, indented)):
             if i == 0:
                 starts.append(True)
@@ -230,7 +233,10 @@ def rule_labels(lines: list[Line]) -> list[str]:
             prev = lines[i - 1]
             spaced = (keys[i] == keys[i - 1] and keys[i] in pitch and d <= FLUSH_PT
                       and ln.top - prev.top >= ENTRY_GAP_FACTOR * pitch[keys[i]])
-            if spaced:  # entries set apart by vertical space (EXCITE 9082 and FQS papers: flush lines, a gap between)
+            prev_short = prev.x1 < right_edge[keys[i - 1]] - SHORT_SHARE * max(right_edge[keys[i - 1]] - left[keys[i - 1]], 1.0)
+            if spaced and (prev_short or bool(_ENDS_ENTRY.search(prev.text.rstrip())) or bool(_AUTHOR_START.match(ln.text))):
+                # entries set apart by vertical space (EXCITE 9082 and the FQS papers: flush lines, a gap between);
+                # the gap alone is not enough: some lists widen the pitch inside an entry too (21699)
                 starts.append(True)
             elif _DITTO_RE.match(ln.text.strip()) and _ENDS_ENTRY.search(prev.text.rstrip()):
                 starts.append(True)  # the same author again: its dash was drawn, so the line is indented
@@ -247,6 +253,8 @@ def rule_labels(lines: list[Line]) -> list[str]:
 # their entries apart by a blank half-line or more (1.4-1.8 times the pitch on the EXCITE corpus), while the
 # pitch inside an entry varies by a few per cent (sub- and superscripts).
 ENTRY_GAP_FACTOR = 1.3
+# A line ending this share of its column's width before the column's right edge is short: the last of a paragraph.
+SHORT_SHARE = 0.1
 # A column needs this many line pitches before its typical pitch is trusted.
 MIN_PITCHES = 4
 
