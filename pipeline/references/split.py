@@ -389,7 +389,8 @@ def _drop_trailing_non_references(refs: list[tuple[str, int]]) -> list[tuple[str
 _TRAILER_RE = re.compile(
     r"^(?:(?:the\s+)?authors?(?:\s*:|\s*$|\s+(?=(?-i:[A-ZÀ-Þ][\w'’\-]+\s+[A-ZÀ-Þ])))"
     r"|about\s+the\s+authors?|notes?\s+on\s+(?:the\s+)?(?:contributors?|authors?)|(?:zu\s+den|über\s+die)\s+autor"
-    r"|(?:die|der|zur|zum)\s+autor(?:in|en|innen)?\s*:?\s*$|autor(?:in|en|innen)?\s*:\s*$|biographical\s+notes?"
+    r"|(?:die|der|zur|zum)\s+autor(?:in|en|innen)?\s*:?\s*$|autor(?:in|en|innen)?\s*:?\s*$|biographical\s+notes?"
+    r"|autor(?:en|innen)?(?:notiz|info)|impressum\b"
     r"|citation\s*(?:$|:|(?=(?-i:[A-ZÀ-Þ])|https?:))"
     r"|(?:contact|correspondence|corresponding\s+author|address|kontakt|anschrift)(?:\s+of\s+the\s+corresponding\s+author)?\s*:"
     r"|\(?\s*(?:paper\s+|manuscript\s+|article\s+)?received(?:\s+on)?\s*:?\s*\d|paper\s+received|revised\s+version\s+accepted"
@@ -456,6 +457,9 @@ _END_SECTION_RE = re.compile(
 MIN_UNHEADED_REFERENCES = 5
 # An unheaded run ends (reading backwards) after this many blocks in a row that open like no reference.
 MAX_GAP_BLOCKS = 3
+# A block of at most this many words with a year neither ends nor extends such a run: an entry by an
+# institution or a document, which opens like no author (the corpus's median reference has about 20 words).
+SHORT_ENTRY_WORDS = 45
 
 
 def _opens_like_reference(block) -> bool:
@@ -539,19 +543,28 @@ def mark_reference_sections(blocks: list) -> list:
                 mark(j)
         return blocks
     tail = [i for i in body if i >= body[len(body) // 2]]
+    # what follows the list (notes on the authors, the publisher's imprint) ends the tail (EXCITE 6041, 44282)
+    opened = 0
+    for n, i in enumerate(tail):
+        if opened >= MIN_UNHEADED_REFERENCES and _is_trailer(blocks[i].text):
+            tail = tail[:n]
+            break
+        opened += _opens_like_reference(blocks[i])
     run: list[int] = []
     gap = 0
     for i in reversed(tail):
         if _opens_like_reference(blocks[i]):
             run.append(i)
             gap = 0
+        elif _YEAR.search(blocks[i].text) and len(blocks[i].text.split()) <= SHORT_ENTRY_WORDS:
+            continue  # an entry that opens like no person ("Stenographisches Protokoll, 21. Sitzung ..., 1983")
         else:
             gap += 1
             if gap >= MAX_GAP_BLOCKS:
                 break
-    if len(run) < MIN_UNHEADED_REFERENCES:
+    if len(run) < MIN_UNHEADED_REFERENCES or not tail:
         return blocks
-    first, last = min(run), max(body)
+    first, last = min(run), tail[-1]
     if sum(1 for i in body if first <= i <= last and _opens_like_reference(blocks[i])) < 0.5 * sum(
             1 for i in body if first <= i <= last):
         return blocks
