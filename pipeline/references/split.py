@@ -245,7 +245,11 @@ def rule_labels(lines: list[Line]) -> list[str]:
             else:
                 closed = bool(_ENDS_ENTRY.search(prev.text.rstrip())) and (prev.x1 < right - 10 or prev.text.rstrip().endswith("."))
                 short_full_stop = prev.text.rstrip().endswith(".") and prev.x1 < right - 40 and ln.text[:1].isupper()
-                starts.append(short_full_stop or (closed and bool(_AUTHOR_START.match(ln.text))))
+                # one line per entry, no full stop at the end ("... Göttingen" / "Harig, Ludwig (1990): ...", EXCITE
+                # 27055): a short line before an author opening with its year near the start
+                # ("Surname, Given": the looser openings match titles such as "Proceedings of the 2005 ...", 29001)
+                short_open = prev_short and bool(_SURNAME_COMMA.match(ln.text)) and bool(_YEAR.search(ln.text[:YEAR_WITHIN]))
+                starts.append(short_full_stop or short_open or (closed and bool(_AUTHOR_START.match(ln.text))))
     return ["B" if s else "I" for s in starts]
 
 
@@ -253,6 +257,9 @@ def rule_labels(lines: list[Line]) -> list[str]:
 # their entries apart by a blank half-line or more (1.4-1.8 times the pitch on the EXCITE corpus), while the
 # pitch inside an entry varies by a few per cent (sub- and superscripts).
 ENTRY_GAP_FACTOR = 1.3
+_SURNAME_COMMA = re.compile(r"^[A-ZÀ-ÖØ-ÞŁŠŽČ][\w'’\-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w'’\-]+)?,\s*[A-ZÀ-ÖØ-Þ]")
+# An author opening counts as one when its year comes within this many characters ("Harig, Ludwig (1990):").
+YEAR_WITHIN = 80
 # A line ending this share of its column's width before the column's right edge is short: the last of a paragraph.
 SHORT_SHARE = 0.1
 # A column needs this many line pitches before its typical pitch is trusted.
