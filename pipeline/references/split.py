@@ -28,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.ingest.types import Line
-from pipeline.text.headings import is_numbered_list, is_reference_heading, list_number
+from pipeline.text.headings import ENDS_REFERENCES_RE, is_numbered_list, is_reference_heading, list_number
 from pipeline.text.hyphenation import join_lines
 
 MODEL_DIR = Path(__file__).resolve().parent.parent.parent / "models" / "references"
@@ -37,12 +37,14 @@ SPLIT_MODEL_FILE = MODEL_DIR / "split.crfsuite"
 _AUTHOR_START = re.compile(
     r"^(?:[A-ZÀ-ÖØ-ÞŁŠŽČ][\w'’\-]+(?:\s+(?:van|von|de|der|da|di|la|le|del|dos|du)\s+[\w'’\-]+)*,\s*(?:[A-Z][\w.\-]*|\(?\d{4})"
     r"|[A-ZÀ-ÖØ-Þ][\w'’\-]+\s+[A-Z]{1,3}[,.]"
-    r"|[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s+(?:[A-Z][\w'’\-]+|and|of|for|the|&)){0,5}\s*[,.]?\s*\(?(?:19|20)\d{2}"
+    r"|[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s*/\s*[A-ZÀ-ÖØ-Þ][\w'’\-]+|\s+(?:[A-Z][\w'’\-]+|and|of|for|the|&|et\s+al\.?|u\.\s?a\.)){0,5}"
+    r"\s*[,.]?\s*\(?(?:1[5-9]|20)\d{2}"
     r"|(?:de|van|von|der|den|di|da|du|le|la|del|dos|ten|ter|zu)\s+[A-ZÀ-ÖØ-Þ][\w'’\-]+,\s*[A-ZÀ-ÖØ-Þ]"
     r"|,\s*\(?(?:1[6-9]|20)\d\d[a-z]?\b"
     r"|\[[A-ZÄÖÜ][A-Za-zÄÖÜäöü]{1,8}\+?\d{2,4}[a-z]?\]"
     r"|[-–—_]{2,})"
 )
+# "Frey/Stutzer (2002):", "Ridder et al. (2007):" and "Hobbes (1615):" open like authors too (EXCITE 42768).
 # "[BAUD93] Baudel, T.: ..." (an alphanumeric key, computer-science style) opens like an author (EXCITE 22006).
 # Besides "de Duve, Thierry" (a particle before the surname), ", 1984: ..." opens an entry: the same author as
 # the entry before, whose ditto dash the PDF draws as a line and the reader does not keep (EXCITE 36334).
@@ -369,8 +371,14 @@ def resplit_long(refs: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return out
 
 
+# "Konami: Silent Hill 2, 2001." (a publisher or institution, a colon): a reference on a list's last page (a
+# ludography or list of sources after the literature, EXCITE 21699) though it opens like no person.
+_INSTITUTION_COLON = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w&.\-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w&.\-]+){0,3}\s*:\s+\S")
+
+
 def _reference_like(text: str) -> bool:
-    return bool(list_number(text) is not None or _AUTHOR_START.match(text)) and bool(re.search(r"\b(1[6-9]|20)\d\d\b|n\.\s?d\.", text))
+    return bool(list_number(text) is not None or _AUTHOR_START.match(text) or _INSTITUTION_COLON.match(text)) \
+        and bool(re.search(r"\b(1[6-9]|20)\d\d\b|n\.\s?d\.", text))
 
 
 def _drop_trailing_non_references(refs: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -512,6 +520,55 @@ def notes_as_reference_list(blocks: list) -> list:
     return out
 
 
+# Share of the body blocks after a false heading that must open like references for the list to go on.
+CONTINUED_LIST_SHARE = 0.6
+
+
+def _list_goes_on(blocks: list, j: int) -> bool:
+    """The body blocks after the heading at ``j`` (up to the next heading) read as more of a reference list."""
+    end = next((k for k in range(j + 1, len(blocks)) if blocks[k].kind == "heading"), len(blocks))
+    body = [blocks[k] for k in range(j + 1, end) if blocks[k].kind == "body"]
+    if len(body) < 2 or any(not b.lines for b in body):
+        return False
+    return sum(1 for b in body if _opens_like_reference(b)) >= CONTINUED_LIST_SHARE * len(body)
+
+
+def continue_past_false_headings(blocks: list) -> list:
+    """A reference list the reader ended at an entry it took for a heading goes on past it.
+
+    An entry printed in a larger or bolder face, or a short one-line entry between gaps, reads to the
+    reader as a heading ("Sachverständigenrat zur Begutachtung der gesamtwirtschaftlichen Entwicklung
+    (2009): ...", EXCITE 42768); the entries after it become body text. After the reader's last reference
+    block, a heading that is no known section heading (:data:`_END_SECTION_RE`,
+    :data:`pipeline.text.headings.ENDS_REFERENCES_RE`, a reference heading) followed by body blocks that
+    mostly open like references (:data:`CONTINUED_LIST_SHARE`, at least two) is part of the list; so are those
+    blocks (a heading with line geometry becomes a reference block, one without stays a heading).
+    """
+    refs = [i for i, b in enumerate(blocks) if b.kind == "reference" and b.lines]
+    if not refs:
+        return blocks
+    out = list(blocks)
+    j = refs[-1] + 1
+    while j < len(out):
+        while j < len(out) and out[j].kind in ("footnote", "reference"):
+            j += 1
+        if j >= len(out) or out[j].kind != "heading":
+            break
+        text = out[j].text.strip()
+        if is_reference_heading(text) or _END_SECTION_RE.match(text) or ENDS_REFERENCES_RE.match(text):
+            break
+        end = next((k for k in range(j + 1, len(out)) if out[k].kind == "heading"), len(out))
+        if not _list_goes_on(out, j):
+            break
+        body = [k for k in range(j + 1, end) if out[k].kind == "body"]
+        if out[j].lines:
+            out[j] = dataclasses.replace(out[j], kind="reference")
+        for k in body:
+            out[k] = dataclasses.replace(out[k], kind="reference")
+        j = end
+    return out
+
+
 def mark_reference_sections(blocks: list) -> list:
     """Mark as ``reference`` the blocks of a PDF reference list the reader left as body text.
 
@@ -523,7 +580,7 @@ def mark_reference_sections(blocks: list) -> list:
     trailing run of body blocks in the second half of the paper that open like references (an author list
     or a list number, and a year), at least :data:`MIN_UNHEADED_REFERENCES` of them.
     """
-    blocks = notes_as_reference_list(blocks)
+    blocks = continue_past_false_headings(notes_as_reference_list(blocks))
     if any(b.kind == "reference" for b in blocks):
         return blocks
     blocks = list(blocks)  # the reader's list is left as it is
@@ -545,7 +602,10 @@ def mark_reference_sections(blocks: list) -> list:
                     break
                 nxt = next((blocks[k] for k in range(j + 1, len(blocks)) if blocks[k].kind == "body"), None)
                 if nxt is None or not _opens_like_reference(nxt):
-                    break
+                    if not _list_goes_on(blocks, j):
+                        break
+                    if b.lines:  # an entry the reader took for a heading (42768)
+                        mark(j)
             elif b.kind == "body" and b.lines:
                 mark(j)
         return blocks
