@@ -494,6 +494,9 @@ _ENTRIES = [(0, "Abel, Anna (2001). A first book about the state. Berlin: Verlag
     "Bücher des Forschungsschwerpunkts Markt und politische Ökonomie",
     "About the author: Julia Example is Professor of Adult Education.",
     "Contact: Kirsten Example, Professor, Roskilde University",
+    "Wolbert Example ist wissenschaftlicher Mitarbeiter am Institut der Universität Hamburg.",
+    "Prof. Dr. Anna Example, Wissenschaftszentrum Berlin, Reichpietschufer 50, 10785 Berlin",
+    "Manuskriptendfassung eingegangen am 19. Januar 2003.",
 ])
 def test_what_follows_the_list_is_cut(trailer):
     from pipeline.references.split import split_references
@@ -501,6 +504,20 @@ def test_what_follows_the_list_is_cut(trailer):
     more = [(0, trailer, 0), (0, "Ewald, Eva (2000). A book in the series. Berlin: Verlag. Bestell Nr.: FS I 00-101", 0)]
     out = [t for t, _ in split_references(_lines(_ENTRIES + more))]
     assert out == [t for _, t, _ in _ENTRIES]
+
+
+def test_a_page_of_trailer_goes_whole():
+    """A series' page after the list ("- HAFOS -", who edits it, then "Prof. Dr. ..."): the whole page is cut,
+    but a last entry that runs on to the trailer's page keeps its continuation."""
+    from pipeline.references.split import split_references
+
+    series = _lines([(200, "- SERIES -", 0), (0, "Die Forschungsberichte werden herausgegeben von Anna Example", 0),
+                     (180, "Prof. Dr. Anna Example", 0)], page=2)
+    out = [t for t, _ in split_references(_lines(_ENTRIES) + series)]
+    assert out == [t for _, t, _ in _ENTRIES]
+    runs_on = _lines([*_ENTRIES[:-1], (0, "Dahl, Dora (2004). A fourth book about peace and about war and about", 0)])
+    more = _lines([(20, "everything else. Paris: Seuil.", 0), (180, "Prof. Dr. Anna Example", 0)], page=2)
+    assert split_references(runs_on + more)[-1][0].endswith("everything else. Paris: Seuil.")
 
 
 def test_trailer_before_the_list_is_kept_out_of_the_cut():

@@ -35,7 +35,8 @@ MODEL_DIR = Path(__file__).resolve().parent.parent.parent / "models" / "referenc
 SPLIT_MODEL_FILE = MODEL_DIR / "split.crfsuite"
 
 _AUTHOR_START = re.compile(
-    r"^(?:[A-ZÀ-ÖØ-ÞŁŠŽČ][\w'’\-]+(?:\s+(?:van|von|de|der|da|di|la|le|del|dos|du)\s+[\w'’\-]+)*,\s*(?:[A-Z][\w.\-]*|\(?\d{4})"
+    r"^(?:(?:(?:De|Van|Von|Di|Da|Du|Le|La|Del|Dos|Ten|Ter|Zu)\s+(?:(?:der|den|de)\s+)?)?"
+    r"[A-ZÀ-ÖØ-ÞŁŠŽČ][\w'’\-]+(?:\s+(?:van|von|de|der|da|di|la|le|del|dos|du)\s+[\w'’\-]+)*,\s*(?:[A-Z][\w.\-]*|\(?\d{4})"
     r"|[A-ZÀ-ÖØ-Þ][\w'’\-]+\s+[A-Z]{1,3}[,.]"
     r"|[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s*/\s*[A-ZÀ-ÖØ-Þ][\w'’\-]+|\s+(?:[A-Z][\w'’\-]+|and|of|for|the|&|et\s+al\.?|u\.\s?a\.)){0,5}"
     r"\s*[,.]?\s*\(?(?:1[5-9]|20)\d{2}"
@@ -399,8 +400,10 @@ def _drop_trailing_non_references(refs: list[tuple[str, int]]) -> list[tuple[str
 # (en 36 and de-end papers): notes on the authors ("Author Piet Verhoeven is ...", "About the author:", "The
 # Author", an all-capitals name followed by "is"), a citation box ("Citation Wall, R. (2007) ..."), contact
 # and address lines, the submission history ("( Received 18 May 2013; accepted ...", "Paper received ...",
-# "Received on: 05/05/2014"), and the publisher's list of other titles ("DISCUSSION PAPERS 2001", "Bücher des
-# Forschungsschwerpunkts ...", "Bisher erschienen", "HAFOS Nr. 56", "For publication enquiries").
+# "Received on: 05/05/2014", "Manuskriptendfassung eingegangen am ..."), and the publisher's list of other titles
+# ("DISCUSSION PAPERS 2001", "Bücher des Forschungsschwerpunkts ...", "Bisher erschienen", "HAFOS Nr. 56", "For
+# publication enquiries"); in German papers "Prof. Dr. ...", "Arbeitsschwerpunkte:", "X ist wissenschaftlicher
+# Mitarbeiter ...".
 _TRAILER_RE = re.compile(
     r"^(?:(?:the\s+)?authors?(?:\s*:|\s*$|\s+(?=(?-i:[A-ZÀ-Þ][\w'’\-]+\s+[A-ZÀ-Þ])))"
     r"|about\s+the\s+authors?|notes?\s+on\s+(?:the\s+)?(?:contributors?|authors?)|(?:zu\s+den|über\s+die)\s+autor"
@@ -412,7 +415,14 @@ _TRAILER_RE = re.compile(
     r"|(?-i:[DWRO])(?:iscussion|orking|esearch|ccasional)\s+papers?(?:\s+(?:series|\d{4}))?\s*$"
     r"|bücher\s+des\s+forschungsschwerpunkt|books\s+of\s+the\s+research\s+area|bisher\s+erschienen|zuletzt\s+erschienen"
     r"|(?:weitere|lieferbare)\s+(?:titel|veröffentlichungen|bände)|in\s+dieser\s+reihe|(?:recent|latest|previous|other)\s+"
-    r"(?:issues|titles|publications|papers|volumes)\b|for\s+publication\s+enquiries|series\s+editors?\s*:)", re.I)
+    r"(?:issues|titles|publications|papers|volumes)\b|for\s+publication\s+enquiries|series\s+editors?\s*:"
+    # German notes on the authors and submission dates; a rule line; a PDF producer's stamp
+    r"|prof(?:essor(?:in)?)?\.?\s+dr\.\s|dr\.\s+(?-i:[A-ZÀ-ÞŁŠŽ]{2,}\b)"
+    r"|(?:professor(?:in)?|wissenschaftliche[rn]?\s+mitarbeiter(?:in)?)\s+(?:an|am|für|der|des)\s"
+    r"|(?:arbeits|forschungs)schwerpunkte?\s*:|manuskript\w*\s+eingegangen|kurzbiogra(?:f|ph)i|powered\s+by\s"
+    r"|_{10,}\s*$"
+    r"|(?-i:[A-ZÀ-Þ][\w\-]+(?:\s+[A-Z]\.)*(?:\s+[A-ZÀ-Þ][\w\-]+){1,2})\s+ist\s+(?:wissenschaftliche|professor|"
+    r"mitarbeiter|dozent|lehrbeauftragt|doktorand|referent|leiter|seit\s))", re.I)
 # Case matters for the all-capitals name ("HEATHER MENZIES is ..."): case-blind, it would match ordinary lines.
 _TRAILER_CASED_RE = re.compile(
     r"^[A-ZÀ-ÞŁŠŽ][A-ZÀ-ÞŁŠŽ'’\-]+(?:\s+[A-Z]\.)*(?:\s+[A-ZÀ-ÞŁŠŽ][A-ZÀ-ÞŁŠŽ'’\-]+){1,2}\s+(?:is|was|has|holds|teaches|works)\s")
@@ -436,17 +446,22 @@ def cut_trailer(lines: list[Line]) -> list[Line]:
     they follow the last entry without a gap the splitter glues them to it. The cut is made only after
     :data:`MIN_REFERENCES_BEFORE_TRAILER` lines that open like references."""
     seen = 0
+    page_start, page_opened = 0, False  # where the trailer's page starts in the list, a reference opened on it
     for i, ln in enumerate(lines):
         t = ln.text.strip()
+        if i and ln.page != lines[i - 1].page:
+            page_start, page_opened = i, False
         if seen >= MIN_REFERENCES_BEFORE_TRAILER:
-            if _is_trailer(t):
-                return lines[:i]
             m = _SERIES_NUMBER_RE.match(t)
-            if m and any(ln2.text.strip().startswith(m.group(1) + " ") and _SERIES_NUMBER_RE.match(ln2.text.strip())
-                         for ln2 in lines[i + 1:]):
-                return lines[:i]
+            if _is_trailer(t) or m and any(ln2.text.strip().startswith(m.group(1) + " ") and
+                                           _SERIES_NUMBER_RE.match(ln2.text.strip()) for ln2 in lines[i + 1:]):
+                # a page that holds no reference before the trailer is all trailer (a series' title page, 36198),
+                # unless the last entry of the page before runs on to it
+                whole_page = not page_opened and page_start > 0 and bool(_ENDS_ENTRY.search(lines[page_start - 1].text.rstrip()))
+                return lines[:page_start if whole_page else i]
         if (list_number(t) is not None or _AUTHOR_START.match(t)) and _YEAR.search(t):
             seen += 1
+            page_opened = True
     return lines
 
 
