@@ -630,3 +630,31 @@ def test_reference_lists_of_corpus_pdfs(paper):
     gold = [" ".join(g.split()).lower() for g in (_EXCITE / f"{paper}.references.txt").read_text(encoding="utf-8").splitlines() if g.strip()]
     found = sum(1 for g in gold if max((fuzz.ratio(g, x) for x in got), default=0) >= 90)
     assert found == len(gold) and len(got) <= len(gold) + 1
+
+
+def test_list_goes_on_past_an_entry_read_as_heading():
+    """An entry the reader took for a heading inside the list: the list goes on past it, up to a real section."""
+    from pipeline.references.split import mark_reference_sections
+
+    after = [("heading", "Sachverständigenrat Example (2009): Ein Jahresgutachten über Wirtschaft und Staat."),
+             ("body", "Wirtschaftsleistung, Lebensqualität und Nachhaltigkeit. Wiesbaden."),
+             *_LISTED[:3], ("heading", "8.2 Verzeichnis der Abbildungen"), ("body", "Abb. 1 Systematik S. 4")]
+    blocks = _blocks([("heading", "1 Introduction"), *_PROSE, ("heading", "8.1 Verzeichnis der verwendeten Literatur"),
+                      *_LISTED, *after])
+    for b in blocks:  # the entry read as heading keeps its line, as the PDF reader gives it
+        if b.text.startswith("Sachverständigenrat"):
+            from pipeline.ingest.types import Line
+            b.lines = [Line(text=b.text, x0=72.0, x1=520.0, top=700.0, page=2, size=10.0)]
+    refs = [b.text for b in mark_reference_sections(blocks) if b.kind == "reference"]
+    assert len(refs) == len(_LISTED) + 5 and refs[len(_LISTED)].startswith("Sachverständigenrat")
+    assert not any(r.startswith("Abb.") for r in refs)
+
+
+def test_institution_entries_keep_the_last_page():
+    """A last page of "Publisher: Title, year." entries (a ludography after the literature) is no trailer to drop."""
+    from pipeline.references.split import split_references
+
+    games = [(0, t, 4) for t in ["Capcom: Resident Evil, 1996.", "Konami: Silent Hill 2, 2001.", "Nintendo: Super Mario Land, 1989.",
+                                 "Tecmo: Project Zero, 2001."]]
+    out = [t for t, _ in split_references(_lines(_ENTRIES) + _lines(games, page=2))]
+    assert out[-3:] == [t for _, t, _ in games[1:]]  # (the first joins the last entry of page 1: a layout question)
