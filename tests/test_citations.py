@@ -658,3 +658,23 @@ def test_institution_entries_keep_the_last_page():
                                  "Tecmo: Project Zero, 2001."]]
     out = [t for t, _ in split_references(_lines(_ENTRIES) + _lines(games, page=2))]
     assert out[-3:] == [t for _, t, _ in games[1:]]  # (the first joins the last entry of page 1: a layout question)
+
+
+def test_gap_separated_entries_ignore_openings_inside():
+    """Where every entry opens after a gap, "Cambridge, MA: ..." after a closed title line stays in its entry."""
+    from pipeline.references.split import split_references
+
+    rows = []
+    for i, name in enumerate(["Abel, Anna", "Berg, Bernd", "Cole, Carla", "Dahl, Dora"]):
+        rows += [(0, f"{name} ({1990 + i}). Voices of the mind: a sociocultural approach to action.", 6 if i else 0),
+                 (0, "Cambridge, MA: Harvard University Press.", 0)]
+    out = [t for t, _ in split_references(_lines(rows))]
+    assert len(out) == 4 and all(t.endswith("Harvard University Press.") for t in out)
+
+
+def test_trailer_heading_broken_after_its_first_word():
+    from pipeline.references.split import cut_trailer
+
+    lines = _lines([*_ENTRIES, (0, "Bücher", 0), (0, "des Forschungsschwerpunkts Arbeitsmarkt", 0),
+                    (0, "Christoph Example Vom Hoflieferanten zum Global Player. 1999, Berlin", 0)])
+    assert len(cut_trailer(lines)) == len(_ENTRIES)

@@ -38,14 +38,16 @@ _AUTHOR_START = re.compile(
     r"^(?:(?:(?:De|Van|Von|Di|Da|Du|Le|La|Del|Dos|Ten|Ter|Zu)\s+(?:(?:der|den|de)\s+)?)?"
     r"[A-ZÀ-ÖØ-ÞŁŠŽČ][\w'’\-]+(?:\s+(?:van|von|de|der|da|di|la|le|del|dos|du)\s+[\w'’\-]+)*,\s*(?:[A-Z][\w.\-]*|\(?\d{4})"
     r"|[A-ZÀ-ÖØ-Þ][\w'’\-]+\s+[A-Z]{1,3}[,.]"
-    r"|[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s*/\s*[A-ZÀ-ÖØ-Þ][\w'’\-]+|\s+(?:[A-Z][\w'’\-]+|and|of|for|the|&|et\s+al\.?|u\.\s?a\.)){0,5}"
+    r"|[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s*/\s*[A-ZÀ-ÖØ-Þ][\w'’\-]+|\s+(?:[A-ZÀ-ÖØ-Þ][\w'’\-]+|and|of|for|the|&|et\s+al\.?|u\.\s?a\.)){0,5}"
     r"\s*[,.]?\s*\(?(?:1[5-9]|20)\d{2}"
     r"|(?:de|van|von|der|den|di|da|du|le|la|del|dos|ten|ter|zu)\s+[A-ZÀ-ÖØ-Þ][\w'’\-]+,\s*[A-ZÀ-ÖØ-Þ]"
+    r"|[A-ZÀ-ÖØ-Þ]{2,}[A-ZÀ-ÖØ-Þ'’\-]*\s+[A-ZÀ-ÖØ-Þ][\w'’\-]+,"
     r"|,\s*\(?(?:1[6-9]|20)\d\d[a-z]?\b"
     r"|\[[A-ZÄÖÜ][A-Za-zÄÖÜäöü]{1,8}\+?\d{2,4}[a-z]?\]"
     r"|[-–—_]{2,})"
 )
-# "Frey/Stutzer (2002):", "Ridder et al. (2007):" and "Hobbes (1615):" open like authors too (EXCITE 42768).
+# "Frey/Stutzer (2002):", "Ridder et al. (2007):" and "Hobbes (1615):" open like authors too (EXCITE 42768), and
+# so does a surname in capitals before the given name ("WOMACK James, JONES Daniel, ...", 11018).
 # "[BAUD93] Baudel, T.: ..." (an alphanumeric key, computer-science style) opens like an author (EXCITE 22006).
 # Besides "de Duve, Thierry" (a particle before the surname), ", 1984: ..." opens an entry: the same author as
 # the entry before, whose ditto dash the PDF draws as a line and the reader does not keep (EXCITE 36334).
@@ -229,13 +231,20 @@ def rule_labels(lines: list[Line]) -> list[str]:
         right = statistics.quantiles(widths, n=10)[-1] if len(widths) >= 10 else max(widths)
         pitch = _line_pitch(lines, keys)
         right_edge = {k: max(ln.x1 for ln, kk in zip(lines, keys) if kk == k) for k in groups}
+        gapped = [i > 0 and keys[i] == keys[i - 1] and keys[i] in pitch
+                  and lines[i].top - lines[i - 1].top >= ENTRY_GAP_FACTOR * pitch[keys[i]] for i in range(len(lines))]
+        gap_lists = _gap_separated(lines, keys, gapped)
         for i, (ln, d) in enumerate(zip(lines, indented)):
             if i == 0:
                 starts.append(True)
                 continue
             prev = lines[i - 1]
-            spaced = (keys[i] == keys[i - 1] and keys[i] in pitch and d <= FLUSH_PT
-                      and ln.top - prev.top >= ENTRY_GAP_FACTOR * pitch[keys[i]])
+            if keys[i] in gap_lists and keys[i] not in hanging_groups and keys[i] == keys[i - 1] and not gapped[i]:
+                # a column whose entries all open after a gap: no gap, no new entry, whatever the line looks like
+                # ("Cambridge, MA: Harvard ..." after a title that closed with a full stop, EXCITE 29001)
+                starts.append(False)
+                continue
+            spaced = gapped[i] and d <= FLUSH_PT
             prev_short = prev.x1 < right_edge[keys[i - 1]] - SHORT_SHARE * max(right_edge[keys[i - 1]] - left[keys[i - 1]], 1.0)
             if spaced and (prev_short or bool(_ENDS_ENTRY.search(prev.text.rstrip())) or bool(_AUTHOR_START.match(ln.text))):
                 # entries set apart by vertical space (EXCITE 9082 and the FQS papers: flush lines, a gap between);
@@ -267,6 +276,22 @@ YEAR_WITHIN = 80
 SHORT_SHARE = 0.1
 # A column needs this many line pitches before its typical pitch is trusted.
 MIN_PITCHES = 4
+
+
+# A column is gap-separated when at least this many of its lines open like an author with a year...
+MIN_GAP_OPENINGS = 3
+# ... and at least this share of them come after a gap.
+GAP_OPENING_SHARE = 0.9
+
+
+def _gap_separated(lines: list[Line], keys: list[tuple[int, int]], gapped: list[bool]) -> set[tuple[int, int]]:
+    """The (page, half) columns whose entries open after a vertical gap: nearly every line there that opens like
+    an author with a year (``Surname, Given ... (year)``) comes after a gap (:data:`GAP_OPENING_SHARE`)."""
+    opens: dict[tuple[int, int], list[bool]] = {}
+    for i, ln in enumerate(lines):
+        if i and keys[i] == keys[i - 1] and _SURNAME_COMMA.match(ln.text) and _YEAR.search(ln.text[:YEAR_WITHIN]):
+            opens.setdefault(keys[i], []).append(gapped[i])
+    return {k for k, v in opens.items() if len(v) >= MIN_GAP_OPENINGS and sum(v) >= GAP_OPENING_SHARE * len(v)}
 
 
 def _line_pitch(lines: list[Line], keys: list[tuple[int, int]]) -> dict[tuple[int, int], float]:
@@ -453,7 +478,10 @@ def cut_trailer(lines: list[Line]) -> list[Line]:
             page_start, page_opened = i, False
         if seen >= MIN_REFERENCES_BEFORE_TRAILER:
             m = _SERIES_NUMBER_RE.match(t)
-            if _is_trailer(t) or m and any(ln2.text.strip().startswith(m.group(1) + " ") and
+            # a heading of the trailer may be broken after its first word or two ("Bücher" / "des
+            # Forschungsschwerpunkts ...", EXCITE 11018)
+            head = t if len(t.split()) > 2 or i + 1 >= len(lines) else f"{t} {lines[i + 1].text.strip()}"
+            if _is_trailer(head) or m and any(ln2.text.strip().startswith(m.group(1) + " ") and
                                            _SERIES_NUMBER_RE.match(ln2.text.strip()) for ln2 in lines[i + 1:]):
                 # a page that holds no reference before the trailer is all trailer (a series' title page, 36198),
                 # unless the last entry of the page before runs on to it
