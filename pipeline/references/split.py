@@ -16,7 +16,13 @@ leave-papers-out cross-validation; ``models/references/README.md``).
 
 When the model file is missing, the rules the CRF replaced decide (:func:`rule_labels`); they know three
 layouts: numbered (``[n]``, ``n.``, ``n)`` in sequence), hanging indent, and flush lines where an entry
-starts after a line that closed a reference.
+starts after a line that closed a reference, or after a vertical gap where the list sets its entries apart.
+
+Before either, what journals and series print after the last reference (notes on the authors, citation and
+contact boxes, submission dates, the publisher's list of other titles) is cut off (:func:`cut_trailer`). The
+list's boundaries are found on the reader's blocks (:func:`mark_reference_sections`): lists under headings the
+reader does not know, unheaded lists at a paper's end, numbered lists the reader took for notes, and lists that
+go on past an entry the reader took for a heading.
 """
 
 from __future__ import annotations
@@ -421,8 +427,8 @@ def _drop_trailing_non_references(refs: list[tuple[str, int]]) -> list[tuple[str
 
 # ---------------------------------------------------------------- what follows a reference list
 
-# The first line of what journals and paper series print after the last reference, found on the EXCITE corpus
-# (en 36 and de-end papers): notes on the authors ("Author Piet Verhoeven is ...", "About the author:", "The
+# The first line of what journals and paper series print after the last reference, as seen after the lists of
+# the EXCITE corpus (English and German papers): notes on the authors ("Author Piet Verhoeven is ...", "About the author:", "The
 # Author", an all-capitals name followed by "is"), a citation box ("Citation Wall, R. (2007) ..."), contact
 # and address lines, the submission history ("( Received 18 May 2013; accepted ...", "Paper received ...",
 # "Received on: 05/05/2014", "Manuskriptendfassung eingegangen am ..."), and the publisher's list of other titles
