@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from rapidfuzz import fuzz
@@ -457,3 +459,222 @@ def test_footnote_part_rule(part, is_reference):
     parts = classify_parts(footnote_parts(part), has_list=False, list_scores=[0.0],
                            model_file=DATA / "no-such-model.json")
     assert (parts[0].kind == "reference") is is_reference
+
+
+# ---------------------------------------------------------------- reference-list boundaries and entry openings
+
+def _lines(rows, x0=72.0, pitch=12.0, page=1):
+    """Line records for (indent, text, gap) rows; gap is extra vertical space before the row, in points."""
+    from pipeline.ingest.types import Line
+
+    out, top = [], 100.0
+    for indent, text, gap in rows:
+        top += gap
+        width = min(6.0 * len(text), 450.0)
+        out.append(Line(text=text, x0=x0 + indent, x1=x0 + indent + width, top=top, page=page, size=10.0))
+        top += pitch
+    return out
+
+
+# Written for these tests, in the shapes the EXCITE corpus shows after its lists (notes on the authors, a
+# citation box, submission dates, a publisher's list of other titles).
+_ENTRIES = [(0, "Abel, Anna (2001). A first book about the state. Berlin: Verlag.", 0),
+            (0, "Berg, Bernd (2002). A second book about power. London: Routledge.", 0),
+            (0, "Cole, Carla (2003). A third book about war. Oxford: Clarendon.", 0),
+            (0, "Dahl, Dora (2004). A fourth book about peace. Paris: Seuil.", 0)]
+
+
+@pytest.mark.parametrize("trailer", [
+    "Author Piet Example is associate professor in the Department of Communication Science.",
+    "HEATHER EXAMPLE is an award-winning author and a professor at a university in Canada.",
+    "Citation Example, Rosa (2007). A paper about work [56 paragraphs]. Forum Qualitative Social Research.",
+    "( Received 18 May 2013; accepted 21 May 2013 )",
+    "Paper received 30 January 2004; revised version accepted 28 January 2005.",
+    "DISCUSSION PAPERS 2001",
+    "Bücher des Forschungsschwerpunkts Markt und politische Ökonomie",
+    "About the author: Julia Example is Professor of Adult Education.",
+    "Contact: Kirsten Example, Professor, Roskilde University",
+    "Wolbert Example ist wissenschaftlicher Mitarbeiter am Institut der Universität Hamburg.",
+    "Prof. Dr. Anna Example, Wissenschaftszentrum Berlin, Reichpietschufer 50, 10785 Berlin",
+    "Manuskriptendfassung eingegangen am 19. Januar 2003.",
+])
+def test_what_follows_the_list_is_cut(trailer):
+    from pipeline.references.split import split_references
+
+    more = [(0, trailer, 0), (0, "Ewald, Eva (2000). A book in the series. Berlin: Verlag. Bestell Nr.: FS I 00-101", 0)]
+    out = [t for t, _ in split_references(_lines(_ENTRIES + more))]
+    assert out == [t for _, t, _ in _ENTRIES]
+
+
+def test_a_page_of_trailer_goes_whole():
+    """A series' page after the list ("- HAFOS -", who edits it, then "Prof. Dr. ..."): the whole page is cut,
+    but a last entry that runs on to the trailer's page keeps its continuation."""
+    from pipeline.references.split import split_references
+
+    series = _lines([(200, "- SERIES -", 0), (0, "Die Forschungsberichte werden herausgegeben von Anna Example", 0),
+                     (180, "Prof. Dr. Anna Example", 0)], page=2)
+    out = [t for t, _ in split_references(_lines(_ENTRIES) + series)]
+    assert out == [t for _, t, _ in _ENTRIES]
+    runs_on = _lines([*_ENTRIES[:-1], (0, "Dahl, Dora (2004). A fourth book about peace and about war and about", 0)])
+    more = _lines([(20, "everything else. Paris: Seuil.", 0), (180, "Prof. Dr. Anna Example", 0)], page=2)
+    assert split_references(runs_on + more)[-1][0].endswith("everything else. Paris: Seuil.")
+
+
+def test_trailer_before_the_list_is_kept_out_of_the_cut():
+    """A "Citation" box before any reference (a first page the reader ran into the list) does not end the list."""
+    from pipeline.references.split import cut_trailer
+
+    lines = _lines([(0, "Citation", 0), *_ENTRIES])
+    assert cut_trailer(lines) == lines
+
+
+def test_series_numbers_end_the_list_only_when_repeated():
+    from pipeline.references.split import cut_trailer
+
+    one = _lines([*_ENTRIES, (0, "UNDP Nr. 5 (1999). Human development report. New York.", 0)])
+    assert cut_trailer(one) == one
+    two = _lines([*_ENTRIES, (0, "HAFOS Nr. 56 Witte, Erich H.: Sozialisationstheorien.", 0),
+                  (0, "HAFOS Nr. 57 Plum, Nina: Outside-In.", 0)])
+    assert len(cut_trailer(two)) == len(_ENTRIES)
+
+
+def test_entries_set_apart_by_space():
+    """Flush entries of two lines, a gap between them (FQS style): the gap opens an entry."""
+    from pipeline.references.split import split_references
+
+    rows = []
+    for i, name in enumerate(["Butler, Judith", "de Duve, Thierry", "Goethe, Johann W.", "Hagen, Wolf", "Mersch, Dieter"]):
+        rows += [(0, f"{name} ({2000 + i}). A long title about art and politics that runs on to the next line of", 6 if i else 0),
+                 (0, "the page. In Anna Editor (Ed.), A Book (pp.1-9). Berlin: Kadmos [Orig. 1930]", 0)]
+    out = [t for t, _ in split_references(_lines(rows))]
+    assert len(out) == 5 and out[1].startswith("de Duve")
+
+
+def test_ditto_and_key_openings():
+    """", 1984: ..." (the same author, its dash drawn as a line and indented) and "[BAUD93]" open entries."""
+    from pipeline.references.split import split_references
+
+    ditto = [(0, "Akerlof, George A., 1970: The Market for Lemons: Quality Uncertainty and the Market Mecha-", 0),
+             (20, "nism. In: Quarterly Journal of Economics 84, 488-500.", 0),
+             (18, ", 1984: Gift Exchange and Efficiency-Wage Theory. In: American Economic Review 74, 79-", 0),
+             (20, "83.", 0),
+             (0, "Arrow, Kenneth, 1973: Social Responsibility and Economic Efficiency. In: Public Policy 21,", 0),
+             (20, "303-317.", 0)]
+    assert [t[:6] for t, _ in split_references(_lines(ditto))] == ["Akerlo", ", 1984", "Arrow,"]
+    keys = [(0, "[BAUD93] Baudel, T.: CHARADE - Remote Control of Objects using Free-Hand Gestures, Communica-", 0),
+            (35, "tions of the ACM, Vol.36, No.7, July 1993", 0),
+            (0, "[CARR91] Carr, R.: The Point of the Pen, Byte, Feb. 1991, S. 211-221", 11),
+            (0, "[KIM88] Kim, J.: On-line Gesture Recognition by Feature Analysis, Proceedings of Vision Interface", 11),
+            (35, "1988, pp. 51-55", 0)]
+    assert [t[:7] for t, _ in split_references(_lines(keys))] == ["[BAUD93", "[CARR91", "[KIM88]"]
+
+
+def test_one_line_entries_without_full_stop():
+    from pipeline.references.split import split_references
+
+    rows = [(0, "Assmann, Jan (1997): Das kulturelle Gedächtnis. München", 0),
+            (0, "Grass, Günter (2006): Beim Häuten der Zwiebel. Göttingen", 0),
+            (0, "Harig, Ludwig (1990): Weh dem, der aus der Reihe tanzt. München", 0),
+            (0, "Kunert, Günter (2003): Erwachsenenspiele. Erinnerungen an eine Kindheit im Krieg. Frankfurt/M.", 0)]
+    assert len(split_references(_lines(rows))) == 4
+
+
+def test_numbered_list_read_as_notes_becomes_references():
+    """Notes numbered from 1 under the last reference heading, nothing else there: a numbered reference list."""
+    from pipeline.ingest.types import Block
+    from pipeline.references.split import mark_reference_sections
+
+    entries = ["Furnas, G.W., et al.: The Vocabulary Problem. Communications of the ACM 30(11), 964-971 (1987)",
+               "Kluck, M.: The GIRT Data in the Evaluation of CLIR Systems. Springer, Heidelberg (2004)",
+               "Xu, J., Croft, W.B.: Query expansion using local and global document analysis. SIGIR (1996)"]
+    notes = [Block(kind="footnote", text=t, page=6, number=n) for n, t in enumerate(entries, 1)]
+    body = [Block(kind="body", text="Some text with a note.", page=1), Block(kind="footnote", text="A real note.", page=1, number=1)]
+    out = mark_reference_sections([*body, Block(kind="heading", text="References", page=6), *notes])
+    assert [b.text for b in out if b.kind == "reference"] == [f"{n}. {t}" for n, t in enumerate(entries, 1)]
+    assert out[1].kind == "footnote"  # the paper's own note stays a note
+    # notes that continue the paper's numbering are the notes of that page
+    cont = [Block(kind="footnote", text=t, page=6, number=n) for n, t in enumerate(entries, 7)]
+    assert not any(b.kind == "reference" for b in mark_reference_sections([*body, Block(kind="heading", text="References", page=6), *cont]))
+
+
+def test_unheaded_list_before_author_notes():
+    """An unheaded list at the end, then notes on the authors and an imprint (EXCITE 44282, 6041)."""
+    from pipeline.references.split import mark_reference_sections
+
+    tail = [("body", "Autorennotiz: Anna Example, wissenschaftliche Mitarbeiterin am Institut."),
+            ("body", "E-Mail: anna@example.org"),
+            ("body", "Impressum: Der Brennpunkt erscheint zweimal im Monat."),
+            ("body", "Redaktion: Bernd Example; Textverarbeitung: Carla Example"),
+            ("body", "INSTITUT FÜR EXAMPLE-KUNDE Alsterglacis 8 Hamburg")]
+    out = mark_reference_sections(_blocks([("heading", "1 Introduction"), *_PROSE, *_LISTED,
+                                           ("body", "Stenographisches Protokoll, 21. Sitzung des Nationalrates, 21.11.1983."),
+                                           *_LISTED[:2], *tail]))
+    refs = [b.text for b in out if b.kind == "reference"]
+    assert len(refs) == len(_LISTED) + 3 and refs[0] == _LISTED[0][1] and "Autorennotiz" not in " ".join(refs)
+
+
+# The EXCITE corpus of the shared data (as eval/datasets.py finds it).
+_EXCITE = Path(os.environ.get("IRPIPE_EVAL_CORPUS", "/work/shared/data/excite-corpus"))
+
+
+@pytest.mark.skipif(not (_EXCITE / "en" / "46479.pdf").exists(), reason="the EXCITE corpus is not here")
+@pytest.mark.parametrize("paper", ["en/46479", "de-end/27055"])
+def test_reference_lists_of_corpus_pdfs(paper):
+    """Two real papers of the kinds fixed: a numbered list the reader reads as notes (46479) and one-line entries
+    without a full stop (27055). Every gold string is found (normalised fuzz.ratio >= 90)."""
+    from pipeline.citations import _list_references
+    from pipeline.process import assemble, ingest
+
+    doc = assemble(ingest(_EXCITE / f"{paper}.pdf"))
+    got = [" ".join(r.text.split()).lower() for r in _list_references(doc)]
+    gold = [" ".join(g.split()).lower() for g in (_EXCITE / f"{paper}.references.txt").read_text(encoding="utf-8").splitlines() if g.strip()]
+    found = sum(1 for g in gold if max((fuzz.ratio(g, x) for x in got), default=0) >= 90)
+    assert found == len(gold) and len(got) <= len(gold) + 1
+
+
+def test_list_goes_on_past_an_entry_read_as_heading():
+    """An entry the reader took for a heading inside the list: the list goes on past it, up to a real section."""
+    from pipeline.references.split import mark_reference_sections
+
+    after = [("heading", "Sachverständigenrat Example (2009): Ein Jahresgutachten über Wirtschaft und Staat."),
+             ("body", "Wirtschaftsleistung, Lebensqualität und Nachhaltigkeit. Wiesbaden."),
+             *_LISTED[:3], ("heading", "8.2 Verzeichnis der Abbildungen"), ("body", "Abb. 1 Systematik S. 4")]
+    blocks = _blocks([("heading", "1 Introduction"), *_PROSE, ("heading", "8.1 Verzeichnis der verwendeten Literatur"),
+                      *_LISTED, *after])
+    for b in blocks:  # the entry read as heading keeps its line, as the PDF reader gives it
+        if b.text.startswith("Sachverständigenrat"):
+            from pipeline.ingest.types import Line
+            b.lines = [Line(text=b.text, x0=72.0, x1=520.0, top=700.0, page=2, size=10.0)]
+    refs = [b.text for b in mark_reference_sections(blocks) if b.kind == "reference"]
+    assert len(refs) == len(_LISTED) + 5 and refs[len(_LISTED)].startswith("Sachverständigenrat")
+    assert not any(r.startswith("Abb.") for r in refs)
+
+
+def test_institution_entries_keep_the_last_page():
+    """A last page of "Publisher: Title, year." entries (a ludography after the literature) is no trailer to drop."""
+    from pipeline.references.split import split_references
+
+    games = [(0, t, 4) for t in ["Capcom: Resident Evil, 1996.", "Konami: Silent Hill 2, 2001.", "Nintendo: Super Mario Land, 1989.",
+                                 "Tecmo: Project Zero, 2001."]]
+    out = [t for t, _ in split_references(_lines(_ENTRIES) + _lines(games, page=2))]
+    assert out[-3:] == [t for _, t, _ in games[1:]]  # (the first joins the last entry of page 1: a layout question)
+
+
+def test_gap_separated_entries_ignore_openings_inside():
+    """Where every entry opens after a gap, "Cambridge, MA: ..." after a closed title line stays in its entry."""
+    from pipeline.references.split import split_references
+
+    rows = []
+    for i, name in enumerate(["Abel, Anna", "Berg, Bernd", "Cole, Carla", "Dahl, Dora"]):
+        rows += [(0, f"{name} ({1990 + i}). Voices of the mind: a sociocultural approach to action.", 6 if i else 0),
+                 (0, "Cambridge, MA: Harvard University Press.", 0)]
+    out = [t for t, _ in split_references(_lines(rows))]
+    assert len(out) == 4 and all(t.endswith("Harvard University Press.") for t in out)
+
+
+def test_trailer_heading_broken_after_its_first_word():
+    from pipeline.references.split import cut_trailer
+
+    lines = _lines([*_ENTRIES, (0, "Bücher", 0), (0, "des Forschungsschwerpunkts Arbeitsmarkt", 0),
+                    (0, "Christoph Example Vom Hoflieferanten zum Global Player. 1999, Berlin", 0)])
+    assert len(cut_trailer(lines)) == len(_ENTRIES)

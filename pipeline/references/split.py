@@ -16,7 +16,13 @@ leave-papers-out cross-validation; ``models/references/README.md``).
 
 When the model file is missing, the rules the CRF replaced decide (:func:`rule_labels`); they know three
 layouts: numbered (``[n]``, ``n.``, ``n)`` in sequence), hanging indent, and flush lines where an entry
-starts after a line that closed a reference.
+starts after a line that closed a reference, or after a vertical gap where the list sets its entries apart.
+
+Before either, what journals and series print after the last reference (notes on the authors, citation and
+contact boxes, submission dates, the publisher's list of other titles) is cut off (:func:`cut_trailer`). The
+list's boundaries are found on the reader's blocks (:func:`mark_reference_sections`): lists under headings the
+reader does not know, unheaded lists at a paper's end, numbered lists the reader took for notes, and lists that
+go on past an entry the reader took for a heading.
 """
 
 from __future__ import annotations
@@ -28,19 +34,31 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.ingest.types import Line
-from pipeline.text.headings import is_numbered_list, list_number
+from pipeline.text.headings import ENDS_REFERENCES_RE, is_numbered_list, is_reference_heading, list_number
 from pipeline.text.hyphenation import join_lines
 
 MODEL_DIR = Path(__file__).resolve().parent.parent.parent / "models" / "references"
 SPLIT_MODEL_FILE = MODEL_DIR / "split.crfsuite"
 
 _AUTHOR_START = re.compile(
-    r"^(?:[A-ZÀ-ÖØ-ÞŁŠŽČ][\w'’\-]+(?:\s+(?:van|von|de|der|da|di|la|le|del|dos|du)\s+[\w'’\-]+)*,\s*(?:[A-Z][\w.\-]*|\(?\d{4})"
+    r"^(?:(?:(?:De|Van|Von|Di|Da|Du|Le|La|Del|Dos|Ten|Ter|Zu)\s+(?:(?:der|den|de)\s+)?)?"
+    r"[A-ZÀ-ÖØ-ÞŁŠŽČ][\w'’\-]+(?:\s+(?:van|von|de|der|da|di|la|le|del|dos|du)\s+[\w'’\-]+)*,\s*(?:[A-Z][\w.\-]*|\(?\d{4})"
     r"|[A-ZÀ-ÖØ-Þ][\w'’\-]+\s+[A-Z]{1,3}[,.]"
-    r"|[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s+(?:[A-Z][\w'’\-]+|and|of|for|the|&)){0,5}\s*[,.]?\s*\(?(?:19|20)\d{2}"
+    r"|[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s*/\s*[A-ZÀ-ÖØ-Þ][\w'’\-]+|\s+(?:[A-ZÀ-ÖØ-Þ][\w'’\-]+|and|of|for|the|&|et\s+al\.?|u\.\s?a\.)){0,5}"
+    r"\s*[,.]?\s*\(?(?:1[5-9]|20)\d{2}"
+    r"|(?:de|van|von|der|den|di|da|du|le|la|del|dos|ten|ter|zu)\s+[A-ZÀ-ÖØ-Þ][\w'’\-]+,\s*[A-ZÀ-ÖØ-Þ]"
+    r"|[A-ZÀ-ÖØ-Þ]{2,}[A-ZÀ-ÖØ-Þ'’\-]*\s+[A-ZÀ-ÖØ-Þ][\w'’\-]+,"
+    r"|,\s*\(?(?:1[6-9]|20)\d\d[a-z]?\b"
+    r"|\[[A-ZÄÖÜ][A-Za-zÄÖÜäöü]{1,8}\+?\d{2,4}[a-z]?\]"
     r"|[-–—_]{2,})"
 )
-_ENDS_ENTRY = re.compile(r"(\.|\d\s*[-–—]\s*\d+\.?|\d{4}\.?|\)\.?|https?://\S+)$")
+# "Frey/Stutzer (2002):", "Ridder et al. (2007):" and "Hobbes (1615):" open like authors too (EXCITE 42768), and
+# so does a surname in capitals before the given name ("WOMACK James, JONES Daniel, ...", 11018).
+# "[BAUD93] Baudel, T.: ..." (an alphanumeric key, computer-science style) opens like an author (EXCITE 22006).
+# Besides "de Duve, Thierry" (a particle before the surname), ", 1984: ..." opens an entry: the same author as
+# the entry before, whose ditto dash the PDF draws as a line and the reader does not keep (EXCITE 36334).
+_DITTO_RE = re.compile(r"^(?:,\s*\(?(?:1[6-9]|20)\d\d[a-z]?\b|[-–—_]{2,}|ders\.|dies\.|idem\b|eadem\b)")
+_ENDS_ENTRY = re.compile(r"(\.|\d\s*[-–—]\s*\d+\.?|\d{4}\.?|\)\.?|\]\.?|https?://\S+)$")
 _YEAR = re.compile(r"\b(1[6-9]|20)\d\d[a-z]?\b|\bn\.\s?d\.|o\.\s?J\.")
 _GIVEN_FIRST = re.compile(r"^(?:[A-ZÀ-Þ][a-zà-ÿ'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z]\.|[A-ZÀ-Þ][a-zà-ÿ'’\-]+)){0,3}\s+[A-ZÀ-Þ][\w'’\-]+[,:/]")
 _SAME_AUTHOR = re.compile(r"^\s*(?:[-–—_]{2,}|ders\.|dies\.|idem|eadem)", re.I)
@@ -217,18 +235,80 @@ def rule_labels(lines: list[Line]) -> list[str]:
                 hanging_groups.add(key)
         widths = [ln.x1 for ln in lines]
         right = statistics.quantiles(widths, n=10)[-1] if len(widths) >= 10 else max(widths)
+        pitch = _line_pitch(lines, keys)
+        right_edge = {k: max(ln.x1 for ln, kk in zip(lines, keys) if kk == k) for k in groups}
+        gapped = [i > 0 and keys[i] == keys[i - 1] and keys[i] in pitch
+                  and lines[i].top - lines[i - 1].top >= ENTRY_GAP_FACTOR * pitch[keys[i]] for i in range(len(lines))]
+        gap_lists = _gap_separated(lines, keys, gapped)
         for i, (ln, d) in enumerate(zip(lines, indented)):
             if i == 0:
                 starts.append(True)
                 continue
             prev = lines[i - 1]
-            if keys[i] in hanging_groups:
+            if keys[i] in gap_lists and keys[i] not in hanging_groups and keys[i] == keys[i - 1] and not gapped[i]:
+                # a column whose entries all open after a gap: no gap, no new entry, whatever the line looks like
+                # ("Cambridge, MA: Harvard ..." after a title that closed with a full stop, EXCITE 29001)
+                starts.append(False)
+                continue
+            spaced = gapped[i] and d <= FLUSH_PT
+            prev_short = prev.x1 < right_edge[keys[i - 1]] - SHORT_SHARE * max(right_edge[keys[i - 1]] - left[keys[i - 1]], 1.0)
+            if spaced and (prev_short or bool(_ENDS_ENTRY.search(prev.text.rstrip())) or bool(_AUTHOR_START.match(ln.text))):
+                # entries set apart by vertical space (EXCITE 9082 and the FQS papers: flush lines, a gap between);
+                # the gap alone is not enough: some lists widen the pitch inside an entry too (21699)
+                starts.append(True)
+            elif _DITTO_RE.match(ln.text.strip()) and _ENDS_ENTRY.search(prev.text.rstrip()):
+                starts.append(True)  # the same author again: its dash was drawn, so the line is indented
+            elif keys[i] in hanging_groups:
                 starts.append(d <= FLUSH_PT and (bool(_AUTHOR_START.match(ln.text)) or bool(_ENDS_ENTRY.search(prev.text.rstrip()))))
             else:
                 closed = bool(_ENDS_ENTRY.search(prev.text.rstrip())) and (prev.x1 < right - 10 or prev.text.rstrip().endswith("."))
                 short_full_stop = prev.text.rstrip().endswith(".") and prev.x1 < right - 40 and ln.text[:1].isupper()
-                starts.append(short_full_stop or (closed and bool(_AUTHOR_START.match(ln.text))))
+                # one line per entry, no full stop at the end ("... Göttingen" / "Harig, Ludwig (1990): ...", EXCITE
+                # 27055): a short line before an author opening with its year near the start
+                # ("Surname, Given": the looser openings match titles such as "Proceedings of the 2005 ...", 29001)
+                short_open = prev_short and bool(_SURNAME_COMMA.match(ln.text)) and bool(_YEAR.search(ln.text[:YEAR_WITHIN]))
+                starts.append(short_full_stop or short_open or (closed and bool(_AUTHOR_START.match(ln.text))))
     return ["B" if s else "I" for s in starts]
+
+
+# A line further below the one before than this many times the column's line pitch opens an entry: lists set
+# their entries apart by a blank half-line or more (1.4-1.8 times the pitch on the EXCITE corpus), while the
+# pitch inside an entry varies by a few per cent (sub- and superscripts).
+ENTRY_GAP_FACTOR = 1.3
+_SURNAME_COMMA = re.compile(r"^[A-ZÀ-ÖØ-ÞŁŠŽČ][\w'’\-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w'’\-]+)?,\s*[A-ZÀ-ÖØ-Þ]")
+# An author opening counts as one when its year comes within this many characters ("Harig, Ludwig (1990):").
+YEAR_WITHIN = 80
+# A line ending this share of its column's width before the column's right edge is short: the last of a paragraph.
+SHORT_SHARE = 0.1
+# A column needs this many line pitches before its typical pitch is trusted.
+MIN_PITCHES = 4
+
+
+# A column is gap-separated when at least this many of its lines open like an author with a year...
+MIN_GAP_OPENINGS = 3
+# ... and at least this share of them come after a gap.
+GAP_OPENING_SHARE = 0.9
+
+
+def _gap_separated(lines: list[Line], keys: list[tuple[int, int]], gapped: list[bool]) -> set[tuple[int, int]]:
+    """The (page, half) columns whose entries open after a vertical gap: nearly every line there that opens like
+    an author with a year (``Surname, Given ... (year)``) comes after a gap (:data:`GAP_OPENING_SHARE`)."""
+    opens: dict[tuple[int, int], list[bool]] = {}
+    for i, ln in enumerate(lines):
+        if i and keys[i] == keys[i - 1] and _SURNAME_COMMA.match(ln.text) and _YEAR.search(ln.text[:YEAR_WITHIN]):
+            opens.setdefault(keys[i], []).append(gapped[i])
+    return {k for k, v in opens.items() if len(v) >= MIN_GAP_OPENINGS and sum(v) >= GAP_OPENING_SHARE * len(v)}
+
+
+def _line_pitch(lines: list[Line], keys: list[tuple[int, int]]) -> dict[tuple[int, int], float]:
+    """The line pitch inside an entry per (page, half): the lower quartile of the distances between successive
+    lines of one column (entries of two or three lines put half of the distances at the larger gap between
+    entries, so the median would not do)."""
+    dists: dict[tuple[int, int], list[float]] = {}
+    for a, b, ka, kb in zip(lines, lines[1:], keys, keys[1:]):
+        if ka == kb and 0 < b.top - a.top < 40:
+            dists.setdefault(kb, []).append(b.top - a.top)
+    return {k: statistics.quantiles(v, n=4)[0] for k, v in dists.items() if len(v) >= MIN_PITCHES}
 
 
 def join_labelled(lines: list[Line], labels: list[str]) -> list[tuple[str, int]]:
@@ -249,15 +329,15 @@ def join_labelled(lines: list[Line], labels: list[str]) -> list[tuple[str, int]]
 
 def split_references(lines: list[Line], *, model_file: Path = SPLIT_MODEL_FILE) -> list[tuple[str, int]]:
     """Reference-section lines (in reading order) -> (reference string, page) per reference."""
-    lines = [ln for ln in lines if ln.text.strip()]
+    lines = cut_trailer([ln for ln in lines if ln.text.strip()])
     if not lines:
         return []
     labels = model_labels(lines, model_file)
-    if labels is None:
-        refs = _drop_trailing_non_references(join_labelled(lines, rule_labels(lines)))
-    else:
-        refs = join_labelled(lines, labels)
+    refs = join_labelled(lines, rule_labels(lines) if labels is None else labels)
+    # bullets off before the trailing pages are judged: "• Mehta L., ..." opens like a reference (EXCITE 47750)
     refs = [(_BULLET_RE.sub("", t), page) for t, page in refs]
+    if labels is None:
+        refs = _drop_trailing_non_references(refs)
     return [(t, page) for t, page in resplit_long(refs) if t]
 
 
@@ -323,8 +403,14 @@ def resplit_long(refs: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return out
 
 
+# "Konami: Silent Hill 2, 2001." (a publisher or institution, a colon): a reference on a list's last page (a
+# ludography or list of sources after the literature, EXCITE 21699) though it opens like no person.
+_INSTITUTION_COLON = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w&.\-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w&.\-]+){0,3}\s*:\s+\S")
+
+
 def _reference_like(text: str) -> bool:
-    return bool(list_number(text) is not None or _AUTHOR_START.match(text)) and bool(re.search(r"\b(1[6-9]|20)\d\d\b|n\.\s?d\.", text))
+    return bool(list_number(text) is not None or _AUTHOR_START.match(text) or _INSTITUTION_COLON.match(text)) \
+        and bool(re.search(r"\b(1[6-9]|20)\d\d\b|n\.\s?d\.", text))
 
 
 def _drop_trailing_non_references(refs: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -337,6 +423,80 @@ def _drop_trailing_non_references(refs: list[tuple[str, int]]) -> list[tuple[str
         refs = [(t, p) for t, p in refs if p != pages[-1]]
         pages.pop()
     return refs
+
+
+# ---------------------------------------------------------------- what follows a reference list
+
+# The first line of what journals and paper series print after the last reference, as seen after the lists of
+# the EXCITE corpus (English and German papers): notes on the authors ("Author Piet Verhoeven is ...", "About the author:", "The
+# Author", an all-capitals name followed by "is"), a citation box ("Citation Wall, R. (2007) ..."), contact
+# and address lines, the submission history ("( Received 18 May 2013; accepted ...", "Paper received ...",
+# "Received on: 05/05/2014", "Manuskriptendfassung eingegangen am ..."), and the publisher's list of other titles
+# ("DISCUSSION PAPERS 2001", "Bücher des Forschungsschwerpunkts ...", "Bisher erschienen", "HAFOS Nr. 56", "For
+# publication enquiries"); in German papers "Prof. Dr. ...", "Arbeitsschwerpunkte:", "X ist wissenschaftlicher
+# Mitarbeiter ...".
+_TRAILER_RE = re.compile(
+    r"^(?:(?:the\s+)?authors?(?:\s*:|\s*$|\s+(?=(?-i:[A-ZÀ-Þ][\w'’\-]+\s+[A-ZÀ-Þ])))"
+    r"|about\s+the\s+authors?|notes?\s+on\s+(?:the\s+)?(?:contributors?|authors?)|(?:zu\s+den|über\s+die)\s+autor"
+    r"|(?:die|der|zur|zum)\s+autor(?:in|en|innen)?\s*:?\s*$|autor(?:in|en|innen)?\s*:?\s*$|biographical\s+notes?"
+    r"|autor(?:en|innen)?(?:notiz|info)|impressum\b"
+    r"|citation\s*(?:$|:|(?=(?-i:[A-ZÀ-Þ])|https?:))"
+    r"|(?:contact|correspondence|corresponding\s+author|address|kontakt|anschrift)(?:\s+of\s+the\s+corresponding\s+author)?\s*:"
+    r"|\(?\s*(?:paper\s+|manuscript\s+|article\s+)?received(?:\s+on)?\s*:?\s*\d|paper\s+received|revised\s+version\s+accepted"
+    r"|(?-i:[DWRO])(?:iscussion|orking|esearch|ccasional)\s+papers?(?:\s+(?:series|\d{4}))?\s*$"
+    r"|bücher\s+des\s+forschungsschwerpunkt|books\s+of\s+the\s+research\s+area|bisher\s+erschienen|zuletzt\s+erschienen"
+    r"|(?:weitere|lieferbare)\s+(?:titel|veröffentlichungen|bände)|in\s+dieser\s+reihe|(?:recent|latest|previous|other)\s+"
+    r"(?:issues|titles|publications|papers|volumes)\b|for\s+publication\s+enquiries|series\s+editors?\s*:"
+    # German notes on the authors and submission dates; a rule line; a PDF producer's stamp
+    r"|prof(?:essor(?:in)?)?\.?\s+dr\.\s|dr\.\s+(?-i:[A-ZÀ-ÞŁŠŽ]{2,}\b)"
+    r"|(?:professor(?:in)?|wissenschaftliche[rn]?\s+mitarbeiter(?:in)?)\s+(?:an|am|für|der|des)\s"
+    r"|(?:arbeits|forschungs)schwerpunkte?\s*:|manuskript\w*\s+eingegangen|kurzbiogra(?:f|ph)i|powered\s+by\s"
+    r"|_{10,}\s*$"
+    r"|(?-i:[A-ZÀ-Þ][\w\-]+(?:\s+[A-Z]\.)*(?:\s+[A-ZÀ-Þ][\w\-]+){1,2})\s+ist\s+(?:wissenschaftliche|professor|"
+    r"mitarbeiter|dozent|lehrbeauftragt|doktorand|referent|leiter|seit\s))", re.I)
+# Case matters for the all-capitals name ("HEATHER MENZIES is ..."): case-blind, it would match ordinary lines.
+_TRAILER_CASED_RE = re.compile(
+    r"^[A-ZÀ-ÞŁŠŽ][A-ZÀ-ÞŁŠŽ'’\-]+(?:\s+[A-Z]\.)*(?:\s+[A-ZÀ-ÞŁŠŽ][A-ZÀ-ÞŁŠŽ'’\-]+){1,2}\s+(?:is|was|has|holds|teaches|works)\s")
+# A series' own list of numbers ("HAFOS Nr. 56 Witte, Erich H.: ..."): a trailer when a second line of the same
+# series follows (one such line may be a reference to a report series).
+_SERIES_NUMBER_RE = re.compile(r"^([A-Z]{3,}[\w\-]*)\s+(?:Nr|No|Heft)\.?\s*\d+\s")
+# A trailer ends the list only after this many lines that open like a reference (an author or list number and
+# a year): a "Citation" or "Author" box before the list (a journal's first page that the reader ran into a
+# list under a table-of-contents heading) does not.
+MIN_REFERENCES_BEFORE_TRAILER = 3
+
+
+def _is_trailer(text: str) -> bool:
+    t = text.strip()
+    return bool(_TRAILER_RE.match(t) or _TRAILER_CASED_RE.match(t))
+
+
+def cut_trailer(lines: list[Line]) -> list[Line]:
+    """The list's lines up to what follows its last reference (:data:`_TRAILER_RE`): notes on the authors,
+    submission dates, contact boxes and the publisher's list of other titles are no references, and where
+    they follow the last entry without a gap the splitter glues them to it. The cut is made only after
+    :data:`MIN_REFERENCES_BEFORE_TRAILER` lines that open like references."""
+    seen = 0
+    page_start, page_opened = 0, False  # where the trailer's page starts in the list, a reference opened on it
+    for i, ln in enumerate(lines):
+        t = ln.text.strip()
+        if i and ln.page != lines[i - 1].page:
+            page_start, page_opened = i, False
+        if seen >= MIN_REFERENCES_BEFORE_TRAILER:
+            m = _SERIES_NUMBER_RE.match(t)
+            # a heading of the trailer may be broken after its first word or two ("Bücher" / "des
+            # Forschungsschwerpunkts ...", EXCITE 11018)
+            head = t if len(t.split()) > 2 or i + 1 >= len(lines) else f"{t} {lines[i + 1].text.strip()}"
+            if _is_trailer(head) or m and any(ln2.text.strip().startswith(m.group(1) + " ") and
+                                           _SERIES_NUMBER_RE.match(ln2.text.strip()) for ln2 in lines[i + 1:]):
+                # a page that holds no reference before the trailer is all trailer (a series' title page, 36198),
+                # unless the last entry of the page before runs on to it
+                whole_page = not page_opened and page_start > 0 and bool(_ENDS_ENTRY.search(lines[page_start - 1].text.rstrip()))
+                return lines[:page_start if whole_page else i]
+        if (list_number(t) is not None or _AUTHOR_START.match(t)) and _YEAR.search(t):
+            seen += 1
+            page_opened = True
+    return lines
 
 
 # ---------------------------------------------------------------- reference sections the reader did not mark
@@ -361,12 +521,101 @@ _END_SECTION_RE = re.compile(
 MIN_UNHEADED_REFERENCES = 5
 # An unheaded run ends (reading backwards) after this many blocks in a row that open like no reference.
 MAX_GAP_BLOCKS = 3
+# A block of at most this many words with a year neither ends nor extends such a run: an entry by an
+# institution or a document, which opens like no author (the corpus's median reference has about 20 words).
+SHORT_ENTRY_WORDS = 45
 
 
 def _opens_like_reference(block) -> bool:
     text = (block.lines[0].text if block.lines else block.text).strip()
     return bool(list_number(text) is not None or _AUTHOR_START.match(text) or _SAME_AUTHOR.match(text)) \
         and bool(_YEAR.search(block.text[:200]))
+
+
+# Fewest notes after a reference heading that make a numbered list the reader took for footnotes.
+MIN_NOTE_LIST = 3
+# Share of those notes whose number is the one before plus one.
+NOTE_LIST_SEQUENCE_SHARE = 0.8
+
+
+def notes_as_reference_list(blocks: list) -> list:
+    """A numbered reference list that the reader read as footnotes becomes reference blocks ("n. text").
+
+    A list printed "1. Furnas, G.W., ...", "2. ..." under the last reference heading looks to the reader like
+    the notes of its page (EXCITE 25465, 25468, 34212, 46479: 4 of 80 English papers, 60 gold references). It
+    is recognised by what follows the heading up to the next heading or the end: notes only (no body text, no
+    reference), at least :data:`MIN_NOTE_LIST`, numbered from 1 in sequence (real notes on that page would
+    continue the paper's note numbers). The number is kept in the text, as printed, so that numbered
+    citations find their entries.
+    """
+    heads = [i for i, b in enumerate(blocks) if b.kind == "heading" and is_reference_heading(b.text)]
+    if not heads:
+        return blocks
+    start = heads[-1]
+    end = next((j for j in range(start + 1, len(blocks)) if blocks[j].kind == "heading"), len(blocks))
+    run = blocks[start + 1:end]
+    notes = [b for b in run if b.kind == "footnote"]
+    if len(notes) < MIN_NOTE_LIST or any(b.kind in ("body", "reference") for b in run):
+        return blocks
+    nums = [b.number for b in notes]
+    if nums[0] != 1 or any(n is None for n in nums) or \
+            sum(1 for a, b in zip(nums, nums[1:]) if b == a + 1) < NOTE_LIST_SEQUENCE_SHARE * (len(nums) - 1):
+        return blocks
+    out = list(blocks)
+    for j in range(start + 1, end):
+        b = out[j]
+        if b.kind == "footnote":
+            out[j] = dataclasses.replace(b, kind="reference", text=f"{b.number}. {b.text.strip()}", number=None)
+    return out
+
+
+# Share of the body blocks after a false heading that must open like references for the list to go on.
+CONTINUED_LIST_SHARE = 0.6
+
+
+def _list_goes_on(blocks: list, j: int) -> bool:
+    """The body blocks after the heading at ``j`` (up to the next heading) read as more of a reference list."""
+    end = next((k for k in range(j + 1, len(blocks)) if blocks[k].kind == "heading"), len(blocks))
+    body = [blocks[k] for k in range(j + 1, end) if blocks[k].kind == "body"]
+    if len(body) < 2 or any(not b.lines for b in body):
+        return False
+    return sum(1 for b in body if _opens_like_reference(b)) >= CONTINUED_LIST_SHARE * len(body)
+
+
+def continue_past_false_headings(blocks: list) -> list:
+    """A reference list the reader ended at an entry it took for a heading goes on past it.
+
+    An entry printed in a larger or bolder face, or a short one-line entry between gaps, reads to the
+    reader as a heading ("Sachverständigenrat zur Begutachtung der gesamtwirtschaftlichen Entwicklung
+    (2009): ...", EXCITE 42768); the entries after it become body text. After the reader's last reference
+    block, a heading that is no known section heading (:data:`_END_SECTION_RE`,
+    :data:`pipeline.text.headings.ENDS_REFERENCES_RE`, a reference heading) followed by body blocks that
+    mostly open like references (:data:`CONTINUED_LIST_SHARE`, at least two) is part of the list; so are those
+    blocks (a heading with line geometry becomes a reference block, one without stays a heading).
+    """
+    refs = [i for i, b in enumerate(blocks) if b.kind == "reference" and b.lines]
+    if not refs:
+        return blocks
+    out = list(blocks)
+    j = refs[-1] + 1
+    while j < len(out):
+        while j < len(out) and out[j].kind in ("footnote", "reference"):
+            j += 1
+        if j >= len(out) or out[j].kind != "heading":
+            break
+        text = out[j].text.strip()
+        if is_reference_heading(text) or _END_SECTION_RE.match(text) or ENDS_REFERENCES_RE.match(text):
+            break
+        end = next((k for k in range(j + 1, len(out)) if out[k].kind == "heading"), len(out))
+        if not _list_goes_on(out, j):
+            break
+        body = [k for k in range(j + 1, end) if out[k].kind == "body"]
+        if out[j].lines:
+            out[j] = dataclasses.replace(out[j], kind="reference")
+        for k in body:
+            out[k] = dataclasses.replace(out[k], kind="reference")
+        j = end
+    return out
 
 
 def mark_reference_sections(blocks: list) -> list:
@@ -380,6 +629,7 @@ def mark_reference_sections(blocks: list) -> list:
     trailing run of body blocks in the second half of the paper that open like references (an author list
     or a list number, and a year), at least :data:`MIN_UNHEADED_REFERENCES` of them.
     """
+    blocks = continue_past_false_headings(notes_as_reference_list(blocks))
     if any(b.kind == "reference" for b in blocks):
         return blocks
     blocks = list(blocks)  # the reader's list is left as it is
@@ -401,24 +651,36 @@ def mark_reference_sections(blocks: list) -> list:
                     break
                 nxt = next((blocks[k] for k in range(j + 1, len(blocks)) if blocks[k].kind == "body"), None)
                 if nxt is None or not _opens_like_reference(nxt):
-                    break
+                    if not _list_goes_on(blocks, j):
+                        break
+                    if b.lines:  # an entry the reader took for a heading (42768)
+                        mark(j)
             elif b.kind == "body" and b.lines:
                 mark(j)
         return blocks
     tail = [i for i in body if i >= body[len(body) // 2]]
+    # what follows the list (notes on the authors, the publisher's imprint) ends the tail (EXCITE 6041, 44282)
+    opened = 0
+    for n, i in enumerate(tail):
+        if opened >= MIN_UNHEADED_REFERENCES and _is_trailer(blocks[i].text):
+            tail = tail[:n]
+            break
+        opened += _opens_like_reference(blocks[i])
     run: list[int] = []
     gap = 0
     for i in reversed(tail):
         if _opens_like_reference(blocks[i]):
             run.append(i)
             gap = 0
+        elif _YEAR.search(blocks[i].text) and len(blocks[i].text.split()) <= SHORT_ENTRY_WORDS:
+            continue  # an entry that opens like no person ("Stenographisches Protokoll, 21. Sitzung ..., 1983")
         else:
             gap += 1
             if gap >= MAX_GAP_BLOCKS:
                 break
-    if len(run) < MIN_UNHEADED_REFERENCES:
+    if len(run) < MIN_UNHEADED_REFERENCES or not tail:
         return blocks
-    first, last = min(run), max(body)
+    first, last = min(run), tail[-1]
     if sum(1 for i in body if first <= i <= last and _opens_like_reference(blocks[i])) < 0.5 * sum(
             1 for i in body if first <= i <= last):
         return blocks
