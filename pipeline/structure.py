@@ -479,6 +479,14 @@ def _title_part(b: Block, title: Block, size: float) -> bool:
 SUBTITLE_MAX_WORDS = 25
 
 
+def _over_marks(blocks: list[Block], k: int, step: int) -> int:
+    """The next block from ``k`` in direction ``step`` that is not a bare footnote or affiliation mark."""
+    k += step
+    while 0 <= k < len(blocks) and _MARKS_RE.fullmatch(blocks[k].text.strip()):
+        k += step
+    return k
+
+
 def _subtitle_line(b: Block, title: Block, size: float) -> bool:
     sub_size = _block_size(b)
     return (b.kind in ("heading", "body") and b.page == title.page and bool(size) and bool(sub_size)
@@ -498,8 +506,8 @@ def _subtitle(blocks: list[Block], title_idx: int, stop: int, size: float) -> li
     first = blocks[k]
     if first.kind == "heading":
         return [k] if len(first.text.split()) <= SUBTITLE_MAX_WORDS else []
-    if re.search(r"[.!?]\s", first.text) or len(first.text.split()) > SUBTITLE_MAX_WORDS:
-        return []  # a sentence: the abstract or the body, not a subtitle
+    if re.search(r"[.!?]\s", first.text) or len(first.text.split()) > SUBTITLE_MAX_WORDS or _YEAR_RE.search(first.text):
+        return []  # a sentence (the abstract or the body) or an imprint with its year ("Arbeitsberichte der ARL 17 Hannover 2016")
     parts, words = [k], len(first.text.split())
     k += 1
     while k < stop and _subtitle_line(blocks[k], title, size) and blocks[k].kind == "body" \
@@ -713,15 +721,18 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
         # a title over several blocks set in one size (a line ending in "." is read as body text)
         size0 = _block_size(blocks[title_idx])
         lo = hi = title_idx
-        while size0 and lo - 1 in front and _title_part(blocks[lo - 1], blocks[title_idx], size0):
-            lo -= 1
+        # (a footnote mark read as a block of its own between two lines of the title is skipped: "1")
+        while size0 and _over_marks(blocks, lo, -1) in front and _title_part(blocks[_over_marks(blocks, lo, -1)],
+                                                                             blocks[title_idx], size0):
+            lo = _over_marks(blocks, lo, -1)
         # below: headings, or body text that continues the title ("- Von der Interaktion ..."); a body line in
         # capitals after it is a translated title ("Teorias de enfermagem ...")
-        while size0 and hi + 1 in front and _title_part(blocks[hi + 1], blocks[title_idx], size0) and (
-                blocks[hi + 1].kind == "heading" or not blocks[hi + 1].text.lstrip()[:1].isupper()):
-            hi += 1
+        while size0 and (nx := _over_marks(blocks, hi, 1)) in front and _title_part(blocks[nx], blocks[title_idx], size0) and (
+                blocks[nx].kind == "heading" or not blocks[nx].text.lstrip()[:1].isupper()):
+            hi = nx
         if hi > lo:
-            title = " ".join(collapse_tripled(blocks[k].text.strip()) for k in range(lo, hi + 1))
+            title = " ".join(collapse_tripled(blocks[k].text.strip()) for k in range(lo, hi + 1)
+                             if not _MARKS_RE.fullmatch(blocks[k].text.strip()))
             used.update(range(lo, hi + 1))
             title_idx = hi
         before = lo - 1

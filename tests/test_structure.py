@@ -328,3 +328,18 @@ def test_subtitle_read_as_body_lines_joins_the_title():
     blocks[3] = _sized("body", "This paper asks why. It answers in three steps", 12)
     meta = build_structure(RawDocument(media_type="application/pdf", blocks=blocks, pages=2)).metadata
     assert "why" not in meta.title
+
+
+def test_title_split_by_a_footnote_mark_block_is_one_title():
+    """39222's kind: the title's footnote mark "1", read as a block of its own, sat between its two lines."""
+    blocks = [
+        _sized("heading", "Sanctions in the Context of Alliances:", 14),
+        _sized("body", "1", 10),
+        _sized("heading", "A Comparative Approach", 14),
+        _sized("heading", "Julia Example", 11),
+        _sized("heading", "1 Introduction", 10, page=2),
+        _sized("body", PROSE, 10, page=2),
+    ]
+    meta = build_structure(RawDocument(media_type="application/pdf", blocks=blocks, pages=2)).metadata
+    assert meta.title == "Sanctions in the Context of Alliances: A Comparative Approach"
+    assert [a.name for a in meta.authors] == ["Julia Example"]
