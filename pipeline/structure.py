@@ -41,7 +41,7 @@ from pipeline.model import (
     Sentence,
 )
 
-STAGE_VERSION = "structure/1.3"
+STAGE_VERSION = "structure/1.4"
 
 _ISSN_RE = re.compile(r"ISSN[:\s]*([0-9]{4}-[0-9]{3}[0-9Xx])")
 # The publication year of the article itself: 1950-2049 (older years in front matter are cited works)
@@ -199,6 +199,8 @@ def _unlabelled_abstract(blocks: list[Block], i: int, body_size: float | None = 
             continue
         if _KEYWORDS_RE.match(b.text) or _is_section_heading(b):
             return True
+        if b.kind == "heading" and _LABEL_RE.match(b.text.strip()):
+            return True  # a lead paragraph over a label heading ("Analyse:" in GIGA Focus)
         seen += 1
         if seen >= ABSTRACT_LOOKAHEAD or _is_prose(b):
             return False
@@ -435,12 +437,31 @@ def _is_banner(text: str) -> bool:
         return True
     if COVER_RE.search(t):
         return True
+    if _letter_spaced(t):
+        return True
     # one short word ("aktuell", "Article"), or letters drawn over each other ("RREREEFFFLLLEEECCC"); a long
     # single word is a compound title ("Sequenzen-Routinen-Positionen")
     if len(t.split()) < 2:
         repeats = sum(1 for a, b in zip(t, t[1:]) if a == b)
         return len(t) < 15 or repeats > 0.3 * len(t)
     return False
+
+
+#: Letter-spaced capitals read by the PDF reader as broken words ("S OC IAL RES EARC H"): the mean word
+#: length of such a line is below this many letters, while a title's words average five or more.
+LETTER_SPACED_MAX_MEAN_WORD = 3.5
+#: ... and it has at least this many words (a short "A B C" label is handled by the one-word rule).
+LETTER_SPACED_MIN_WORDS = 4
+
+
+def _letter_spaced(text: str) -> bool:
+    """A journal's banner set in spaced-out capitals, read as fragments of words: all capitals, many
+    words, short on average ("S OC IAL RES EARC H S OZIALFORS CHUNG"). Set larger than the title on some
+    pages, it was taken for the title or prefixed to it."""
+    words = text.split()
+    letters = [w for w in words if any(c.isalpha() for c in w)]
+    return (len(letters) >= LETTER_SPACED_MIN_WORDS and all(w.isupper() for w in letters)
+            and _mean_word_length(" ".join(letters)) < LETTER_SPACED_MAX_MEAN_WORD)
 
 
 #: Parts of one title are set in sizes this close (points).
@@ -452,6 +473,50 @@ def _title_part(b: Block, title: Block, size: float) -> bool:
     return (b.kind in ("heading", "body") and b.page == title.page and abs(_block_size(b) - size) <= TITLE_SIZE_TOLERANCE_PT
             and len(b.text.split()) <= 25 and not _is_banner(b.text) and not parse_authors(b.text)
             and not _AFFILIATION_RE.search(b.text))
+
+
+#: A subtitle has at most this many words (a longer block under the title is the abstract or the body).
+SUBTITLE_MAX_WORDS = 25
+
+
+def _over_marks(blocks: list[Block], k: int, step: int) -> int:
+    """The next block from ``k`` in direction ``step`` that is not a bare footnote or affiliation mark."""
+    k += step
+    while 0 <= k < len(blocks) and _MARKS_RE.fullmatch(blocks[k].text.strip()):
+        k += step
+    return k
+
+
+def _subtitle_line(b: Block, title: Block, size: float) -> bool:
+    sub_size = _block_size(b)
+    return (b.kind in ("heading", "body") and b.page == title.page and bool(size) and bool(sub_size)
+            and sub_size < size - 0.5 and not _is_banner(b.text) and not parse_authors(b.text)
+            and not _AFFILIATION_RE.search(b.text) and not _KEYWORDS_RE.match(b.text) and not _EMAIL_RE.search(b.text))
+
+
+def _subtitle(blocks: list[Block], title_idx: int, stop: int, size: float) -> list[int]:
+    """The blocks of a subtitle set just below the title in a smaller size: one heading, or a subtitle
+    the reader gave as body lines ("Anlage und Ergebnisse des zweiten Interaktivitätsexperimentes" over
+    "des INKA-Projektes"): short lines, the first no sentence, each further one continuing the last
+    (starting in lower case) in the same size, :data:`SUBTITLE_MAX_WORDS` words in all."""
+    title = blocks[title_idx]
+    k = title_idx + 1
+    if k >= stop or not _subtitle_line(blocks[k], title, size):
+        return []
+    first = blocks[k]
+    if first.kind == "heading":
+        return [k] if len(first.text.split()) <= SUBTITLE_MAX_WORDS else []
+    if re.search(r"[.!?]\s", first.text) or len(first.text.split()) > SUBTITLE_MAX_WORDS or _YEAR_RE.search(first.text):
+        return []  # a sentence (the abstract or the body) or an imprint with its year ("Arbeitsberichte der ARL 17 Hannover 2016")
+    parts, words = [k], len(first.text.split())
+    k += 1
+    while k < stop and _subtitle_line(blocks[k], title, size) and blocks[k].kind == "body" \
+            and abs(_block_size(blocks[k]) - _block_size(first)) <= TITLE_SIZE_TOLERANCE_PT \
+            and blocks[k].text.strip()[:1].islower() and words + len(blocks[k].text.split()) <= SUBTITLE_MAX_WORDS:
+        words += len(blocks[k].text.split())
+        parts.append(k)
+        k += 1
+    return parts
 
 
 def _mean_word_length(text: str) -> float:
@@ -466,12 +531,24 @@ def _block_size(b: Block) -> float:
 
 # ---- journal -------------------------------------------------------------------------------------------
 _JOURNAL_NAME = r"(?P<journal>[A-ZÄÖÜ][\w&’'.:\- /]{2,90}?)"
+_DASH = "-–‒—"
+_PAGES = rf"(?P<pages>\d+\s*[{_DASH}]\s*\d+)"
 _JOURNAL_PATTERNS = [
-    # "Journal of Social Studies. Vol., 11 (3), 111-117, 2025"; "Baltic Region, Vol. 2, No. 3"
-    re.compile(_JOURNAL_NAME + r"[.,]?\s*(?:Vol(?:ume)?|Jg|Jahrgang|Bd|Band)\.?,?\s*(?P<volume>\d+)\s*"
+    # "Journal of Social Studies. Vol., 11 (3), 111-117, 2025"; "Baltic Region, Vol. 2, No. 3";
+    # "Social Inclusion, 2015, Volume 3, Issue 3"
+    re.compile(_JOURNAL_NAME + r"[.,]?\s*(?:(?P<year3>(?:19|20)\d{2})\s*,\s*)?(?:Vol(?:ume)?|Jg|Jahrgang|Bd|Band)\.?,?\s*(?P<volume>\d+)\s*"
                r"(?:\((?P<issue>\d+(?:[-/]\d+)?)\)|,?\s*(?:No|Nr|Issue|Heft|H)\.?\s*(?P<issue2>\d+(?:[-/]\d+)?))?,?\s*"
                r"(?:\(?(?P<year2>(?:19|20)\d{2})\)?,?\s*)?(?:(?:pp?|S)\.?\s*)?(?P<pages>\d+\s*[-–]\s*\d+)?,?\s*"
                r"\(?(?P<year>(?:19|20)\d{2})?", re.I),
+    # German footers and footnotes: "ZQF 15. Jg., Heft 1‒2/2014, S. 25‒38"; "BIOS, Jg. 24 (2011), Heft 2"
+    re.compile(_JOURNAL_NAME + r"[.,]?\s+(?P<volume>\d+)\.\s*(?:Jg|Jahrgang)\.?,?\s*(?:(?:Heft|H)\.?\s*"
+               rf"(?P<issue>\d+(?:[{_DASH}/]\d+)?)(?:/(?P<year>(?:19|20)\d{{2}}))?)?,?\s*(?:S\.\s*{_PAGES})?"),
+    # "Totalitarismus und Demokratie, 2 (2005), 273–288"; "J. f. Psych., 11, 2 (2003), 194–213"
+    re.compile(_JOURNAL_NAME + r",\s*(?P<volume>\d+)\s*,?\s*(?P<issue>\d+(?:[/-]\d+)?)?\s*\((?P<year>(?:19|20)\d{2})\)"
+               rf"\s*,\s*(?:(?:pp?|S)\.?\s*)?{_PAGES}"),
+    # a journal's name with its ISSN: "Forum Qualitative Sozialforschung / Forum: Qualitative Social Research
+    # (ISSN 1438-5627)", "Social Inclusion (ISSN: 2183-2803)"
+    re.compile(_JOURNAL_NAME + r"\s*[(,]\s*(?:e-?|print\s)?ISSN\s*:?\s*\d{4}-?\d{3}[\dXx]", re.I),
     # Springer: "J Public Health (2009) 17:71–76"
     re.compile(_JOURNAL_NAME + r"\s*\((?P<year>(?:19|20)\d{2})\)\s*(?P<volume>\d+)\s*(?:\((?P<issue>\d+)\))?\s*:\s*"
                r"(?P<pages>\d+\s*[-–]\s*\d+)"),
@@ -482,7 +559,8 @@ _JOURNAL_PATTERNS = [
     re.compile(_JOURNAL_NAME + r"\s*\((?P<year>(?:19|20)\d{2})\)\s*,\s*(?P<issue>\d+(?:[-/]\d+)?)\s*,?\s*"
                r"(?:(?:pp?|S)\.?\s*(?P<pages>\d+\s*[-–]\s*\d+))?"),
 ]
-_JOURNAL_STOP_RE = re.compile(r"\b(?:in|pp|vol|s|hrsg|eds?|ed)\.?$|^\W|[.!?]\s+[A-Z]", re.I)
+# (a sentence end inside a name, but not after an initial: "J. f. Psych.")
+_JOURNAL_STOP_RE = re.compile(r"\b(?:in|pp|vol|s|hrsg|eds?|ed)\.?$|^\W|(?<!\b[A-Za-z])[.!?]\s+[A-Z]", re.I)
 
 
 def _journal_ok(name: str) -> bool:
@@ -495,20 +573,40 @@ def _journal_ok(name: str) -> bool:
     return caps >= 0.5 * len(words)
 
 
-def _journal_from_line(text: str) -> dict | None:
-    """Journal, volume, issue, pages, year from a banner or a citation line, or None."""
+def _journal_suffix(name: str) -> str | None:
+    """The journal's name when the footer line was read glued to the text before it ("... between single
+    teachers and a block of J. f. Psych., 11, 2 (2003)"): the longest run of final words that starts with a
+    capital and reads as a name (:func:`_journal_ok`), or None."""
+    words = name.split()
+    for k in range(1, len(words)):
+        if not words[k][:1].isupper():
+            continue
+        cand = " ".join(words[k:]).strip(" .,:/-")
+        if _journal_ok(cand) and not _JOURNAL_STOP_RE.search(cand):
+            return cand
+    return None
+
+
+def _journal_from_line(text: str, *, at_start: bool = False) -> dict | None:
+    """Journal, volume, issue, pages, year from a banner or a citation line, or None; ``at_start``: only a
+    citation the text begins with (a page's footer read in front of the paragraph that goes on)."""
     t = " ".join(text.split())
     for rx in _JOURNAL_PATTERNS:
         for m in rx.finditer(t):
+            if at_start and m.start() > 0:
+                break
             name = m.group("journal").strip(" .,:/-")
             # the name is the end of what precedes the volume: cut a leading citation ("..., In: Name")
-            name = re.split(r"\bIn:\s*|[”\"“]\s*,?\s*|\.\s+(?=[A-ZÄÖÜ])", name)[-1].strip(" .,:/-")
+            # (not after an abbreviating initial: "J. f. Psych." is one name)
+            name = re.split(r"\bIn:\s*|[”\"“]\s*,?\s*|(?<!\b[A-Za-z])\.\s+(?=[A-ZÄÖÜ])", name)[-1].strip(" .,:/-")
             if not _journal_ok(name) or _JOURNAL_STOP_RE.search(name):
-                continue
+                name = _journal_suffix(name)
+                if name is None:
+                    continue
             d = m.groupdict()
             return {"journal": name, "volume": d.get("volume"), "issue": d.get("issue") or d.get("issue2"),
                     "pages": re.sub(r"\s+", "", d["pages"]) if d.get("pages") else None,
-                    "year": d.get("year") or d.get("year2")}
+                    "year": d.get("year") or d.get("year2") or d.get("year3")}
     return None
 
 
@@ -518,6 +616,13 @@ def _journal_from_cover(cover_text: str) -> dict | None:
         return None
     m = re.search(r"\bIn:\s*([^\n]{3,200})", cover_text)
     if not m:
+        # APA style: "Chaieb, S. (2014). Title. Zeitschrift für Qualitative Forschung, 15(1-2), 57-77."
+        apa = re.search(rf"\((?:19|20)\d{{2}}\)\..*?[.?!]\s+(?P<journal>[A-ZÄÖÜ][^.?!\n]{{2,120}}?),\s*(?P<volume>\d+)"
+                        rf"\s*(?:\((?P<issue>\d+(?:[{_DASH}/]\d+)?)\))?\s*,\s*{_PAGES}", cover_text, re.S)
+        if apa and _journal_ok(apa.group("journal")):
+            year = re.search(r"\(((?:19|20)\d{2})\)\.", cover_text)
+            return {"journal": apa.group("journal").strip(), "volume": apa.group("volume"), "issue": apa.group("issue"),
+                    "pages": re.sub(r"\s+", "", apa.group("pages")), "year": year.group(1) if year else None}
         return None
     found = _journal_from_line(m.group(1))
     if found:
@@ -616,15 +721,18 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
         # a title over several blocks set in one size (a line ending in "." is read as body text)
         size0 = _block_size(blocks[title_idx])
         lo = hi = title_idx
-        while size0 and lo - 1 in front and _title_part(blocks[lo - 1], blocks[title_idx], size0):
-            lo -= 1
+        # (a footnote mark read as a block of its own between two lines of the title is skipped: "1")
+        while size0 and _over_marks(blocks, lo, -1) in front and _title_part(blocks[_over_marks(blocks, lo, -1)],
+                                                                             blocks[title_idx], size0):
+            lo = _over_marks(blocks, lo, -1)
         # below: headings, or body text that continues the title ("- Von der Interaktion ..."); a body line in
         # capitals after it is a translated title ("Teorias de enfermagem ...")
-        while size0 and hi + 1 in front and _title_part(blocks[hi + 1], blocks[title_idx], size0) and (
-                blocks[hi + 1].kind == "heading" or not blocks[hi + 1].text.lstrip()[:1].isupper()):
-            hi += 1
+        while size0 and (nx := _over_marks(blocks, hi, 1)) in front and _title_part(blocks[nx], blocks[title_idx], size0) and (
+                blocks[nx].kind == "heading" or not blocks[nx].text.lstrip()[:1].isupper()):
+            hi = nx
         if hi > lo:
-            title = " ".join(collapse_tripled(blocks[k].text.strip()) for k in range(lo, hi + 1))
+            title = " ".join(collapse_tripled(blocks[k].text.strip()) for k in range(lo, hi + 1)
+                             if not _MARKS_RE.fullmatch(blocks[k].text.strip()))
             used.update(range(lo, hi + 1))
             title_idx = hi
         before = lo - 1
@@ -635,15 +743,12 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
             # a title in two sizes: "UN-Behindertenrechtskonvention:" over "Den Nationalen Aktionsplan ..."
             title = f"{blocks[before].text.strip()} {title}"
             used.add(before)
-        nxt = title_idx + 1
         size = _block_size(blocks[title_idx])
-        if nxt < stop and blocks[nxt].kind in ("heading", "body") and blocks[nxt].page == blocks[title_idx].page:
-            sub = blocks[nxt]
-            sub_size = _block_size(sub)
-            if size and sub_size and sub_size < size - 0.5 and len(sub.text.split()) <= 25 and not _is_banner(sub.text) \
-                    and not parse_authors(sub.text) and sub.kind == "heading" and not _AFFILIATION_RE.search(sub.text):
-                title = f"{title}{' ' if title[-1:] in ':.?!–-' else ': '}{sub.text.strip()}"
-                used.add(nxt)
+        sub_parts = _subtitle(blocks, title_idx, stop, size)
+        if sub_parts:
+            sub_text = " ".join(blocks[k].text.strip() for k in sub_parts)
+            title = f"{title}{' ' if title[-1:] in ':.?!–-' else ': '}{sub_text}"
+            used.update(sub_parts)
         meta.title = title
     else:
         cover_title = next((b.text for b in cover_blocks if b.kind == "heading" and not _is_banner(b.text)
@@ -707,7 +812,9 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
 
     # journal, volume, issue, pages, year
     first_blocks = [blocks[i] for i in range(start, min(n, fm.end + 1)) if blocks[i].page in (None, first_page)]
-    sources = furniture + [blocks[i] for i in range(start, stop)] + first_blocks
+    # the first page's last footnote last: a journal's footer line is often read into it
+    first_notes = [b for b in blocks if b.kind == "footnote" and first_page is not None and b.page == first_page][-1:]
+    sources = furniture + [blocks[i] for i in range(start, stop)] + first_blocks + first_notes
     found = _journal_from_cover("\n".join(b.text for b in cover_blocks)) if cover_blocks else None
     if found is None:
         for k, b in enumerate(sources):
@@ -723,6 +830,15 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
                                      pages=re.sub(r"\s+", "", more.group(4)) if more.group(4) else None)
             if found:
                 break
+    if found is None and first_page is not None:
+        # the first page's footer read in front of a paragraph ("ZQF 15. Jg., Heft 1‒2/2014, S. 25‒38 post-colonial ...")
+        for b in blocks[start:]:
+            if b.page is not None and b.page > first_page + 1:
+                break
+            if b.kind == "body" and b.page is not None:
+                found = _journal_from_line(b.text[:200], at_start=True)
+                if found:
+                    break
     if found:
         meta.journal = found["journal"]
         meta.volume, meta.issue, meta.pages = found["volume"], found["issue"], found["pages"]

@@ -222,3 +222,124 @@ def test_a_reference_heading_in_the_table_of_contents_does_not_swallow_the_artic
               Block("heading", "References", page=4, level=1), *[Block("reference", r, page=4) for r in refs]]
     st = build_structure(RawDocument(media_type="application/pdf", blocks=volume))
     assert [p.kind for p in st.passages].count("reference") == 4 and not any("table-of-contents" in w for w in st.warnings)
+
+
+# ---- front matter from PDFs, by kind of error (issue 15) --------------------------------------------------
+# Real papers of the EXCITE corpus where the machine has it (the development sample of the front-matter
+# gold, eval/data/frontmatter_gold.jsonl), synthetic blocks for the rules themselves.
+from pathlib import Path  # noqa: E402
+
+from pipeline.ingest.types import Line  # noqa: E402
+from pipeline.structure import _is_banner, _journal_from_line  # noqa: E402
+
+EXCITE = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "excite-corpus"
+if not EXCITE.is_dir():
+    EXCITE = Path("/work/shared/data/excite-corpus")
+
+
+def _excite_metadata(group: str, paper: str):
+    pdf = EXCITE / group / f"{paper}.pdf"
+    if not pdf.is_file():
+        pytest.skip(f"EXCITE corpus not here ({pdf})")
+    from pipeline.process import assemble, ingest
+
+    return assemble(ingest(pdf)).metadata
+
+
+def test_letter_spaced_banner_is_no_title_and_journal_comes_from_the_issn_footer():
+    """FQS pages set "SOCIAL RESEARCH SOZIALFORSCHUNG" in spaced capitals, read as "S OC IAL RES EARC H";
+    it was prefixed to the title. The journal's full name is in the footer with its ISSN."""
+    meta = _excite_metadata("en", "8898")
+    assert meta.title.startswith('"Natural", "Normal": Discourse and Practice')
+    assert meta.journal == "Forum Qualitative Sozialforschung / Forum: Qualitative Social Research"
+
+
+def test_journal_line_read_into_the_first_pages_footnote():
+    """30957: the footer "Totalitarismus und Demokratie, 2 (2005), 273–288, ISSN ..." ends the first
+    page's footnote."""
+    meta = _excite_metadata("de-footnote", "30957")
+    assert meta.journal == "Totalitarismus und Demokratie"
+    assert (meta.volume, meta.pages, meta.year) == ("2", "273–288", 2005)
+
+
+def test_journal_from_an_apa_style_cover_citation():
+    """46228: the SSOAR cover cites the article APA-style (no "In:"), the pages print only "ZQF"."""
+    meta = _excite_metadata("en", "46228")
+    assert meta.journal == "Zeitschrift für Qualitative Forschung"
+    assert (meta.volume, meta.issue, meta.pages) == ("15", "1-2", "57-77")
+
+
+def test_lead_paragraph_over_a_label_heading_is_the_abstract():
+    """27598 (GIGA Focus): the summary paragraph under the author, followed by the label "Analyse:"."""
+    meta = _excite_metadata("de-end", "27598")
+    assert meta.abstract and meta.abstract.startswith("Die Vorbereitung der republikanischen Erbfolge")
+
+
+@pytest.mark.parametrize("text,banner", [
+    ("S OC IAL RES EARC H S OZIALFORS CHUNG", True),
+    ("LOCAL LIKELIHOOD ESTIMATORS IN A REGRESSION MODEL", False),  # a title in capitals
+    ("WAS IHNEN WIDERFAHREN IST, IST IN DEUTSCHLAND NICHT STRAFBAR", False),
+])
+def test_letter_spaced_capitals_are_a_banner(text, banner):
+    assert _is_banner(text) is banner
+
+
+@pytest.mark.parametrize("line,journal,volume,issue,pages", [
+    ("ZQF 15. Jg., Heft 1‒2/2014, S. 25‒38", "ZQF", "15", "1‒2", "25‒38"),
+    ("project team, in particular Ann Mooney. BIOS, Jg. 24 (2011), Heft 2 © Verlag Barbara Budrich", "BIOS", "24", None, None),
+    ("single teachers and a block of J. f. Psych., 11, 2 (2003), 194–213, ISSN 0942-2285", "J. f. Psych", "11", "2", "194–213"),
+    ("Social Inclusion (ISSN: 2183-2803)", "Social Inclusion", None, None, None),
+    ("Social Inclusion, 2015, Volume 3, Issue 3, Pages 19-23", "Social Inclusion", "3", "3", None),
+])
+def test_journal_footer_lines(line, journal, volume, issue, pages):
+    found = _journal_from_line(line)
+    assert found is not None and found["journal"] == journal
+    assert (found["volume"], found["pages"]) == (volume, pages)
+    if issue is not None:
+        assert found["issue"] == issue
+
+
+def test_a_footer_only_counts_at_the_start_of_a_paragraph_when_asked():
+    text = "ZQF 15. Jg., Heft 1‒2/2014, S. 25‒38 post-colonial prejudices on both labour and housing markets"
+    assert _journal_from_line(text, at_start=True)["journal"] == "ZQF"
+    assert _journal_from_line("as shown in " + text, at_start=True) is None
+
+
+def _sized(kind: str, text: str, size: float, page: int = 1) -> Block:
+    return Block(kind=kind, text=text, page=page, lines=[Line(text=text, x0=0, x1=100, top=0, page=page, size=size)])
+
+
+def test_subtitle_read_as_body_lines_joins_the_title():
+    """1219: the subtitle is set below the title in body size and read as two body lines."""
+    blocks = [
+        _sized("body", "Michael Hahne, Martin Meister, Renate Lieb, Peter Biniok", 12),
+        _sized("heading", "Sequenzen-Routinen-Positionen", 14),
+        _sized("body", "- Von der Interaktion zur Struktur.", 14),
+        _sized("body", "Anlage und Ergebnisse des zweiten Interaktivitätsexperimentes", 12),
+        _sized("body", "des INKA-Projektes", 12),
+        _sized("heading", "Einleitung", 14, page=2),
+        _sized("body", PROSE, 12, page=2),
+    ]
+    meta = build_structure(RawDocument(media_type="application/pdf", blocks=blocks, pages=2)).metadata
+    assert meta.title == ("Sequenzen-Routinen-Positionen - Von der Interaktion zur Struktur. "
+                          "Anlage und Ergebnisse des zweiten Interaktivitätsexperimentes des INKA-Projektes")
+    assert [a.name for a in meta.authors][:2] == ["Michael Hahne", "Martin Meister"]
+    # a sentence under the title is no subtitle
+    blocks[3] = _sized("body", "This paper asks why. It answers in three steps", 12)
+    meta = build_structure(RawDocument(media_type="application/pdf", blocks=blocks, pages=2)).metadata
+    assert "why" not in meta.title
+
+
+def test_title_split_by_a_footnote_mark_block_is_one_title():
+    """39222's kind: the title's footnote mark "1", read as a block of its own, sat between its two lines."""
+    blocks = [
+        _sized("heading", "Sanctions in the Context of Alliances:", 14),
+        _sized("body", "1", 10),
+        _sized("heading", "A Comparative Approach", 14),
+        _sized("heading", "Julia Example", 11),
+        _sized("heading", "1 Introduction", 10, page=2),
+        _sized("body", PROSE, 10, page=2),
+    ]
+    meta = build_structure(RawDocument(media_type="application/pdf", blocks=blocks, pages=2)).metadata
+    assert meta.title == "Sanctions in the Context of Alliances: A Comparative Approach"
+    assert [a.name for a in meta.authors] == ["Julia Example"]
