@@ -142,6 +142,10 @@ def np_actors(tok, acts: Actors, *, appos: bool = False, depth: int = 0) -> list
         return []
     found: list[dict] = []
     head_named = [a for a in acts.of(tok) if a["type"] in ACTOR_TYPES]
+    if head_named and tok.tag_ in ("NNPS", "NNS"):
+        home = _residence_phrase(tok, head_named, acts, depth)
+        if home:
+            return home
     if head_named:
         found.extend(head_named)
     else:
@@ -173,6 +177,23 @@ def np_actors(tok, acts: Actors, *, appos: bool = False, depth: int = 0) -> list
             if c.dep_ == "appos":
                 found.extend(np_actors(c, acts, depth=depth + 1))
     return _dedupe(found)
+
+
+def _residence_phrase(tok, named: list[dict], acts: Actors, depth: int) -> list[dict]:
+    """A people named by nationality with the state they live in ("the Albanians of southern Serbia", "Turks in
+    Bulgaria"): coded by that state, as CAMEO codes a group by the country where it acts."""
+    codes = {a.get("code") for a in named}
+    if not all(a["type"] == "STATE" for a in named):
+        return []
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in ("of", "in", "inside", "within"):
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    got = [a for a in np_actors(p, acts, depth=depth + 1) if a["type"] == "STATE" and a.get("code")
+                           and a["code"] not in codes]
+                    if got:  # a group of that state (not the state itself: "... from Serbian authorities" is SRB -> SRB)
+                        return [dict(a, type="GROUP", name=f"{tok.text} {c.lower_} {a['name']}") for a in got[:1]]
+    return []
 
 
 def _patron(tok) -> bool:
@@ -253,6 +274,7 @@ def _head_lemmas(toks) -> set[str]:
         if t is None:
             continue
         out.update(lemma_candidates(t)[:1])
+        out.add(t.lower_)  # "evacuated the wounded": the tagger may lemmatise a nominalised participle as a verb
         out.update(_lemma(c) for c in t.children if c.dep_ in ("compound", "amod"))
         if _lemma(t) in MEASURE_NOUNS or t.pos_ == "NUM":
             for c in t.children:
@@ -357,6 +379,12 @@ def _verb_sense(verb, lex: Lexicon) -> Sense | None:
     return None
 
 
+#: Heads that name an act only through their compound ("a mediation effort", "a peace mission", "a relief operation").
+GENERIC_ACT_NOUNS = frozenset({"effort", "process", "initiative", "mission", "operation", "campaign", "programme",
+                               "program", "plan", "move", "action", "measure", "bid", "drive", "session", "round",
+                               "step", "activity", "exercise", "attempt", "work", "project", "deal", "package"})
+
+
 def _light_noun(verb):
     """The event noun a light verb takes: its object, or the object of its "in"/"to" phrase."""
     cands = _children(verb, "dobj", "attr", "oprd")
@@ -369,7 +397,8 @@ def _light_noun(verb):
     out = []
     for c in cands:
         out.append(c)
-        out.extend(cc for cc in c.children if cc.dep_ == "compound")  # "a mediation effort"
+        if _lemma(c) in GENERIC_ACT_NOUNS:  # "a mediation effort", not "truce monitors" (people, not an act)
+            out.extend(cc for cc in c.children if cc.dep_ == "compound")
         if _lemma(c) in MEASURE_NOUNS or _lemma(c) in PHASE_NOUNS:  # "carried out a series of strikes", "a round of talks"
             out.extend(p for of in c.children if of.dep_ == "prep" and of.lower_ == "of"
                        for p in of.children if p.dep_ == "pobj")
@@ -482,6 +511,8 @@ def subject_actors(verb, acts: Actors, lex: Lexicon, prev: list[dict], depth: in
     if agent is not None:
         return np_actors(agent, acts, appos=True), "agent"
     if _child(verb, "nsubjpass") is not None:
+        if _stative_passive(verb):
+            return np_actors(_child(verb, "nsubjpass"), acts, appos=True), "subject"
         return [], "passive"
     head = verb.head
     if head.i == verb.i:
@@ -641,6 +672,31 @@ def _residence(actors: list[dict], verb, targets: list[dict], acts: Actors) -> t
         return actors, False
     kept = [a for a in actors if id(a) not in ethnic]
     return _dedupe(kept + [dict(h, type="STATE") for h in home]), True
+
+
+def _target_residence(targets: list[dict], verb, actors: list[dict], acts: Actors) -> list[dict]:
+    """An ethnic group aimed at is coded, like an acting one, by the state it lives in ("Serb forces killed three
+    ethnic Albanians in a gunbattle in southeastern Serbia" is SRB -> SRB): the clause's place, else the state of
+    the place its object phrase names, else the actor's own state."""
+    sent = verb.sent
+    ethnic = {id(a) for tok in sent if any(c.lower_ in ETHNIC_WORDS for c in tok.children if c.dep_ in ("amod", "compound"))
+              for a in acts.of(tok)}
+    if not ethnic or not any(id(x) in ethnic for x in targets):
+        return targets
+    home = [a for a in _location(verb, acts)[0] if id(a) not in ethnic]
+    for o in _objects(verb) if not home else ():
+        home = [a for a in _location(o, acts)[0] if id(a) not in ethnic]
+        if home:
+            break
+    home = home or [a for a in actors if a["type"] == "STATE" and a.get("code")][:1]
+    if not home:
+        return targets
+    return _dedupe([x for x in targets if id(x) not in ethnic] + [dict(h, type="STATE") for h in home])
+
+
+#: Types whose unnamed people object ("accused Darfur rebels", "ordered the opposition newspaper to ...") is the
+#: actor's own state, as CAMEO and PLOVER code a domestic target, whatever the verb's own sense says.
+DOMESTIC_OBJECT_TYPES = frozenset({"PROTEST", "ACCUSE", "COERCE", "ASSAULT", "SANCTION", "THREATEN"})
 
 
 #: Types of an exchange with a counterpart (a deal, a demand, a concession, a refusal, talks).
@@ -992,6 +1048,10 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
     elif t.kind == "noun":
         actors, targets, how = _noun_args(word, sense, acts)
         negated = negated_noun(word)
+        if not [a for a in actors if a["type"] != "LOC"]:
+            got = _participant_actors(word, acts, lex, ctx)
+            if got:  # "negotiators return to Geneva for talks": who came for them
+                actors, how = got, "participant"
     else:
         if counterfactual(verb, lex):
             return None
@@ -1027,10 +1087,18 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
                 negated_clause(c) for c in _complement(verb) if c.pos_ in ("VERB", "AUX")):
             etype = "REJECT"  # "vowed not to return the Golan Heights": a promise not to is a refusal
             path.append("negated-complement")
+    if (t.kind in ("verb", "light") and etype in PLACE_ACTOR_TYPES and not [a for a in actors if a["type"] != "LOC"]
+            and _unnamed_agent(verb)):
+        got = place_actor(verb, acts, word if t.kind == "light" else None)
+        if got:  # "a roadside bombing near Samarra killed ...", "was put under investigation in Italy"
+            actors, how = got, "place"
+            if t.kind == "light" and _child(verb, "nsubjpass") is not None:
+                targets = _dedupe(targets + np_actors(_child(verb, "nsubjpass"), acts))
     if t.kind in ("verb", "light") and actors:
         actors, moved = _residence(actors, verb, targets, acts)
         if moved:
             how += "+residence"
+        targets = _target_residence(targets, verb, actors, acts)
     tgt = "target" if targets else "none"
     # what the sense needs
     actors = [a for a in actors if a["type"] != "LOC"]
@@ -1051,13 +1119,21 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
                 loc, _n = _location(verb, acts)
                 if not loc and t.kind == "light":  # "carried out a series of strikes in Lebanon": the noun's place
                     loc, _n = _location(word, acts)
+                texts = lex.classes.get("agreement", frozenset()) | lex.classes.get("proposal", frozenset())
+                objs = _objects(verb) + [p for k, v in _preps(verb).items() if k == "in" for p in v]  # "engaged in fighting in X"
+                for o in objs if not loc else ():  # "reimposed blockades in the West Bank": the object's place
+                    if _lemma(o) not in texts:  # "signed an agreement in Algiers" names where, not whom
+                        loc, _n = _location(o, acts)
+                        if loc:
+                            break
             # a violent act at home is aimed at one's own state ("Afghan rebels exploded bombs in Kabul": AFG -> AFG)
             targets = [x for x in loc if x not in actors or lex.polarity(etype) == "conflict"]
             if targets:
                 tgt = "location"
-        if not targets and (sense.domestic or etype == "PROTEST") and actors and t.kind in ("verb", "light"):
+        if (not [x for x in targets if x["type"] != "LOC"] and (sense.domestic or etype in DOMESTIC_OBJECT_TYPES)
+                and actors and t.kind in ("verb", "light")):
             # ... unless the act is aimed at its own people (CAMEO and PLOVER code a domestic target by its state)
-            if _people_object(verb, lex) or etype == "PROTEST" or t.kind == "light":
+            if _people_object(verb, lex) or etype == "PROTEST" or (t.kind == "light" and sense.domestic):
                 state = next((a for a in actors if a.get("code") and a["type"] in ("STATE", "GROUP", "PERSON", "ORG")), None)
                 if state is not None:
                     targets = [{"code": state["code"], "name": state["name"], "type": "STATE"}]
@@ -1145,6 +1221,87 @@ def beneficiary(verb, acts: Actors, depth: int = 0) -> list[dict]:
     return _dedupe(out)
 
 
+#: Types whose unattributed acts PLOVER's gold standard codes to the state where they happen: violence, coercion,
+#: protest and investigations by unnamed authorities or perpetrators ("a roadside bombing near the town of Samarra
+#: killed one U.S. soldier" is IRQ -> USA; "a US national has been put under investigation in Italy" is ITA -> USA).
+PLACE_ACTOR_TYPES = frozenset({"ASSAULT", "COERCE", "PROTEST", "ACCUSE", "MOBILIZE"})
+
+
+def _unnamed_agent(verb) -> bool:
+    """Whether the doer of a verb is left unnamed: an agentless passive, or a subject (by-agent, or the noun of
+    an active participle) that is a common noun with no actor of its own ("a bombing", "gunmen", "demonstrators")."""
+    subj = _subject_token(verb) or _agent(verb)
+    if subj is None and verb.dep_ == "acl" and verb.tag_ == "VBG":
+        subj = verb.head  # "demonstrators protesting election results"
+    if subj is None:
+        return _child(verb, "nsubjpass") is not None and not _stative_passive(verb)
+    if _is_pronoun(subj) or subj.lower_ in RELATIVE or acts_named(subj):
+        return False
+    return subj.pos_ == "NOUN"
+
+
+#: Participles that, passive in form, describe what their subject does: "Serb forces were engaged in ethnic cleansing".
+STATIVE_PARTICIPLES = frozenset({"engage", "involve", "embroil", "locked", "lock", "mire", "bog"})
+
+
+def _stative_passive(verb) -> bool:
+    """A passive in form whose subject is the doer ("were engaged in fighting", "are involved in attacks")."""
+    return _lemma(verb) in STATIVE_PARTICIPLES and "in" in _preps(verb)
+
+
+def _places(tok, acts: Actors) -> list[dict]:
+    """The states named by the place phrases of a token ("near the town of X", "outside of the Iraqi city of Basra")."""
+    found: list[dict] = []
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in LOCATION_PREPS:
+            objs = [p for p in c.children if p.dep_ == "pobj"]
+            objs += [p for of in c.children if of.dep_ == "prep" and of.lower_ == "of" for p in of.children if p.dep_ == "pobj"]
+            for o in objs:
+                found.extend(a for a in np_actors(o, acts, appos=True) if a["type"] == "STATE" and a.get("code"))
+    return _dedupe(found)
+
+
+def place_actor(verb, acts: Actors, noun=None) -> list[dict]:
+    """The state where an act without a named doer happens: the place phrase of the verb, else of its subject or
+    by-agent, else of its objects (CAMEO and PLOVER code an unattributed act by the state it happens in)."""
+    toks = [verb] + ([noun] if noun is not None else [])  # a light verb's noun: "put under investigation in Italy"
+    subj = _subject_token(verb) or _agent(verb)
+    if subj is None and verb.dep_ == "acl":
+        subj = verb.head
+    if subj is not None:
+        toks.append(subj)
+    toks += _objects(verb)
+    for tok in toks:
+        got = _places(tok, acts)
+        if got:
+            return [dict(a, type="STATE") for a in got[:1]]
+    return []
+
+
+#: Prepositions of a gathering the subject of a verb takes part in: "returned to Geneva for talks", "spoke at a rally".
+PARTICIPATION_PREPS = frozenset({"for", "at"})
+#: Types of gatherings and exchanges one joins by coming to them.
+PARTICIPATION_TYPES = frozenset({"CONSULT", "PROTEST"})
+
+
+def _participant_actors(noun, acts: Actors, lex: Lexicon, ctx) -> list[dict]:
+    """The actors of an event noun without its own: the subject of the verb whose for/at phrase it is, when
+    that verb is no event of its own ("negotiators return to Geneva for talks" is their CONSULT)."""
+    if noun.dep_ != "pobj" or noun.head.lower_ not in PARTICIPATION_PREPS:
+        return []
+    verb = noun.head.head
+    sense = _noun_sense(noun, lex)
+    if sense is None or sense.type not in PARTICIPATION_TYPES or verb.pos_ not in ("VERB", "AUX"):
+        return []
+    vs = _verb_sense(verb, lex)
+    if vs is not None and vs.type != LIGHT:
+        return []
+    if _child(verb, "nsubjpass") is not None:
+        return []
+    got, _how = subject_actors(verb, acts, lex, ctx.prev_actors)
+    return [a for a in got if a["type"] != "LOC"]
+
+
 def _inanimate_subject(verb, sense: Sense, lex: Lexicon) -> bool:
     """An event noun or an abstraction as the subject: "the deal promises tariff cuts", "the collapse of the
     regime dealt a blow to X": the verb is figurative, its subject's modifiers are no actors."""
@@ -1164,6 +1321,8 @@ def _inanimate_subject(verb, sense: Sense, lex: Lexicon) -> bool:
     lemma = _lemma(subj)
     if sense.subject is not None and lemma in sense.subject:
         return False
+    if sense.type == "ASSAULT" and _head_lemmas([subj]) & lex.classes.get("explosive", frozenset()):
+        return False  # "a roadside bombing killed one soldier": the weapon is the agent, not a figure of speech
     # a text speaks through its authors, not as one ("the resolution aims to ...", "the plan calls for ...")
     texts = lex.classes.get("proposal", frozenset()) | lex.classes.get("agreement", frozenset())
     return lemma in lex.nouns or lemma in lex.classes.get("abstract", frozenset()) or lemma in texts
@@ -1176,7 +1335,7 @@ def acts_named(tok) -> bool:
 
 def _verb_targets(t: Trigger, acts: Actors, lex: Lexicon) -> list[dict]:
     verb = t.clause
-    passive = _child(verb, "nsubjpass") is not None
+    passive = _child(verb, "nsubjpass") is not None and not _stative_passive(verb)
     targets: list[dict] = []
     if t.kind == "verb":
         objs = _children(verb, "dobj", "obj", "dative", "iobj")
@@ -1226,7 +1385,10 @@ def _noun_args(noun, sense: Sense, acts: Actors) -> tuple[list[dict], list[dict]
     for o in preps.get("by", []):
         actors.extend(np_actors(o, acts))
     for o in preps.get("of", []):
-        (actors if sense.of == "actor" else targets).extend(np_actors(o, acts))
+        if sense.of == "actor":
+            actors.extend(np_actors(o, acts))
+        else:  # "a suspension of air links with Serbia": whom the suspended links are with
+            targets.extend(target_np(o, acts))
     for k, v in preps.items():
         if k == "between" and sense.of == "actor" and not actors:
             actors.extend(_np_targets(v, acts))
