@@ -256,10 +256,18 @@ KINDS_3 = [
     ("China raised tariffs on Australian wine.", ("SANCTION", ["CHN"], ["AUS"])),
     ("Britain hit Iran with new sanctions.", ("SANCTION", ["GBR"], ["IRN"])),
     ("Iranian forces intercepted a British tanker in the Gulf.", ("COERCE", ["IRN"], ["GBR"])),
+    ("Pakistan handed over two suspects to India.", ("COOPERATE", ["PAK"], ["IND"])),
+    ("Egypt and Qatar resumed diplomatic relations.", ("SUPPORT", ["EGY", "QAT"], [])),
+    # "on strike" is a labour strike, not an air strike
+    ("Thousands of Greek workers went on strike on Tuesday.", ("PROTEST", ["GRC"], ["GRC"])),
+    # an event noun's participle gives its actor and target; a decision's owner carries out what it decides
+    ("The sanctions imposed by Washington on Caracas have hurt the oil industry.", ("SANCTION", ["USA"], ["VEN"])),
+    ("Saudi Arabia's decision to expel the Canadian ambassador angered Ottawa.", ("SANCTION", ["SAU"], ["CAN"])),
 ]
 #: Events that must not come out: a compound of a light verb's object names no act ("truce monitors").
 NOT_3 = [
     ("The Serbian army shot down a helicopter carrying EU truce monitors.", "RETREAT"),
+    ("Thousands of Greek workers went on strike on Tuesday.", "ASSAULT"),
     ("Syria says it will not accept any more refugees.", None),  # no domestic target for a refusal
 ]
 

@@ -359,6 +359,8 @@ def _agent(verb):
 def _noun_sense(noun, lex: Lexicon) -> Sense | None:
     _l, senses = _lookup(noun, lex.nouns)
     for s in senses or ():
+        if s.prep is not None and not (noun.dep_ == "pobj" and noun.head.lower_ in s.prep):
+            continue  # (nouns) the preposition that governs it: "went on strike"
         if s.modifier is not None:
             near = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")]
             for of in (c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"):
@@ -520,6 +522,9 @@ def subject_actors(verb, acts: Actors, lex: Lexicon, prev: list[dict], depth: in
     if verb.dep_ == "relcl":
         return np_actors(head, acts, appos=True), "relative"
     if verb.dep_ == "acl":  # "forces attacking the town": an active participle's noun acts
+        if verb.tag_ == "VB" and "to" in _aux_words(verb) and _lemma(head) in DECISION_NOUNS:
+            # "Saudi Arabia's decision to expel the ambassador": the decision's owner acts
+            return np_actors(head, acts), "decision"
         if verb.tag_ != "VBG":
             return [], "passive"
         got = np_actors(head, acts, appos=True)
@@ -1278,6 +1283,10 @@ def place_actor(verb, acts: Actors, noun=None) -> list[dict]:
     return []
 
 
+#: Nouns whose to-infinitive is an act their owner carries out ("Saudi Arabia's decision to expel the envoy").
+DECISION_NOUNS = frozenset({"decision", "move", "vote", "order"})
+
+
 #: Prepositions of a gathering the subject of a verb takes part in: "returned to Geneva for talks", "spoke at a rally".
 PARTICIPATION_PREPS = frozenset({"for", "at"})
 #: Types of gatherings and exchanges one joins by coming to them.
@@ -1394,4 +1403,11 @@ def _noun_args(noun, sense: Sense, acts: Actors) -> tuple[list[dict], list[dict]
             actors.extend(_np_targets(v, acts))
         elif k in NOUN_TARGET_PREPS or (sense.location_target and k in LOCATION_PREPS):
             targets.extend(_np_targets(v, acts))  # "Gazprom's investment in Iran"
+    for c in noun.children:  # "the sanctions imposed by Washington on Caracas": the participle's agent and targets
+        if c.dep_ == "acl" and c.tag_ == "VBN":
+            if _agent(c) is not None:
+                actors.extend(np_actors(_agent(c), acts, appos=True))
+            for k, v in _preps(c).items():
+                if k in TARGET_PREPS:
+                    targets.extend(_np_targets(v, acts))
     return _dedupe(actors), _dedupe(targets), "noun-phrase"
