@@ -244,6 +244,7 @@ KINDS_3 = [
     # an unnamed domestic object is the actor's own state; a people is coded by the state it lives in
     ("The Nigerian government accused opposition activists of plotting a coup.", ("ACCUSE", ["NGA"], ["NGA"])),
     ("Turkish forces killed two ethnic Armenians in Turkey.", ("ASSAULT", ["TUR"], ["TUR"])),
+    ("Russian forces shelled the city of Kharkiv overnight.", ("ASSAULT", ["RUS"], [])),  # a place is no domestic target
     ("The Russians of eastern Ukraine demanded autonomy from Ukrainian authorities.", ("REQUEST", ["UKR"], ["UKR"])),
     # targets inside the object phrase: the "with" of a suspended link, the place of an imposed restriction
     ("Canada announced a suspension of trade with Venezuela.", ("SANCTION", ["CAN"], ["VEN"])),
@@ -257,6 +258,9 @@ KINDS_3 = [
     ("Britain hit Iran with new sanctions.", ("SANCTION", ["GBR"], ["IRN"])),
     ("Iranian forces intercepted a British tanker in the Gulf.", ("COERCE", ["IRN"], ["GBR"])),
     ("Pakistan handed over two suspects to India.", ("COOPERATE", ["PAK"], ["IND"])),
+    ("Germany said it would send 5,000 helmets to Ukraine.", ("AGREE", ["DEU"], ["UKR"])),
+    ("Thailand and Cambodia traded accusations.", ("ACCUSE", ["KHM", "THA"], [])),
+    ("Protesters in Tehran burned the US flag.", ("PROTEST", ["IRN"], ["USA"])),
     ("Egypt and Qatar resumed diplomatic relations.", ("SUPPORT", ["EGY", "QAT"], [])),
     # "on strike" is a labour strike, not an air strike
     ("Thousands of Greek workers went on strike on Tuesday.", ("PROTEST", ["GRC"], ["GRC"])),
@@ -264,10 +268,26 @@ KINDS_3 = [
     ("The sanctions imposed by Washington on Caracas have hurt the oil industry.", ("SANCTION", ["USA"], ["VEN"])),
     ("Saudi Arabia's decision to expel the Canadian ambassador angered Ottawa.", ("SANCTION", ["SAU"], ["CAN"])),
 ]
+def test_quantity_belongs_to_its_clause():
+    """A quantity of another clause is not the event's ("the US, which sent $2 billion in aid, imposed sanctions")."""
+    from pipeline.events.text import events_for_text
+
+    got = {e.type: [q.raw for q in e.quantities] for e in events_for_text(
+        "The United States, which sent $2 billion in aid to Ukraine last year, imposed new sanctions on Russia on Friday.")}
+    assert got.get("AID") == ["$2 billion"] and got.get("SANCTION") == [], got
+    got = {e.type: [q.raw for q in e.quantities] for e in events_for_text(
+        "Trade between the two countries grew by 60 percent in 2023, and Russia delivered 20 tanks to Syria.")}
+    assert got.get("AID") == ["20 tanks"], got
+    got = {e.type: [q.raw for q in e.quantities] for e in events_for_text("Russia threatened to fire 20 missiles at Kyiv.")}
+    assert got.get("THREATEN") == ["20 missiles"], got  # an infinitive belongs to the clause above
+
+
 #: Events that must not come out: a compound of a light verb's object names no act ("truce monitors").
 NOT_3 = [
     ("The Serbian army shot down a helicopter carrying EU truce monitors.", "RETREAT"),
     ("Thousands of Greek workers went on strike on Tuesday.", "ASSAULT"),
+    # the act an accusation alleges is no event of its own; a shelled city is no domestic target
+    ("Washington accused Beijing of supplying weapons to Russia.", "AID"),
     ("Syria says it will not accept any more refugees.", None),  # no domestic target for a refusal
 ]
 

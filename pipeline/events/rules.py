@@ -724,9 +724,12 @@ def _domestic_party(t: Trigger, lex: Lexicon) -> bool:
     return False
 
 
-def _people_object(verb, lex: Lexicon) -> bool:
-    """An object (or target phrase) headed by a word of people or of their institutions, without an actor."""
+def _people_object(verb, lex: Lexicon, *, persons_only: bool = False) -> bool:
+    """An object (or target phrase) headed by a word of people or of their institutions, without an actor;
+    ``persons_only``: people and institutions, not places ("shelled the city of Kharkiv" is no domestic act)."""
     people = lex.classes.get("people", frozenset())
+    if persons_only:
+        people = people - lex.classes.get("places", frozenset())
     toks = list(_objects(verb))
     for k, v in _preps(verb).items():
         if k in TARGET_PREPS:
@@ -956,6 +959,13 @@ def sentence_events(sent, acts: Actors, dates: list[DateMention], lex: Lexicon,
                             comp_tokens.difference_update(x.i for x in r.subtree)
             t.inner = [u for u in triggers if u is not t and u.clause.i in comp_tokens]
             absorbed.update(id(u) for u in t.inner)
+    for t in triggers:  # "accused Beijing of supplying weapons": the act alleged is no event of its own
+        if t.etype == "ACCUSE" and t.kind == "verb":
+            alleged = {x.i for c in t.clause.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "over")
+                       for p in c.children if p.dep_ == "pcomp" for x in p.subtree}
+            inner = [u for u in triggers if u is not t and u.clause.i in alleged]
+            t.inner.extend(inner)
+            absorbed.update(id(u) for u in inner)
     triggers = [t for t in triggers if id(t) not in absorbed]
     doc = sent.doc
     owners = {t.word.i for t in triggers} | {t.clause.i for t in triggers}
@@ -1138,7 +1148,8 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
         if (not [x for x in targets if x["type"] != "LOC"] and (sense.domestic or etype in DOMESTIC_OBJECT_TYPES)
                 and actors and t.kind in ("verb", "light")):
             # ... unless the act is aimed at its own people (CAMEO and PLOVER code a domestic target by its state)
-            if _people_object(verb, lex) or etype == "PROTEST" or (t.kind == "light" and sense.domestic):
+            if (_people_object(verb, lex, persons_only=not sense.domestic) or etype == "PROTEST"
+                    or (t.kind == "light" and sense.domestic)):
                 state = next((a for a in actors if a.get("code") and a["type"] in ("STATE", "GROUP", "PERSON", "ORG")), None)
                 if state is not None:
                     targets = [{"code": state["code"], "name": state["name"], "type": "STATE"}]
@@ -1192,6 +1203,7 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
         "actors": [_actor_out(a) for a in _dedupe(actors)], "targets": [_actor_out(a) for a in _dedupe(targets)],
         "negated": negated, "hedged": hedged, "location": location,
         "trigger": trigger_text, "trigger_lemma": _lookup(word, lex.verbs if t.kind in ("verb", "obligation") else lex.nouns)[0] or _lemma(word),
+        "owners": (word.i, verb.i),
         "rule": f"{t.kind}/{etype}/{how}/{tgt if targets else 'none'}", "steps": path, "span": (verb.left_edge.idx if t.kind != "noun" else word.left_edge.idx,
                                (verb if t.kind != "noun" else word).right_edge.idx + len((verb if t.kind != "noun" else word).right_edge)),
     }
