@@ -261,6 +261,10 @@ KINDS_3 = [
     ("Germany said it would send 5,000 helmets to Ukraine.", ("AGREE", ["DEU"], ["UKR"])),
     ("Thailand and Cambodia traded accusations.", ("ACCUSE", ["KHM", "THA"], [])),
     ("Protesters in Tehran burned the US flag.", ("PROTEST", ["IRN"], ["USA"])),
+    ("Chinese coast guard vessels rammed a Philippine supply boat.", ("ASSAULT", ["CHN"], ["PHL"])),
+    ("South Africa filed a lawsuit against Israel.", ("ACCUSE", ["ZAF"], ["ISR"])),
+    # the act warned against is no event and names no target of the warning
+    ("Russian President Vladimir Putin warned NATO against sending troops to Ukraine.", ("THREATEN", ["RUS"], ["NATO"])),
     ("Egypt and Qatar resumed diplomatic relations.", ("SUPPORT", ["EGY", "QAT"], [])),
     # "on strike" is a labour strike, not an air strike
     ("Thousands of Greek workers went on strike on Tuesday.", ("PROTEST", ["GRC"], ["GRC"])),
@@ -288,6 +292,7 @@ NOT_3 = [
     ("Thousands of Greek workers went on strike on Tuesday.", "ASSAULT"),
     # the act an accusation alleges is no event of its own; a shelled city is no domestic target
     ("Washington accused Beijing of supplying weapons to Russia.", "AID"),
+    ("Russian President Vladimir Putin warned NATO against sending troops to Ukraine.", "MOBILIZE"),
     ("Syria says it will not accept any more refugees.", None),  # no domestic target for a refusal
 ]
 

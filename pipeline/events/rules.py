@@ -597,6 +597,8 @@ def _complement(verb):
         if c.dep_ == "prep":
             for p in c.children:
                 comps.extend(_children(p, "acl", "relcl", "xcomp"))
+                if p.dep_ == "pcomp" and p.pos_ in ("VERB", "AUX"):  # "warned NATO against sending troops"
+                    comps.append(p)
         if c.dep_ in ("dobj",):
             comps.extend(cc for cc in c.children if cc.dep_ in ("acl", "xcomp") and _child(cc, "aux") is not None)
     if not comps:  # "demanded the removal of X", "refused admittance to Y", "called for sanctions against Z"
@@ -1370,8 +1372,8 @@ def _verb_targets(t: Trigger, acts: Actors, lex: Lexicon) -> list[dict]:
         for o in _children(verb, "dative", "iobj"):
             targets.extend(np_actors(o, acts))
     for k, v in _preps(verb).items():
-        if k in TARGET_PREPS:
-            targets.extend(_np_targets(v, acts))
+        if k in TARGET_PREPS:  # a clause after the preposition ("warned X against sending troops to Y") is no target
+            targets.extend(_np_targets([o for o in v if o.pos_ not in ("VERB", "AUX")], acts))
     if not targets and t.kind == "verb" and t.etype == "THREATEN":
         targets = condition_targets(verb, acts)
     if not targets and t.kind == "verb" and t.sense.complement:
