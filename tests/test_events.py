@@ -203,7 +203,7 @@ KINDS = [
     # an unnamed domestic counterpart is the actor's own state; the place of a signing is no target
     ("The Mozambique government accepted demands from rebels.", ("CONCEDE", ["MOZ"], ["MOZ"])),
     ("Ethiopia and Eritrea signed a peace agreement in Algiers.", ("AGREE", ["ERI", "ETH"], [])),
-    ("Cuba released 52 political prisoners.", ("CONCEDE", ["CUB"], ["CUB"])),
+    ("Cuba released 52 political prisoners.", ("RETREAT", ["CUB"], ["CUB"])),  # PLOVER 2021: release is RETREAT
     # the doers of what an act is about are its target
     ("Serbia launched an investigation into crimes committed by Croat forces.", ("ACCUSE", ["SRB"], ["HRV"])),
     ("Russian President Vladimir Putin held a telephone conversation with Turkish President Erdogan.", ("CONSULT", ["RUS"], ["TUR"])),
@@ -263,6 +263,13 @@ KINDS_3 = [
     ("Protesters in Tehran burned the US flag.", ("PROTEST", ["IRN"], ["USA"])),
     ("Chinese coast guard vessels rammed a Philippine supply boat.", ("ASSAULT", ["CHN"], ["PHL"])),
     ("South Africa filed a lawsuit against Israel.", ("ACCUSE", ["ZAF"], ["ISR"])),
+    # a strike launched by unions is a labour strike; breaking up a rally is dispersing it
+    ("Nigeria's main unions launched an indefinite nationwide strike on Thursday.", ("PROTEST", ["NGA"], ["NGA"])),
+    ("Kenyan police used teargas to break up the rally.", ("COERCE", ["KEN"], ["KEN"])),
+    # the recipient of aid in a "for" phrase; a venue is no target; one's own state beside a foreign one is none
+    ("Japan approved a loan for Kenya.", ("AID", ["JPN"], ["KEN"])),
+    ("The Turkish foreign minister met his Chinese counterpart on the sidelines of the G20 meeting.", ("CONSULT", ["TUR"], ["CHN"])),
+    ("President Ilham Aliyev hailed the cooperation between Azerbaijan and Georgia.", ("SUPPORT", ["AZE"], ["GEO"])),
     # the act warned against is no event and names no target of the warning
     ("Russian President Vladimir Putin warned NATO against sending troops to Ukraine.", ("THREATEN", ["RUS"], ["NATO"])),
     ("Egypt and Qatar resumed diplomatic relations.", ("SUPPORT", ["EGY", "QAT"], [])),
@@ -293,6 +300,8 @@ NOT_3 = [
     # the act an accusation alleges is no event of its own; a shelled city is no domestic target
     ("Washington accused Beijing of supplying weapons to Russia.", "AID"),
     ("Russian President Vladimir Putin warned NATO against sending troops to Ukraine.", "MOBILIZE"),
+    # an earthquake is no doer: no attack is coded to the state where it struck
+    ("An earthquake measuring 5.8 has struck off California.", "ASSAULT"),
     ("Syria says it will not accept any more refugees.", None),  # no domestic target for a refusal
 ]
 

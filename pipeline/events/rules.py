@@ -1105,7 +1105,7 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
             etype = "REJECT"  # "vowed not to return the Golan Heights": a promise not to is a refusal
             path.append("negated-complement")
     if (t.kind in ("verb", "light") and etype in PLACE_ACTOR_TYPES and not [a for a in actors if a["type"] != "LOC"]
-            and _unnamed_agent(verb)):
+            and _unnamed_agent(verb, lex)):
         got = place_actor(verb, acts, word if t.kind == "light" else None)
         if got:  # "a roadside bombing near Samarra killed ...", "was put under investigation in Italy"
             actors, how = got, "place"
@@ -1126,6 +1126,9 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
     targets = [x for x in targets if not x.get("code") or x["code"] not in own_codes
                or (x["name"] not in own_names and x["type"] in DOMESTIC_TARGET_TYPES and not (x["type"] == "STATE" and any(
                    a["type"] == "STATE" and a.get("code") == x["code"] for a in actors)))]
+    if any(x.get("code") and x["code"] not in own_codes for x in targets):
+        # "Aliyev hailed the cooperation between Azerbaijan and Bosnia": beside a foreign target, one's own state is none
+        targets = [x for x in targets if not (x.get("code") in own_codes and x["type"] == "STATE")]
     if t.kind != "obligation":
         if not targets and t.kind in ("verb", "light", "noun") and (sense.location_target or lex.types[etype].get("location_target")):
             if t.kind == "noun":  # "Israeli strikes in Gaza"; "the deployment of NATO troops has arrived in Bosnia"
@@ -1246,17 +1249,25 @@ def beneficiary(verb, acts: Actors, depth: int = 0) -> list[dict]:
 PLACE_ACTOR_TYPES = frozenset({"ASSAULT", "COERCE", "PROTEST", "ACCUSE", "MOBILIZE"})
 
 
-def _unnamed_agent(verb) -> bool:
+def _unnamed_agent(verb, lex: Lexicon) -> bool:
     """Whether the doer of a verb is left unnamed: an agentless passive, or a subject (by-agent, or the noun of
     an active participle) that is a common noun with no actor of its own ("a bombing", "gunmen", "demonstrators")."""
     subj = _subject_token(verb) or _agent(verb)
+    gov = verb
+    for _ in range(3):  # "police used teargas to break up the rally": the shared subject of an infinitive or conjunct
+        if subj is not None or _child(gov, "nsubjpass") is not None or gov.dep_ not in ("xcomp", "advcl", "conj"):
+            break
+        gov = gov.head
+        subj = _subject_token(gov) or _agent(gov)
     if subj is None and verb.dep_ == "acl" and verb.tag_ == "VBG":
         subj = verb.head  # "demonstrators protesting election results"
     if subj is None:
-        return _child(verb, "nsubjpass") is not None and not _stative_passive(verb)
+        return _child(gov, "nsubjpass") is not None and not _stative_passive(gov)
     if _is_pronoun(subj) or subj.lower_ in RELATIVE or acts_named(subj):
         return False
-    return subj.pos_ == "NOUN"
+    # a doer: people, forces or a weapon ("gunmen", "police", "a roadside bombing"), not a storm or an earthquake
+    doers = lex.classes.get("people", frozenset()) | lex.classes.get("military", frozenset()) | lex.classes.get("explosive", frozenset())
+    return subj.pos_ == "NOUN" and bool(_head_lemmas([subj]) & doers)
 
 
 #: Participles that, passive in form, describe what their subject does: "Serb forces were engaged in ethnic cleansing".
@@ -1372,8 +1383,18 @@ def _verb_targets(t: Trigger, acts: Actors, lex: Lexicon) -> list[dict]:
         for o in _children(verb, "dative", "iobj"):
             targets.extend(np_actors(o, acts))
     for k, v in _preps(verb).items():
-        if k in TARGET_PREPS:  # a clause after the preposition ("warned X against sending troops to Y") is no target
-            targets.extend(_np_targets([o for o in v if o.pos_ not in ("VERB", "AUX")], acts))
+        if k in TARGET_PREPS:  # a clause after the preposition ("warned X against sending troops to Y") is no target,
+            # nor a venue ("met Y on the sidelines of the G20 meeting")
+            targets.extend(_np_targets([o for o in v if o.pos_ not in ("VERB", "AUX") and _lemma(o) not in VENUE_NOUNS], acts))
+    if not targets and t.etype == "AID":  # "approved a $3 billion loan for Nigeria": the recipient
+        for o in _objects(verb) + [verb]:
+            targets.extend(_np_targets([p for k, v in _preps(o).items() if k == "for" for p in v
+                                        if p.pos_ in ("NOUN", "PROPN")], acts))
+        for c in verb.children:  # "a loan for Nigeria to expand its network" (a for-to clause)
+            if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "for" for m in c.children):
+                subj = _subject_token(c)
+                if subj is not None and not _is_pronoun(subj):
+                    targets.extend(np_actors(subj, acts))
     if not targets and t.kind == "verb" and t.etype == "THREATEN":
         targets = condition_targets(verb, acts)
     if not targets and t.kind == "verb" and t.sense.complement:
@@ -1382,6 +1403,10 @@ def _verb_targets(t: Trigger, acts: Actors, lex: Lexicon) -> list[dict]:
             for u in t.inner:
                 targets.extend(_verb_targets(u, acts, lex) if u.kind != "noun" else _noun_args(u.word, u.sense, acts)[1])
     return _dedupe(targets)
+
+
+#: Nouns of the occasion of an act, whose phrase names no target ("on the sidelines of the G20 summit").
+VENUE_NOUNS = frozenset({"sideline", "sidelines", "margin", "margins", "occasion", "eve", "framework", "auspices"})
 
 
 def _core_actors(tok, acts: Actors) -> list[dict]:
