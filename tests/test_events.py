@@ -268,6 +268,9 @@ KINDS_3 = [
     ("Kenyan police used teargas to break up the rally.", ("COERCE", ["KEN"], ["KEN"])),
     # the recipient of aid in a "for" phrase; a venue is no target; one's own state beside a foreign one is none
     ("Japan approved a loan for Kenya.", ("AID", ["JPN"], ["KEN"])),
+    # a demand about unnamed people of one's own state is aimed at it; a name's own "of" phrase gives its actor
+    ("A Republic of Congo opposition party has called for the release of political prisoners.", ("REQUEST", ["COG"], ["COG"])),
+    ("The Nigerian government urged all workers not to strike.", ("REQUEST", ["NGA"], ["NGA"])),
     ("The Turkish foreign minister met his Chinese counterpart on the sidelines of the G20 meeting.", ("CONSULT", ["TUR"], ["CHN"])),
     ("President Ilham Aliyev hailed the cooperation between Azerbaijan and Georgia.", ("SUPPORT", ["AZE"], ["GEO"])),
     # the act warned against is no event and names no target of the warning
@@ -303,6 +306,7 @@ NOT_3 = [
     # an earthquake is no doer: no attack is coded to the state where it struck
     ("An earthquake measuring 5.8 has struck off California.", "ASSAULT"),
     ("Syria says it will not accept any more refugees.", None),  # no domestic target for a refusal
+    ("The Greek opposition leader demanded early elections.", None),  # elections are no people
 ]
 
 

@@ -703,7 +703,7 @@ def _target_residence(targets: list[dict], verb, actors: list[dict], acts: Actor
 
 #: Types whose unnamed people object ("accused Darfur rebels", "ordered the opposition newspaper to ...") is the
 #: actor's own state, as CAMEO and PLOVER code a domestic target, whatever the verb's own sense says.
-DOMESTIC_OBJECT_TYPES = frozenset({"PROTEST", "ACCUSE", "COERCE", "ASSAULT", "SANCTION", "THREATEN"})
+DOMESTIC_OBJECT_TYPES = frozenset({"PROTEST", "ACCUSE", "COERCE", "ASSAULT", "SANCTION", "THREATEN", "REQUEST"})
 
 
 #: Types of an exchange with a counterpart (a deal, a demand, a concession, a refusal, talks).
@@ -726,16 +726,22 @@ def _domestic_party(t: Trigger, lex: Lexicon) -> bool:
     return False
 
 
-def _people_object(verb, lex: Lexicon, *, persons_only: bool = False) -> bool:
+def _people_object(verb, lex: Lexicon, *, persons_only: bool = False, complement: bool = False) -> bool:
     """An object (or target phrase) headed by a word of people or of their institutions, without an actor;
     ``persons_only``: people and institutions, not places ("shelled the city of Kharkiv" is no domestic act)."""
     people = lex.classes.get("people", frozenset())
     if persons_only:
-        people = people - lex.classes.get("places", frozenset())
+        people = people - lex.classes.get("places", frozenset()) - lex.classes.get("collective_acts", frozenset())
     toks = list(_objects(verb))
     for k, v in _preps(verb).items():
         if k in TARGET_PREPS:
             toks.extend(v)
+    if persons_only and complement:  # "called for the release of political prisoners": the people a demand is about
+        for c in _complement(verb):
+            if c.pos_ in ("NOUN", "PROPN") and not acts_named(c):
+                toks.append(c)
+                toks.extend(p for of in c.children if of.dep_ == "prep" and of.lower_ == "of"
+                            for p in of.children if p.dep_ == "pobj" and not acts_named(p))
     return bool(_head_lemmas(toks) & people)
 
 
@@ -1153,7 +1159,7 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
         if (not [x for x in targets if x["type"] != "LOC"] and (sense.domestic or etype in DOMESTIC_OBJECT_TYPES)
                 and actors and t.kind in ("verb", "light")):
             # ... unless the act is aimed at its own people (CAMEO and PLOVER code a domestic target by its state)
-            if (_people_object(verb, lex, persons_only=not sense.domestic) or etype == "PROTEST"
+            if (_people_object(verb, lex, persons_only=not sense.domestic, complement=sense.complement) or etype == "PROTEST"
                     or (t.kind == "light" and sense.domestic)):
                 state = next((a for a in actors if a.get("code") and a["type"] in ("STATE", "GROUP", "PERSON", "ORG")), None)
                 if state is not None:
@@ -1417,6 +1423,9 @@ def _core_actors(tok, acts: Actors) -> list[dict]:
     while stack:
         c = stack.pop(0)
         found.extend(acts.of(c))
+        if not acts.of(c) and c.pos_ == "PROPN":  # "a Republic of Congo opposition party": a name's own "of" phrase
+            stack.extend(p for of in c.children if of.dep_ == "prep" and of.lower_ == "of"
+                         for p in of.children if p.dep_ == "pobj")
         stack.extend(cc for cc in c.children if (cc.dep_ in CORE_DEPS or (cc.dep_ == "conj" and c.dep_ in CORE_DEPS))
                      and not _patron(cc))
     return found
