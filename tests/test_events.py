@@ -203,7 +203,7 @@ KINDS = [
     # an unnamed domestic counterpart is the actor's own state; the place of a signing is no target
     ("The Mozambique government accepted demands from rebels.", ("CONCEDE", ["MOZ"], ["MOZ"])),
     ("Ethiopia and Eritrea signed a peace agreement in Algiers.", ("AGREE", ["ERI", "ETH"], [])),
-    ("Cuba released 52 political prisoners.", ("CONCEDE", ["CUB"], ["CUB"])),
+    ("Cuba released 52 political prisoners.", ("RETREAT", ["CUB"], ["CUB"])),  # PLOVER 2021: release is RETREAT
     # the doers of what an act is about are its target
     ("Serbia launched an investigation into crimes committed by Croat forces.", ("ACCUSE", ["SRB"], ["HRV"])),
     ("Russian President Vladimir Putin held a telephone conversation with Turkish President Erdogan.", ("CONSULT", ["RUS"], ["TUR"])),
@@ -231,6 +231,102 @@ def test_kinds_of_errors_fixed(text, want):
         assert got == []
     else:
         assert (want[0], sorted(want[1]), sorted(want[2])) in got, got
+
+
+# Issue 16, third round: sentences written for this test (not PLOVER records), one or two per kind of error found
+# on the PLOVER gold standard records, coded as CAMEO/PLOVER would code them (None in the type: no such event).
+KINDS_3 = [
+    # an act without a named doer is coded to the state where it happens
+    ("A car bomb near the Iraqi city of Mosul killed four Iraqi civilians.", ("ASSAULT", ["IRQ"], ["IRQ"])),
+    ("Two French journalists were detained in Iran.", ("COERCE", ["IRN"], ["FRA"])),
+    # a passive in form whose subject is the doer; the place of the event noun it is engaged in is the target
+    ("Turkish troops were engaged in heavy fighting in Syria.", ("ASSAULT", ["TUR"], ["SYR"])),
+    # an unnamed domestic object is the actor's own state; a people is coded by the state it lives in
+    ("The Nigerian government accused opposition activists of plotting a coup.", ("ACCUSE", ["NGA"], ["NGA"])),
+    ("Turkish forces killed two ethnic Armenians in Turkey.", ("ASSAULT", ["TUR"], ["TUR"])),
+    ("Russian forces shelled the city of Kharkiv overnight.", ("ASSAULT", ["RUS"], [])),  # a place is no domestic target
+    ("The Russians of eastern Ukraine demanded autonomy from Ukrainian authorities.", ("REQUEST", ["UKR"], ["UKR"])),
+    # targets inside the object phrase: the "with" of a suspended link, the place of an imposed restriction
+    ("Canada announced a suspension of trade with Venezuela.", ("SANCTION", ["CAN"], ["VEN"])),
+    ("Israel reimposed a curfew in the West Bank.", ("COERCE", ["ISR"], ["PSE"])),
+    # an event noun in a "for" phrase is the act of the verb's subject
+    ("Iranian and French diplomats returned to Geneva for talks.", ("CONSULT", ["FRA", "IRN"], [])),
+    # triggers of CAMEO verb classes that had none (16/17 reduce relations, sanctions; 17 seize; 07 aid)
+    ("The EU froze Russia's central bank reserves.", ("SANCTION", ["EU"], ["RUS"])),
+    ("The United States barred Russian officials from entering the country.", ("SANCTION", ["USA"], ["RUS"])),
+    ("China raised tariffs on Australian wine.", ("SANCTION", ["CHN"], ["AUS"])),
+    ("Britain hit Iran with new sanctions.", ("SANCTION", ["GBR"], ["IRN"])),
+    ("Iranian forces intercepted a British tanker in the Gulf.", ("COERCE", ["IRN"], ["GBR"])),
+    ("Pakistan handed over two suspects to India.", ("COOPERATE", ["PAK"], ["IND"])),
+    ("Germany said it would send 5,000 helmets to Ukraine.", ("AGREE", ["DEU"], ["UKR"])),
+    ("Thailand and Cambodia traded accusations.", ("ACCUSE", ["KHM", "THA"], [])),
+    ("Protesters in Tehran burned the US flag.", ("PROTEST", ["IRN"], ["USA"])),
+    ("Chinese coast guard vessels rammed a Philippine supply boat.", ("ASSAULT", ["CHN"], ["PHL"])),
+    ("South Africa filed a lawsuit against Israel.", ("ACCUSE", ["ZAF"], ["ISR"])),
+    # a strike launched by unions is a labour strike; breaking up a rally is dispersing it
+    ("Nigeria's main unions launched an indefinite nationwide strike on Thursday.", ("PROTEST", ["NGA"], ["NGA"])),
+    ("Kenyan police used teargas to break up the rally.", ("COERCE", ["KEN"], ["KEN"])),
+    # the recipient of aid in a "for" phrase; a venue is no target; one's own state beside a foreign one is none
+    ("Japan approved a loan for Kenya.", ("AID", ["JPN"], ["KEN"])),
+    # a demand about unnamed people of one's own state is aimed at it; a name's own "of" phrase gives its actor
+    ("A Republic of Congo opposition party has called for the release of political prisoners.", ("REQUEST", ["COG"], ["COG"])),
+    ("The Nigerian government urged all workers not to strike.", ("REQUEST", ["NGA"], ["NGA"])),
+    ("The Turkish foreign minister met his Chinese counterpart on the sidelines of the G20 meeting.", ("CONSULT", ["TUR"], ["CHN"])),
+    ("President Ilham Aliyev hailed the cooperation between Azerbaijan and Georgia.", ("SUPPORT", ["AZE"], ["GEO"])),
+    # the act warned against is no event and names no target of the warning
+    ("Russian President Vladimir Putin warned NATO against sending troops to Ukraine.", ("THREATEN", ["RUS"], ["NATO"])),
+    ("Egypt and Qatar resumed diplomatic relations.", ("SUPPORT", ["EGY", "QAT"], [])),
+    # "on strike" is a labour strike, not an air strike
+    ("Thousands of Greek workers went on strike on Tuesday.", ("PROTEST", ["GRC"], ["GRC"])),
+    # an event noun's participle gives its actor and target; a decision's owner carries out what it decides
+    ("The sanctions imposed by Washington on Caracas have hurt the oil industry.", ("SANCTION", ["USA"], ["VEN"])),
+    ("Saudi Arabia's decision to expel the Canadian ambassador angered Ottawa.", ("SANCTION", ["SAU"], ["CAN"])),
+]
+def test_quantity_belongs_to_its_clause():
+    """A quantity of another clause is not the event's ("the US, which sent $2 billion in aid, imposed sanctions")."""
+    from pipeline.events.text import events_for_text
+
+    got = {e.type: [q.raw for q in e.quantities] for e in events_for_text(
+        "The United States, which sent $2 billion in aid to Ukraine last year, imposed new sanctions on Russia on Friday.")}
+    assert got.get("AID") == ["$2 billion"] and got.get("SANCTION") == [], got
+    got = {e.type: [q.raw for q in e.quantities] for e in events_for_text(
+        "Trade between the two countries grew by 60 percent in 2023, and Russia delivered 20 tanks to Syria.")}
+    assert got.get("AID") == ["20 tanks"], got
+    got = {e.type: [q.raw for q in e.quantities] for e in events_for_text("Russia threatened to fire 20 missiles at Kyiv.")}
+    assert got.get("THREATEN") == ["20 missiles"], got  # an infinitive belongs to the clause above
+
+
+#: Events that must not come out: a compound of a light verb's object names no act ("truce monitors").
+NOT_3 = [
+    ("The Serbian army shot down a helicopter carrying EU truce monitors.", "RETREAT"),
+    ("Thousands of Greek workers went on strike on Tuesday.", "ASSAULT"),
+    # the act an accusation alleges is no event of its own; a shelled city is no domestic target
+    ("Washington accused Beijing of supplying weapons to Russia.", "AID"),
+    ("Russian President Vladimir Putin warned NATO against sending troops to Ukraine.", "MOBILIZE"),
+    # an earthquake is no doer: no attack is coded to the state where it struck
+    ("An earthquake measuring 5.8 has struck off California.", "ASSAULT"),
+    ("Syria says it will not accept any more refugees.", None),  # no domestic target for a refusal
+    ("The Greek opposition leader demanded early elections.", None),  # elections are no people
+]
+
+
+@pytest.mark.parametrize("text,want", KINDS_3, ids=[k[0][:40] for k in KINDS_3])
+def test_kinds_of_errors_fixed_round3(text, want):
+    from pipeline.events.text import events_for_text
+
+    got = [(e.type, _codes(e.actors), _codes(e.targets)) for e in events_for_text(text)]
+    assert (want[0], sorted(want[1]), sorted(want[2])) in got, got
+
+
+@pytest.mark.parametrize("text,etype", NOT_3, ids=[k[0][:40] for k in NOT_3])
+def test_kinds_not_coded_round3(text, etype):
+    from pipeline.events.text import events_for_text
+
+    got = events_for_text(text)
+    if etype is not None:
+        assert etype not in {e.type for e in got}, got
+    else:
+        assert all(not e.targets for e in got), got
 
 
 def test_no_event_set_yields_few_events():

@@ -95,11 +95,14 @@ def sentence_events(sent, mentions: list[tuple[int, int, dict]], ctx: Context, *
     dates = sentence_dates(sent, dctx, masked=list(masked))
     found, subject = _rule_events(sent, acts, dates, lex, SentenceContext(ctx.prev_actors, ctx.last_date, ctx.prev_event_actors))
     quantities = extract_quantities(sent.text)
+    owner = quantity_owners(sent, quantities, [ev["owners"] for ev in found])
     out = []
     for ev in found:
         s, e = ev.pop("span")
         ev.pop("steps", None)
-        qs = [q for q in quantities if _inside(q["raw"], sent.text, s - sent.start_char, e - sent.start_char)]
+        mine = ev.pop("owners")
+        qs = [q for i, q in enumerate(quantities) if _inside(q["raw"], sent.text, s - sent.start_char, e - sent.start_char)
+              and owner[i] in (None, *mine)]
         out.append({
             "type": ev["type"], "mode": ev["mode"], "context": ev["context"], "quad_class": QUAD[ev["type"]],
             "trigger": ev["trigger"], "trigger_lemma": ev["trigger_lemma"], "actors": ev["actors"],
@@ -109,6 +112,31 @@ def sentence_events(sent, mentions: list[tuple[int, int, dict]], ctx: Context, *
             "rule": ev["rule"], "confidence": confidence(ev["rule"]),
         })
     ctx.after(dates, subject, found)
+    return out
+
+
+def quantity_owners(sent, quantities: list[dict], owners: list[tuple[int, ...]]) -> list[int | None]:
+    """The token each quantity belongs to: the first event word, or verb with a subject of its own, above it in
+    the parse (an infinitive or a participle without one belongs to the clause above), as a date is
+    scoped to its clause ("Trade grew by 60 percent, and Russia delivered 20 tanks": the 60 percent is no
+    part of the delivery; "the US, which sent $2 billion in aid, imposed sanctions": nor of the sanctions).
+    None when the quantity cannot be placed in the parse (then the event's span alone decides)."""
+    event_tokens = {i for o in owners for i in o}
+    out: list[int | None] = []
+    for q in quantities:
+        at = sent.text.find(q["raw"])
+        span = sent.char_span(at, at + len(q["raw"]), alignment_mode="expand") if at >= 0 else None
+        if span is None:
+            out.append(None)
+            continue
+        t = span.root
+        for _ in range(12):
+            if t.i in event_tokens or t.head.i == t.i:
+                break
+            if t.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in t.children):
+                break  # a clause with a subject of its own: "Trade grew by 60 percent"
+            t = t.head
+        out.append(t.i)
     return out
 
 

@@ -142,6 +142,10 @@ def np_actors(tok, acts: Actors, *, appos: bool = False, depth: int = 0) -> list
         return []
     found: list[dict] = []
     head_named = [a for a in acts.of(tok) if a["type"] in ACTOR_TYPES]
+    if head_named and tok.tag_ in ("NNPS", "NNS"):
+        home = _residence_phrase(tok, head_named, acts, depth)
+        if home:
+            return home
     if head_named:
         found.extend(head_named)
     else:
@@ -173,6 +177,23 @@ def np_actors(tok, acts: Actors, *, appos: bool = False, depth: int = 0) -> list
             if c.dep_ == "appos":
                 found.extend(np_actors(c, acts, depth=depth + 1))
     return _dedupe(found)
+
+
+def _residence_phrase(tok, named: list[dict], acts: Actors, depth: int) -> list[dict]:
+    """A people named by nationality with the state they live in ("the Albanians of southern Serbia", "Turks in
+    Bulgaria"): coded by that state, as CAMEO codes a group by the country where it acts."""
+    codes = {a.get("code") for a in named}
+    if not all(a["type"] == "STATE" for a in named):
+        return []
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in ("of", "in", "inside", "within"):
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    got = [a for a in np_actors(p, acts, depth=depth + 1) if a["type"] == "STATE" and a.get("code")
+                           and a["code"] not in codes]
+                    if got:  # a group of that state (not the state itself: "... from Serbian authorities" is SRB -> SRB)
+                        return [dict(a, type="GROUP", name=f"{tok.text} {c.lower_} {a['name']}") for a in got[:1]]
+    return []
 
 
 def _patron(tok) -> bool:
@@ -253,6 +274,7 @@ def _head_lemmas(toks) -> set[str]:
         if t is None:
             continue
         out.update(lemma_candidates(t)[:1])
+        out.add(t.lower_)  # "evacuated the wounded": the tagger may lemmatise a nominalised participle as a verb
         out.update(_lemma(c) for c in t.children if c.dep_ in ("compound", "amod"))
         if _lemma(t) in MEASURE_NOUNS or t.pos_ == "NUM":
             for c in t.children:
@@ -337,6 +359,8 @@ def _agent(verb):
 def _noun_sense(noun, lex: Lexicon) -> Sense | None:
     _l, senses = _lookup(noun, lex.nouns)
     for s in senses or ():
+        if s.prep is not None and not (noun.dep_ == "pobj" and noun.head.lower_ in s.prep):
+            continue  # (nouns) the preposition that governs it: "went on strike"
         if s.modifier is not None:
             near = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")]
             for of in (c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"):
@@ -357,6 +381,12 @@ def _verb_sense(verb, lex: Lexicon) -> Sense | None:
     return None
 
 
+#: Heads that name an act only through their compound ("a mediation effort", "a peace mission", "a relief operation").
+GENERIC_ACT_NOUNS = frozenset({"effort", "process", "initiative", "mission", "operation", "campaign", "programme",
+                               "program", "plan", "move", "action", "measure", "bid", "drive", "session", "round",
+                               "step", "activity", "exercise", "attempt", "work", "project", "deal", "package"})
+
+
 def _light_noun(verb):
     """The event noun a light verb takes: its object, or the object of its "in"/"to" phrase."""
     cands = _children(verb, "dobj", "attr", "oprd")
@@ -369,7 +399,8 @@ def _light_noun(verb):
     out = []
     for c in cands:
         out.append(c)
-        out.extend(cc for cc in c.children if cc.dep_ == "compound")  # "a mediation effort"
+        if _lemma(c) in GENERIC_ACT_NOUNS:  # "a mediation effort", not "truce monitors" (people, not an act)
+            out.extend(cc for cc in c.children if cc.dep_ == "compound")
         if _lemma(c) in MEASURE_NOUNS or _lemma(c) in PHASE_NOUNS:  # "carried out a series of strikes", "a round of talks"
             out.extend(p for of in c.children if of.dep_ == "prep" and of.lower_ == "of"
                        for p in of.children if p.dep_ == "pobj")
@@ -482,6 +513,8 @@ def subject_actors(verb, acts: Actors, lex: Lexicon, prev: list[dict], depth: in
     if agent is not None:
         return np_actors(agent, acts, appos=True), "agent"
     if _child(verb, "nsubjpass") is not None:
+        if _stative_passive(verb):
+            return np_actors(_child(verb, "nsubjpass"), acts, appos=True), "subject"
         return [], "passive"
     head = verb.head
     if head.i == verb.i:
@@ -489,6 +522,9 @@ def subject_actors(verb, acts: Actors, lex: Lexicon, prev: list[dict], depth: in
     if verb.dep_ == "relcl":
         return np_actors(head, acts, appos=True), "relative"
     if verb.dep_ == "acl":  # "forces attacking the town": an active participle's noun acts
+        if verb.tag_ == "VB" and "to" in _aux_words(verb) and _lemma(head) in DECISION_NOUNS:
+            # "Saudi Arabia's decision to expel the ambassador": the decision's owner acts
+            return np_actors(head, acts), "decision"
         if verb.tag_ != "VBG":
             return [], "passive"
         got = np_actors(head, acts, appos=True)
@@ -561,6 +597,8 @@ def _complement(verb):
         if c.dep_ == "prep":
             for p in c.children:
                 comps.extend(_children(p, "acl", "relcl", "xcomp"))
+                if p.dep_ == "pcomp" and p.pos_ in ("VERB", "AUX"):  # "warned NATO against sending troops"
+                    comps.append(p)
         if c.dep_ in ("dobj",):
             comps.extend(cc for cc in c.children if cc.dep_ in ("acl", "xcomp") and _child(cc, "aux") is not None)
     if not comps:  # "demanded the removal of X", "refused admittance to Y", "called for sanctions against Z"
@@ -643,6 +681,31 @@ def _residence(actors: list[dict], verb, targets: list[dict], acts: Actors) -> t
     return _dedupe(kept + [dict(h, type="STATE") for h in home]), True
 
 
+def _target_residence(targets: list[dict], verb, actors: list[dict], acts: Actors) -> list[dict]:
+    """An ethnic group aimed at is coded, like an acting one, by the state it lives in ("Serb forces killed three
+    ethnic Albanians in a gunbattle in southeastern Serbia" is SRB -> SRB): the clause's place, else the state of
+    the place its object phrase names, else the actor's own state."""
+    sent = verb.sent
+    ethnic = {id(a) for tok in sent if any(c.lower_ in ETHNIC_WORDS for c in tok.children if c.dep_ in ("amod", "compound"))
+              for a in acts.of(tok)}
+    if not ethnic or not any(id(x) in ethnic for x in targets):
+        return targets
+    home = [a for a in _location(verb, acts)[0] if id(a) not in ethnic]
+    for o in _objects(verb) if not home else ():
+        home = [a for a in _location(o, acts)[0] if id(a) not in ethnic]
+        if home:
+            break
+    home = home or [a for a in actors if a["type"] == "STATE" and a.get("code")][:1]
+    if not home:
+        return targets
+    return _dedupe([x for x in targets if id(x) not in ethnic] + [dict(h, type="STATE") for h in home])
+
+
+#: Types whose unnamed people object ("accused Darfur rebels", "ordered the opposition newspaper to ...") is the
+#: actor's own state, as CAMEO and PLOVER code a domestic target, whatever the verb's own sense says.
+DOMESTIC_OBJECT_TYPES = frozenset({"PROTEST", "ACCUSE", "COERCE", "ASSAULT", "SANCTION", "THREATEN", "REQUEST"})
+
+
 #: Types of an exchange with a counterpart (a deal, a demand, a concession, a refusal, talks).
 OTHER_PARTY_TYPES = frozenset({"AGREE", "CONCEDE", "REJECT", "REQUEST", "CONSULT"})
 
@@ -663,13 +726,22 @@ def _domestic_party(t: Trigger, lex: Lexicon) -> bool:
     return False
 
 
-def _people_object(verb, lex: Lexicon) -> bool:
-    """An object (or target phrase) headed by a word of people or of their institutions, without an actor."""
+def _people_object(verb, lex: Lexicon, *, persons_only: bool = False, complement: bool = False) -> bool:
+    """An object (or target phrase) headed by a word of people or of their institutions, without an actor;
+    ``persons_only``: people and institutions, not places ("shelled the city of Kharkiv" is no domestic act)."""
     people = lex.classes.get("people", frozenset())
+    if persons_only:
+        people = people - lex.classes.get("places", frozenset()) - lex.classes.get("collective_acts", frozenset())
     toks = list(_objects(verb))
     for k, v in _preps(verb).items():
         if k in TARGET_PREPS:
             toks.extend(v)
+    if persons_only and complement:  # "called for the release of political prisoners": the people a demand is about
+        for c in _complement(verb):
+            if c.pos_ in ("NOUN", "PROPN") and not acts_named(c):
+                toks.append(c)
+                toks.extend(p for of in c.children if of.dep_ == "prep" and of.lower_ == "of"
+                            for p in of.children if p.dep_ == "pobj" and not acts_named(p))
     return bool(_head_lemmas(toks) & people)
 
 
@@ -895,6 +967,13 @@ def sentence_events(sent, acts: Actors, dates: list[DateMention], lex: Lexicon,
                             comp_tokens.difference_update(x.i for x in r.subtree)
             t.inner = [u for u in triggers if u is not t and u.clause.i in comp_tokens]
             absorbed.update(id(u) for u in t.inner)
+    for t in triggers:  # "accused Beijing of supplying weapons": the act alleged is no event of its own
+        if t.etype == "ACCUSE" and t.kind == "verb":
+            alleged = {x.i for c in t.clause.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "over")
+                       for p in c.children if p.dep_ == "pcomp" for x in p.subtree}
+            inner = [u for u in triggers if u is not t and u.clause.i in alleged]
+            t.inner.extend(inner)
+            absorbed.update(id(u) for u in inner)
     triggers = [t for t in triggers if id(t) not in absorbed]
     doc = sent.doc
     owners = {t.word.i for t in triggers} | {t.clause.i for t in triggers}
@@ -992,6 +1071,10 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
     elif t.kind == "noun":
         actors, targets, how = _noun_args(word, sense, acts)
         negated = negated_noun(word)
+        if not [a for a in actors if a["type"] != "LOC"]:
+            got = _participant_actors(word, acts, lex, ctx)
+            if got:  # "negotiators return to Geneva for talks": who came for them
+                actors, how = got, "participant"
     else:
         if counterfactual(verb, lex):
             return None
@@ -1027,10 +1110,18 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
                 negated_clause(c) for c in _complement(verb) if c.pos_ in ("VERB", "AUX")):
             etype = "REJECT"  # "vowed not to return the Golan Heights": a promise not to is a refusal
             path.append("negated-complement")
+    if (t.kind in ("verb", "light") and etype in PLACE_ACTOR_TYPES and not [a for a in actors if a["type"] != "LOC"]
+            and _unnamed_agent(verb, lex)):
+        got = place_actor(verb, acts, word if t.kind == "light" else None)
+        if got:  # "a roadside bombing near Samarra killed ...", "was put under investigation in Italy"
+            actors, how = got, "place"
+            if t.kind == "light" and _child(verb, "nsubjpass") is not None:
+                targets = _dedupe(targets + np_actors(_child(verb, "nsubjpass"), acts))
     if t.kind in ("verb", "light") and actors:
         actors, moved = _residence(actors, verb, targets, acts)
         if moved:
             how += "+residence"
+        targets = _target_residence(targets, verb, actors, acts)
     tgt = "target" if targets else "none"
     # what the sense needs
     actors = [a for a in actors if a["type"] != "LOC"]
@@ -1041,6 +1132,9 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
     targets = [x for x in targets if not x.get("code") or x["code"] not in own_codes
                or (x["name"] not in own_names and x["type"] in DOMESTIC_TARGET_TYPES and not (x["type"] == "STATE" and any(
                    a["type"] == "STATE" and a.get("code") == x["code"] for a in actors)))]
+    if any(x.get("code") and x["code"] not in own_codes for x in targets):
+        # "Aliyev hailed the cooperation between Azerbaijan and Bosnia": beside a foreign target, one's own state is none
+        targets = [x for x in targets if not (x.get("code") in own_codes and x["type"] == "STATE")]
     if t.kind != "obligation":
         if not targets and t.kind in ("verb", "light", "noun") and (sense.location_target or lex.types[etype].get("location_target")):
             if t.kind == "noun":  # "Israeli strikes in Gaza"; "the deployment of NATO troops has arrived in Bosnia"
@@ -1051,13 +1145,22 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
                 loc, _n = _location(verb, acts)
                 if not loc and t.kind == "light":  # "carried out a series of strikes in Lebanon": the noun's place
                     loc, _n = _location(word, acts)
+                texts = lex.classes.get("agreement", frozenset()) | lex.classes.get("proposal", frozenset())
+                objs = _objects(verb) + [p for k, v in _preps(verb).items() if k == "in" for p in v]  # "engaged in fighting in X"
+                for o in objs if not loc else ():  # "reimposed blockades in the West Bank": the object's place
+                    if _lemma(o) not in texts:  # "signed an agreement in Algiers" names where, not whom
+                        loc, _n = _location(o, acts)
+                        if loc:
+                            break
             # a violent act at home is aimed at one's own state ("Afghan rebels exploded bombs in Kabul": AFG -> AFG)
             targets = [x for x in loc if x not in actors or lex.polarity(etype) == "conflict"]
             if targets:
                 tgt = "location"
-        if not targets and (sense.domestic or etype == "PROTEST") and actors and t.kind in ("verb", "light"):
+        if (not [x for x in targets if x["type"] != "LOC"] and (sense.domestic or etype in DOMESTIC_OBJECT_TYPES)
+                and actors and t.kind in ("verb", "light")):
             # ... unless the act is aimed at its own people (CAMEO and PLOVER code a domestic target by its state)
-            if _people_object(verb, lex) or etype == "PROTEST" or t.kind == "light":
+            if (_people_object(verb, lex, persons_only=not sense.domestic, complement=sense.complement) or etype == "PROTEST"
+                    or (t.kind == "light" and sense.domestic)):
                 state = next((a for a in actors if a.get("code") and a["type"] in ("STATE", "GROUP", "PERSON", "ORG")), None)
                 if state is not None:
                     targets = [{"code": state["code"], "name": state["name"], "type": "STATE"}]
@@ -1111,6 +1214,7 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
         "actors": [_actor_out(a) for a in _dedupe(actors)], "targets": [_actor_out(a) for a in _dedupe(targets)],
         "negated": negated, "hedged": hedged, "location": location,
         "trigger": trigger_text, "trigger_lemma": _lookup(word, lex.verbs if t.kind in ("verb", "obligation") else lex.nouns)[0] or _lemma(word),
+        "owners": (word.i, verb.i),
         "rule": f"{t.kind}/{etype}/{how}/{tgt if targets else 'none'}", "steps": path, "span": (verb.left_edge.idx if t.kind != "noun" else word.left_edge.idx,
                                (verb if t.kind != "noun" else word).right_edge.idx + len((verb if t.kind != "noun" else word).right_edge)),
     }
@@ -1145,6 +1249,99 @@ def beneficiary(verb, acts: Actors, depth: int = 0) -> list[dict]:
     return _dedupe(out)
 
 
+#: Types whose unattributed acts PLOVER's gold standard codes to the state where they happen: violence, coercion,
+#: protest and investigations by unnamed authorities or perpetrators ("a roadside bombing near the town of Samarra
+#: killed one U.S. soldier" is IRQ -> USA; "a US national has been put under investigation in Italy" is ITA -> USA).
+PLACE_ACTOR_TYPES = frozenset({"ASSAULT", "COERCE", "PROTEST", "ACCUSE", "MOBILIZE"})
+
+
+def _unnamed_agent(verb, lex: Lexicon) -> bool:
+    """Whether the doer of a verb is left unnamed: an agentless passive, or a subject (by-agent, or the noun of
+    an active participle) that is a common noun with no actor of its own ("a bombing", "gunmen", "demonstrators")."""
+    subj = _subject_token(verb) or _agent(verb)
+    gov = verb
+    for _ in range(3):  # "police used teargas to break up the rally": the shared subject of an infinitive or conjunct
+        if subj is not None or _child(gov, "nsubjpass") is not None or gov.dep_ not in ("xcomp", "advcl", "conj"):
+            break
+        gov = gov.head
+        subj = _subject_token(gov) or _agent(gov)
+    if subj is None and verb.dep_ == "acl" and verb.tag_ == "VBG":
+        subj = verb.head  # "demonstrators protesting election results"
+    if subj is None:
+        return _child(gov, "nsubjpass") is not None and not _stative_passive(gov)
+    if _is_pronoun(subj) or subj.lower_ in RELATIVE or acts_named(subj):
+        return False
+    # a doer: people, forces or a weapon ("gunmen", "police", "a roadside bombing"), not a storm or an earthquake
+    doers = lex.classes.get("people", frozenset()) | lex.classes.get("military", frozenset()) | lex.classes.get("explosive", frozenset())
+    return subj.pos_ == "NOUN" and bool(_head_lemmas([subj]) & doers)
+
+
+#: Participles that, passive in form, describe what their subject does: "Serb forces were engaged in ethnic cleansing".
+STATIVE_PARTICIPLES = frozenset({"engage", "involve", "embroil", "locked", "lock", "mire", "bog"})
+
+
+def _stative_passive(verb) -> bool:
+    """A passive in form whose subject is the doer ("were engaged in fighting", "are involved in attacks")."""
+    return _lemma(verb) in STATIVE_PARTICIPLES and "in" in _preps(verb)
+
+
+def _places(tok, acts: Actors) -> list[dict]:
+    """The states named by the place phrases of a token ("near the town of X", "outside of the Iraqi city of Basra")."""
+    found: list[dict] = []
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in LOCATION_PREPS:
+            objs = [p for p in c.children if p.dep_ == "pobj"]
+            objs += [p for of in c.children if of.dep_ == "prep" and of.lower_ == "of" for p in of.children if p.dep_ == "pobj"]
+            for o in objs:
+                found.extend(a for a in np_actors(o, acts, appos=True) if a["type"] == "STATE" and a.get("code"))
+    return _dedupe(found)
+
+
+def place_actor(verb, acts: Actors, noun=None) -> list[dict]:
+    """The state where an act without a named doer happens: the place phrase of the verb, else of its subject or
+    by-agent, else of its objects (CAMEO and PLOVER code an unattributed act by the state it happens in)."""
+    toks = [verb] + ([noun] if noun is not None else [])  # a light verb's noun: "put under investigation in Italy"
+    subj = _subject_token(verb) or _agent(verb)
+    if subj is None and verb.dep_ == "acl":
+        subj = verb.head
+    if subj is not None:
+        toks.append(subj)
+    toks += _objects(verb)
+    for tok in toks:
+        got = _places(tok, acts)
+        if got:
+            return [dict(a, type="STATE") for a in got[:1]]
+    return []
+
+
+#: Nouns whose to-infinitive is an act their owner carries out ("Saudi Arabia's decision to expel the envoy").
+DECISION_NOUNS = frozenset({"decision", "move", "vote", "order"})
+
+
+#: Prepositions of a gathering the subject of a verb takes part in: "returned to Geneva for talks", "spoke at a rally".
+PARTICIPATION_PREPS = frozenset({"for", "at"})
+#: Types of gatherings and exchanges one joins by coming to them.
+PARTICIPATION_TYPES = frozenset({"CONSULT", "PROTEST"})
+
+
+def _participant_actors(noun, acts: Actors, lex: Lexicon, ctx) -> list[dict]:
+    """The actors of an event noun without its own: the subject of the verb whose for/at phrase it is, when
+    that verb is no event of its own ("negotiators return to Geneva for talks" is their CONSULT)."""
+    if noun.dep_ != "pobj" or noun.head.lower_ not in PARTICIPATION_PREPS:
+        return []
+    verb = noun.head.head
+    sense = _noun_sense(noun, lex)
+    if sense is None or sense.type not in PARTICIPATION_TYPES or verb.pos_ not in ("VERB", "AUX"):
+        return []
+    vs = _verb_sense(verb, lex)
+    if vs is not None and vs.type != LIGHT:
+        return []
+    if _child(verb, "nsubjpass") is not None:
+        return []
+    got, _how = subject_actors(verb, acts, lex, ctx.prev_actors)
+    return [a for a in got if a["type"] != "LOC"]
+
+
 def _inanimate_subject(verb, sense: Sense, lex: Lexicon) -> bool:
     """An event noun or an abstraction as the subject: "the deal promises tariff cuts", "the collapse of the
     regime dealt a blow to X": the verb is figurative, its subject's modifiers are no actors."""
@@ -1164,6 +1361,8 @@ def _inanimate_subject(verb, sense: Sense, lex: Lexicon) -> bool:
     lemma = _lemma(subj)
     if sense.subject is not None and lemma in sense.subject:
         return False
+    if sense.type == "ASSAULT" and _head_lemmas([subj]) & lex.classes.get("explosive", frozenset()):
+        return False  # "a roadside bombing killed one soldier": the weapon is the agent, not a figure of speech
     # a text speaks through its authors, not as one ("the resolution aims to ...", "the plan calls for ...")
     texts = lex.classes.get("proposal", frozenset()) | lex.classes.get("agreement", frozenset())
     return lemma in lex.nouns or lemma in lex.classes.get("abstract", frozenset()) or lemma in texts
@@ -1176,7 +1375,7 @@ def acts_named(tok) -> bool:
 
 def _verb_targets(t: Trigger, acts: Actors, lex: Lexicon) -> list[dict]:
     verb = t.clause
-    passive = _child(verb, "nsubjpass") is not None
+    passive = _child(verb, "nsubjpass") is not None and not _stative_passive(verb)
     targets: list[dict] = []
     if t.kind == "verb":
         objs = _children(verb, "dobj", "obj", "dative", "iobj")
@@ -1190,8 +1389,18 @@ def _verb_targets(t: Trigger, acts: Actors, lex: Lexicon) -> list[dict]:
         for o in _children(verb, "dative", "iobj"):
             targets.extend(np_actors(o, acts))
     for k, v in _preps(verb).items():
-        if k in TARGET_PREPS:
-            targets.extend(_np_targets(v, acts))
+        if k in TARGET_PREPS:  # a clause after the preposition ("warned X against sending troops to Y") is no target,
+            # nor a venue ("met Y on the sidelines of the G20 meeting")
+            targets.extend(_np_targets([o for o in v if o.pos_ not in ("VERB", "AUX") and _lemma(o) not in VENUE_NOUNS], acts))
+    if not targets and t.etype == "AID":  # "approved a $3 billion loan for Nigeria": the recipient
+        for o in _objects(verb) + [verb]:
+            targets.extend(_np_targets([p for k, v in _preps(o).items() if k == "for" for p in v
+                                        if p.pos_ in ("NOUN", "PROPN")], acts))
+        for c in verb.children:  # "a loan for Nigeria to expand its network" (a for-to clause)
+            if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "for" for m in c.children):
+                subj = _subject_token(c)
+                if subj is not None and not _is_pronoun(subj):
+                    targets.extend(np_actors(subj, acts))
     if not targets and t.kind == "verb" and t.etype == "THREATEN":
         targets = condition_targets(verb, acts)
     if not targets and t.kind == "verb" and t.sense.complement:
@@ -1202,6 +1411,10 @@ def _verb_targets(t: Trigger, acts: Actors, lex: Lexicon) -> list[dict]:
     return _dedupe(targets)
 
 
+#: Nouns of the occasion of an act, whose phrase names no target ("on the sidelines of the G20 summit").
+VENUE_NOUNS = frozenset({"sideline", "sidelines", "margin", "margins", "occasion", "eve", "framework", "auspices"})
+
+
 def _core_actors(tok, acts: Actors) -> list[dict]:
     """The actors found in ``tok``'s core dependents (compounds, modifiers, appositions, breadth first, with
     their conjuncts), leaving out patronage phrases: the actors a noun phrase names around its head."""
@@ -1210,6 +1423,9 @@ def _core_actors(tok, acts: Actors) -> list[dict]:
     while stack:
         c = stack.pop(0)
         found.extend(acts.of(c))
+        if not acts.of(c) and c.pos_ == "PROPN":  # "a Republic of Congo opposition party": a name's own "of" phrase
+            stack.extend(p for of in c.children if of.dep_ == "prep" and of.lower_ == "of"
+                         for p in of.children if p.dep_ == "pobj")
         stack.extend(cc for cc in c.children if (cc.dep_ in CORE_DEPS or (cc.dep_ == "conj" and c.dep_ in CORE_DEPS))
                      and not _patron(cc))
     return found
@@ -1226,10 +1442,20 @@ def _noun_args(noun, sense: Sense, acts: Actors) -> tuple[list[dict], list[dict]
     for o in preps.get("by", []):
         actors.extend(np_actors(o, acts))
     for o in preps.get("of", []):
-        (actors if sense.of == "actor" else targets).extend(np_actors(o, acts))
+        if sense.of == "actor":
+            actors.extend(np_actors(o, acts))
+        else:  # "a suspension of air links with Serbia": whom the suspended links are with
+            targets.extend(target_np(o, acts))
     for k, v in preps.items():
         if k == "between" and sense.of == "actor" and not actors:
             actors.extend(_np_targets(v, acts))
         elif k in NOUN_TARGET_PREPS or (sense.location_target and k in LOCATION_PREPS):
             targets.extend(_np_targets(v, acts))  # "Gazprom's investment in Iran"
+    for c in noun.children:  # "the sanctions imposed by Washington on Caracas": the participle's agent and targets
+        if c.dep_ == "acl" and c.tag_ == "VBN":
+            if _agent(c) is not None:
+                actors.extend(np_actors(_agent(c), acts, appos=True))
+            for k, v in _preps(c).items():
+                if k in TARGET_PREPS:
+                    targets.extend(_np_targets(v, acts))
     return _dedupe(actors), _dedupe(targets), "noun-phrase"
