@@ -7,8 +7,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-#: The corpus of ``/work/shared/README.md``; ``IRPIPE_EVAL_CORPUS`` points elsewhere.
-DEFAULT_CORPUS = Path(os.environ.get("IRPIPE_EVAL_CORPUS", "/work/shared/data/excite-corpus"))
+#: The shared data beside the checkout (``../shared/data``, see ``../shared/README.md``), else the machine's
+#: ``/work/shared/data``; ``IRPIPE_EVAL_CORPUS`` points the corpus elsewhere.
+_BESIDE = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "excite-corpus"
+DEFAULT_CORPUS = Path(os.environ.get("IRPIPE_EVAL_CORPUS")
+                      or (_BESIDE if _BESIDE.is_dir() else "/work/shared/data/excite-corpus"))
 GROUPS = ("en", "de-end", "de-footnote", "de-mixed")
 
 

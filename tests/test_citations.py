@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -614,7 +613,7 @@ def test_unheaded_list_before_author_notes():
 
 
 # The EXCITE corpus of the shared data (as eval/datasets.py finds it).
-_EXCITE = Path(os.environ.get("IRPIPE_EVAL_CORPUS", "/work/shared/data/excite-corpus"))
+from eval.datasets import DEFAULT_CORPUS as _EXCITE  # noqa: E402
 
 
 @pytest.mark.skipif(not (_EXCITE / "en" / "46479.pdf").exists(), reason="the EXCITE corpus is not here")
