@@ -162,7 +162,7 @@ def test_shipped_metrics_match_the_split():
     assert metrics["train_tokens"] == sum(len(s) for s in ds.train) and len(groups) == len(ds.train)
     assert not set(metrics["split"]["test_papers"]) & set(groups)  # no held-out paper is trained on
     assert metrics["model_version"] == "refcrf/2.1"
-    # the shipped model's held-out token F1 (floors under the measured 0.897 and, on data.py's labels, 0.892:
+    # the shipped model's held-out token F1 (floors under the measured 0.899 and, on data.py's labels, 0.895:
     # those call the 101 list numbers "author", the model "citation-number"); the goal 0.92 is not reached
     assert metrics["micro_f1"] >= 0.89 and metrics["by_mapping"]["old"]["micro_f1"] >= 0.885
     assert metrics["by_mapping"]["old"]["relabelled_test_tokens"] == 148

@@ -13,10 +13,9 @@ Features (refcrf/2.1) are the token's form, shape, punctuation, lexicon hits
 (English and German: "In:", "Hrsg.", "ed.", "S.", "pp.", "Bd.", "Verlag",
 "Press", "University", month names, places of publication) and relative
 position; running states over the string (after the year, after "in", after an
-editor word, inside quotes, inside brackets, how many parts came before); what
-the token's part (the words between two boundaries such as "." or ":") and the
-part before it hold (a journal word, a publisher word, a place, a year); and the
-words, final punctuation and lexicon hits of its neighbours within three tokens.
+editor word, inside quotes, inside brackets, how many parts, ended by "." or ":",
+came before); and the words, final punctuation and lexicon hits of its neighbours
+within three tokens.
 The labels are AnyStyle's; ``to_csl`` maps them to the CSL field names of the
 output contract.
 """
@@ -156,26 +155,6 @@ def sequence_features(tokens: list[str]) -> list[dict[str, object]]:
     lows = [_strip(t).lower() for t in tokens]
     city = [_is_city(lows[i]) or (i + 1 < n and f"{lows[i]} {lows[i + 1]}" in CITIES)
             or (i > 0 and f"{lows[i - 1]} {lows[i]}" in CITIES) for i in range(n)]
-    # the parts between boundaries: what a part holds says what it is (a part with "Journal" or "Zeitschrift"
-    # in it is a container, with "Press" or "Verlag" a publisher, with a city a place), whichever word of it
-    # the token is
-    part_of = []
-    k = 0
-    for t in tokens:
-        part_of.append(k)
-        k += _boundary(t)
-    part_lex: dict[int, set[str]] = {}
-    part_len: dict[int, int] = {}
-    for i in range(n):
-        p = part_of[i]
-        part_len[p] = part_len.get(p, 0) + 1
-        part_lex.setdefault(p, set())
-        if base[i]["lex"]:
-            part_lex[p].add(str(base[i]["lex"]))
-        if city[i]:
-            part_lex[p].add("CITY")
-        if base[i]["year"]:
-            part_lex[p].add("YEAR")
     out = []
     seen_year = seen_in = seen_quote = seen_ed = False
     in_quote = False
@@ -192,13 +171,6 @@ def sequence_features(tokens: list[str]) -> list[dict[str, object]]:
         f["in_quote"] = in_quote or opens
         f["in_bracket"] = depth > 0 or tok[:1] in "(["
         f["part"] = min(parts, 6)
-        p = part_of[i]
-        for lex in part_lex[p]:
-            f[f"part_has:{lex}"] = True
-        for lex in part_lex.get(p - 1, ()):
-            f[f"prev_part_has:{lex}"] = True
-        ln = part_len[p]
-        f["part_len"] = "1" if ln == 1 else "2-3" if ln <= 3 else "4-8" if ln <= 8 else "9+"
         f["first_tok"] = i == 0
         f["last_tok"] = i == n - 1
         seen_year = seen_year or bool(base[i]["year"])
