@@ -38,7 +38,7 @@ farmington hills|frankfurt/main|frankfurt/m|frankfurt am main|frankfurt a.m.|st.
 # many papers, none a single example (the spans and counts are in models/references/README.md):
 #
 # * same-author words (``ders.``, ``dies.``, "derselbe") before "(Hrsg.)" or after "in:" are the editor,
-#   at the start of a string the author (they stand for a name; AnyStyle labels "Ders." author);
+#   at the start of a string the author (they stand for a name);
 # * dates the old pattern does not know: day and month without a year ("<other>10.3.</other><year>1997"
 #   made "10.3.1997." a note), "vom 26.08.2003", months glued to a year ("Oktober2003"), month ranges
 #   ("Jun/jul", "21.-22. Mai"), and "o.J."/"n.d." (no date: AnyStyle labels "n.d." date);
