@@ -5,13 +5,19 @@ over whitespace tokens, as AnyStyle and ParsCit (Councill, Giles and Kan 2008)
 use, trained on AnyStyle's hand-labelled reference strings
 (``shared/data/anystyle/core.xml``, BSD-2-Clause) and on the field-tagged strings
 of the EXCITE corpus (``ID.segmented.xml``, English and German, the data of
-EXCITE's EXparser), mapped to AnyStyle's labels by
-:mod:`pipeline.references.data`. A fixed fifth of both is held out for the
-model card and never trained on. Features are the token's form, shape,
-punctuation, lexicon hits (English and German: "Hrsg.", "S.", "Bd.", "Verlag")
-and relative position, plus those of its neighbours within two tokens. The
-labels are AnyStyle's; ``to_csl`` maps them to the CSL field names of the output
-contract.
+EXCITE's EXparser), mapped to AnyStyle's labels by :mod:`pipeline.references.data`
+with the corrections of :func:`pipeline.references.parser_data.excite_sequence`. A
+fixed fifth of both is held out for the model card and never trained on.
+
+Features (refcrf/2.1) are the token's form, shape, punctuation, lexicon hits
+(English and German: "In:", "Hrsg.", "ed.", "S.", "pp.", "Bd.", "Verlag",
+"Press", "University", month names, places of publication) and relative
+position; running states over the string (after the year, after "in", after an
+editor word, inside quotes, inside brackets, how many parts, ended by "." or ":",
+came before); and the words, final punctuation and lexicon hits of its neighbours
+within three tokens.
+The labels are AnyStyle's; ``to_csl`` maps them to the CSL field names of the
+output contract.
 """
 
 from __future__ import annotations
@@ -22,18 +28,25 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.model import ParsedReference
-from pipeline.references.data import HELD_OUT_SHARE, SPLIT_SEED, Sequence, build_dataset
+from pipeline.references.data import HELD_OUT_SHARE, SPLIT_SEED, Sequence
+from pipeline.references.parser_data import CITIES, parser_dataset
 from pipeline.text.identifiers import YEAR_RE, find_urls, first_doi
 
-MODEL_VERSION = "refcrf/2.0"
+MODEL_VERSION = "refcrf/2.1"
 #: L-BFGS iterations: the held-out F1 no longer moves after about 100 on these data.
 CRF_ITERATIONS = 120
+#: L1 and L2 weights of the CRF, chosen by leave-papers-out cross-validation on the TRAINING split only
+#: (pipeline.references.training.choose_regularisation; the table is in models/references/README.md).
+CRF_C1 = 0.02
+CRF_C2 = 0.1
 MODEL_DIR = Path(__file__).resolve().parent.parent.parent / "models" / "references"
 MODEL_FILE = MODEL_DIR / "crf.crfsuite"
 
 _MONTHS = {
     "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june", "jul", "july",
     "aug", "august", "sep", "sept", "september", "oct", "october", "nov", "november", "dec", "december",
+    # German (the EXCITE corpus's German papers: "Januar 2004", "4. Mai 2012")
+    "januar", "jän", "februar", "märz", "mär", "mai", "juni", "juli", "okt", "oktober", "dez", "dezember",
 }
 _LEX = {
     "in": "IN", "eds": "ED", "ed": "ED", "eds.": "ED", "ed.": "ED", "(eds.)": "ED", "(ed.)": "ED", "editor": "ED",
@@ -48,7 +61,28 @@ _LEX = {
     "auflage": "EDN", "edition": "EDN", "ed.,": "ED", "ders.": "ETAL", "dies.": "ETAL", "u.a.": "ETAL",
     "und": "AND", "zugriff": "NOTE", "abgerufen": "NOTE", "online": "NOTE", "unter:": "NOTE", "url:": "NOTE",
     "doi:": "NOTE", "universität": "UNI", "institut": "UNI", "zeitschrift": "JOUR", "journal:": "JOUR",
+    # refcrf/2.1: editor, translator, page and publisher words the 2.0 lexicon lacked (both languages)
+    "(eds)": "ED", "(ed)": "ED", "eds)": "ED", "(eds.),": "ED", "(ed.),": "ED", "(hrsg.),": "ED", "(hg.),": "ED",
+    "hrsg.v.": "ED", "hg.v.": "ED", "edited": "ED", "(coord.)": "ED", "trans.": "TRANS", "transl.": "TRANS",
+    "translated": "TRANS", "übers.": "TRANS", "übersetzt": "TRANS", "übersetzung": "TRANS", "ff.": "PP",
+    "f.": "PP", "pp.,": "PP", "seite": "PP", "seiten": "PP", "gmbh": "PUB", "inc.": "PUB", "ltd.": "PUB",
+    "ltd": "PUB", "co.": "PUB", "publications": "PUB", "publisher": "PUB", "verlagsgesellschaft": "PUB",
+    "edn": "EDN", "edn.": "EDN", "diss.": "GENRE", "dissertation": "GENRE", "thesis": "GENRE",
+    "phd": "GENRE", "habilitationsschrift": "GENRE", "paper": "GENRE", "report": "GENRE", "bericht": "GENRE",
+    "arbeitspapier": "GENRE", "discussion": "GENRE", "working": "GENRE", "vgl.": "SEE", "see": "SEE",
+    "cf.": "SEE", "siehe": "SEE", "ebd.": "IBID", "ibid.": "IBID", "ibid": "IBID", "a.a.o.": "IBID",
+    "hier": "HERE", "here": "HERE", "vol.,": "VOL", "jg": "VOL", "issue": "NO", "nr": "NO", "n°": "NO",
+    "accessed:": "NOTE", "retrieved:": "NOTE", "stand:": "NOTE", "aufgerufen": "NOTE", "isbn": "ISBN",
+    "jahrbuch": "JOUR", "bulletin": "JOUR", "annals": "JOUR", "annual": "JOUR", "magazine": "JOUR",
+    "yearbook": "JOUR", "vierteljahresschrift": "JOUR", "vierteljahrshefte": "JOUR", "blätter": "JOUR",
+    "transactions": "JOUR", "letters": "JOUR", "newsletter": "JOUR", "conference": "JOUR", "symposium": "JOUR",
+    "workshop": "JOUR", "tagung": "JOUR", "konferenz": "JOUR", "handbook": "JOUR", "handbuch": "JOUR",
 }
+#: Opening and closing quotation marks (English, German and French styles) for the inside-quotes state.
+_OPEN_QUOTES = "“„‘«‚\""
+_CLOSE_QUOTES = "”“’»‘\""
+#: Context window of the neighbour features (refcrf/2.1 widened it from two tokens to three).
+WINDOW = 3
 
 
 def tokenize(text: str) -> list[str]:
@@ -90,45 +124,93 @@ def _token_features(tok: str, i: int, n: int) -> dict[str, object]:
         "paren": ("(" in tok) + 2 * (")" in tok),
         "nonlatin": any(ord(c) > 0x24F for c in core),
         "pos": round(4 * i / max(n, 1)),
+        "numlen": min(len(core), 5) if core.isdigit() else 0,
     }
 
 
+def _boundary(tok: str) -> bool:
+    """The token closes a part of the reference (a title, a name list, a container): ends in . : ? ! (quotes
+    and brackets aside) and is not an initial ("J.") or a one-letter abbreviation."""
+    t = tok.rstrip("”“\"’')],")
+    if t.endswith(":") or (t != tok.rstrip(",") and len(t) > 1):  # "J.:", a closing quote ("BRD“,")
+        return True
+    return t[-1:] in (".", "?", "!") and len(_strip(t)) > 1 and not re.fullmatch(r"([A-Z]\.)+-?([A-Z]\.)?", t)
+
+
+def _is_city(low: str) -> bool:
+    return low in CITIES or any(p in CITIES for p in re.split(r"[/–]", low) if p)
+
+
 def sequence_features(tokens: list[str]) -> list[dict[str, object]]:
-    """CRF features of every token, with its neighbours' within two tokens."""
+    """CRF features of every token, with its neighbours' within :data:`WINDOW` tokens.
+
+    Besides the token's own features, running states over the string say where the token stands in the
+    reference's usual order (authors, year, title, "In:", editors, container, volume, pages, place,
+    publisher): after the year / "in" / an editor word, inside quotes or brackets, and how many parts
+    (:func:`_boundary`) came before it. These generalise across styles where word identities do not
+    (ParsCit, Councill et al. 2008, and AnyStyle use such position and punctuation features).
+    """
     n = len(tokens)
     base = [_token_features(t, i, n) for i, t in enumerate(tokens)]
+    lows = [_strip(t).lower() for t in tokens]
+    city = [_is_city(lows[i]) or (i + 1 < n and f"{lows[i]} {lows[i + 1]}" in CITIES)
+            or (i > 0 and f"{lows[i - 1]} {lows[i]}" in CITIES) for i in range(n)]
     out = []
-    seen_year = seen_in = seen_quote = False
+    seen_year = seen_in = seen_quote = seen_ed = False
+    in_quote = False
+    depth = parts = 0
     for i in range(n):
-        f: dict[str, object] = {"bias": 1.0, **base[i]}
+        tok = tokens[i]
+        f: dict[str, object] = {"bias": 1.0, **base[i], "city": city[i]}
         # where the token stands in the reference's usual order (authors, year, title, "In:", container, ...)
         f["after_year"] = seen_year
         f["after_in"] = seen_in
         f["after_quote"] = seen_quote
+        f["after_ed"] = seen_ed
+        opens = tok[:1] in _OPEN_QUOTES
+        f["in_quote"] = in_quote or opens
+        f["in_bracket"] = depth > 0 or tok[:1] in "(["
+        f["part"] = min(parts, 6)
+        f["first_tok"] = i == 0
+        f["last_tok"] = i == n - 1
         seen_year = seen_year or bool(base[i]["year"])
         seen_in = seen_in or base[i]["lex"] == "IN"
         seen_quote = seen_quote or bool(base[i]["quote"])
-        for off in (-2, -1, 1, 2):
+        seen_ed = seen_ed or base[i]["lex"] == "ED"
+        closes = len(tok) > 1 and tok.rstrip(".,;:!?)]")[-1:] in _CLOSE_QUOTES
+        if opens and not closes:
+            in_quote = True
+        elif closes:
+            in_quote = False
+        depth = max(0, depth + tok.count("(") + tok.count("[") - tok.count(")") - tok.count("]"))
+        parts += _boundary(tok)
+        for off in range(-WINDOW, WINDOW + 1):
             j = i + off
+            if off == 0:
+                continue
             if 0 <= j < n:
                 b = base[j]
-                for key in ("w", "shape", "year", "last", "lex", "initial", "cap", "quote", "month"):
+                keys = ("w", "shape", "year", "last", "lex", "initial", "cap", "quote", "month") if abs(off) <= 2 \
+                    else ("w", "last", "lex")
+                for key in keys:
                     f[f"{off}:{key}"] = b[key]
+                if abs(off) == 1:
+                    f[f"{off}:city"] = city[j]
             else:
                 f[f"{off}:edge"] = True
         out.append(f)
     return out
 
 
-def new_crf(max_iterations: int = CRF_ITERATIONS):
+def new_crf(max_iterations: int = CRF_ITERATIONS, c1: float = CRF_C1, c2: float = CRF_C2):
     import sklearn_crfsuite
 
-    return sklearn_crfsuite.CRF(algorithm="lbfgs", c1=0.05, c2=0.05, max_iterations=max_iterations,
+    return sklearn_crfsuite.CRF(algorithm="lbfgs", c1=c1, c2=c2, max_iterations=max_iterations,
                                 all_possible_transitions=True)
 
 
-def _fit(seqs: list[Sequence]):
-    crf = new_crf()
+def _fit(seqs: list[Sequence], c1: float = CRF_C1, c2: float = CRF_C2, max_iterations: int = CRF_ITERATIONS):
+    crf = new_crf(max_iterations, c1, c2)
     crf.fit([sequence_features([t for t, _ in s]) for s in seqs], [[lab for _, lab in s] for s in seqs])
     return crf
 
@@ -167,14 +249,20 @@ def train(anystyle: Path | None, corpus: Path | None = None, out_dir: Path = MOD
 
     The held-out split (:mod:`pipeline.references.data`: a fifth of core.xml by seed, a fifth of the
     corpus papers by a hash of their id) is never trained on, so the model card's figures are what the
-    shipped model does on strings it has not seen. Writes ``crf.crfsuite`` and ``metrics.json``.
+    shipped model does on strings it has not seen. The EXCITE strings are labelled by
+    :func:`pipeline.references.parser_data.excite_sequence` (data.py's mapping with its ``other`` guesses
+    corrected); ``by_mapping.old`` scores the same predictions against data.py's labels, so that a gain
+    that only comes from easier test labels shows. Writes ``crf.crfsuite`` and ``metrics.json``.
     """
     import shutil
 
-    ds = build_dataset(anystyle, corpus_files(corpus))
+    files = corpus_files(corpus)
+    ds, _ = parser_dataset(anystyle, files)
+    old, _ = parser_dataset(anystyle, files, old_mapping=True)
     crf = _fit(ds.train)
     pred = crf.predict([sequence_features([t for t, _ in s]) for s in ds.test])
     gold = [lab for s in ds.test for _, lab in s]
+    old_gold = [lab for s in old.test for _, lab in s]
     flat = [lab for p in pred for lab in p]
     core_n = ds.counts["core.xml"]["test"]
     core_tokens = sum(len(s) for s in ds.test[:core_n])
@@ -186,14 +274,19 @@ def train(anystyle: Path | None, corpus: Path | None = None, out_dir: Path = MOD
         "test_sequences": len(ds.test),
         "train_tokens": sum(len(s) for s in ds.train),
         "split": {"held_out_share": HELD_OUT_SHARE, "seed": SPLIT_SEED, "test_papers": ds.test_papers},
-        "crf": {"c1": 0.05, "c2": 0.05, "max_iterations": CRF_ITERATIONS},
+        "crf": {"c1": CRF_C1, "c2": CRF_C2, "max_iterations": CRF_ITERATIONS},
         **_report(gold, flat),
         "by_source": {
             "core.xml": _report(gold[:core_tokens], flat[:core_tokens]),
             "excite": _report(gold[core_tokens:], flat[core_tokens:]),
         },
+        "by_mapping": {
+            "old": {"relabelled_test_tokens": sum(a != b for a, b in zip(gold, old_gold)),
+                    **_report(old_gold, flat),
+                    "excite": _report(old_gold[core_tokens:], flat[core_tokens:])},
+        },
     }
-    for part in metrics["by_source"].values():
+    for part in [*metrics["by_source"].values(), metrics["by_mapping"]["old"]["excite"]]:
         part.pop("per_label")
     out_dir.mkdir(parents=True, exist_ok=True)
     shutil.copy(crf.modelfile.name, out_dir / MODEL_FILE.name)
@@ -240,6 +333,10 @@ def _clean_field(text: str) -> str:
     t = text.strip()
     t = re.sub(r"^[\s,.;:(\[“\"'‘]+|[\s,.;:)\]”\"'’]+$", "", t)
     return t.strip("*").strip()
+
+
+def _strip_in(text: str | None) -> str | None:
+    return re.sub(r"^(?:in|IN)\b:?\s*", "", text, flags=re.I) or None if text else text
 
 
 def split_names(text: str) -> list[dict[str, str]]:
@@ -293,7 +390,8 @@ def to_csl(labelled: list[tuple[str, str]], raw: str) -> dict:
     out: dict = {
         "authors": split_names(" ".join(groups.get("author", []))) if "author" in groups else [],
         "year": None, "title": first.get("title"),
-        "container_title": first.get("journal") or first.get("container-title"),
+        # AnyStyle's and EXCITE's annotators put the lead "In:" in the container ("In: Kölner Zeitschrift ...")
+        "container_title": _strip_in(first.get("journal") or first.get("container-title")),
         "editors": split_names(" ".join(groups.get("editor", []))) if "editor" in groups else [],
         "publisher": first.get("publisher"), "publisher_place": first.get("location"),
         "volume": None, "issue": None, "page": None, "url": None, "doi": None, "accessed": None,

@@ -1,7 +1,11 @@
-"""Training of the two layout models of reference extraction, from the corpus's PDFs and gold strings.
+"""Training of the reference models: the two layout models, from the corpus's PDFs and gold strings, and
+the string parser's data and regularisation.
 
 * The reference-line CRF (:mod:`pipeline.references.split`): B/I/O per line of a reference section.
 * The footnote-part classifier (:mod:`pipeline.references.footnotes`): is this part of a footnote a reference.
+* The string parser (:mod:`pipeline.references.parser`): its EXCITE strings with the label mapping corrected
+  (:mod:`pipeline.references.parser_data`) and its c1/c2 chosen on the training split
+  (:func:`choose_regularisation`).
 
 Both learn from what the reader makes of the PDFs, so they are retrained when the reader changes
 (``irpipe train-references --layout``); both are evaluated leaving whole papers out.
@@ -367,3 +371,47 @@ def train_layout_models(papers: list[tuple[str, str, Path, Path]], read: Callabl
     metrics = {"splitter": split_cv, "footnotes": fn_cv}
     (out_dir / "layout_metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n")
     return metrics
+
+
+# ---------------------------------------------------------------- the string parser's c1/c2
+
+#: Folds of the regularisation search (each a third of the training papers and core.xml strings).
+C_FOLDS = 3
+
+
+def choose_regularisation(train: list, groups: list[str], grid: list[tuple[float, float]], *,
+                          folds: int = C_FOLDS, seed: int = SEED, log=None) -> dict:
+    """Token accuracy of each (c1, c2) of ``grid`` by cross-validation over the TRAINING split only.
+
+    Whole groups (a corpus paper, a core.xml string) go to one fold, so a paper's strings are never on
+    both sides; the held-out split is not touched, so choosing c1/c2 does not tune to it.
+    """
+    from pipeline.references.parser import sequence_features
+
+    names = sorted(set(groups))
+    random.Random(seed).shuffle(names)
+    fold_of = {g: k % folds for k, g in enumerate(names)}
+    feats = [sequence_features([t for t, _ in s]) for s in train]
+    table = []
+    for c1, c2 in grid:
+        right = total = 0
+        for k in range(folds):
+            tr = [i for i, g in enumerate(groups) if fold_of[g] != k]
+            te = [i for i, g in enumerate(groups) if fold_of[g] == k]
+            crf = _fit_features([feats[i] for i in tr], [[lab for _, lab in train[i]] for i in tr], c1, c2)
+            for i, pred in zip(te, crf.predict([feats[i] for i in te])):
+                right += sum(a == b for a, (_, b) in zip(pred, train[i]))
+                total += len(train[i])
+        table.append({"c1": c1, "c2": c2, "accuracy": round(right / total, 4)})
+        if log:
+            log(table[-1])
+    best = max(table, key=lambda r: r["accuracy"])
+    return {"folds": folds, "seed": seed, "grid": table, "best": best}
+
+
+def _fit_features(xs: list, ys: list, c1: float, c2: float):
+    from pipeline.references.parser import new_crf
+
+    crf = new_crf(c1=c1, c2=c2)
+    crf.fit(xs, ys)
+    return crf
