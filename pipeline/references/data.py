@@ -101,6 +101,18 @@ def _field_spans(labels: list[str | None]) -> list[tuple[int, int, str]]:
     return spans
 
 
+def token_majority(text: str, labels: list[str | None]) -> list[tuple[str, str | None]]:
+    """Whitespace tokens of ``text`` with the label most of their characters carry (None where none does)."""
+    out: list[tuple[str, str | None]] = []
+    for m in re.finditer(r"\S+", text):
+        counts: dict[str, int] = {}
+        for lab in labels[m.start():m.end()]:
+            if lab is not None:
+                counts[lab] = counts.get(lab, 0) + 1
+        out.append((m.group(0), max(counts, key=lambda k: counts[k]) if counts else None))
+    return out
+
+
 def segmented_sequence(line: str) -> Sequence:
     """One line of an EXCITE ``segmented.xml`` file -> (token, AnyStyle label) pairs."""
     text, tags = _parse_tagged(line)
@@ -126,13 +138,7 @@ def segmented_sequence(line: str) -> Sequence:
                 lab = "note"
         labels[s:e] = [lab] * (e - s)
         prev_label = lab
-    out: list[tuple[str, str | None]] = []
-    for m in re.finditer(r"\S+", text):
-        counts: dict[str, int] = {}
-        for lab in labels[m.start():m.end()]:
-            if lab is not None:
-                counts[lab] = counts.get(lab, 0) + 1
-        out.append((m.group(0), max(counts, key=lambda k: counts[k]) if counts else None))
+    out = token_majority(text, labels)
     # whole untagged tokens: lead words open the next field, the rest close the previous one
     resolved: list[str | None] = [lab for _, lab in out]
     for i, (tok, lab) in enumerate(out):

@@ -156,13 +156,7 @@ def excite_sequence(line: str, other=other_label) -> list[tuple[str, str]]:
             lab = other(field_text, prev_label, text[:s], text[e:])
         labels[s:e] = [lab] * (e - s)
         prev_label = lab
-    toks: list[tuple[str, str | None]] = []
-    for m in re.finditer(r"\S+", text):
-        counts: dict[str, int] = {}
-        for lab in labels[m.start():m.end()]:
-            if lab is not None:
-                counts[lab] = counts.get(lab, 0) + 1
-        toks.append((m.group(0), max(counts, key=lambda k: counts[k]) if counts else None))
+    toks = data.token_majority(text, labels)
     resolved = [lab for _, lab in toks]
     for i, (tok, lab) in enumerate(toks):
         if lab is not None:
