@@ -113,8 +113,25 @@ def token_majority(text: str, labels: list[str | None]) -> list[tuple[str, str |
     return out
 
 
-def segmented_sequence(line: str) -> Sequence:
-    """One line of an EXCITE ``segmented.xml`` file -> (token, AnyStyle label) pairs."""
+def guess_other(field: str, prev_label: str | None, before: str, after: str) -> str:
+    """The label of an EXCITE ``<other>`` span: et al. takes the name before it, date-like is a date,
+    place-like a location, the rest a note (``before``/``after``: the string around the span, unused here;
+    :func:`pipeline.references.parser_data.other_label` reads them)."""
+    if _ETAL.match(field) and prev_label in ("author", "editor"):
+        return prev_label
+    if _DATE_LIKE.match(field):
+        return "date"
+    if _is_place(field):
+        return "location"
+    return "note"
+
+
+def segmented_sequence(line: str, other=guess_other, number_lead: re.Pattern | None = None) -> Sequence:
+    """One line of an EXCITE ``segmented.xml`` file -> (token, AnyStyle label) pairs.
+
+    ``other`` labels the ``<other>`` spans (:func:`guess_other`'s signature); with ``number_lead``, untagged
+    tokens before the first field that match it (a list number or key) are ``citation-number``.
+    """
     text, tags = _parse_tagged(line)
     spans = _field_spans(tags)
     labels: list[str | None] = [None] * len(text)
@@ -127,15 +144,8 @@ def segmented_sequence(line: str) -> Sequence:
             lab = "container-title"
         elif tag == "identifier":
             lab = "doi" if re.search(r"\b10\.\d{4,}/", field_text) else "note"
-        else:  # other
-            if _ETAL.match(field_text) and prev_label in ("author", "editor"):
-                lab = prev_label
-            elif _DATE_LIKE.match(field_text):
-                lab = "date"
-            elif _is_place(field_text):
-                lab = "location"
-            else:
-                lab = "note"
+        else:
+            lab = other(field_text, prev_label, text[:s], text[e:])
         labels[s:e] = [lab] * (e - s)
         prev_label = lab
     out = token_majority(text, labels)
@@ -150,6 +160,11 @@ def segmented_sequence(line: str) -> Sequence:
             resolved[i] = nxt
         else:
             resolved[i] = prv or nxt or "note"
+    if number_lead is not None:
+        for i, (tok, lab) in enumerate(out):
+            if lab is not None or not number_lead.match(tok):
+                break
+            resolved[i] = "citation-number"
     # a lead word labelled forward carries the untagged words between it and the field ("In: ders. (Hrsg.):")
     return [(tok, MERGED_LABELS.get(lab or "note", lab or "note")) for (tok, _), lab in zip(out, resolved)]
 

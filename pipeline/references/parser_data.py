@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from pipeline.references import data
+
 #: Places of publication (English and German reference lists): a feature, and the place test of the EXCITE
 #: mapping (this module's place test). Lowercase; several-word places by their words joined with a space.
 CITIES = frozenset(c.strip() for c in """
@@ -81,8 +83,6 @@ def _is_place(text: str) -> bool:
     """data's place test, or places joined by "and"/"und"/"&"/";" or hyphen-broken ("Tü- bingen und Basel")
     of which one is a known place of publication (:data:`CITIES`), so that
     "Committee on Payment and Settlement Systems" or "Revolution und Gegenbewegung" stay notes."""
-    from pipeline.references import data
-
     if data._is_place(text):
         return True
     t = re.sub(r"(\w)- (\w)", r"\1\2", text.strip(" ,.;:()"))
@@ -102,8 +102,6 @@ def other_label(field: str, prev_label: str | None, before: str, after: str) -> 
         field: the span's text; prev_label: the label of the field before it;
         before, after: the string's text before and after the span.
     """
-    from pipeline.references import data
-
     if _SAME_AUTHOR.match(field):
         if _EDITOR_AFTER.match(after) or re.search(r"\bin:?\s*$", before, re.I):
             return "editor"
@@ -120,56 +118,15 @@ def other_label(field: str, prev_label: str | None, before: str, after: str) -> 
     return "note"
 
 
-def _old_other_label(field: str, prev_label: str | None, before: str, after: str) -> str:
-    """data.py's guess, kept to measure on the old mapping (README: figures on both mappings)."""
-    from pipeline.references import data
-
-    if data._ETAL.match(field) and prev_label in ("author", "editor"):
-        return prev_label
-    if data._DATE_LIKE.match(field):
-        return "date"
-    if data._is_place(field):
-        return "location"
-    return "note"
+#: data.py's guess, kept to measure on the old mapping (README: figures on both mappings).
+_old_other_label = data.guess_other
 
 
 def excite_sequence(line: str, other=other_label) -> list[tuple[str, str]]:
-    """One line of an EXCITE ``segmented.xml`` file -> (token, AnyStyle label) pairs.
-
-    As :func:`pipeline.references.data.segmented_sequence` (tags to labels, untagged tokens to the field
-    before them or, for lead words, after them), with ``other`` labelling the ``<other>`` spans.
-    """
-    from pipeline.references import data
-
-    text, tags = data._parse_tagged(line)
-    labels: list[str | None] = [None] * len(text)
-    prev_label = None
-    for s, e, tag in data._field_spans(tags):
-        field_text = text[s:e]
-        if tag in data._DIRECT:
-            lab = data._DIRECT[tag]
-        elif tag == "source":
-            lab = "container-title"
-        elif tag == "identifier":
-            lab = "doi" if re.search(r"\b10\.\d{4,}/", field_text) else "note"
-        else:
-            lab = other(field_text, prev_label, text[:s], text[e:])
-        labels[s:e] = [lab] * (e - s)
-        prev_label = lab
-    toks = data.token_majority(text, labels)
-    resolved = [lab for _, lab in toks]
-    for i, (tok, lab) in enumerate(toks):
-        if lab is not None:
-            continue
-        nxt = next((resolved[j] for j in range(i + 1, len(toks)) if toks[j][1] is not None), None)
-        prv = next((resolved[j] for j in range(i - 1, -1, -1) if resolved[j] is not None), None)
-        resolved[i] = nxt if data._LEAD_WORDS.match(tok) and nxt is not None else (prv or nxt or "note")
-    if other is other_label:  # an untagged list number or key before the first field is a citation number
-        for i, (tok, lab) in enumerate(toks):
-            if lab is not None or not _CITATION_NUMBER.match(tok):
-                break
-            resolved[i] = "citation-number"
-    return [(tok, data.MERGED_LABELS.get(lab or "note", lab or "note")) for (tok, _), lab in zip(toks, resolved)]
+    """One line of an EXCITE ``segmented.xml`` file -> (token, AnyStyle label) pairs: data.py's mapping
+    (:func:`pipeline.references.data.segmented_sequence`) with ``other`` labelling the ``<other>`` spans and,
+    under the corrected mapping, an untagged list number or key before the first field a citation number."""
+    return data.segmented_sequence(line, other, _CITATION_NUMBER if other is other_label else None)
 
 
 def load_excite(path: Path, other=other_label) -> list[list[tuple[str, str]]]:
@@ -186,8 +143,6 @@ def parser_dataset(anystyle: Path | None, corpus_files: list[tuple[str, Path]], 
         (dataset, group of each training sequence: the paper id, or ``core:N`` for a core.xml string),
         the groups for :func:`choose_regularisation`'s leave-papers-out folds.
     """
-    from pipeline.references import data
-
     ds = data.build_dataset(anystyle, [])  # core.xml's seeded split
     groups = [f"core:{i}" for i in range(len(ds.train))]
     other = _old_other_label if old_mapping else other_label
