@@ -27,6 +27,11 @@ from pathlib import Path
 from pipeline.text.normalise import name_key
 
 RESOURCE = Path(__file__).resolve().parent / "resources" / "gazetteer.json"
+#: Places below the state (cities, first-level regions, disputed areas) and regional demonyms, each with its
+#: state's ISO3 (provenance in the file): event coders code "Kharkiv" or "Tigrayan rebels" by their state.
+PLACES = Path(__file__).resolve().parent / "resources" / "places.json"
+#: ``how`` of a place below the state (its ``country`` is the state's ISO3; it names no actor of its own).
+PLACE = "place"
 
 #: ``how`` of an alias that needs the document's context (see the module docstring).
 GENERIC = "generic"
@@ -83,8 +88,24 @@ def _alias(entry: str | dict) -> tuple[str, str, tuple[str, ...]]:
     return entry["alias"], "name", ()
 
 
+def _add_places(path: Path, actors: dict[str, Actor], add, surface: dict) -> str:
+    """The places file: one ``LOC`` actor per place (``country`` = its state), one per regional demonym.
+
+    A name the curated gazetteer already has (a capital's metonym, a group's alias) keeps that entry."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for section, how in (("places", PLACE), ("regional_demonyms", "demonym")):
+        for code, names in data.get(section, {}).items():
+            for name in names:
+                if name_key(name) in surface:
+                    continue
+                actor_id = f"LOC:{code}:{name_key(name)}"
+                actors[actor_id] = Actor(id=actor_id, name=name, type="LOC", code=None, country=code, aliases=[name])
+                add(name, actor_id, how)
+    return data["version"]
+
+
 @lru_cache(maxsize=1)
-def load_gazetteer(path: Path = RESOURCE) -> Gazetteer:
+def load_gazetteer(path: Path = RESOURCE, places: Path = PLACES) -> Gazetteer:
     import pycountry
 
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -124,7 +145,10 @@ def load_gazetteer(path: Path = RESOURCE) -> Gazetteer:
             add(alias, actor_id, how)
             if words:
                 context[name_key(alias)] = words
-    gaz = Gazetteer(version=data["version"], actors=actors, surface=surface,
+    version = data["version"]
+    if places is not None and places.is_file():
+        version += "+" + _add_places(places, actors, add, surface)
+    gaz = Gazetteer(version=version, actors=actors, surface=surface,
                     not_entities={name_key(x) for x in data["not_entities"]}, context_words=context)
     gaz._raw_aliases = raw
     return gaz

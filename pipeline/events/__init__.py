@@ -74,6 +74,10 @@ def actor_record(entity: dict) -> dict | None:
         return {"code": entity["country"], "name": entity["name"], "type": etype}
     if etype == "GROUP":
         return {"code": None, "name": entity["name"], "type": etype}
+    if etype == "LOC" and entity.get("country"):
+        # a place below the state ("Kharkiv", "Rakhine State", "Tigrayan") stands for its state, as a capital
+        # or a state's own name does: PLOVER codes places and regional groups by their state
+        return {"code": entity["country"], "name": entity["name"], "type": "STATE"}
     if etype == "LOC":
         return {"code": None, "name": entity["name"], "type": "LOC"}
     return None
