@@ -1311,7 +1311,30 @@ def place_actor(verb, acts: Actors, noun=None) -> list[dict]:
         got = _places(tok, acts)
         if got:
             return [dict(a, type="STATE") for a in got[:1]]
+    for tok in _place_walk(verb, set(toks)):  # "were arrested by police during a march in the centre of Minsk"
+        got = _places(tok, acts)
+        if got:
+            return [dict(a, type="STATE") for a in got[:1]]
     return []
+
+
+#: How far below the verb a place phrase may sit and still say where an act without a named doer happened
+#: ("arrested during a march in the centre of Minsk": three phrases down); deeper phrases describe something else.
+PLACE_WALK_DEPTH = 4
+#: Dependents the walk goes through: phrases, their objects, and the clauses that describe them (a relative
+#: clause "which was held in Santiago", a time clause "after a shell landed on a crowd in Sagaing Region").
+PLACE_WALK_DEPS = frozenset({"prep", "pobj", "pcomp", "relcl", "acl", "advcl", "dobj", "nsubjpass", "agent", "npadvmod"})
+
+
+def _place_walk(verb, seen: set) -> list:
+    """The tokens below a verb, breadth first through its phrases and describing clauses (not its conjuncts,
+    which are acts of their own), whose place phrases :func:`place_actor` reads when its own phrases name none."""
+    out, frontier = [], [verb]
+    for _ in range(PLACE_WALK_DEPTH):
+        nxt = [c for t in frontier for c in t.children if c.dep_ in PLACE_WALK_DEPS]
+        out.extend(t for t in nxt if t not in seen)
+        frontier = nxt
+    return out
 
 
 #: Nouns whose to-infinitive is an act their owner carries out ("Saudi Arabia's decision to expel the envoy").
