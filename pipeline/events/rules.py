@@ -276,9 +276,9 @@ def _head_lemmas(toks) -> set[str]:
         out.update(lemma_candidates(t)[:1])
         out.add(t.lower_)  # "evacuated the wounded": the tagger may lemmatise a nominalised participle as a verb
         out.update(_lemma(c) for c in t.children if c.dep_ in ("compound", "amod"))
-        if _lemma(t) in MEASURE_NOUNS or t.pos_ == "NUM":
-            for c in t.children:
-                if c.dep_ == "prep" and c.lower_ == "of":
+        if _lemma(t) in MEASURE_NOUNS or t.pos_ == "NUM" or t.tag_ == "$":
+            for c in t.children:  # "a total of $1bn in financing": a sum's "in" phrase says what it is
+                if c.dep_ == "prep" and (c.lower_ == "of" or (c.lower_ == "in" and (t.pos_ == "NUM" or t.tag_ == "$"))):
                     out |= _head_lemmas([p for p in c.children if p.dep_ == "pobj"])
     return out
 
