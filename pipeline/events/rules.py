@@ -1318,9 +1318,9 @@ def place_actor(verb, acts: Actors, noun=None) -> list[dict]:
     return []
 
 
-#: How far below the verb a place phrase may sit and still say where an act without a named doer happened
-#: ("arrested during a march in the centre of Minsk": three phrases down); deeper phrases describe something else.
-PLACE_WALK_DEPTH = 4
+#: How many dependency steps below the verb a place phrase may sit and still say where an act without a named
+#: doer happened ("were killed after a shell landed on a crowd of people in Sagaing Region": six steps).
+PLACE_WALK_DEPTH = 6
 #: Dependents the walk goes through: phrases, their objects, and the clauses that describe them (a relative
 #: clause "which was held in Santiago", a time clause "after a shell landed on a crowd in Sagaing Region").
 PLACE_WALK_DEPS = frozenset({"prep", "pobj", "pcomp", "relcl", "acl", "advcl", "dobj", "nsubjpass", "agent", "npadvmod"})
