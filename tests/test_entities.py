@@ -114,3 +114,53 @@ def test_values_recognised(article_doc):
     labels = {v.label for v in article_doc.values}
     assert {"DATE", "MONEY"} <= labels
     assert any("$40 billion" in v.text for v in article_doc.values)
+
+
+def test_places_below_the_state_name_their_state():
+    """Cities, first-level regions and disputed areas (pipeline/resources/places.json) resolve to a place
+    whose ``country`` is its state; regional demonyms to the state; names claimed by two states to none."""
+    gaz = load_gazetteer()
+    for text, label, code in [("Kharkiv", "GPE", "UKR"), ("Rakhine State", "GPE", "MMR"), ("Gaza City", "GPE", "PSE"),
+                              ("North Kivu", "LOC", "COD"), ("Donbas", "LOC", "UKR"), ("Tigrayan", "NORP", "ETH")]:
+        actor, etype, _how = normalise_span(text, label, "", gaz)
+        assert actor is not None and actor.country == code, (text, actor)
+        assert etype == "LOC" and actor.code is None  # a place, not an actor of its own
+    assert normalise_span("Kashmir", "GPE", "", gaz)[0] is None  # claimed by India and Pakistan: no state
+    # a capital stays its state's metonym; the places file does not take it over
+    assert gaz.lookup("Kyiv")[0].code == "UKR" and gaz.lookup("Kyiv")[1] == "metonym"
+
+
+def test_places_file_is_a_checked_data_file():
+    """Every code of the places file is an ISO 3166-1 alpha-3 state, no name is given to two states, and the
+    file says where it comes from; it is a data file of the entities stage (editing it re-runs entities)."""
+    import json
+
+    import pycountry
+
+    from pipeline import registry
+    from pipeline.gazetteer import PLACES
+    from pipeline.settings import get_settings
+
+    data = json.loads(PLACES.read_text(encoding="utf-8"))
+    assert data["version"].startswith("places/") and "general" in data["provenance"]
+    iso3 = {c.alpha_3 for c in pycountry.countries}
+    owner: dict[str, str] = {}
+    for section in ("places", "regional_demonyms"):
+        for code, names in data[section].items():
+            assert code in iso3, code
+            for name in names:
+                assert owner.setdefault(name, code) == code, name
+    assert len(owner) >= 500
+    entities = next(s for s in registry.stages(get_settings()) if s.name == "entities")
+    assert any(getattr(r, "path", None) == PLACES for r in entities.resources)
+
+
+def test_entities_stage_gives_places_their_state():
+    """The stage, end to end on a sentence written for this test: a city and a region keep their state."""
+    from pipeline.events.text import text_document
+    from pipeline.settings import get_settings
+
+    doc = annotate_entities(text_document("Shelling hit Kherson and the Donetsk region, and protests spread in Aleppo."),
+                            get_settings())
+    got = {e.name: e.country for e in doc.entities if e.type == "LOC"}
+    assert got.get("Kherson") == "UKR" and got.get("Aleppo") == "SYR", got

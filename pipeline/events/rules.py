@@ -593,6 +593,11 @@ def _np_targets(toks, acts: Actors) -> list[dict]:
 def _complement(verb):
     """The complement clauses of a verb: its infinitive or that-clause (also under "call on X to")."""
     comps = _children(verb, "xcomp", "ccomp")
+    doc = verb.doc
+    for c in verb.children:  # "ruled out sending weapons": the parser may hang the gerund as an adverbial clause
+        if (c.dep_ == "advcl" and c.tag_ == "VBG" and c.i > verb.i and _child(c, "mark", "nsubj") is None
+                and not any(doc[k].is_punct for k in range(verb.i + 1, c.i))):
+            comps.append(c)
     for c in verb.children:
         if c.dep_ == "prep":
             for p in c.children:
