@@ -359,6 +359,10 @@ KINDS_5 = [
     ("The Venezuelan president lashed out at Colombia over the border closure.", ("ACCUSE", ["VEN"], ["COL"])),
     ("The Sudanese army and the rebels fought a fierce firefight near Kassala.", ("ASSAULT", ["SDN"], ["SDN"])),
     ("The World Bank approved $500 million in financing for Kenya.", ("AID", ["WB"], ["KEN"])),
+    ("Canada sent aid worth $20 million to Haiti after the earthquake.", ("AID", ["CAN"], ["HTI"])),
+    # light verbs read through their object
+    ("The Peruvian prime minister submitted his resignation on Friday.", ("RETREAT", ["PER"], [])),
+    ("Kenya and Tanzania wrapped up two days of talks in Arusha.", ("CONSULT", ["KEN", "TZA"], [])),
 ]
 
 #: Sentences with the new words in senses that report no event (type None: no event at all).

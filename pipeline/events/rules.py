@@ -1424,6 +1424,10 @@ def _verb_targets(t: Trigger, acts: Actors, lex: Lexicon) -> list[dict]:
         for o in _objects(verb) + [verb]:
             targets.extend(_np_targets([p for k, v in _preps(o).items() if k == "for" for p in v
                                         if p.pos_ in ("NOUN", "PROPN")], acts))
+        for o in _objects(verb) if not targets else ():  # "assistance worth $7 million to Nepal": the sum's "to"
+            for d in [c for c in o.children if c.dep_ in ("amod", "nummod", "npadvmod", "quantmod")]:
+                targets.extend(_np_targets([p for k, v in _preps(d).items() if k == "to" for p in v
+                                            if p.pos_ in ("NOUN", "PROPN")], acts))
         for c in verb.children:  # "a loan for Nigeria to expand its network" (a for-to clause)
             if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "for" for m in c.children):
                 subj = _subject_token(c)
