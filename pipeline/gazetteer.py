@@ -5,6 +5,10 @@ companies, state bodies, weapon systems, payment systems and people, with their 
 capitals and seats used as metonyms ("Moscow", "the Kremlin" for Russia), after the
 actor-coding practice of event datasets (CAMEO/PLOVER actor dictionaries; the PLOVER gold
 standard codes "Hungarian officials" as HUN and "Burmese troops" as MMR).
+``pipeline/resources/places.json`` adds places below the state (cities other than capitals, first-level
+regions, disputed areas) and regional demonyms ("Tigrayan"), each with its state's ISO3 (provenance in the
+file): they are places (type ``LOC``, no code of their own) whose ``country`` is their state, so the events
+stage codes "shelled Kharkiv" as aimed at Ukraine, as PLOVER and CAMEO coders do.
 
 Two kinds of alias do not resolve on their own (the entities stage decides, in context):
 
