@@ -30,7 +30,8 @@ from rapidfuzz import fuzz
 
 from pipeline.audit import audit_footnotes, audit_references, finding, quote_at
 from pipeline.model import Audit, AuditFinding, Citation, CitedSource, Document, Reference
-from pipeline.references.footnotes import FOOTNOTE_MODEL_FILE, LIST_REPEAT_SCORE, classify_parts, footnote_parts
+from pipeline.references.footnotes import (FOOTNOTE_MODEL_FILE, LIST_REPEAT_SCORE, classify_parts, footnote_parts,
+                                           notes_cite_beyond_list)
 from pipeline.references.parser import MODEL_FILE, parse_reference
 from pipeline.references.split import SPLIT_MODEL_FILE
 from pipeline.registry import DataFile, stage
@@ -370,14 +371,19 @@ def _footnote_references(doc: Document, ref_list: list[Reference], settings: Set
     out: list[Reference] = []
     last_cited: list[str] = []
     text_parts: dict[str, list[tuple[int, int]]] = {}
+    notes = []
     for fn in doc.footnotes:
         fn.reference_ids = []
         if fn.duplicate_of is not None:
             continue
+        parts = footnote_parts(passages[fn.passage_id].text)
+        notes.append((fn, parts, [_list_match(title_key(part.text), list_keys) for part in parts]))
+    # a paper whose notes cite beyond its list cites in its notes: their short forms are references too
+    has_list = bool(ref_list) and not notes_cite_beyond_list([parts for _, parts, _ in notes],
+                                                             [[sc for sc, _ in best] for *_, best in notes])
+    for fn, parts, best in notes:
         p = passages[fn.passage_id]
-        parts = footnote_parts(p.text)
-        best = [_list_match(title_key(part.text), list_keys) for part in parts]
-        classify_parts(parts, has_list=bool(ref_list), list_scores=[sc for sc, _ in best],
+        classify_parts(parts, has_list=has_list, list_scores=[sc for sc, _ in best],
                        min_probability=settings.footnote_reference_min_probability)
         cited: list[str] = []
         for part, (score, idx) in zip(parts, best):

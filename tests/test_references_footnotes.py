@@ -395,3 +395,50 @@ def test_notes_in_a_narrow_strip_beside_the_body():
     assert notes == {3: "Statistisches Amt (2012): Bericht über die Familien im Land. Stuttgart.",
                      4: "Keller, Anna: Väter und Beruf, in: Monatsheft 10/2006, S. 13."}
     assert not any("Statistisches Amt" in b.text for b in blocks if b.kind != "footnote")
+
+
+# ---------------------------------------------------------------- the document: do its notes cite beyond the list?
+
+def _note_parts(notes: list[str], repeats: set[int] = frozenset()) -> tuple[list, list[list[float]]]:
+    """Parts of each note, and per part how closely it repeats a listed work (1.0 for the notes in ``repeats``)."""
+    parts = [footnote_parts(n) for n in notes]
+    return parts, [[1.0 if i in repeats else 0.0] * len(p) for i, p in enumerate(parts)]
+
+
+def test_notes_that_cite_courts_statutes_and_newspapers_cite_beyond_the_list():
+    from pipeline.references.footnotes import notes_cite_beyond_list
+
+    notes = [
+        "Schubert 2009: 211 ff.",
+        "BVerfGE 82, 310 (314); BVerfGE 95, 1 (16).",
+        "Vgl. Hofmann/Kühn 2011: 45.",
+        "§ 35 Abs. 3 BauGB.",
+        "Süddeutsche Zeitung vom 12. 3. 1998, S. 4.",
+        "Lorenz, in: Brandt/Weiß 2012: § 4 Rn. 12.",
+        "Karl Winter, Die Landesplanung im Bundesstaat, Tübingen 1987, S. 12.",
+        "Dies ist in der Literatur umstritten, die herrschende Meinung folgt der Rechtsprechung.",
+    ]
+    assert notes_cite_beyond_list(*_note_parts(notes))
+
+
+def test_notes_that_repeat_the_list_do_not_cite_beyond_it():
+    from pipeline.references.footnotes import notes_cite_beyond_list
+
+    # full references the list repeats, then short forms of them, Ebd., and one unlisted web source
+    notes = [
+        "Vgl. Hartmann, Jens (2004): Bürger und Staat. Eine Einführung. Berlin: Dietz, S. 12.",
+        "Ebd., S. 14.",
+        "FDP (2008), S. 3.",
+        "Vgl. Hartmann (2004), S. 19.",
+        "Vgl. Lindner, Eva (2001): Parteien im Wandel. In: Roth, Kurt (Hrsg.): Politik heute. Bonn, S. 5-21.",
+        "FDP (2008), S. 7.",
+        "Lindner (2001), S. 9.",
+        "SPD (Hrsg.) (1999): Programm der Partei. URL: http://www.example.org/programm.pdf (Stand: 03.10.09)",
+    ]
+    assert not notes_cite_beyond_list(*_note_parts(notes, repeats={0, 4}))
+
+
+def test_short_forms_are_references_only_where_notes_cite_beyond_the_list():
+    short = "Vgl. Hofmann/Kühn 2011: 45."
+    assert _kinds(short, has_list=True) == [("Hofmann/Kühn 2011: 45.", "text")]
+    assert _kinds(short, has_list=False) == [("Hofmann/Kühn 2011: 45.", "reference")]
