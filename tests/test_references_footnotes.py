@@ -442,3 +442,63 @@ def test_short_forms_are_references_only_where_notes_cite_beyond_the_list():
     short = "Vgl. Hofmann/Kühn 2011: 45."
     assert _kinds(short, has_list=True) == [("Hofmann/Kühn 2011: 45.", "text")]
     assert _kinds(short, has_list=False) == [("Hofmann/Kühn 2011: 45.", "reference")]
+
+
+# Written for this test: a planning-law paper with a list whose notes also cite courts, statutes and a newspaper.
+LAW_MD = """# Landesplanung und Selbstverwaltung
+
+# Einleitung
+
+Die Gemeinden sind an die Ziele gebunden.<sup>1</sup> Das Gericht hat dies bestätigt.<sup>2</sup> Der Plan ist neu.<sup>3</sup> Die Presse berichtete.<sup>4</sup> Die Lehre folgt.<sup>5</sup> Der Gesetzgeber schwieg.<sup>6</sup>
+
+<sup>1</sup> Vgl. Hofmann/Kühn 2011: 45.
+
+<sup>2</sup> BVerfGE 82, 310 (314); BVerfGE 95, 1 (16).
+
+<sup>3</sup> § 35 Abs. 3 BauGB.
+
+<sup>4</sup> Süddeutsche Zeitung vom 12. 3. 1998, S. 4.
+
+<sup>5</sup> Schubert 2009: 211 ff.
+
+<sup>6</sup> Karl Winter, Die Landesplanung im Bundesstaat, Tübingen 1987, S. 12.
+
+# Literatur
+
+Hofmann, Klaus/Kühn, Petra (2011): Raumordnung und Gemeinden. Berlin: Duncker & Humblot.
+
+Schubert, Jens (2009): Ziele der Raumordnung. In: Zeitschrift für Planungsrecht 12, S. 201-230.
+"""
+
+
+def test_a_paper_whose_notes_cite_beyond_its_list_counts_their_short_forms(tmp_path):
+    from pipeline.process import process_path
+
+    path = tmp_path / "law.md"
+    path.write_text(LAW_MD, encoding="utf-8")
+    doc, _ = process_path(path, tmp_path / "out")
+    listed = {r.id: r for r in doc.references if r.origin == "reference_list"}
+    notes = {r.text: r for r in doc.references if r.origin == "footnote"}
+    assert len(listed) == 2
+    assert "Hofmann/Kühn 2011: 45." in notes and "Schubert 2009: 211 ff." in notes
+    # the short forms still name the listed works they cite
+    assert listed[notes["Hofmann/Kühn 2011: 45."].same_as].text.startswith("Hofmann")
+    assert listed[notes["Schubert 2009: 211 ff."].same_as].text.startswith("Schubert")
+
+
+def test_a_paper_whose_notes_only_repeat_its_list_keeps_short_forms_as_citations(tmp_path):
+    from pipeline.process import process_path
+
+    # the same paper with notes that only cite its list
+    md = LAW_MD.replace(" Der Plan ist neu.<sup>3</sup> Die Presse berichtete.<sup>4</sup>", "").replace(
+        " Der Gesetzgeber schwieg.<sup>6</sup>", "")
+    for note in ("<sup>2</sup> BVerfGE 82, 310 (314); BVerfGE 95, 1 (16).", "<sup>3</sup> § 35 Abs. 3 BauGB.\n\n",
+                 "<sup>4</sup> Süddeutsche Zeitung vom 12. 3. 1998, S. 4.\n\n",
+                 "<sup>6</sup> Karl Winter, Die Landesplanung im Bundesstaat, Tübingen 1987, S. 12.\n\n"):
+        md = md.replace(note, "<sup>2</sup> Schubert 2009: 203." if note.startswith("<sup>2") else "")
+    path = tmp_path / "plain.md"
+    path.write_text(md, encoding="utf-8")
+    doc, _ = process_path(path, tmp_path / "out")
+    assert [r.origin for r in doc.references] == ["reference_list", "reference_list"]
+    cited = {c.text for c in doc.citations if c.kind == "author_year" and c.status == "resolved"}
+    assert {"Hofmann/Kühn 2011: 45", "Schubert 2009: 211 ff"} <= cited
