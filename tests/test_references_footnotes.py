@@ -416,6 +416,8 @@ def test_notes_that_cite_courts_statutes_and_newspapers_cite_beyond_the_list():
         "Süddeutsche Zeitung vom 12. 3. 1998, S. 4.",
         "Lorenz, in: Brandt/Weiß 2012: § 4 Rn. 12.",
         "Karl Winter, Die Landesplanung im Bundesstaat, Tübingen 1987, S. 12.",
+        "OVG Münster, NVwZ 2003, 1120 (1121).",
+        "Gesetz zur Neufassung des Landesplanungsgesetzes vom 3. 5. 2005, GVBl NRW 2005, 430.",
         "Dies ist in der Literatur umstritten, die herrschende Meinung folgt der Rechtsprechung.",
     ]
     assert notes_cite_beyond_list(*_note_parts(notes))
@@ -449,7 +451,7 @@ LAW_MD = """# Landesplanung und Selbstverwaltung
 
 # Einleitung
 
-Die Gemeinden sind an die Ziele gebunden.<sup>1</sup> Das Gericht hat dies bestätigt.<sup>2</sup> Der Plan ist neu.<sup>3</sup> Die Presse berichtete.<sup>4</sup> Die Lehre folgt.<sup>5</sup> Der Gesetzgeber schwieg.<sup>6</sup>
+Die Gemeinden sind an die Ziele gebunden.<sup>1</sup> Das Gericht hat dies bestätigt.<sup>2</sup> Der Plan ist neu.<sup>3</sup> Die Presse berichtete.<sup>4</sup> Die Lehre folgt.<sup>5</sup> Der Gesetzgeber schwieg.<sup>6</sup> Das Gericht blieb dabei.<sup>7</sup> Das Land änderte das Gesetz.<sup>8</sup>
 
 <sup>1</sup> Vgl. Hofmann/Kühn 2011: 45.
 
@@ -462,6 +464,10 @@ Die Gemeinden sind an die Ziele gebunden.<sup>1</sup> Das Gericht hat dies best�
 <sup>5</sup> Schubert 2009: 211 ff.
 
 <sup>6</sup> Karl Winter, Die Landesplanung im Bundesstaat, Tübingen 1987, S. 12.
+
+<sup>7</sup> OVG Münster, NVwZ 2003, 1120 (1121).
+
+<sup>8</sup> Gesetz zur Neufassung des Landesplanungsgesetzes vom 3. 5. 2005, GVBl NRW 2005, 430.
 
 # Literatur
 
@@ -491,10 +497,12 @@ def test_a_paper_whose_notes_only_repeat_its_list_keeps_short_forms_as_citations
 
     # the same paper with notes that only cite its list
     md = LAW_MD.replace(" Der Plan ist neu.<sup>3</sup> Die Presse berichtete.<sup>4</sup>", "").replace(
-        " Der Gesetzgeber schwieg.<sup>6</sup>", "")
+        " Der Gesetzgeber schwieg.<sup>6</sup> Das Gericht blieb dabei.<sup>7</sup> Das Land änderte das Gesetz.<sup>8</sup>", "")
     for note in ("<sup>2</sup> BVerfGE 82, 310 (314); BVerfGE 95, 1 (16).", "<sup>3</sup> § 35 Abs. 3 BauGB.\n\n",
                  "<sup>4</sup> Süddeutsche Zeitung vom 12. 3. 1998, S. 4.\n\n",
-                 "<sup>6</sup> Karl Winter, Die Landesplanung im Bundesstaat, Tübingen 1987, S. 12.\n\n"):
+                 "<sup>6</sup> Karl Winter, Die Landesplanung im Bundesstaat, Tübingen 1987, S. 12.\n\n",
+                 "<sup>7</sup> OVG Münster, NVwZ 2003, 1120 (1121).\n\n",
+                 "<sup>8</sup> Gesetz zur Neufassung des Landesplanungsgesetzes vom 3. 5. 2005, GVBl NRW 2005, 430.\n\n"):
         md = md.replace(note, "<sup>2</sup> Schubert 2009: 203." if note.startswith("<sup>2") else "")
     path = tmp_path / "plain.md"
     path.write_text(md, encoding="utf-8")
