@@ -6,7 +6,10 @@ Adds ``references``, ``citations``, ``sources`` and ``audit`` to a document, and
 * References: every reference-list passage (numbered when the list is: ``Reference.number``), and the
   references printed in footnotes, several per note, leads ("Vgl.", "See") stripped, decided with
   evidence (:mod:`pipeline.references.footnotes`); Ibid./ebd./a.a.O. point to an earlier reference
-  instead of becoming one. All are parsed by the CRF (:mod:`pipeline.references.parser`).
+  instead of becoming one. In a paper whose notes cite beyond its list (courts, statutes, dated newspapers,
+  works given in full only there: :func:`~pipeline.references.footnotes.notes_cite_beyond_list`) the notes'
+  short forms ("Kment 2006: 1336 ff.") are references of their own, as in a paper without a list; elsewhere
+  they cite the list. All are parsed by the CRF (:mod:`pipeline.references.parser`).
 * Author-year citations: parenthetical, several per bracket separated by
   ``;``, with first names, "et al" with or without a dot, "and"/"&"; and
   narrative "Slaughter (2004)"; in a paper with a reference list, also the short forms of footnotes
@@ -30,7 +33,8 @@ from rapidfuzz import fuzz
 
 from pipeline.audit import audit_footnotes, audit_references, finding, quote_at
 from pipeline.model import Audit, AuditFinding, Citation, CitedSource, Document, Reference
-from pipeline.references.footnotes import FOOTNOTE_MODEL_FILE, LIST_REPEAT_SCORE, classify_parts, footnote_parts
+from pipeline.references.footnotes import (FOOTNOTE_MODEL_FILE, LIST_REPEAT_SCORE, classify_parts, footnote_parts,
+                                           notes_cite_beyond_list)
 from pipeline.references.parser import MODEL_FILE, parse_reference
 from pipeline.references.split import SPLIT_MODEL_FILE
 from pipeline.registry import DataFile, stage
@@ -278,7 +282,7 @@ def annotate_citations(doc: Document, settings: Settings) -> Document:
 
     # a footnote that cites a listed reference counts as citing it
     for fr in fn_refs:
-        best = _match_reference(fr, ref_list)
+        best = _match_reference(fr, ref_list) or by_id.get(fr.same_as or "")
         if best is not None:
             fr.same_as = best.id
             best.cited_by.extend(c for c in (fr.cited_by or [f"footnote:{fr.footnote_id}"]) if c not in best.cited_by)
@@ -367,17 +371,23 @@ def _footnote_references(doc: Document, ref_list: list[Reference], settings: Set
     """
     passages = {p.id: p for p in doc.passages}
     list_keys = [title_key(r.text) for r in ref_list]
+    families = {r.id: _first_family(r) for r in ref_list}
     out: list[Reference] = []
     last_cited: list[str] = []
     text_parts: dict[str, list[tuple[int, int]]] = {}
+    notes = []
     for fn in doc.footnotes:
         fn.reference_ids = []
         if fn.duplicate_of is not None:
             continue
+        parts = footnote_parts(passages[fn.passage_id].text)
+        notes.append((fn, parts, [_list_match(title_key(part.text), list_keys) for part in parts]))
+    # a paper whose notes cite beyond its list cites in its notes: their short forms are references too
+    has_list = bool(ref_list) and not notes_cite_beyond_list([parts for _, parts, _ in notes],
+                                                             [[sc for sc, _ in best] for *_, best in notes])
+    for fn, parts, best in notes:
         p = passages[fn.passage_id]
-        parts = footnote_parts(p.text)
-        best = [_list_match(title_key(part.text), list_keys) for part in parts]
-        classify_parts(parts, has_list=bool(ref_list), list_scores=[sc for sc, _ in best],
+        classify_parts(parts, has_list=has_list, list_scores=[sc for sc, _ in best],
                        min_probability=settings.footnote_reference_min_probability)
         cited: list[str] = []
         for part, (score, idx) in zip(parts, best):
@@ -387,6 +397,8 @@ def _footnote_references(doc: Document, ref_list: list[Reference], settings: Set
             if part.kind == "reference":
                 r = Reference(id=f"r{first_index + len(out):03d}", passage_id=p.id, origin="footnote",
                               footnote_id=fn.id, text=part.text, **parse_reference(part.text).model_dump())
+                if ref_list and not has_list:  # a short form counted as a reference still names its listed work
+                    r.same_as = _short_form_target(part.text, ref_list, families)
                 out.append(r)
                 cited.append(r.id)
             elif part.kind == "backref":
@@ -399,6 +411,15 @@ def _footnote_references(doc: Document, ref_list: list[Reference], settings: Set
         if cited:
             last_cited = fn.reference_ids
     return out, text_parts
+
+
+def _short_form_target(text: str, ref_list: list[Reference], families: dict[str, set[str]]) -> str | None:
+    """The listed reference a note's short form ("Kment 2006: 1336 ff.") cites, when it is one and resolves."""
+    for *_, names, years in find_short_cites(text):
+        status, ref = resolve_author_year(names, years[0] if years else None, ref_list, families)
+        if status == "resolved" and ref is not None:
+            return ref.id
+    return None
 
 
 def _backref_target(part, last_cited: list[str], fn_refs: list[Reference],

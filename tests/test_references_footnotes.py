@@ -395,3 +395,118 @@ def test_notes_in_a_narrow_strip_beside_the_body():
     assert notes == {3: "Statistisches Amt (2012): Bericht über die Familien im Land. Stuttgart.",
                      4: "Keller, Anna: Väter und Beruf, in: Monatsheft 10/2006, S. 13."}
     assert not any("Statistisches Amt" in b.text for b in blocks if b.kind != "footnote")
+
+
+# ---------------------------------------------------------------- the document: do its notes cite beyond the list?
+
+def _note_parts(notes: list[str], repeats: set[int] = frozenset()) -> tuple[list, list[list[float]]]:
+    """Parts of each note, and per part how closely it repeats a listed work (1.0 for the notes in ``repeats``)."""
+    parts = [footnote_parts(n) for n in notes]
+    return parts, [[1.0 if i in repeats else 0.0] * len(p) for i, p in enumerate(parts)]
+
+
+def test_notes_that_cite_courts_statutes_and_newspapers_cite_beyond_the_list():
+    from pipeline.references.footnotes import notes_cite_beyond_list
+
+    notes = [
+        "Schubert 2009: 211 ff.",
+        "BVerfGE 82, 310 (314); BVerfGE 95, 1 (16).",
+        "Vgl. Hofmann/Kühn 2011: 45.",
+        "§ 35 Abs. 3 BauGB.",
+        "Süddeutsche Zeitung vom 12. 3. 1998, S. 4.",
+        "Lorenz, in: Brandt/Weiß 2012: § 4 Rn. 12.",
+        "Karl Winter, Die Landesplanung im Bundesstaat, Tübingen 1987, S. 12.",
+        "OVG Münster, NVwZ 2003, 1120 (1121).",
+        "Gesetz zur Neufassung des Landesplanungsgesetzes vom 3. 5. 2005, GVBl NRW 2005, 430.",
+        "Dies ist in der Literatur umstritten, die herrschende Meinung folgt der Rechtsprechung.",
+    ]
+    assert notes_cite_beyond_list(*_note_parts(notes))
+
+
+def test_notes_that_repeat_the_list_do_not_cite_beyond_it():
+    from pipeline.references.footnotes import notes_cite_beyond_list
+
+    # full references the list repeats, then short forms of them, Ebd., and one unlisted web source
+    notes = [
+        "Vgl. Hartmann, Jens (2004): Bürger und Staat. Eine Einführung. Berlin: Dietz, S. 12.",
+        "Ebd., S. 14.",
+        "FDP (2008), S. 3.",
+        "Vgl. Hartmann (2004), S. 19.",
+        "Vgl. Lindner, Eva (2001): Parteien im Wandel. In: Roth, Kurt (Hrsg.): Politik heute. Bonn, S. 5-21.",
+        "FDP (2008), S. 7.",
+        "Lindner (2001), S. 9.",
+        "SPD (Hrsg.) (1999): Programm der Partei. URL: http://www.example.org/programm.pdf (Stand: 03.10.09)",
+    ]
+    assert not notes_cite_beyond_list(*_note_parts(notes, repeats={0, 4}))
+
+
+def test_short_forms_are_references_only_where_notes_cite_beyond_the_list():
+    short = "Vgl. Hofmann/Kühn 2011: 45."
+    assert _kinds(short, has_list=True) == [("Hofmann/Kühn 2011: 45.", "text")]
+    assert _kinds(short, has_list=False) == [("Hofmann/Kühn 2011: 45.", "reference")]
+
+
+# Written for this test: a planning-law paper with a list whose notes also cite courts, statutes and a newspaper.
+LAW_MD = """# Landesplanung und Selbstverwaltung
+
+# Einleitung
+
+Die Gemeinden sind an die Ziele gebunden.<sup>1</sup> Das Gericht hat dies bestätigt.<sup>2</sup> Der Plan ist neu.<sup>3</sup> Die Presse berichtete.<sup>4</sup> Die Lehre folgt.<sup>5</sup> Der Gesetzgeber schwieg.<sup>6</sup> Das Gericht blieb dabei.<sup>7</sup> Das Land änderte das Gesetz.<sup>8</sup>
+
+<sup>1</sup> Vgl. Hofmann/Kühn 2011: 45.
+
+<sup>2</sup> BVerfGE 82, 310 (314); BVerfGE 95, 1 (16).
+
+<sup>3</sup> § 35 Abs. 3 BauGB.
+
+<sup>4</sup> Süddeutsche Zeitung vom 12. 3. 1998, S. 4.
+
+<sup>5</sup> Schubert 2009: 211 ff.
+
+<sup>6</sup> Karl Winter, Die Landesplanung im Bundesstaat, Tübingen 1987, S. 12.
+
+<sup>7</sup> OVG Münster, NVwZ 2003, 1120 (1121).
+
+<sup>8</sup> Gesetz zur Neufassung des Landesplanungsgesetzes vom 3. 5. 2005, GVBl NRW 2005, 430.
+
+# Literatur
+
+Hofmann, Klaus/Kühn, Petra (2011): Raumordnung und Gemeinden. Berlin: Duncker & Humblot.
+
+Schubert, Jens (2009): Ziele der Raumordnung. In: Zeitschrift für Planungsrecht 12, S. 201-230.
+"""
+
+
+def test_a_paper_whose_notes_cite_beyond_its_list_counts_their_short_forms(tmp_path):
+    from pipeline.process import process_path
+
+    path = tmp_path / "law.md"
+    path.write_text(LAW_MD, encoding="utf-8")
+    doc, _ = process_path(path, tmp_path / "out")
+    listed = {r.id: r for r in doc.references if r.origin == "reference_list"}
+    notes = {r.text: r for r in doc.references if r.origin == "footnote"}
+    assert len(listed) == 2
+    assert "Hofmann/Kühn 2011: 45." in notes and "Schubert 2009: 211 ff." in notes
+    # the short forms still name the listed works they cite
+    assert listed[notes["Hofmann/Kühn 2011: 45."].same_as].text.startswith("Hofmann")
+    assert listed[notes["Schubert 2009: 211 ff."].same_as].text.startswith("Schubert")
+
+
+def test_a_paper_whose_notes_only_repeat_its_list_keeps_short_forms_as_citations(tmp_path):
+    from pipeline.process import process_path
+
+    # the same paper with notes that only cite its list
+    md = LAW_MD.replace(" Der Plan ist neu.<sup>3</sup> Die Presse berichtete.<sup>4</sup>", "").replace(
+        " Der Gesetzgeber schwieg.<sup>6</sup> Das Gericht blieb dabei.<sup>7</sup> Das Land änderte das Gesetz.<sup>8</sup>", "")
+    for note in ("<sup>2</sup> BVerfGE 82, 310 (314); BVerfGE 95, 1 (16).", "<sup>3</sup> § 35 Abs. 3 BauGB.\n\n",
+                 "<sup>4</sup> Süddeutsche Zeitung vom 12. 3. 1998, S. 4.\n\n",
+                 "<sup>6</sup> Karl Winter, Die Landesplanung im Bundesstaat, Tübingen 1987, S. 12.\n\n",
+                 "<sup>7</sup> OVG Münster, NVwZ 2003, 1120 (1121).\n\n",
+                 "<sup>8</sup> Gesetz zur Neufassung des Landesplanungsgesetzes vom 3. 5. 2005, GVBl NRW 2005, 430.\n\n"):
+        md = md.replace(note, "<sup>2</sup> Schubert 2009: 203." if note.startswith("<sup>2") else "")
+    path = tmp_path / "plain.md"
+    path.write_text(md, encoding="utf-8")
+    doc, _ = process_path(path, tmp_path / "out")
+    assert [r.origin for r in doc.references] == ["reference_list", "reference_list"]
+    cited = {c.text for c in doc.citations if c.kind == "author_year" and c.status == "resolved"}
+    assert {"Hofmann/Kühn 2011: 45", "Schubert 2009: 211 ff"} <= cited
