@@ -85,7 +85,7 @@ def cmd_split(path: Path) -> dict:
 
 
 def cmd_shipped(path: Path, models: list[str], out: Path) -> dict:
-    from pipeline.theory.classify import classify_texts
+    from pipeline.theory.classify import classify_texts, load_bundle
 
     settings = get_settings()
     dev, test, _ = load_halves(path)
@@ -94,15 +94,28 @@ def cmd_shipped(path: Path, models: list[str], out: Path) -> dict:
         r = {}
         for name, rows in (("dev", dev), ("test", test)):
             o = classify_texts([e.text for e in rows], settings, model_path=m)
+            r.setdefault("_pred", {})[name] = [x["label"] for x in o]
             y = np.array([e.label for e in rows])
             p = {t: np.array([x["scores"][t] for x in o]) for t in THEORIES}
-            r[name] = E._figures(y, p, settings.theory_abstain_band)
+            thr = load_bundle(m).get("thresholds")
+            thr = None if thr is None else {t: np.full(len(rows), thr[t]) for t in THEORIES}
+            # the labels the stage gives (its thresholds, if the model has them), not the 0.5 rule
+            r[name] = _ext_figures(y, p, np.array([x["label"] for x in o]), settings.theory_abstain_band, thr)
             if name == "dev":
                 r["dev_passages"] = [{"id": e.id, "label": e.label, "predicted": x["label"], "abstained": x["abstained"],
                                       "scores": x["scores"]} for e, x in zip(rows, o)]
         res["models"][m] = r
         print(f"{m}: EXT-DEV macro-F1 {r['dev']['macro_f1']:.3f} (n {r['dev']['passages']}) | EXT-TEST macro-F1 "
               f"{r['test']['macro_f1']:.3f} (n {r['test']['passages']})", flush=True)
+    if len(models) == 2:  # paired bootstrap, second model minus first, per half (aggregate only)
+        a, b = (res["models"][m].pop("_pred") for m in models)
+        res["bootstrap_second_minus_first"] = {
+            name: E._bootstrap(np.array([e.label for e in rows]), np.array(b[name]), np.array(a[name]))
+            for name, rows in (("dev", dev), ("test", test))}
+        print(res["bootstrap_second_minus_first"])
+    else:
+        for m in models:
+            res["models"][m].pop("_pred", None)
     out.write_text(json.dumps(res, indent=1) + "\n")
     return res
 
@@ -182,10 +195,16 @@ def _fold_figures(ds, prob, pred, idx) -> dict:
             "ece": {t: reliability(prob[t][idx], np.isin(y, [t, "both"]).astype(int))[0] for t in THEORIES}}
 
 
-def _ext_figures(y, prob, pred, band) -> dict:
+def _ext_figures(y, prob, pred, band, thr=None) -> dict:
+    """As ``experiments._figures``, with the labels ``pred`` (a model's own rule) and, for a model with per-theory
+    thresholds ``thr`` (per theory, per passage), the abstention band measured around them."""
     from sklearn.metrics import f1_score
 
+    from pipeline.theory.calibration import abstention_table
+
     fig = E._figures(y, prob, band)
+    fig["abstention"] = abstention_table(prob, list(y), T.BANDS, thr)
+    fig["at_band"] = abstention_table(prob, list(y), [band], thr)[0]
     present = [c for c in LABELS if (y == c).any()]
     # with thresholds the label differs from the 0.5 rule: recompute the label figures from ``pred``
     fig["macro_f1"] = round(float(f1_score(y, pred, labels=present, average="macro", zero_division=0)), 4)
@@ -243,12 +262,14 @@ def cmd_candidates(path: Path, test: list[str], only: list[str] | None, out: Pat
             thr_out = {t: np.full(len(ds.texts), 0.5) for t in THEORIES}
         pred_out = labels_at(p_out, thr_out)
         r["thresholds_final"] = {t: float(thr_out[t][d_idx[0]]) for t in THEORIES} if use_thr else None
-        r["ext_dev"] = _ext_figures(ds.labels[d_idx], {t: p_out[t][d_idx] for t in THEORIES}, pred_out[d_idx], band)
+        th = {t: thr_out[t][d_idx] for t in THEORIES} if use_thr else None
+        r["ext_dev"] = _ext_figures(ds.labels[d_idx], {t: p_out[t][d_idx] for t in THEORIES}, pred_out[d_idx], band, th)
         r["ext_dev_passages"] = [{"id": ds.examples[i].id, "label": str(ds.labels[i]), "predicted": str(pred_out[i]),
                                   "scores": {t: round(float(p_out[t][i]), 4) for t in THEORIES}} for i in d_idx]
         preds_dev[name] = pred_out[d_idx]
         if name in test:
-            r["ext_test"] = _ext_figures(ds.labels[t_idx], {t: p_out[t][t_idx] for t in THEORIES}, pred_out[t_idx], band)
+            th = {t: thr_out[t][t_idx] for t in THEORIES} if use_thr else None
+            r["ext_test"] = _ext_figures(ds.labels[t_idx], {t: p_out[t][t_idx] for t in THEORIES}, pred_out[t_idx], band, th)
         r["seconds"] = round(time.time() - t0, 1)
         res["candidates"][name] = r
         f = r["folds"]
