@@ -11,8 +11,10 @@ Two lenses, defined in ``docs/theory-codebook.md`` from the literature:
   Dimensions ``transgovernmental_networks``, ``multipolarity``, ``alternative_institutions``.
 
 A passage gets ``new_world_order``, ``complex_interdependence``, ``both`` or ``neither`` from
-two calibrated theory scores (Platt 1999); when either lies within the setting
-``theory_abstain_band`` of 0.5 the passage is ``abstained`` and shown as "uncertain". The
+two calibrated theory scores (Platt 1999), each compared with its theory's threshold (0.5, or the
+per-theory threshold the model was trained with: round 5, chosen out of fold for F1); when either
+lies within the setting ``theory_abstain_band`` of its threshold the passage is ``abstained`` and
+shown as "uncertain". The
 model, its training and its measured figures: ``pipeline.theory.train`` and
 ``models/theory/README.md``. The zero-shot descriptions come from the codebook
 (``pipeline.theory.codebook``).

@@ -55,14 +55,20 @@ def reliability(p: np.ndarray, y: np.ndarray, bins: int = ECE_BINS) -> tuple[flo
     return round(float(ece), 4), table
 
 
-def abstention_table(scores: dict[str, np.ndarray], labels: list[str], bands: list[float]) -> list[dict]:
-    """Per band: coverage, and accuracy and macro-F1 (four labels) of the passages not abstained."""
+def abstention_table(scores: dict[str, np.ndarray], labels: list[str], bands: list[float],
+                     thresholds: dict[str, np.ndarray] | None = None) -> list[dict]:
+    """Per band: coverage, and accuracy and macro-F1 (four labels) of the passages not abstained.
+
+    ``thresholds``: per theory, each passage's threshold (out of fold they differ by fold); None = 0.5.
+    """
     from sklearn.metrics import f1_score
 
     y = np.asarray(labels)
     out = []
     for band in bands:
-        res = [combine({t: float(scores[t][i]) for t in THEORIES}, band) for i in range(len(y))]
+        res = [combine({t: float(scores[t][i]) for t in THEORIES}, band,
+                       None if thresholds is None else {t: float(thresholds[t][i]) for t in THEORIES})
+               for i in range(len(y))]
         pred = np.array([r[0] for r in res])
         kept = ~np.array([r[1] for r in res])
         row = {"band": band, "coverage": round(float(kept.mean()), 3), "labelled": int(kept.sum())}

@@ -249,7 +249,7 @@ def classify_texts(texts: list[str], settings: Settings, *, sentences: list[list
     out, k = [], 0
     for i, text in enumerate(texts):
         scores = {t: round(float(theory_p[t][i]), 4) for t in THEORIES}
-        label, abstained = combine(scores, band=settings.theory_abstain_band)
+        label, abstained = combine(scores, band=settings.theory_abstain_band, thresholds=bundle.get("thresholds"))
         dims = {d: round(float(dim_p[d][i]), 4) for d in ALL_DIMS}
         by = "model"
         own = overrides.get(text_key(text))

@@ -85,7 +85,8 @@ def load_gold(paths: list[Path] | None = None) -> tuple[list[Example], list[dict
             if not r.get("source"):
                 raise ValueError(f"{where}: no source (needed for the source-split evaluation)")
             _check(r["label"], r["dimensions"], where)
-            out.append(Example(r["id"], r["text"], r["label"], list(r["dimensions"]), r["source"], path.name,
+            dims = r.get("dimensions")  # null: labelled, but the two labellers' dimensions did not fit the label
+            out.append(Example(r["id"], r["text"], r["label"], None if dims is None else list(dims), r["source"], path.name,
                                meta={"register": r.get("register")}))
         records.append(file_record(path, len(rows)))
     return out, records

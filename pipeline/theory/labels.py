@@ -33,16 +33,20 @@ def theories_of(label: str) -> list[str]:
     return [t for t in THEORIES if label in (t, "both")]
 
 
-def combine(scores: dict[str, float], band: float) -> tuple[str, bool]:
+def combine(scores: dict[str, float], band: float,
+            thresholds: dict[str, float] | None = None) -> tuple[str, bool]:
     """Two calibrated theory scores -> the best-guess label, and whether the model abstains.
 
-    A theory is present when its calibrated probability is at least 0.5. The label depends on
-    both decisions, so the passage abstains when either score lies within ``band`` of 0.5:
-    then the label is still the best guess, but a person is shown "uncertain" (see
-    :func:`shown_label`). ``band=0`` never abstains.
+    A theory is present when its calibrated probability is at least its threshold: 0.5, or the
+    per-theory threshold a model was trained with (``thresholds``; chosen on source-grouped
+    out-of-fold scores, models/theory/README.md, round 5). The label depends on both decisions,
+    so the passage abstains when either score lies within ``band`` of its threshold: then the
+    label is still the best guess, but a person is shown "uncertain" (see :func:`shown_label`).
+    ``band=0`` never abstains.
     """
-    label = label_from_theories([t for t in THEORIES if scores[t] >= 0.5])
-    abstained = any(abs(scores[t] - 0.5) < band for t in THEORIES)
+    thr = thresholds or {}
+    label = label_from_theories([t for t in THEORIES if scores[t] >= thr.get(t, 0.5)])
+    abstained = any(abs(scores[t] - thr.get(t, 0.5)) < band for t in THEORIES)
     return label, abstained
 
 
