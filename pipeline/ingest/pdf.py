@@ -506,6 +506,23 @@ def _intersect(a: list[tuple[float, float]], b: list[tuple[float, float]], min_g
     return out
 
 
+def _opens_gutter(region_free: list[tuple[float, float]], row_free: list[tuple[float, float]],
+                  inner_lo: float, inner_hi: float) -> bool:
+    """Does this row open a gutter below a region that has none (only its ragged margins are free)?
+
+    A page-wide block (title, abstract) whose lines end short of the page's rightmost text keeps a free strip
+    at the margin that every later row shares, so the rows of a two-column part below would be taken into the
+    block and their gutter never found: the body and its note column were read across as one line each (EXCITE
+    36025, page 1). A row with a free interval inside the text, apart from the region's margin strips, starts
+    a new region; a one-column region split this way by a gapped row is joined again by :func:`_merge_regions`.
+    """
+    def margin(a: float, b: float) -> bool:
+        return a <= inner_lo + 0.5 or b >= inner_hi - 0.5
+    if not all(margin(a, b) for a, b in region_free):
+        return False
+    return any(not margin(a, b) and not any(a < d and c < b for c, d in region_free) for a, b in row_free)
+
+
 @dataclass
 class _Region:
     rows: list[list[_Word]]
@@ -526,7 +543,7 @@ def _regions(words: list[_Word], body_size: float) -> list[_Region]:
         free = [(a, b) for a, b in free if b - a >= min_gap * 0.5]
         if regions and regions[-1].free:
             both = _intersect(regions[-1].free, free, min_gap * 0.5)
-            if both:
+            if both and not _opens_gutter(regions[-1].free, free, inner_lo, inner_hi):
                 regions[-1].rows.append(row)
                 regions[-1].free = both
                 continue
@@ -634,7 +651,13 @@ def _columns(words: list[_Word], width: float, body_size: float) -> list[tuple[l
 # ---- words -> lines ------------------------------------------------------------------------------------
 
 def _group_lines(words: list[_Word], page_no: int, body_size: float) -> list[_PLine]:
-    """Lines of one column by baseline; raised small words join the line they sit on."""
+    """Lines of one column by baseline; raised small words join the line they sit on.
+
+    A raised word joins the current line only when its foot lies within the line's baseline band: a note's
+    own superscript number at the start of the next line may reach up into the line above (EXCITE 11653:
+    a 6.5 pt "12" whose top is 0.8 pt above the previous line's baseline), and taken into that line it
+    becomes text of the previous note ("ahnliche 12 Darstellung") and the note is lost.
+    """
     words = sorted(words, key=lambda w: (w.bottom, w.x0))
     lines: list[_PLine] = []
     base = top = x0 = 0.0
@@ -643,7 +666,8 @@ def _group_lines(words: list[_Word], page_no: int, body_size: float) -> list[_PL
             cur = lines[-1]
             # same line: baselines close, or a raised smaller word (a superscript) overlapping the line
             if abs(w.bottom - base) <= LINE_BASELINE_EM * max(w.size, body_size * 0.8) or (
-                    w.size < cur.words[0].size - SIZE_STEP_PT and w.top < base and w.bottom > top - 1 and w.x0 >= x0):
+                    w.size < cur.words[0].size - SIZE_STEP_PT and w.top < base and w.bottom > top - 1 and w.x0 >= x0
+                    and w.bottom <= base + LINE_BASELINE_EM * body_size):
                 cur.words.append(w)
                 if w.size >= cur.words[0].size - SIZE_STEP_PT:
                     base = max(base, w.bottom) if abs(w.bottom - base) < 1.0 else base
@@ -970,6 +994,7 @@ def _build_blocks(page_lines, body_size: float, settings: Settings, n_pages: int
     in_notes = False
     open_para: Block | None = None
     last_note = 0
+    prev_markers: set[int] = set()
     prev_line: _PLine | None = None
     heading_line: _PLine | None = None  # the last line read as a heading (a heading may run over lines)
 
@@ -981,6 +1006,9 @@ def _build_blocks(page_lines, body_size: float, settings: Settings, n_pages: int
         if not cols:
             continue
         page_markers = {num for col in cols for ln in col for _off, num in ln.markers if _off > 0}
+        # a call at the foot of the previous page whose note is set on this one still calls it
+        called = page_markers | {n for n in prev_markers if n > last_note}
+        prev_markers = page_markers
         # footnote areas: the bottom of every column that reaches the page's lowest text
         lowest = max(col[-1].bottom for col in cols)
         notes_lines: list[_PLine] = []
@@ -989,7 +1017,7 @@ def _build_blocks(page_lines, body_size: float, settings: Settings, n_pages: int
             start = len(col)
             small = all(ln.size <= body_size - settings.pdf_footnote_size_delta for ln in col)
             if col[-1].bottom >= lowest - 3 * body_size or small:  # notes at the foot, or a strip of side notes
-                start = _footnote_area(col, body_size, settings.pdf_footnote_size_delta, last_note, page_markers,
+                start = _footnote_area(col, body_size, settings.pdf_footnote_size_delta, last_note, called,
                                        in_refs=in_refs)
                 if start == len(col) and page_no <= FRONT_PAGES and not in_refs:
                     # the first pages' foot: correspondence, copyright, DOI, dates (front matter, not body)
@@ -998,10 +1026,13 @@ def _build_blocks(page_lines, body_size: float, settings: Settings, n_pages: int
                     col = col[:fm]
             notes_lines.extend(col[start:])
             body_cols.append(col[:start])
-        if notes_lines:
-            nums = [n for n in (_note_number(ln) for ln in notes_lines) if n is not None]
-            if nums:
-                last_note = max(last_note, max(nums))
+        units = _footnote_units(notes_lines, page_no, called) if notes_lines else []
+        # the numbers of the notes read, not of every line that starts with one: a note's continuation line
+        # may begin with a date or a page ("14. und 15. November"), which would skip the numbering ahead
+        # and reject the next page's notes (EXCITE 41507: notes 2-9 lost after "14." on page 1)
+        nums = [u.number for u in units if u.number is not None]
+        if nums:
+            last_note = max(last_note, max(nums))
         for col in body_cols:
             if not col:
                 continue
@@ -1079,7 +1110,7 @@ def _build_blocks(page_lines, body_size: float, settings: Settings, n_pages: int
                 _append_line(open_para, ln)
                 prev_line = prev_in_col = ln
         if notes_lines:
-            notes = assemble_footnotes(_footnote_units(notes_lines, page_no, page_markers), fn_block=page_no)
+            notes = assemble_footnotes(units, fn_block=page_no)
             for n in notes:
                 n.page = page_no
             blocks.extend(notes)
