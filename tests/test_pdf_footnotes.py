@@ -64,3 +64,12 @@ def test_number_at_the_start_of_a_continuation_line_does_not_skip_the_numbering(
     assert notes[3].startswith("Bundesministerium für Familie, Senioren, Frauen und Jugend (2011)")
     assert notes[9].startswith("Vgl. unter anderem: Deutsches Zentrum für Altersfragen")
     assert "14. und 15. November 2012" in notes[1]
+
+
+def test_short_notes_repeated_on_several_pages_are_not_running_feet():
+    """36025: "4 ebenda" ... "7 ebenda" and "52 Hans-Jürgen Urban (2013), a.a.O., S. 391" come back on other
+    pages with only their numbers changed; masked, they looked like a running foot and were dropped."""
+    notes = _notes("de-footnote/36025.pdf")
+    assert notes[4] == "ebenda" and notes[5] == "ebenda"
+    assert notes[52] == "Hans-Jürgen Urban (2013), a.a.O., S. 391"
+    assert notes[53] == "ebenda, S. 392" and notes[54] == "ebenda, S. 393"

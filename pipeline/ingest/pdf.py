@@ -786,12 +786,18 @@ def _drop_running_lines(page_lines: list[list[list[_PLine]]], dims, settings: Se
         if best >= threshold:
             running_anywhere.add(k)
     removed_first: list[_PLine] = []
+    prev_calls: set[int] = set()
     for p, (cols, (_w, h)) in enumerate(zip(page_lines, dims)):
+        calls = {num for col in cols for ln in col for off, num in ln.markers if off > 0}
+        called = calls | prev_calls
+        prev_calls = calls
         for col in cols:
             keep = []
             for j, ln in enumerate(col):
                 in_margin = ln.top < h * margin or ln.bottom > h * (1 - margin)
                 key = _mask(ln.text) if len(ln.text) <= RUNNING_MAX_CHARS else None
+                if key is not None and _called_note(ln, called):
+                    key = None  # a short note repeated on other pages ("5 ebenda", "12 a.a.O., S. 391")
                 edge = j == 0 or j == len(col) - 1 or in_margin
                 drop = key is not None and (
                     (in_margin and key in running_margin) or key in running_anywhere
@@ -805,6 +811,21 @@ def _drop_running_lines(page_lines: list[list[list[_PLine]]], dims, settings: Se
             col[:] = keep
         page_lines[p] = [c for c in cols if c]
     return removed_first
+
+
+def _called_note(ln: _PLine, called: set[int]) -> bool:
+    """A line led by a note number that a raised marker on its page (or the previous one) calls, with text after it.
+
+    Short notes come back with only their numbers changed ("4 ebenda" ... "7 ebenda", "52 Hans-Jürgen Urban
+    (2013), a. a. O., S. 391"), which masked are the same line on several pages at the foot: taken for a running
+    foot they were dropped, and the numbering after them broke (EXCITE 36025, 41507). A running foot's leading
+    page number is not called by a marker in the text.
+    """
+    num = _note_number(ln)
+    if num is None or num not in called:
+        return False
+    rest = ln.text if ln.markers and ln.markers[0][0] == 0 else _NOTE_LEAD_RE.sub("", ln.text, count=1)
+    return any(ch.isalpha() for ch in rest)
 
 
 def _lone(col: list[_PLine], j: int) -> bool:
