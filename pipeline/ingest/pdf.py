@@ -23,6 +23,9 @@ runs on); everything after that is this module's geometry, in one pass per page:
 7. **Footnotes**: the bottom run of lines set smaller than the body (``pdf_footnote_size_delta``)
    that starts with a note number continuing the document's numbering (a reference list set small,
    numbered or not, is not a footnote area); notes sections at the end ("Notes", "Anmerkungen").
+   A note is called by a raised marker on its page or at the foot of the page before; the numbering
+   goes on from the notes read, not from every line that starts with a number; a short note that comes
+   back on other pages with another number ("5 ebenda") is not a running foot when it is called.
 8. **Blocks**: headings (size, weight, numbering; never a table row or a figure caption),
    paragraphs (vertical gap, indent, a closed sentence at a short line), the reference list after
    its heading (:func:`pipeline.text.headings.is_reference_heading`) until a heading that ends it,
