@@ -23,6 +23,9 @@ runs on); everything after that is this module's geometry, in one pass per page:
 7. **Footnotes**: the bottom run of lines set smaller than the body (``pdf_footnote_size_delta``)
    that starts with a note number continuing the document's numbering (a reference list set small,
    numbered or not, is not a footnote area); notes sections at the end ("Notes", "Anmerkungen").
+   A note is called by a raised marker on its page or at the foot of the page before; the numbering
+   goes on from the notes read, not from every line that starts with a number; a short note that comes
+   back on other pages with another number ("5 ebenda") is not a running foot when it is called.
 8. **Blocks**: headings (size, weight, numbering; never a table row or a figure caption),
    paragraphs (vertical gap, indent, a closed sentence at a short line), the reference list after
    its heading (:func:`pipeline.text.headings.is_reference_heading`) until a heading that ends it,
@@ -506,6 +509,23 @@ def _intersect(a: list[tuple[float, float]], b: list[tuple[float, float]], min_g
     return out
 
 
+def _opens_gutter(region_free: list[tuple[float, float]], row_free: list[tuple[float, float]],
+                  inner_lo: float, inner_hi: float) -> bool:
+    """Does this row open a gutter below a region that has none (only its ragged margins are free)?
+
+    A page-wide block (title, abstract) whose lines end short of the page's rightmost text keeps a free strip
+    at the margin that every later row shares, so the rows of a two-column part below would be taken into the
+    block and their gutter never found: the body and its note column were read across as one line each (EXCITE
+    36025, page 1). A row with a free interval inside the text, apart from the region's margin strips, starts
+    a new region; a one-column region split this way by a gapped row is joined again by :func:`_merge_regions`.
+    """
+    def margin(a: float, b: float) -> bool:
+        return a <= inner_lo + 0.5 or b >= inner_hi - 0.5
+    if not all(margin(a, b) for a, b in region_free):
+        return False
+    return any(not margin(a, b) and not any(a < d and c < b for c, d in region_free) for a, b in row_free)
+
+
 @dataclass
 class _Region:
     rows: list[list[_Word]]
@@ -526,7 +546,7 @@ def _regions(words: list[_Word], body_size: float) -> list[_Region]:
         free = [(a, b) for a, b in free if b - a >= min_gap * 0.5]
         if regions and regions[-1].free:
             both = _intersect(regions[-1].free, free, min_gap * 0.5)
-            if both:
+            if both and not _opens_gutter(regions[-1].free, free, inner_lo, inner_hi):
                 regions[-1].rows.append(row)
                 regions[-1].free = both
                 continue
@@ -634,7 +654,13 @@ def _columns(words: list[_Word], width: float, body_size: float) -> list[tuple[l
 # ---- words -> lines ------------------------------------------------------------------------------------
 
 def _group_lines(words: list[_Word], page_no: int, body_size: float) -> list[_PLine]:
-    """Lines of one column by baseline; raised small words join the line they sit on."""
+    """Lines of one column by baseline; raised small words join the line they sit on.
+
+    A raised word joins the current line only when its foot lies within the line's baseline band: a note's
+    own superscript number at the start of the next line may reach up into the line above (EXCITE 11653:
+    a 6.5 pt "12" whose top is 0.8 pt above the previous line's baseline), and taken into that line it
+    becomes text of the previous note ("ahnliche 12 Darstellung") and the note is lost.
+    """
     words = sorted(words, key=lambda w: (w.bottom, w.x0))
     lines: list[_PLine] = []
     base = top = x0 = 0.0
@@ -643,7 +669,8 @@ def _group_lines(words: list[_Word], page_no: int, body_size: float) -> list[_PL
             cur = lines[-1]
             # same line: baselines close, or a raised smaller word (a superscript) overlapping the line
             if abs(w.bottom - base) <= LINE_BASELINE_EM * max(w.size, body_size * 0.8) or (
-                    w.size < cur.words[0].size - SIZE_STEP_PT and w.top < base and w.bottom > top - 1 and w.x0 >= x0):
+                    w.size < cur.words[0].size - SIZE_STEP_PT and w.top < base and w.bottom > top - 1 and w.x0 >= x0
+                    and w.bottom <= base + LINE_BASELINE_EM * body_size):
                 cur.words.append(w)
                 if w.size >= cur.words[0].size - SIZE_STEP_PT:
                     base = max(base, w.bottom) if abs(w.bottom - base) < 1.0 else base
@@ -762,12 +789,18 @@ def _drop_running_lines(page_lines: list[list[list[_PLine]]], dims, settings: Se
         if best >= threshold:
             running_anywhere.add(k)
     removed_first: list[_PLine] = []
+    prev_calls: set[int] = set()
     for p, (cols, (_w, h)) in enumerate(zip(page_lines, dims)):
+        calls = {num for col in cols for ln in col for off, num in ln.markers if off > 0}
+        called = calls | prev_calls
+        prev_calls = calls
         for col in cols:
             keep = []
             for j, ln in enumerate(col):
                 in_margin = ln.top < h * margin or ln.bottom > h * (1 - margin)
                 key = _mask(ln.text) if len(ln.text) <= RUNNING_MAX_CHARS else None
+                if key is not None and _called_note(ln, called):
+                    key = None  # a short note repeated on other pages ("5 ebenda", "12 a.a.O., S. 391")
                 edge = j == 0 or j == len(col) - 1 or in_margin
                 drop = key is not None and (
                     (in_margin and key in running_margin) or key in running_anywhere
@@ -781,6 +814,21 @@ def _drop_running_lines(page_lines: list[list[list[_PLine]]], dims, settings: Se
             col[:] = keep
         page_lines[p] = [c for c in cols if c]
     return removed_first
+
+
+def _called_note(ln: _PLine, called: set[int]) -> bool:
+    """A line led by a note number that a raised marker on its page (or the previous one) calls, with text after it.
+
+    Short notes come back with only their numbers changed ("4 ebenda" ... "7 ebenda", "52 Hans-Jürgen Urban
+    (2013), a. a. O., S. 391"), which masked are the same line on several pages at the foot: taken for a running
+    foot they were dropped, and the numbering after them broke (EXCITE 36025, 41507). A running foot's leading
+    page number is not called by a marker in the text.
+    """
+    num = _note_number(ln)
+    if num is None or num not in called:
+        return False
+    rest = ln.text if ln.markers and ln.markers[0][0] == 0 else _NOTE_LEAD_RE.sub("", ln.text, count=1)
+    return any(ch.isalpha() for ch in rest)
 
 
 def _lone(col: list[_PLine], j: int) -> bool:
@@ -970,6 +1018,7 @@ def _build_blocks(page_lines, body_size: float, settings: Settings, n_pages: int
     in_notes = False
     open_para: Block | None = None
     last_note = 0
+    prev_markers: set[int] = set()
     prev_line: _PLine | None = None
     heading_line: _PLine | None = None  # the last line read as a heading (a heading may run over lines)
 
@@ -981,6 +1030,9 @@ def _build_blocks(page_lines, body_size: float, settings: Settings, n_pages: int
         if not cols:
             continue
         page_markers = {num for col in cols for ln in col for _off, num in ln.markers if _off > 0}
+        # a call at the foot of the previous page whose note is set on this one still calls it
+        called = page_markers | {n for n in prev_markers if n > last_note}
+        prev_markers = page_markers
         # footnote areas: the bottom of every column that reaches the page's lowest text
         lowest = max(col[-1].bottom for col in cols)
         notes_lines: list[_PLine] = []
@@ -989,7 +1041,7 @@ def _build_blocks(page_lines, body_size: float, settings: Settings, n_pages: int
             start = len(col)
             small = all(ln.size <= body_size - settings.pdf_footnote_size_delta for ln in col)
             if col[-1].bottom >= lowest - 3 * body_size or small:  # notes at the foot, or a strip of side notes
-                start = _footnote_area(col, body_size, settings.pdf_footnote_size_delta, last_note, page_markers,
+                start = _footnote_area(col, body_size, settings.pdf_footnote_size_delta, last_note, called,
                                        in_refs=in_refs)
                 if start == len(col) and page_no <= FRONT_PAGES and not in_refs:
                     # the first pages' foot: correspondence, copyright, DOI, dates (front matter, not body)
@@ -998,10 +1050,13 @@ def _build_blocks(page_lines, body_size: float, settings: Settings, n_pages: int
                     col = col[:fm]
             notes_lines.extend(col[start:])
             body_cols.append(col[:start])
-        if notes_lines:
-            nums = [n for n in (_note_number(ln) for ln in notes_lines) if n is not None]
-            if nums:
-                last_note = max(last_note, max(nums))
+        units = _footnote_units(notes_lines, page_no, called) if notes_lines else []
+        # the numbers of the notes read, not of every line that starts with one: a note's continuation line
+        # may begin with a date or a page ("14. und 15. November"), which would skip the numbering ahead
+        # and reject the next page's notes (EXCITE 41507: notes 2-9 lost after "14." on page 1)
+        nums = [u.number for u in units if u.number is not None]
+        if nums:
+            last_note = max(last_note, max(nums))
         for col in body_cols:
             if not col:
                 continue
@@ -1079,7 +1134,7 @@ def _build_blocks(page_lines, body_size: float, settings: Settings, n_pages: int
                 _append_line(open_para, ln)
                 prev_line = prev_in_col = ln
         if notes_lines:
-            notes = assemble_footnotes(_footnote_units(notes_lines, page_no, page_markers), fn_block=page_no)
+            notes = assemble_footnotes(units, fn_block=page_no)
             for n in notes:
                 n.page = page_no
             blocks.extend(notes)
