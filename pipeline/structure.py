@@ -123,7 +123,7 @@ def _is_section_heading(b: Block) -> bool:
     if b.kind != "heading":
         return False
     t = collapse_tripled(b.text.strip())
-    if _ABSTRACT_HEADING_RE.match(t) or is_caption(t) or _LABEL_RE.match(t) or (_is_banner(t) and len(t.split()) > 1):
+    if _ABSTRACT_HEADING_RE.match(t) or is_caption(t) or _is_label(t) or (_is_banner(t) and len(t.split()) > 1):
         return False  # a document-type label ("discussion paper") or a banner ("01 | 2015 www...") is no section
     return bool(TOP_LEVEL_RE.match(t) or NUMBERING_RE.match(t) or is_reference_heading(t))
 
@@ -391,6 +391,8 @@ def parse_authors(text: str) -> list[str]:
     if len(t) > 300 or _EMAIL_RE.search(t) or re.search(r"https?://|www\.", t):
         return []
     t = re.sub(r"^\s*(?:by|von)\s+", "", t, flags=re.I)
+    if _is_label(t):
+        return []  # "ORIGINAL CONTRIBUTION" is two capitalised words, but an article type (EXCITE 20291)
     # inverted names separated by semicolons ("Sluka, N.; Ivanov, D.") or a single inverted name
     semis = [x for x in re.split(r"\s*;\s*", _MARKS_RE.sub(" ", t)) if x.strip()]
     inverted = [_split_inverted(_clean_name(x)) for x in semis]
@@ -407,6 +409,23 @@ def parse_authors(text: str) -> list[str]:
     return names
 
 
+#: An author line "MARK N. K. SAUNDERS Oxford Brookes University,UK" (Sage's layout, EXCITE 23093): the
+#: name in capitals, then on the same line its affiliation in mixed case.
+_CAPITALS_NAME_RE = re.compile(rf"^(?P<name>(?:[{_UPPER}][{_UPPER}'’-]*\.?\s+){{1,4}}[{_UPPER}][{_UPPER}'’-]+)[\d*†‡∗]*\s+"
+                               rf"(?P<rest>[{_UPPER}][{_LOWER}].*)$")
+
+
+def _capitals_name_with_affiliation(text: str) -> tuple[str, str] | None:
+    """(name, affiliation) of a line that starts with a person's name set in capitals and goes on, in mixed
+    case, with an institution (:data:`_AFFILIATION_RE`); None otherwise. The case change is where the
+    name ends: a reader gives both on one line when the journal sets them side by side."""
+    m = _CAPITALS_NAME_RE.match(" ".join(text.split()))
+    if not m or not _AFFILIATION_RE.search(m.group("rest")):
+        return None
+    name = _clean_name(m.group("name"))
+    return (name, m.group("rest").strip()) if _is_name(name) else None
+
+
 def _display_name(name: str) -> str:
     """All-capitals names ("BERTRAND URIEN") in title case; others as printed."""
     if name.isupper() and len(name) > 3:
@@ -421,9 +440,23 @@ _LABEL_RE = re.compile(
     r"article|review(?: article)?|research|essay|editorial|commentary|aufs(?:a|ä)tze?|beitr(?:a|ä)ge?|"
     r"abhandlung(?:en)?|forschungsbericht|diskussionspapier|arbeitspapier|schwerpunkt|themenschwerpunkt|"
     r"debatte|rezension(?:en)?|analysen?|berichte?|originalarbeit|übersichtsarbeit|focus|policy paper|"
-    r"special issue|abstract|zusammenfassung|summary|contents|inhalt(?:sverzeichnis)?)s?\s*:?$",
+    r"special issue|abstract|zusammenfassung|summary|contents|inhalt(?:sverzeichnis)?|"
+    # article types printed over the title by medical and social-science journals (Springer's "ORIGINAL
+    # CONTRIBUTION", "Short Communication"; "Kurzbeiträge" in Afrika Spectrum)
+    r"original contribution|short (?:communication|report|paper)|brief (?:report|communication)|case (?:report|study)|"
+    r"research letter|(?:research )?reports?|kurzbeitr(?:a|ä)ge?|kurzbericht|perspectives?|viewpoint|"
+    r"(?:book )?reviews?|forum|symposium|special section)s?\s*:?$",
     re.I,
 )
+#: A label printed in two languages ("Kurzbeiträge / Reports"): every part between these separators is a label.
+_BILINGUAL_SEP_RE = re.compile(r"\s+[/|]\s+")
+
+
+def _is_label(text: str) -> bool:
+    """A journal-section or article-type label (:data:`_LABEL_RE`), also in two languages side by side
+    ("Kurzbeiträge / Reports", EXCITE 10454): such a line is neither the title nor an author line."""
+    t = collapse_tripled(" ".join(text.split()))
+    return bool(t) and all(_LABEL_RE.match(part) for part in _BILINGUAL_SEP_RE.split(t))
 
 
 def _is_banner(text: str) -> bool:
@@ -433,7 +466,7 @@ def _is_banner(text: str) -> bool:
         return True
     if re.fullmatch(r"(?:(\w)\1\1)+", t.replace(" ", "")):  # "RRREEEFFF..." (bold drawn three times)
         return True
-    if _LABEL_RE.match(t) or _journal_from_line(t) or re.search(r"\b(?:ISSN|ISBN|DOI|Vol\.|Volume|Jg\.|Heft)\b", t):
+    if _is_label(t) or _journal_from_line(t) or re.search(r"\b(?:ISSN|ISBN|DOI|Vol\.|Volume|Jg\.|Heft)\b", t):
         return True
     if COVER_RE.search(t):
         return True
@@ -542,7 +575,8 @@ _JOURNAL_PATTERNS = [
                r"\(?(?P<year>(?:19|20)\d{2})?", re.I),
     # German footers and footnotes: "ZQF 15. Jg., Heft 1‒2/2014, S. 25‒38"; "BIOS, Jg. 24 (2011), Heft 2"
     re.compile(_JOURNAL_NAME + r"[.,]?\s+(?P<volume>\d+)\.\s*(?:Jg|Jahrgang)\.?,?\s*(?:(?:Heft|H)\.?\s*"
-               rf"(?P<issue>\d+(?:[{_DASH}/]\d+)?)(?:/(?P<year>(?:19|20)\d{{2}}))?)?,?\s*(?:S\.\s*{_PAGES})?"),
+               rf"(?P<issue>\d+(?:[{_DASH}/]\d+)?)(?:/(?P<year>(?:19|20)\d{{2}})|,\s*(?P<year2>(?:19|20)\d{{2}})\b)?)?,?\s*"
+               rf"(?:S\.\s*{_PAGES})?"),  # ... also "Industrielle Beziehungen, 4. Jg., Heft 3, 1997"
     # "Totalitarismus und Demokratie, 2 (2005), 273–288"; "J. f. Psych., 11, 2 (2003), 194–213"
     re.compile(_JOURNAL_NAME + r",\s*(?P<volume>\d+)\s*,?\s*(?P<issue>\d+(?:[/-]\d+)?)?\s*\((?P<year>(?:19|20)\d{2})\)"
                rf"\s*,\s*(?:(?:pp?|S)\.?\s*)?{_PAGES}"),
@@ -607,6 +641,56 @@ def _journal_from_line(text: str, *, at_start: bool = False) -> dict | None:
             return {"journal": name, "volume": d.get("volume"), "issue": d.get("issue") or d.get("issue2"),
                     "pages": re.sub(r"\s+", "", d["pages"]) if d.get("pages") else None,
                     "year": d.get("year") or d.get("year2") or d.get("year3")}
+    return None
+
+
+# Running footers and heads that name the journal in forms the patterns above do not read, all anchored at
+# the line's start (a page number may come first):
+_RUNNING_NAME = r"^(?:\d{1,4}\s+)?(?P<journal>[A-Za-zÄÖÜ][\w&’'.:\- /]{1,90}?)"
+_YEAR = r"(?:19|20)\d{2}"
+_VANCOUVER_RE = re.compile(  # "J. res.: fundam. care. online 2015. jul./set. 7(3):2659-2669" (Vancouver style)
+    _RUNNING_NAME + rf"\s+(?P<year>{_YEAR})\s*[.;]\s*(?:[^\W\d]{{3,4}}\.?(?:\s*[/-]\s*[^\W\d]{{3,4}}\.?)?\s*,?\s*)?"
+    rf"(?P<volume>\d+)\s*\((?P<issue>\d+(?:[{_DASH}/]\d+)?)\)\s*:\s*(?P<pages>\d+\s*[{_DASH}]\s*\d+)")
+_ISSUE_YEAR_RES = [
+    # "zfwu 8/2 (2007), 159-177": volume/issue (year), pages
+    re.compile(_RUNNING_NAME + rf"\s+(?P<volume>\d{{1,3}})/(?P<issue>\d{{1,2}}(?:[{_DASH}]\d{{1,2}})?)\s*\((?P<year>{_YEAR})\)"
+               rf"\s*,?\s*(?:(?:pp?|S)\.?\s*)?(?P<pages>\d+\s*[{_DASH}]\s*\d+)?"),
+    # "Soziale Sicherheit 10/2013 343", "Statistisches Monatsheft Baden-Württemberg 8/2013": issue/year
+    re.compile(_RUNNING_NAME + rf"\s+(?P<issue>\d{{1,2}}(?:[{_DASH}]\d{{1,2}})?)/(?P<year>{_YEAR})\b"),
+]
+#: A running line read as a block of the page is short (a journal line, not a paragraph that cites one).
+RUNNING_LINE_MAX_WORDS = 20
+
+
+def _running_name_ok(name: str) -> bool:
+    """A journal's name in a running line: like :func:`_journal_ok`, but abbreviations in lower case pass
+    ("zfwu", "J. res.: fundam. care. online"): the line's place on every page vouches for it."""
+    words = name.split()
+    return (1 <= len(words) <= 12 and len(name) >= 3 and not re.search(r"\d", name)
+            and not re.match(r"(?:in|vgl|see|siehe|cf)\b", name, re.I)  # a citation ("in: Aus Politik ... 12/2007")
+            and not re.search(r"\b(?:university|universität|institut|verlag|press|department|copyright|received|accepted|"
+                              r"in|pp|vol|s|hrsg|eds?)\b\.?$", name, re.I)
+            and not re.search(r"(?<!\b[A-Za-z])[.!?]\s+[A-Z][a-z]+\s+[a-z]", name))
+
+
+def _journal_from_running_line(text: str, *, repeated: bool) -> dict | None:
+    """Journal, volume, issue, pages, year from a page's running footer or head in the forms of
+    :data:`_VANCOUVER_RE` and :data:`_ISSUE_YEAR_RES` (EXCITE 53995, 54891, 34869, 36025, 41507).
+
+    ``repeated``: the line is one the reader removed as a running line (the same masked text on most
+    pages, :func:`pipeline.ingest.pdf._drop_running_lines`). The bare "Name ISSUE/YEAR" forms are read
+    only from such lines, since in running text "SozSich 10/2012, S. 349" is a citation; the Vancouver form
+    ("YEAR. mon. VOL(ISSUE):PAGES") is distinctive enough to be read from any short line of the first page.
+    """
+    t = " ".join(text.split())
+    if len(t.split()) > RUNNING_LINE_MAX_WORDS:
+        return None
+    for rx in [_VANCOUVER_RE, *(_ISSUE_YEAR_RES if repeated else [])]:
+        m = rx.match(t)
+        if m and _running_name_ok(m.group("journal").strip(" .,:/-")):
+            d = m.groupdict()
+            return {"journal": m.group("journal").strip(" ,:/-"), "volume": d.get("volume"), "issue": d.get("issue"),
+                    "pages": re.sub(r"\s+", "", d["pages"]) if d.get("pages") else None, "year": d.get("year")}
     return None
 
 
@@ -778,6 +862,11 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
         if emails:
             email = email or emails[0]
         names = parse_authors(t) if i not in used else []
+        if not names and i not in used:
+            caps = _capitals_name_with_affiliation(t)
+            if caps:
+                names = [caps[0]]
+                affiliation_parts.append(caps[1])
         if names and not (meta.authors and b.kind == "body" and len(names) == 1 and len(t.split()) > 6):
             meta.authors.extend(Author(name=_display_name(nm)) for nm in names if nm not in [a.name for a in meta.authors])
             used.add(i)
@@ -830,6 +919,11 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
                                      pages=re.sub(r"\s+", "", more.group(4)) if more.group(4) else None)
             if found:
                 break
+    if found is None:
+        # a running footer or head in a form the citation patterns do not read (see _journal_from_running_line)
+        short_first = [b for b in first_blocks if b.kind in ("body", "heading")]
+        found = next((f for b in furniture if (f := _journal_from_running_line(b.text, repeated=True))), None) \
+            or next((f for b in short_first if (f := _journal_from_running_line(b.text, repeated=False))), None)
     if found is None and first_page is not None:
         # the first page's footer read in front of a paragraph ("ZQF 15. Jg., Heft 1‒2/2014, S. 25‒38 post-colonial ...")
         for b in blocks[start:]:

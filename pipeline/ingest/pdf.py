@@ -736,7 +736,8 @@ def _drop_running_lines(page_lines: list[list[list[_PLine]]], dims, settings: Se
     A line is furniture when its masked text is on at least ``pdf_repeat_ratio`` of the pages (and on
     two at least): in the top/bottom margin (``pdf_margin_ratio``) anywhere, elsewhere only at the same
     height (within :data:`RUNNING_POSITION_PT`). A page number is a lone number at the top or the foot
-    of a column. The first page's removed margin lines (journal banners, DOIs, copyright lines) are
+    of a column. The first two pages' removed lines (journal banners and footers, DOIs, copyright lines;
+    page 2 for the article's own first page after a cover, or a journal named only from page 2 on) are
     returned for the front matter.
     """
     n = len(page_lines)
@@ -774,7 +775,7 @@ def _drop_running_lines(page_lines: list[list[list[_PLine]]], dims, settings: Se
                     or (edge and _PAGE_NUM_RE.match(ln.text) is not None and (in_margin or _lone(col, j)))
                 )
                 if drop:
-                    if p == 0 and in_margin:
+                    if p <= 1 and (in_margin or key in running_anywhere):  # pages 1-2 (after a cover), above the margin too
                         removed_first.append(ln)
                     continue
                 keep.append(ln)
