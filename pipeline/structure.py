@@ -658,6 +658,7 @@ _ISSUE_YEAR_RES = [
     # "Soziale Sicherheit 10/2013 343", "Statistisches Monatsheft Baden-Württemberg 8/2013": issue/year
     re.compile(_RUNNING_NAME + rf"\s+(?P<issue>\d{{1,2}}(?:[{_DASH}]\d{{1,2}})?)/(?P<year>{_YEAR})\b"),
 ]
+_TRAILING_PAGE_RE = re.compile(r"\s+\d{1,4}$")
 #: A running line read as a block of the page is short (a journal line, not a paragraph that cites one).
 RUNNING_LINE_MAX_WORDS = 20
 
@@ -922,7 +923,12 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
     if found is None:
         # a running footer or head in a form the citation patterns do not read (see _journal_from_running_line)
         short_first = [b for b in first_blocks if b.kind in ("body", "heading")]
-        found = next((f for b in furniture if (f := _journal_from_running_line(b.text, repeated=True))), None) \
+        # (a footer set across the page, "zfwu ... 159" left and "8/2 (2007), 159-177" right, comes as two lines:
+        # the name without its page number is tried in front of a line that starts with the volume)
+        running = [b.text for b in furniture] + [
+            _TRAILING_PAGE_RE.sub("", a.text.strip()) + " " + b.text.strip()
+            for a, b in zip(furniture, furniture[1:]) if re.match(r"\s*\d", b.text) and not re.match(r"\s*\d", a.text)]
+        found = next((f for t in running if (f := _journal_from_running_line(t, repeated=True))), None) \
             or next((f for b in short_first if (f := _journal_from_running_line(b.text, repeated=False))), None)
     if found is None and first_page is not None:
         # the first page's footer read in front of a paragraph ("ZQF 15. Jg., Heft 1‒2/2014, S. 25‒38 post-colonial ...")

@@ -437,5 +437,5 @@ def test_name_in_capitals_followed_by_its_affiliation(line, expected):
 def test_zfwu_footer_on_a_real_paper():
     """34869: the journal is named only in the running footer "zfwu 8/2 (2007), 159-177"; the reader drops
     it as a running line and now hands the first pages' dropped lines to the front matter."""
-    meta = _excite_metadata("en", "34869")
+    meta = _excite_metadata("de-end", "34869")
     assert meta.journal == "zfwu"
