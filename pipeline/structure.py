@@ -104,7 +104,8 @@ ABSTRACT_SIZE_STEP_PT = 0.5
 ABSTRACT_HEADING_AHEAD = 12
 
 _ABSTRACT_HEADING_RE = re.compile(
-    r"^\s*(?:abstract|summary|zusammenfassung|kurzfassung|abstrakt|résumé|resumen|resumo|riassunto)\s*[:.—-]?\s*$", re.I)
+    r"^\s*(?:abstract|summary|zusammenfassung|kurzfassung|abstrakt|résumé|resumen|resumo|riassunto)"
+    r"(?:\s*[\[(](?:english|englisch|deutsch|german|français|español|en|de)[\])])?\s*[:.—-]?\s*$", re.I)  # "Abstract [English]" (45544)
 _ABSTRACT_LABEL_RE = re.compile(
     r"^\s*(?:abstract|summary|zusammenfassung|kurzfassung|résumé|resumen|resumo)\s*[:.—-]?\s+(?=\S)", re.I)
 _PROSE_END_RE = re.compile(r"[.!?:;)”\"'’]\s*$|[.!?]\s")
@@ -143,6 +144,8 @@ def cover_pages(blocks: list[Block]) -> set[int]:
             if b.page is not None and b.page <= COVER_MAX_PAGES:
                 phrases[b.page] += len(COVER_RE.findall(b.text))
         covers = {pg for pg, n in phrases.items() if n >= COVER_MIN_PHRASES}
+        if _contents_first_page(blocks):
+            covers.add(1)
         # a cover is the first page(s): page 2 only when page 1 is one too
         covers = {pg for pg in covers if all(q in covers for q in range(1, pg))}
         return {i for i, b in enumerate(blocks) if b.page in covers}
@@ -150,6 +153,23 @@ def cover_pages(blocks: list[Block]) -> set[int]:
     if sum(len(COVER_RE.findall(blocks[i].text)) for i in hits) >= COVER_MIN_PHRASES:
         out = set(range(hits[-1] + 1))
     return out
+
+
+_CONTENTS_HEADING_RE = re.compile(r"^\s*(?:inhalt(?:sverzeichnis)?|contents|table of contents|sommaire|índice)\s*:?\s*$", re.I)
+#: A journal issue's contents page is put in front of one article only in a PDF of several pages.
+CONTENTS_COVER_MIN_PAGES = 3
+
+
+def _contents_first_page(blocks: list[Block]) -> bool:
+    """Page 1 is the issue's table of contents put in front of the article (EXCITE 45544): the page's first
+    heading is "Inhalt"/"Contents", and the page holds no paragraph of prose (an article whose first page
+    lists its own contents under the abstract, as FQS does, has its title as the first heading and prose)."""
+    page1 = [b for b in blocks if b.page == 1 and b.kind != "front_matter"]
+    if not page1 or max((b.page or 0) for b in blocks) < CONTENTS_COVER_MIN_PAGES:
+        return False
+    first_heading = next((b for b in page1 if b.kind == "heading"), None)
+    return (first_heading is not None and bool(_CONTENTS_HEADING_RE.match(first_heading.text))
+            and not any(_is_prose(b) for b in page1))
 
 
 def _body_size(blocks: list[Block]) -> float | None:
@@ -766,6 +786,9 @@ def _keywords(text: str) -> list[str] | None:
     return [k for k in parts if k and len(k) <= 80] or None
 
 
+_SOURCE_LABEL_RE = re.compile(r"^\s*(?:aus|in|from|erschienen in|published in)\s*:\s*$", re.I)
+
+
 def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]) -> tuple[Metadata, set[int]]:
     """Metadata from the front matter (see the module docstring); returns the indices used as title/author.
 
@@ -787,6 +810,8 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
         front = [i for i in front if blocks[i].page in (first_page, first_page + 1)]
     furniture = [b for b in blocks if b.kind == "front_matter"]
     cover_blocks = [blocks[i] for i in sorted(fm.cover)]
+    # a repository's cover sheet names the paper; a journal issue's contents page names every paper in it
+    sheet_blocks = cover_blocks if any(COVER_RE.search(b.text) for b in cover_blocks) else []
 
     # title
     # the largest heading of the first page; a name-like line ("Leading Change", "Carola Frege") only when
@@ -794,6 +819,11 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
     named = {i for i in front if parse_authors(blocks[i].text)}
     candidates = [i for i in front if blocks[i].kind == "heading" and not _is_banner(blocks[i].text)
                   and not _AFFILIATION_RE.search(blocks[i].text) and blocks[i].page == blocks[front[0]].page]
+    # a chapter's cover names the book it is "Aus:"/"In:" (with the editors and the book's title, set larger
+    # than the chapter's, EXCITE 49817): nothing after that label on its page is the chapter's title
+    source_label = next((i for i in front if _SOURCE_LABEL_RE.match(blocks[i].text)), None)
+    if source_label is not None:
+        candidates = [i for i in candidates if i < source_label or blocks[i].page != blocks[source_label].page]
     title_idx = None
     sized = [i for i in candidates if _block_size(blocks[i])]
     if sized:
@@ -836,7 +866,7 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
             used.update(sub_parts)
         meta.title = title
     else:
-        cover_title = next((b.text for b in cover_blocks if b.kind == "heading" and not _is_banner(b.text)
+        cover_title = next((b.text for b in sheet_blocks if b.kind == "heading" and not _is_banner(b.text)
                             and not parse_authors(b.text)), None)
         hint = hints.get("title", "").strip()
         if cover_title:
@@ -844,7 +874,7 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
         elif len(hint.split()) >= 3 and not re.search(r"\.(?:docx?|pdf|rtf|tex)\b|microsoft|untitled", hint, re.I):
             meta.title = hint
 
-    sheet_title = next((b.text.strip() for b in cover_blocks if b.kind == "heading" and not _is_banner(b.text)
+    sheet_title = next((b.text.strip() for b in sheet_blocks if b.kind == "heading" and not _is_banner(b.text)
                         and not parse_authors(b.text) and len(b.text.split()) >= 3), None)
     if sheet_title:
         # a repository's cover sheet names the paper from its catalogue: more reliable than the layout
@@ -886,7 +916,7 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
                 used.add(i)
                 break
     if not meta.authors:
-        for b in cover_blocks:
+        for b in sheet_blocks:
             names = parse_authors(b.text)
             if names:
                 meta.authors = [Author(name=_display_name(nm)) for nm in names]

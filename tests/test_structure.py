@@ -439,3 +439,46 @@ def test_zfwu_footer_on_a_real_paper():
     it as a running line and now hands the first pages' dropped lines to the front matter."""
     meta = _excite_metadata("de-end", "34869")
     assert meta.journal == "zfwu"
+
+
+def test_a_journal_issues_contents_page_in_front_of_the_article_is_a_cover():
+    """45544's kind: the issue's "Inhalt" (names and titles of every paper) is page 1, the article page 2.
+    Its names are not the authors, its largest line not the title; "Abstract [English]" is a heading."""
+    blocks = [
+        _sized("heading", "Inhalt", 16),
+        _sized("body", "Dominic Busch", 9), _sized("body", "Aktuelle Entwicklungen der Forschung", 8),
+        _sized("body", "Elke Bosse", 9), _sized("body", "Perspektivtriangulation am Beispiel", 8),
+        _sized("heading", "online-Zeitschrift für Interkulturelle Studien", 19.8),
+        _sized("heading", "Subjektive Konstruktionen ethnischer Identität", 14, page=2),
+        _sized("body", "Mirjam Hermann", 11, page=2),
+        _sized("heading", "Abstract [English]", 11, page=2),
+        _sized("body", PROSE, 11, page=2),
+        _sized("heading", "1. Einleitung", 11, page=3),
+        _sized("body", PROSE.replace("three", "five"), 11, page=3),
+    ]
+    meta = build_structure(RawDocument(media_type="application/pdf", blocks=blocks, pages=3)).metadata
+    assert meta.title == "Subjektive Konstruktionen ethnischer Identität"
+    assert [a.name for a in meta.authors] == ["Mirjam Hermann"]
+    assert meta.abstract and meta.abstract.startswith("The negotiations")
+    # an article whose first page lists its own contents under prose keeps page 1
+    blocks[1:5] = [_sized("body", PROSE, 9)]
+    blocks[0] = _sized("heading", "Contents", 16)
+    meta = build_structure(RawDocument(media_type="application/pdf", blocks=blocks, pages=3)).metadata
+    assert meta.title == "online-Zeitschrift für Interkulturelle Studien"
+
+
+def test_the_book_named_on_a_chapter_cover_is_not_the_title():
+    """49817's kind (ARL chapters): the chapter's title, authors, then "Aus:" the editors and the book's
+    title, set larger than the chapter's."""
+    blocks = [
+        _sized("heading", "Alexander Milstein, Susan Grotefels", 14),
+        _sized("heading", "Zur Vereinbarkeit der Beschränkung der Siedlungsentwicklung", 17),
+        _sized("body", "Aus:", 11),
+        _sized("body", "Stefan Greiving, Florian Flex (Hrsg.)", 11),
+        _sized("heading", "Neuaufstellung des Zentrale-Orte-Konzepts in Nordrhein-Westfalen", 18),
+        _sized("heading", "1 Einleitung", 13, page=2),
+        _sized("body", PROSE, 11, page=2),
+    ]
+    meta = build_structure(RawDocument(media_type="application/pdf", blocks=blocks, pages=2)).metadata
+    assert meta.title == "Zur Vereinbarkeit der Beschränkung der Siedlungsentwicklung"
+    assert [a.name for a in meta.authors] == ["Alexander Milstein", "Susan Grotefels"]
