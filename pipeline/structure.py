@@ -363,7 +363,8 @@ _DEGREE_RE = re.compile(
     re.I,
 )
 _MARKS_RE = re.compile(r"[\d*†‡§¶#∗⁎✝⁰¹²³⁴⁵⁶⁷⁸⁹]+")
-_AUTHOR_SPLIT_RE = re.compile(r"\s*(?:;|,|\band\b|\bund\b|&|·|•|\s/\s|\bet\b)\s*", re.I)
+# ("Æ": the list bullet of Springer's older layouts, drawn from a font that maps it to that letter, EXCITE 20291)
+_AUTHOR_SPLIT_RE = re.compile(r"\s*(?:;|,|\band\b|\bund\b|&|·|•|\s/\s|\sÆ\s|\bet\b)\s*", re.I)
 
 
 def _clean_name(raw: str) -> str:
@@ -676,7 +677,7 @@ _ISSUE_YEAR_RES = [
     re.compile(_RUNNING_NAME + rf"\s+(?P<volume>\d{{1,3}})/(?P<issue>\d{{1,2}}(?:[{_DASH}]\d{{1,2}})?)\s*\((?P<year>{_YEAR})\)"
                rf"\s*,?\s*(?:(?:pp?|S)\.?\s*)?(?P<pages>\d+\s*[{_DASH}]\s*\d+)?"),
     # "Soziale Sicherheit 10/2013 343", "Statistisches Monatsheft Baden-Württemberg 8/2013": issue/year
-    re.compile(_RUNNING_NAME + rf"\s+(?P<issue>\d{{1,2}}(?:[{_DASH}]\d{{1,2}})?)/(?P<year>{_YEAR})\b"),
+    re.compile(_RUNNING_NAME + rf"\s+(?:(?:Heft|Nr|No|Issue|H)\.?\s*)?(?P<issue>\d{{1,2}}(?:[{_DASH}]\d{{1,2}})?)/(?P<year>{_YEAR})\b"),
 ]
 _TRAILING_PAGE_RE = re.compile(r"\s+\d{1,4}$")
 #: A running line read as a block of the page is short (a journal line, not a paragraph that cites one).
@@ -786,6 +787,12 @@ def _keywords(text: str) -> list[str] | None:
     return [k for k in parts if k and len(k) <= 80] or None
 
 
+def _names_institution(text: str) -> bool:
+    """An affiliation word capitalised, as in an institution's name ("Oxford Brookes University", "School of
+    Law"); in lower case it is a title's word ("... in primary school-aged children?", EXCITE 20291)."""
+    return any(m.group(0)[:1].isupper() for m in _AFFILIATION_RE.finditer(text))
+
+
 _SOURCE_LABEL_RE = re.compile(r"^\s*(?:aus|in|from|erschienen in|published in)\s*:\s*$", re.I)
 
 
@@ -818,7 +825,7 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
     # nothing else is set as large
     named = {i for i in front if parse_authors(blocks[i].text)}
     candidates = [i for i in front if blocks[i].kind == "heading" and not _is_banner(blocks[i].text)
-                  and not _AFFILIATION_RE.search(blocks[i].text) and blocks[i].page == blocks[front[0]].page]
+                  and not _names_institution(blocks[i].text) and blocks[i].page == blocks[front[0]].page]
     # a chapter's cover names the book it is "Aus:"/"In:" (with the editors and the book's title, set larger
     # than the chapter's, EXCITE 49817): nothing after that label on its page is the chapter's title
     source_label = next((i for i in front if _SOURCE_LABEL_RE.match(blocks[i].text)), None)

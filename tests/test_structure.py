@@ -482,3 +482,24 @@ def test_the_book_named_on_a_chapter_cover_is_not_the_title():
     meta = build_structure(RawDocument(media_type="application/pdf", blocks=blocks, pages=2)).metadata
     assert meta.title == "Zur Vereinbarkeit der Beschränkung der Siedlungsentwicklung"
     assert [a.name for a in meta.authors] == ["Alexander Milstein", "Susan Grotefels"]
+
+
+def test_the_issue_word_is_not_part_of_a_running_lines_journal():
+    """46227's page head "26 ZQF Heft 1‒2/2014, S. 25‒38": the journal is "ZQF", not "ZQF Heft"."""
+    found = _journal_from_running_line("26 ZQF Heft 1‒2/2014, S. 25‒38", repeated=True)
+    assert (found["journal"], found["issue"], found["year"]) == ("ZQF", "1‒2", "2014")
+
+
+def test_a_lower_case_institution_word_in_a_title_and_a_springer_author_list():
+    """20291: "... in primary school-aged children?" was no title candidate for its word "school"; its
+    authors are separated by "Æ", the glyph Springer's list bullet is read as."""
+    blocks = [
+        _sized("body", "ORIGINAL CONTRIBUTION", 9.5),
+        _sized("heading", "When does the screening questionnaire predict autism in primary school-aged children?", 15.9),
+        _sized("body", "Marja-Leena Mattila Æ Katja Jussila Æ Irma Moilanen", 10),
+        _sized("heading", "Introduction", 11, page=2),
+        _sized("body", PROSE, 10, page=2),
+    ]
+    meta = build_structure(RawDocument(media_type="application/pdf", blocks=blocks, pages=2)).metadata
+    assert meta.title.startswith("When does the screening questionnaire")
+    assert [a.name for a in meta.authors] == ["Marja-Leena Mattila", "Katja Jussila", "Irma Moilanen"]
