@@ -254,13 +254,30 @@ def demote_false_reference_headings(blocks: list[Block]) -> list[str]:
         prose = sum(len(b.text) for b in run if _is_prose(dataclasses.replace(b, kind="body")))
         if not run or prose < FALSE_REFERENCES_PROSE_SHARE * chars:
             continue
+        prose_size = _body_size([dataclasses.replace(b, kind="body") for b in run if _is_prose(dataclasses.replace(b, kind="body"))])
         for b in run:
             b.kind = "body"
+            if _read_as_heading(b, prose_size):
+                b.kind, b.level = "heading", 1
         blocks[i].kind = "front_matter"
         notes.append(f"structure: the reference heading {blocks[i].text.strip()[:60]!r} (page {blocks[i].page}) is "
                      f"followed by prose and by a later reference heading: read as a table-of-contents entry, "
                      f"the {len(run)} blocks after it as body text")
     return notes
+
+
+#: A section heading the reader took into a reference list has at most this many words.
+HEADING_MAX_WORDS = 12
+
+
+def _read_as_heading(b: Block, prose_size: float | None) -> bool:
+    """A block of a false reference run that is the article's section heading: short, no sentence, and
+    numbered ("2. Performing Proximity") or set larger than the run's prose (by :data:`ABSTRACT_SIZE_STEP_PT`)."""
+    t = b.text.strip()
+    if not t or len(t.split()) > HEADING_MAX_WORDS or re.search(r"[.!?]\s+\S.*[.!?]$", t) or t.endswith("."):
+        return False
+    larger = prose_size is not None and _block_size(b) >= prose_size + ABSTRACT_SIZE_STEP_PT
+    return larger and (bool(NUMBERING_RE.match(t)) or t[:1].isupper())
 
 
 @dataclass
@@ -1021,8 +1038,13 @@ def build_structure(raw: RawDocument, *, sentence_splitter=None, max_passage_cha
     """
     from pipeline.references.split import mark_reference_sections  # lists under headings the reader does not know
 
-    blocks = split_long_blocks(_resplit_references(mark_reference_sections(raw.blocks)), max_passage_chars)  # no passage over the limit
-    toc_notes = demote_false_reference_headings(blocks)
+    # a contents entry "References" is demoted before the reference runs are split into references, so that
+    # the article's paragraphs and headings come back as they were read (EXCITE 9082); again after, for the
+    # lists that mark_reference_sections makes
+    pre = [dataclasses.replace(b) for b in raw.blocks]
+    toc_notes = demote_false_reference_headings(pre)
+    blocks = split_long_blocks(_resplit_references(mark_reference_sections(pre)), max_passage_chars)  # no passage over the limit
+    toc_notes += demote_false_reference_headings(blocks)
     fm = find_front_matter(blocks)
     front_end = fm.end
     metadata, title_author = extract_metadata(blocks, fm, raw.meta_hints)

@@ -503,3 +503,27 @@ def test_a_lower_case_institution_word_in_a_title_and_a_springer_author_list():
     meta = build_structure(RawDocument(media_type="application/pdf", blocks=blocks, pages=2)).metadata
     assert meta.title.startswith("When does the screening questionnaire")
     assert [a.name for a in meta.authors] == ["Marja-Leena Mattila", "Katja Jussila", "Irma Moilanen"]
+
+
+def test_a_contents_entry_references_gives_back_the_articles_headings():
+    """9082's kind (FQS): "References" in the table of contents on page 1 made the reader read the whole
+    article as a reference list, its numbered headings included. Demoted before the list is split, the
+    paragraphs come back one by one and the headings, set larger than the prose, as headings."""
+    long_prose = PROSE + " " + PROSE
+    blocks = [
+        _sized("heading", "Performing Proximity", 12),
+        _sized("body", "Table of Contents", 9),
+        _sized("heading", "References", 9),
+        _sized("reference", "1. Learning to Fly", 12),
+        _sized("reference", long_prose, 11),
+        _sized("reference", "2. Performing Proximity", 12, page=2),
+        _sized("reference", long_prose.replace("three", "four"), 11, page=2),
+        _sized("reference", long_prose.replace("three", "five"), 11, page=2),
+        _sized("heading", "References", 12, page=3),
+        _sized("reference", "Adorno, Theodor W. (1997). Aesthetic theory. Minneapolis: University of Minnesota Press.", 10, page=3),
+    ]
+    st = build_structure(RawDocument(media_type="application/pdf", blocks=blocks, pages=3))
+    assert [s.heading for s in st.sections][:2] == ["Learning to Fly", "Performing Proximity"]
+    assert [p.kind for p in st.passages].count("body") >= 3
+    assert not any(p.kind == "reference" and "negotiations" in p.text for p in st.passages)
+    assert blocks[3].kind == "reference"  # the reader's blocks are left as they were
