@@ -41,7 +41,7 @@ from pipeline.model import (
     Sentence,
 )
 
-STAGE_VERSION = "structure/1.4"
+STAGE_VERSION = "structure/1.5"
 
 _ISSN_RE = re.compile(r"ISSN[:\s]*([0-9]{4}-[0-9]{3}[0-9Xx])")
 # The publication year of the article itself: 1950-2049 (older years in front matter are cited works)
@@ -922,6 +922,12 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
             if caps:
                 names = [caps[0]]
                 affiliation_parts.append(caps[1])
+            elif len(b.lines) >= 2 and _AFFILIATION_RE.search(" ".join(ln.text for ln in b.lines[1:])):
+                # the name on the block's first line, its institution on the next ones, read as one block
+                # ("Volker Brauer" over "Forschungszentrum Arbeit und Technik", EXCITE 22006)
+                names = parse_authors(b.lines[0].text)
+                if names:
+                    affiliation_parts.append(" ".join(ln.text for ln in b.lines[1:]))
         if names and not (meta.authors and b.kind == "body" and len(names) == 1 and len(t.split()) > 6):
             meta.authors.extend(Author(name=_display_name(nm)) for nm in names if nm not in [a.name for a in meta.authors])
             used.add(i)

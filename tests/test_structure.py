@@ -527,3 +527,18 @@ def test_a_contents_entry_references_gives_back_the_articles_headings():
     assert [p.kind for p in st.passages].count("body") >= 3
     assert not any(p.kind == "reference" and "negotiations" in p.text for p in st.passages)
     assert blocks[3].kind == "reference"  # the reader's blocks are left as they were
+
+
+def test_a_name_over_its_institution_in_one_block():
+    """22006's kind: the author's name and, on the next lines, the institution, read as one block."""
+    lines = [Line(text=t, x0=0, x1=100, top=k * 14, page=1, size=12) for k, t in enumerate(
+        ["Volker Brauer", "Forschungszentrum Arbeit und Technik (artec)", "Universität Bremen"])]
+    blocks = [
+        _sized("heading", "Gestenerkennung mit einem Datenhandschuh", 14),
+        Block(kind="heading", text=" ".join(ln.text for ln in lines), page=1, lines=lines),
+        _sized("heading", "Einleitung", 12, page=2),
+        _sized("body", PROSE, 10, page=2),
+    ]
+    meta = build_structure(RawDocument(media_type="application/pdf", blocks=blocks, pages=2)).metadata
+    assert [a.name for a in meta.authors] == ["Volker Brauer"]
+    assert "Universität Bremen" in meta.authors[0].affiliation
