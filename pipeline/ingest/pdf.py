@@ -975,7 +975,7 @@ def _build_blocks(page_lines, body_size: float, settings: Settings, n_pages: int
     heading_line: _PLine | None = None  # the last line read as a heading (a heading may run over lines)
 
     for ln in first_page_furniture:
-        if ln.text and not _PAGE_NUM_RE.match(ln.text):
+        if ln.text and not _PAGE_NUM_RE.match(ln.text) and all(b.text != ln.text for b in blocks):  # once, not per page
             blocks.append(Block(kind="front_matter", text=ln.text, page=1))
 
     for page_no, cols in enumerate(page_lines, start=1):
