@@ -7,6 +7,11 @@ German papers spread over the German groups in proportion to their size (59 pape
 ``python -m eval.sample_frontmatter --heldout`` prints the held-out sample
 (``eval/data/frontmatter_gold_heldout.jsonl``): the same strata drawn with :data:`HELDOUT_SEED` from the
 papers not in the development sample, so that the rules can be measured on papers they were not written on.
+
+``python -m eval.sample_frontmatter --heldout2`` prints the second held-out sample
+(``eval/data/frontmatter_gold_heldout2.jsonl``): the same strata drawn with :data:`HELDOUT2_SEED` from the
+papers in neither of the first two samples. The first held-out file was studied by kind when the rules were
+changed after it, so this one is the figure on papers no rule was written on.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from eval.datasets import load_papers
 
 SEED = 20261129
 HELDOUT_SEED = 20261130  # a different seed, fixed before any held-out paper was read
+HELDOUT2_SEED = 20261131  # a third seed, fixed before any of its papers was read (round 5)
 PER_GROUP = {"en": 12, "de-end": 5, "de-footnote": 2, "de-mixed": 1}
 
 
@@ -36,8 +42,16 @@ def heldout_sample() -> list[tuple[str, str]]:
     return sample(HELDOUT_SEED, exclude=frozenset(i for _, i in sample()))
 
 
+def heldout2_sample() -> list[tuple[str, str]]:
+    """The second held-out sample: the same strata, a third seed, none of the first two samples' papers."""
+    taken = frozenset(i for _, i in sample()) | frozenset(i for _, i in heldout_sample())
+    return sample(HELDOUT2_SEED, exclude=taken)
+
+
 if __name__ == "__main__":
     import sys
 
-    for group, paper_id in (heldout_sample() if "--heldout" in sys.argv[1:] else sample()):
+    args = sys.argv[1:]
+    drawn = heldout2_sample() if "--heldout2" in args else heldout_sample() if "--heldout" in args else sample()
+    for group, paper_id in drawn:
         print(group, paper_id)

@@ -41,7 +41,7 @@ from pipeline.model import (
     Sentence,
 )
 
-STAGE_VERSION = "structure/1.4"
+STAGE_VERSION = "structure/1.5"
 
 _ISSN_RE = re.compile(r"ISSN[:\s]*([0-9]{4}-[0-9]{3}[0-9Xx])")
 # The publication year of the article itself: 1950-2049 (older years in front matter are cited works)
@@ -104,7 +104,8 @@ ABSTRACT_SIZE_STEP_PT = 0.5
 ABSTRACT_HEADING_AHEAD = 12
 
 _ABSTRACT_HEADING_RE = re.compile(
-    r"^\s*(?:abstract|summary|zusammenfassung|kurzfassung|abstrakt|résumé|resumen|resumo|riassunto)\s*[:.—-]?\s*$", re.I)
+    r"^\s*(?:abstract|summary|zusammenfassung|kurzfassung|abstrakt|résumé|resumen|resumo|riassunto)"
+    r"(?:\s*[\[(](?:english|englisch|deutsch|german|français|español|en|de)[\])])?\s*[:.—-]?\s*$", re.I)  # "Abstract [English]" (45544)
 _ABSTRACT_LABEL_RE = re.compile(
     r"^\s*(?:abstract|summary|zusammenfassung|kurzfassung|résumé|resumen|resumo)\s*[:.—-]?\s+(?=\S)", re.I)
 _PROSE_END_RE = re.compile(r"[.!?:;)”\"'’]\s*$|[.!?]\s")
@@ -123,7 +124,7 @@ def _is_section_heading(b: Block) -> bool:
     if b.kind != "heading":
         return False
     t = collapse_tripled(b.text.strip())
-    if _ABSTRACT_HEADING_RE.match(t) or is_caption(t) or _LABEL_RE.match(t) or (_is_banner(t) and len(t.split()) > 1):
+    if _ABSTRACT_HEADING_RE.match(t) or is_caption(t) or _is_label(t) or (_is_banner(t) and len(t.split()) > 1):
         return False  # a document-type label ("discussion paper") or a banner ("01 | 2015 www...") is no section
     return bool(TOP_LEVEL_RE.match(t) or NUMBERING_RE.match(t) or is_reference_heading(t))
 
@@ -143,6 +144,8 @@ def cover_pages(blocks: list[Block]) -> set[int]:
             if b.page is not None and b.page <= COVER_MAX_PAGES:
                 phrases[b.page] += len(COVER_RE.findall(b.text))
         covers = {pg for pg, n in phrases.items() if n >= COVER_MIN_PHRASES}
+        if _contents_first_page(blocks):
+            covers.add(1)
         # a cover is the first page(s): page 2 only when page 1 is one too
         covers = {pg for pg in covers if all(q in covers for q in range(1, pg))}
         return {i for i, b in enumerate(blocks) if b.page in covers}
@@ -150,6 +153,23 @@ def cover_pages(blocks: list[Block]) -> set[int]:
     if sum(len(COVER_RE.findall(blocks[i].text)) for i in hits) >= COVER_MIN_PHRASES:
         out = set(range(hits[-1] + 1))
     return out
+
+
+_CONTENTS_HEADING_RE = re.compile(r"^\s*(?:inhalt(?:sverzeichnis)?|contents|table of contents|sommaire|índice)\s*:?\s*$", re.I)
+#: A journal issue's contents page is put in front of one article only in a PDF of several pages.
+CONTENTS_COVER_MIN_PAGES = 3
+
+
+def _contents_first_page(blocks: list[Block]) -> bool:
+    """Page 1 is the issue's table of contents put in front of the article (EXCITE 45544): the page's first
+    heading is "Inhalt"/"Contents", and the page holds no paragraph of prose (an article whose first page
+    lists its own contents under the abstract, as FQS does, has its title as the first heading and prose)."""
+    page1 = [b for b in blocks if b.page == 1 and b.kind != "front_matter"]
+    if not page1 or max((b.page or 0) for b in blocks) < CONTENTS_COVER_MIN_PAGES:
+        return False
+    first_heading = next((b for b in page1 if b.kind == "heading"), None)
+    return (first_heading is not None and bool(_CONTENTS_HEADING_RE.match(first_heading.text))
+            and not any(_is_prose(b) for b in page1))
 
 
 def _body_size(blocks: list[Block]) -> float | None:
@@ -234,13 +254,30 @@ def demote_false_reference_headings(blocks: list[Block]) -> list[str]:
         prose = sum(len(b.text) for b in run if _is_prose(dataclasses.replace(b, kind="body")))
         if not run or prose < FALSE_REFERENCES_PROSE_SHARE * chars:
             continue
+        prose_size = _body_size([dataclasses.replace(b, kind="body") for b in run if _is_prose(dataclasses.replace(b, kind="body"))])
         for b in run:
             b.kind = "body"
+            if _read_as_heading(b, prose_size):
+                b.kind, b.level = "heading", 1
         blocks[i].kind = "front_matter"
         notes.append(f"structure: the reference heading {blocks[i].text.strip()[:60]!r} (page {blocks[i].page}) is "
                      f"followed by prose and by a later reference heading: read as a table-of-contents entry, "
                      f"the {len(run)} blocks after it as body text")
     return notes
+
+
+#: A section heading the reader took into a reference list has at most this many words.
+HEADING_MAX_WORDS = 12
+
+
+def _read_as_heading(b: Block, prose_size: float | None) -> bool:
+    """A block of a false reference run that is the article's section heading: short, no sentence, and
+    numbered ("2. Performing Proximity") or set larger than the run's prose (by :data:`ABSTRACT_SIZE_STEP_PT`)."""
+    t = b.text.strip()
+    if not t or len(t.split()) > HEADING_MAX_WORDS or re.search(r"[.!?]\s+\S.*[.!?]$", t) or t.endswith("."):
+        return False
+    larger = prose_size is not None and _block_size(b) >= prose_size + ABSTRACT_SIZE_STEP_PT
+    return larger and (bool(NUMBERING_RE.match(t)) or t[:1].isupper())
 
 
 @dataclass
@@ -343,7 +380,8 @@ _DEGREE_RE = re.compile(
     re.I,
 )
 _MARKS_RE = re.compile(r"[\d*†‡§¶#∗⁎✝⁰¹²³⁴⁵⁶⁷⁸⁹]+")
-_AUTHOR_SPLIT_RE = re.compile(r"\s*(?:;|,|\band\b|\bund\b|&|·|•|\s/\s|\bet\b)\s*", re.I)
+# ("Æ": the list bullet of Springer's older layouts, drawn from a font that maps it to that letter, EXCITE 20291)
+_AUTHOR_SPLIT_RE = re.compile(r"\s*(?:;|,|\band\b|\bund\b|&|·|•|\s/\s|\sÆ\s|\bet\b)\s*", re.I)
 
 
 def _clean_name(raw: str) -> str:
@@ -391,6 +429,8 @@ def parse_authors(text: str) -> list[str]:
     if len(t) > 300 or _EMAIL_RE.search(t) or re.search(r"https?://|www\.", t):
         return []
     t = re.sub(r"^\s*(?:by|von)\s+", "", t, flags=re.I)
+    if _is_label(t):
+        return []  # "ORIGINAL CONTRIBUTION" is two capitalised words, but an article type (EXCITE 20291)
     # inverted names separated by semicolons ("Sluka, N.; Ivanov, D.") or a single inverted name
     semis = [x for x in re.split(r"\s*;\s*", _MARKS_RE.sub(" ", t)) if x.strip()]
     inverted = [_split_inverted(_clean_name(x)) for x in semis]
@@ -407,6 +447,23 @@ def parse_authors(text: str) -> list[str]:
     return names
 
 
+#: An author line "MARK N. K. SAUNDERS Oxford Brookes University,UK" (Sage's layout, EXCITE 23093): the
+#: name in capitals, then on the same line its affiliation in mixed case.
+_CAPITALS_NAME_RE = re.compile(rf"^(?P<name>(?:[{_UPPER}][{_UPPER}'’-]*\.?\s+){{1,4}}[{_UPPER}][{_UPPER}'’-]+)[\d*†‡∗]*\s+"
+                               rf"(?P<rest>[{_UPPER}][{_LOWER}].*)$")
+
+
+def _capitals_name_with_affiliation(text: str) -> tuple[str, str] | None:
+    """(name, affiliation) of a line that starts with a person's name set in capitals and goes on, in mixed
+    case, with an institution (:data:`_AFFILIATION_RE`); None otherwise. The case change is where the
+    name ends: a reader gives both on one line when the journal sets them side by side."""
+    m = _CAPITALS_NAME_RE.match(" ".join(text.split()))
+    if not m or not _AFFILIATION_RE.search(m.group("rest")):
+        return None
+    name = _clean_name(m.group("name"))
+    return (name, m.group("rest").strip()) if _is_name(name) else None
+
+
 def _display_name(name: str) -> str:
     """All-capitals names ("BERTRAND URIEN") in title case; others as printed."""
     if name.isupper() and len(name) > 3:
@@ -421,9 +478,23 @@ _LABEL_RE = re.compile(
     r"article|review(?: article)?|research|essay|editorial|commentary|aufs(?:a|ä)tze?|beitr(?:a|ä)ge?|"
     r"abhandlung(?:en)?|forschungsbericht|diskussionspapier|arbeitspapier|schwerpunkt|themenschwerpunkt|"
     r"debatte|rezension(?:en)?|analysen?|berichte?|originalarbeit|übersichtsarbeit|focus|policy paper|"
-    r"special issue|abstract|zusammenfassung|summary|contents|inhalt(?:sverzeichnis)?)s?\s*:?$",
+    r"special issue|abstract|zusammenfassung|summary|contents|inhalt(?:sverzeichnis)?|"
+    # article types printed over the title by medical and social-science journals (Springer's "ORIGINAL
+    # CONTRIBUTION", "Short Communication"; "Kurzbeiträge" in Afrika Spectrum)
+    r"original contribution|short (?:communication|report|paper)|brief (?:report|communication)|case (?:report|study)|"
+    r"research letter|(?:research )?reports?|kurzbeitr(?:a|ä)ge?|kurzbericht|perspectives?|viewpoint|"
+    r"(?:book )?reviews?|forum|symposium|special section)s?\s*:?$",
     re.I,
 )
+#: A label printed in two languages ("Kurzbeiträge / Reports"): every part between these separators is a label.
+_BILINGUAL_SEP_RE = re.compile(r"\s+[/|]\s+")
+
+
+def _is_label(text: str) -> bool:
+    """A journal-section or article-type label (:data:`_LABEL_RE`), also in two languages side by side
+    ("Kurzbeiträge / Reports", EXCITE 10454): such a line is neither the title nor an author line."""
+    t = collapse_tripled(" ".join(text.split()))
+    return bool(t) and all(_LABEL_RE.match(part) for part in _BILINGUAL_SEP_RE.split(t))
 
 
 def _is_banner(text: str) -> bool:
@@ -433,7 +504,7 @@ def _is_banner(text: str) -> bool:
         return True
     if re.fullmatch(r"(?:(\w)\1\1)+", t.replace(" ", "")):  # "RRREEEFFF..." (bold drawn three times)
         return True
-    if _LABEL_RE.match(t) or _journal_from_line(t) or re.search(r"\b(?:ISSN|ISBN|DOI|Vol\.|Volume|Jg\.|Heft)\b", t):
+    if _is_label(t) or _journal_from_line(t) or re.search(r"\b(?:ISSN|ISBN|DOI|Vol\.|Volume|Jg\.|Heft)\b", t):
         return True
     if COVER_RE.search(t):
         return True
@@ -542,7 +613,8 @@ _JOURNAL_PATTERNS = [
                r"\(?(?P<year>(?:19|20)\d{2})?", re.I),
     # German footers and footnotes: "ZQF 15. Jg., Heft 1‒2/2014, S. 25‒38"; "BIOS, Jg. 24 (2011), Heft 2"
     re.compile(_JOURNAL_NAME + r"[.,]?\s+(?P<volume>\d+)\.\s*(?:Jg|Jahrgang)\.?,?\s*(?:(?:Heft|H)\.?\s*"
-               rf"(?P<issue>\d+(?:[{_DASH}/]\d+)?)(?:/(?P<year>(?:19|20)\d{{2}}))?)?,?\s*(?:S\.\s*{_PAGES})?"),
+               rf"(?P<issue>\d+(?:[{_DASH}/]\d+)?)(?:/(?P<year>(?:19|20)\d{{2}})|,\s*(?P<year2>(?:19|20)\d{{2}})\b)?)?,?\s*"
+               rf"(?:S\.\s*{_PAGES})?"),  # ... also "Industrielle Beziehungen, 4. Jg., Heft 3, 1997"
     # "Totalitarismus und Demokratie, 2 (2005), 273–288"; "J. f. Psych., 11, 2 (2003), 194–213"
     re.compile(_JOURNAL_NAME + r",\s*(?P<volume>\d+)\s*,?\s*(?P<issue>\d+(?:[/-]\d+)?)?\s*\((?P<year>(?:19|20)\d{2})\)"
                rf"\s*,\s*(?:(?:pp?|S)\.?\s*)?{_PAGES}"),
@@ -607,6 +679,57 @@ def _journal_from_line(text: str, *, at_start: bool = False) -> dict | None:
             return {"journal": name, "volume": d.get("volume"), "issue": d.get("issue") or d.get("issue2"),
                     "pages": re.sub(r"\s+", "", d["pages"]) if d.get("pages") else None,
                     "year": d.get("year") or d.get("year2") or d.get("year3")}
+    return None
+
+
+# Running footers and heads that name the journal in forms the patterns above do not read, all anchored at
+# the line's start (a page number may come first):
+_RUNNING_NAME = r"^(?:\d{1,4}\s+)?(?P<journal>[A-Za-zÄÖÜ][\w&’'.:\- /]{1,90}?)"
+_YEAR = r"(?:19|20)\d{2}"
+_VANCOUVER_RE = re.compile(  # "J. res.: fundam. care. online 2015. jul./set. 7(3):2659-2669" (Vancouver style)
+    _RUNNING_NAME + rf"\s+(?P<year>{_YEAR})\s*[.;]\s*(?:[^\W\d]{{3,4}}\.?(?:\s*[/-]\s*[^\W\d]{{3,4}}\.?)?\s*,?\s*)?"
+    rf"(?P<volume>\d+)\s*\((?P<issue>\d+(?:[{_DASH}/]\d+)?)\)\s*:\s*(?P<pages>\d+\s*[{_DASH}]\s*\d+)")
+_ISSUE_YEAR_RES = [
+    # "zfwu 8/2 (2007), 159-177": volume/issue (year), pages
+    re.compile(_RUNNING_NAME + rf"\s+(?P<volume>\d{{1,3}})/(?P<issue>\d{{1,2}}(?:[{_DASH}]\d{{1,2}})?)\s*\((?P<year>{_YEAR})\)"
+               rf"\s*,?\s*(?:(?:pp?|S)\.?\s*)?(?P<pages>\d+\s*[{_DASH}]\s*\d+)?"),
+    # "Soziale Sicherheit 10/2013 343", "Statistisches Monatsheft Baden-Württemberg 8/2013": issue/year
+    re.compile(_RUNNING_NAME + rf"\s+(?:(?:Heft|Nr|No|Issue|H)\.?\s*)?(?P<issue>\d{{1,2}}(?:[{_DASH}]\d{{1,2}})?)/(?P<year>{_YEAR})\b"),
+]
+_TRAILING_PAGE_RE = re.compile(r"\s+\d{1,4}$")
+#: A running line read as a block of the page is short (a journal line, not a paragraph that cites one).
+RUNNING_LINE_MAX_WORDS = 20
+
+
+def _running_name_ok(name: str) -> bool:
+    """A journal's name in a running line: like :func:`_journal_ok`, but abbreviations in lower case pass
+    ("zfwu", "J. res.: fundam. care. online"): the line's place on every page vouches for it."""
+    words = name.split()
+    return (1 <= len(words) <= 12 and len(name) >= 3 and not re.search(r"\d", name)
+            and not re.match(r"(?:in|vgl|see|siehe|cf)\b", name, re.I)  # a citation ("in: Aus Politik ... 12/2007")
+            and not re.search(r"\b(?:university|universität|institut|verlag|press|department|copyright|received|accepted|"
+                              r"in|pp|vol|s|hrsg|eds?)\b\.?$", name, re.I)
+            and not re.search(r"(?<!\b[A-Za-z])[.!?]\s+[A-Z][a-z]+\s+[a-z]", name))
+
+
+def _journal_from_running_line(text: str, *, repeated: bool) -> dict | None:
+    """Journal, volume, issue, pages, year from a page's running footer or head in the forms of
+    :data:`_VANCOUVER_RE` and :data:`_ISSUE_YEAR_RES` (EXCITE 53995, 54891, 34869, 36025, 41507).
+
+    ``repeated``: the line is one the reader removed as a running line (the same masked text on most
+    pages, :func:`pipeline.ingest.pdf._drop_running_lines`). The bare "Name ISSUE/YEAR" forms are read
+    only from such lines, since in running text "SozSich 10/2012, S. 349" is a citation; the Vancouver form
+    ("YEAR. mon. VOL(ISSUE):PAGES") is distinctive enough to be read from any short line of the first page.
+    """
+    t = " ".join(text.split())
+    if len(t.split()) > RUNNING_LINE_MAX_WORDS:
+        return None
+    for rx in [_VANCOUVER_RE, *(_ISSUE_YEAR_RES if repeated else [])]:
+        m = rx.match(t)
+        if m and _running_name_ok(m.group("journal").strip(" .,:/-")):
+            d = m.groupdict()
+            return {"journal": m.group("journal").strip(" ,:/-"), "volume": d.get("volume"), "issue": d.get("issue"),
+                    "pages": re.sub(r"\s+", "", d["pages"]) if d.get("pages") else None, "year": d.get("year")}
     return None
 
 
@@ -681,6 +804,15 @@ def _keywords(text: str) -> list[str] | None:
     return [k for k in parts if k and len(k) <= 80] or None
 
 
+def _names_institution(text: str) -> bool:
+    """An affiliation word capitalised, as in an institution's name ("Oxford Brookes University", "School of
+    Law"); in lower case it is a title's word ("... in primary school-aged children?", EXCITE 20291)."""
+    return any(m.group(0)[:1].isupper() for m in _AFFILIATION_RE.finditer(text))
+
+
+_SOURCE_LABEL_RE = re.compile(r"^\s*(?:aus|in|from|erschienen in|published in)\s*:\s*$", re.I)
+
+
 def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]) -> tuple[Metadata, set[int]]:
     """Metadata from the front matter (see the module docstring); returns the indices used as title/author.
 
@@ -702,13 +834,20 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
         front = [i for i in front if blocks[i].page in (first_page, first_page + 1)]
     furniture = [b for b in blocks if b.kind == "front_matter"]
     cover_blocks = [blocks[i] for i in sorted(fm.cover)]
+    # a repository's cover sheet names the paper; a journal issue's contents page names every paper in it
+    sheet_blocks = cover_blocks if any(COVER_RE.search(b.text) for b in cover_blocks) else []
 
     # title
     # the largest heading of the first page; a name-like line ("Leading Change", "Carola Frege") only when
     # nothing else is set as large
     named = {i for i in front if parse_authors(blocks[i].text)}
     candidates = [i for i in front if blocks[i].kind == "heading" and not _is_banner(blocks[i].text)
-                  and not _AFFILIATION_RE.search(blocks[i].text) and blocks[i].page == blocks[front[0]].page]
+                  and not _names_institution(blocks[i].text) and blocks[i].page == blocks[front[0]].page]
+    # a chapter's cover names the book it is "Aus:"/"In:" (with the editors and the book's title, set larger
+    # than the chapter's, EXCITE 49817): nothing after that label on its page is the chapter's title
+    source_label = next((i for i in front if _SOURCE_LABEL_RE.match(blocks[i].text)), None)
+    if source_label is not None:
+        candidates = [i for i in candidates if i < source_label or blocks[i].page != blocks[source_label].page]
     title_idx = None
     sized = [i for i in candidates if _block_size(blocks[i])]
     if sized:
@@ -751,7 +890,7 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
             used.update(sub_parts)
         meta.title = title
     else:
-        cover_title = next((b.text for b in cover_blocks if b.kind == "heading" and not _is_banner(b.text)
+        cover_title = next((b.text for b in sheet_blocks if b.kind == "heading" and not _is_banner(b.text)
                             and not parse_authors(b.text)), None)
         hint = hints.get("title", "").strip()
         if cover_title:
@@ -759,7 +898,7 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
         elif len(hint.split()) >= 3 and not re.search(r"\.(?:docx?|pdf|rtf|tex)\b|microsoft|untitled", hint, re.I):
             meta.title = hint
 
-    sheet_title = next((b.text.strip() for b in cover_blocks if b.kind == "heading" and not _is_banner(b.text)
+    sheet_title = next((b.text.strip() for b in sheet_blocks if b.kind == "heading" and not _is_banner(b.text)
                         and not parse_authors(b.text) and len(b.text.split()) >= 3), None)
     if sheet_title:
         # a repository's cover sheet names the paper from its catalogue: more reliable than the layout
@@ -778,6 +917,17 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
         if emails:
             email = email or emails[0]
         names = parse_authors(t) if i not in used else []
+        if not names and i not in used:
+            caps = _capitals_name_with_affiliation(t)
+            if caps:
+                names = [caps[0]]
+                affiliation_parts.append(caps[1])
+            elif len(b.lines) >= 2 and _AFFILIATION_RE.search(" ".join(ln.text for ln in b.lines[1:])):
+                # the name on the block's first line, its institution on the next ones, read as one block
+                # ("Volker Brauer" over "Forschungszentrum Arbeit und Technik", EXCITE 22006)
+                names = parse_authors(b.lines[0].text)
+                if names:
+                    affiliation_parts.append(" ".join(ln.text for ln in b.lines[1:]))
         if names and not (meta.authors and b.kind == "body" and len(names) == 1 and len(t.split()) > 6):
             meta.authors.extend(Author(name=_display_name(nm)) for nm in names if nm not in [a.name for a in meta.authors])
             used.add(i)
@@ -796,7 +946,7 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
                 used.add(i)
                 break
     if not meta.authors:
-        for b in cover_blocks:
+        for b in sheet_blocks:
             names = parse_authors(b.text)
             if names:
                 meta.authors = [Author(name=_display_name(nm)) for nm in names]
@@ -830,6 +980,16 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
                                      pages=re.sub(r"\s+", "", more.group(4)) if more.group(4) else None)
             if found:
                 break
+    if found is None:
+        # a running footer or head in a form the citation patterns do not read (see _journal_from_running_line)
+        short_first = [b for b in first_blocks if b.kind in ("body", "heading")]
+        # (a footer set across the page, "zfwu ... 159" left and "8/2 (2007), 159-177" right, comes as two lines:
+        # the name without its page number is tried in front of a line that starts with the volume)
+        running = [b.text for b in furniture] + [
+            _TRAILING_PAGE_RE.sub("", a.text.strip()) + " " + b.text.strip()
+            for a, b in zip(furniture, furniture[1:]) if re.match(r"\s*\d", b.text) and not re.match(r"\s*\d", a.text)]
+        found = next((f for t in running if (f := _journal_from_running_line(t, repeated=True))), None) \
+            or next((f for b in short_first if (f := _journal_from_running_line(b.text, repeated=False))), None)
     if found is None and first_page is not None:
         # the first page's footer read in front of a paragraph ("ZQF 15. Jg., Heft 1‒2/2014, S. 25‒38 post-colonial ...")
         for b in blocks[start:]:
@@ -884,8 +1044,13 @@ def build_structure(raw: RawDocument, *, sentence_splitter=None, max_passage_cha
     """
     from pipeline.references.split import mark_reference_sections  # lists under headings the reader does not know
 
-    blocks = split_long_blocks(_resplit_references(mark_reference_sections(raw.blocks)), max_passage_chars)  # no passage over the limit
-    toc_notes = demote_false_reference_headings(blocks)
+    # a contents entry "References" is demoted before the reference runs are split into references, so that
+    # the article's paragraphs and headings come back as they were read (EXCITE 9082); again after, for the
+    # lists that mark_reference_sections makes
+    pre = [dataclasses.replace(b) for b in raw.blocks]
+    toc_notes = demote_false_reference_headings(pre)
+    blocks = split_long_blocks(_resplit_references(mark_reference_sections(pre)), max_passage_chars)  # no passage over the limit
+    toc_notes += demote_false_reference_headings(blocks)
     fm = find_front_matter(blocks)
     front_end = fm.end
     metadata, title_author = extract_metadata(blocks, fm, raw.meta_hints)

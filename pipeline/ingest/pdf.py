@@ -763,7 +763,8 @@ def _drop_running_lines(page_lines: list[list[list[_PLine]]], dims, settings: Se
     A line is furniture when its masked text is on at least ``pdf_repeat_ratio`` of the pages (and on
     two at least): in the top/bottom margin (``pdf_margin_ratio``) anywhere, elsewhere only at the same
     height (within :data:`RUNNING_POSITION_PT`). A page number is a lone number at the top or the foot
-    of a column. The first page's removed margin lines (journal banners, DOIs, copyright lines) are
+    of a column. The first two pages' removed lines (journal banners and footers, DOIs, copyright lines;
+    page 2 for the article's own first page after a cover, or a journal named only from page 2 on) are
     returned for the front matter.
     """
     n = len(page_lines)
@@ -807,7 +808,7 @@ def _drop_running_lines(page_lines: list[list[list[_PLine]]], dims, settings: Se
                     or (edge and _PAGE_NUM_RE.match(ln.text) is not None and (in_margin or _lone(col, j)))
                 )
                 if drop:
-                    if p == 0 and in_margin:
+                    if p <= 1 and (in_margin or key in running_anywhere):  # pages 1-2 (after a cover), above the margin too
                         removed_first.append(ln)
                     continue
                 keep.append(ln)
@@ -1023,7 +1024,7 @@ def _build_blocks(page_lines, body_size: float, settings: Settings, n_pages: int
     heading_line: _PLine | None = None  # the last line read as a heading (a heading may run over lines)
 
     for ln in first_page_furniture:
-        if ln.text and not _PAGE_NUM_RE.match(ln.text):
+        if ln.text and not _PAGE_NUM_RE.match(ln.text) and all(b.text != ln.text for b in blocks):  # once, not per page
             blocks.append(Block(kind="front_matter", text=ln.text, page=1))
 
     for page_no, cols in enumerate(page_lines, start=1):
