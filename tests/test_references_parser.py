@@ -212,3 +212,26 @@ def test_choose_regularisation_uses_training_folds():
     res = training.choose_regularisation(seqs, groups, [(0.05, 0.05), (1.0, 0.01)], folds=2)
     assert [r["c1"] for r in res["grid"]] == [0.05, 1.0] and res["best"] in res["grid"]
     assert all(0.0 <= r["accuracy"] <= 1.0 for r in res["grid"])
+
+
+def test_choose_regularisation_compares_feature_sets_on_the_same_folds():
+    """A candidate feature function is scored on the same leave-groups-out folds; a function that sees only
+    nothing of the token cannot tell the labels apart as well as the parser's features."""
+    seqs = [[(f"Name{i},", "author"), ("(2000).", "date"), ("Title", "title"), ("here.", "title"),
+             ("Press.", "publisher")] for i in range(12)]
+    seqs += [[("Title", "title"), ("here.", "title"), (f"Name{i},", "author"), ("(2000).", "date")] for i in range(12)]
+    groups = [f"p{i % 4}" for i in range(24)]
+    blind = training.choose_regularisation(seqs, groups, [(0.05, 0.05)], folds=2, max_iterations=30,
+                                           features=lambda toks: [{"bias": 1.0} for _ in toks])
+    full = training.choose_regularisation(seqs, groups, [(0.05, 0.05)], folds=2, max_iterations=30)
+    assert blind["best"]["accuracy"] < full["best"]["accuracy"] == 1.0
+
+
+def test_label_confusion_counts_wrong_tokens_only():
+    gold = ["title", "title", "container-title", "editor", "editor", "author"]
+    pred = ["container-title", "title", "title", "author", "author", "author"]
+    assert training.label_confusion(gold, pred) == [
+        {"gold": "editor", "predicted": "author", "tokens": 2},
+        {"gold": "title", "predicted": "container-title", "tokens": 1},
+        {"gold": "container-title", "predicted": "title", "tokens": 1},
+    ]

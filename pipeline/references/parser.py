@@ -256,6 +256,8 @@ def train(anystyle: Path | None, corpus: Path | None = None, out_dir: Path = MOD
     """
     import shutil
 
+    from pipeline.references.training import label_confusion
+
     files = corpus_files(corpus)
     ds, _ = parser_dataset(anystyle, files)
     old, _ = parser_dataset(anystyle, files, old_mapping=True)
@@ -276,6 +278,7 @@ def train(anystyle: Path | None, corpus: Path | None = None, out_dir: Path = MOD
         "split": {"held_out_share": HELD_OUT_SHARE, "seed": SPLIT_SEED, "test_papers": ds.test_papers},
         "crf": {"c1": CRF_C1, "c2": CRF_C2, "max_iterations": CRF_ITERATIONS},
         **_report(gold, flat),
+        "confusion": label_confusion(gold, flat),
         "by_source": {
             "core.xml": _report(gold[:core_tokens], flat[:core_tokens]),
             "excite": _report(gold[core_tokens:], flat[core_tokens:]),
