@@ -422,11 +422,3 @@ def _fit_features(xs: list, ys: list, c1: float, c2: float, max_iterations: int 
     crf.fit(xs, ys)
     return crf
 
-
-def label_confusion(gold: list[str], pred: list[str], top: int = 20) -> list[dict]:
-    """The most frequent (gold, predicted) label pairs among wrong tokens: the model card's error kinds
-    (title <-> container-title, editor -> author, ...) are read from this table, not from examples."""
-    from collections import Counter
-
-    pairs = Counter((g, p) for g, p in zip(gold, pred) if g != p)
-    return [{"gold": g, "predicted": p, "tokens": n} for (g, p), n in pairs.most_common(top)]
