@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.references import data, parser_data, training
-from pipeline.references.parser import MODEL_DIR, corpus_files, parse_reference, sequence_features, train
+from pipeline.references.parser import (MODEL_DIR, corpus_files, label_confusion, parse_reference, sequence_features,
+                                        train)
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 if not SHARED.exists():
@@ -201,6 +202,9 @@ def test_train_writes_model_and_metrics(tmp_path):
     assert metrics["data"]["core.xml"] == {"train": 24, "test": 6}
     assert metrics["by_mapping"]["old"]["relabelled_test_tokens"] > 0  # "ders." and "(Hrsg.):" moved to editor
     assert metrics["micro_f1"] > 0.5
+    wrong = round(metrics["tokens"] * (1 - metrics["micro_f1"]))  # the confusion table counts the wrong tokens
+    assert all(c["gold"] != c["predicted"] for c in metrics["confusion"])
+    assert abs(sum(c["tokens"] for c in metrics["confusion"]) - wrong) <= 1 or len(metrics["confusion"]) == 20
     parsed = parse_reference("Author99, A. (1999). Title 99 of it. Journal of Tests, 3(2), 1-9.", out / "crf.crfsuite")
     assert parsed.year == 1999 and parsed.authors[0].family == "Author99"
 
@@ -212,3 +216,26 @@ def test_choose_regularisation_uses_training_folds():
     res = training.choose_regularisation(seqs, groups, [(0.05, 0.05), (1.0, 0.01)], folds=2)
     assert [r["c1"] for r in res["grid"]] == [0.05, 1.0] and res["best"] in res["grid"]
     assert all(0.0 <= r["accuracy"] <= 1.0 for r in res["grid"])
+
+
+def test_choose_regularisation_compares_feature_sets_on_the_same_folds():
+    """A candidate feature function is scored on the same leave-groups-out folds; a function that sees
+    nothing of the token cannot tell the labels apart as well as the parser's features."""
+    seqs = [[(f"Name{i},", "author"), ("(2000).", "date"), ("Title", "title"), ("here.", "title"),
+             ("Press.", "publisher")] for i in range(12)]
+    seqs += [[("Title", "title"), ("here.", "title"), (f"Name{i},", "author"), ("(2000).", "date")] for i in range(12)]
+    groups = [f"p{i % 4}" for i in range(24)]
+    blind = training.choose_regularisation(seqs, groups, [(0.05, 0.05)], folds=2, max_iterations=30,
+                                           features=lambda toks: [{"bias": 1.0} for _ in toks])
+    full = training.choose_regularisation(seqs, groups, [(0.05, 0.05)], folds=2, max_iterations=30)
+    assert blind["best"]["accuracy"] < full["best"]["accuracy"] == 1.0
+
+
+def test_label_confusion_counts_wrong_tokens_only():
+    gold = ["title", "title", "container-title", "editor", "editor", "author"]
+    pred = ["container-title", "title", "title", "author", "author", "author"]
+    assert label_confusion(gold, pred) == [
+        {"gold": "editor", "predicted": "author", "tokens": 2},
+        {"gold": "title", "predicted": "container-title", "tokens": 1},
+        {"gold": "container-title", "predicted": "title", "tokens": 1},
+    ]

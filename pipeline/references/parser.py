@@ -231,6 +231,15 @@ def _report(gold: list[str], pred: list[str]) -> dict:
     }
 
 
+def label_confusion(gold: list[str], pred: list[str], top: int = 20) -> list[dict]:
+    """The most frequent (gold, predicted) label pairs among wrong tokens: the model card's error kinds
+    (title <-> container-title, editor -> author, ...) are read from this table, not from examples."""
+    from collections import Counter
+
+    pairs = Counter((g, p) for g, p in zip(gold, pred) if g != p)
+    return [{"gold": g, "predicted": p, "tokens": n} for (g, p), n in pairs.most_common(top)]
+
+
 def corpus_files(corpus: Path | None) -> list[tuple[str, Path]]:
     """(paper id, segmented.xml) of an EXCITE corpus folder (its ``manifest.csv``, else every file below it)."""
     import csv
@@ -276,6 +285,7 @@ def train(anystyle: Path | None, corpus: Path | None = None, out_dir: Path = MOD
         "split": {"held_out_share": HELD_OUT_SHARE, "seed": SPLIT_SEED, "test_papers": ds.test_papers},
         "crf": {"c1": CRF_C1, "c2": CRF_C2, "max_iterations": CRF_ITERATIONS},
         **_report(gold, flat),
+        "confusion": label_confusion(gold, flat),
         "by_source": {
             "core.xml": _report(gold[:core_tokens], flat[:core_tokens]),
             "excite": _report(gold[core_tokens:], flat[core_tokens:]),

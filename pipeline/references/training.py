@@ -380,14 +380,19 @@ C_FOLDS = 3
 
 
 def choose_regularisation(train: list, groups: list[str], grid: list[tuple[float, float]], *,
-                          folds: int = C_FOLDS, seed: int = SEED, log=None) -> dict:
+                          folds: int = C_FOLDS, seed: int = SEED, log=None, features=None,
+                          max_iterations: int | None = None) -> dict:
     """Token accuracy of each (c1, c2) of ``grid`` by cross-validation over the TRAINING split only.
 
     Whole groups (a corpus paper, a core.xml string) go to one fold, so a paper's strings are never on
-    both sides; the held-out split is not touched, so choosing c1/c2 does not tune to it.
+    both sides; the held-out split is not touched, so choosing c1/c2 does not tune to it. ``features``
+    (a token list -> feature dicts; default the parser's) and ``max_iterations`` let a candidate feature
+    set or iteration count be compared on the same folds (refcrf/2.2's candidates in the model card).
     """
-    from pipeline.references.parser import sequence_features
+    from pipeline.references.parser import CRF_ITERATIONS, sequence_features
 
+    sequence_features = features or sequence_features
+    iterations = max_iterations or CRF_ITERATIONS
     names = sorted(set(groups))
     random.Random(seed).shuffle(names)
     fold_of = {g: k % folds for k, g in enumerate(names)}
@@ -398,7 +403,8 @@ def choose_regularisation(train: list, groups: list[str], grid: list[tuple[float
         for k in range(folds):
             tr = [i for i, g in enumerate(groups) if fold_of[g] != k]
             te = [i for i, g in enumerate(groups) if fold_of[g] == k]
-            crf = _fit_features([feats[i] for i in tr], [[lab for _, lab in train[i]] for i in tr], c1, c2)
+            crf = _fit_features([feats[i] for i in tr], [[lab for _, lab in train[i]] for i in tr], c1, c2,
+                                iterations)
             for i, pred in zip(te, crf.predict([feats[i] for i in te])):
                 right += sum(a == b for a, (_, b) in zip(pred, train[i]))
                 total += len(train[i])
@@ -409,9 +415,10 @@ def choose_regularisation(train: list, groups: list[str], grid: list[tuple[float
     return {"folds": folds, "seed": seed, "grid": table, "best": best}
 
 
-def _fit_features(xs: list, ys: list, c1: float, c2: float):
-    from pipeline.references.parser import new_crf
+def _fit_features(xs: list, ys: list, c1: float, c2: float, max_iterations: int | None = None):
+    from pipeline.references.parser import CRF_ITERATIONS, new_crf
 
-    crf = new_crf(c1=c1, c2=c2)
+    crf = new_crf(max_iterations or CRF_ITERATIONS, c1=c1, c2=c2)
     crf.fit(xs, ys)
     return crf
+
