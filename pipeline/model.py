@@ -340,11 +340,12 @@ class TheoryResult(Record):
     """A passage's theory label, calibrated scores per theory and dimension, and evidence.
 
     ``label`` is the model's best guess; when ``abstained`` is true a theory score lies within the
-    abstention band of 0.5 and a person is shown "uncertain", never the guess or "neither".
+    abstention band of that theory's threshold (0.5, or the per-theory threshold the model was trained
+    with) and a person is shown "uncertain", never the guess or "neither".
     """
 
     label: Literal["new_world_order", "complex_interdependence", "both", "neither"]
-    abstained: bool = Field(False, description="a theory score within theory_abstain_band of 0.5: shown as uncertain")
+    abstained: bool = Field(False, description="a theory score within theory_abstain_band of its threshold (0.5 or the model's own): shown as uncertain")
     scores: dict[str, float] = Field(default_factory=dict)
     dimensions: dict[str, float] = Field(default_factory=dict)
     experimental_dimensions: list[str] = Field(

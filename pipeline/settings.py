@@ -83,7 +83,7 @@ class Settings(BaseSettings):
     )
     # Theory classification
     theory_abstain_band: float = Field(
-        0.25, description="A theory score within this distance of 0.5 is too uncertain: the passage abstains "
+        0.25, description="A theory score within this distance of its threshold (0.5, or the per-theory threshold stored with the model) is too uncertain: the passage abstains "
         "(abstained: true, shown as uncertain). Chosen from the coverage/accuracy table in models/theory/README.md."
     )
 
