@@ -152,3 +152,23 @@ def test_miss_kinds(cand, origin, kind):
     c = None if cand is None else {"text": cand, "origin": origin}
     score = 0.0 if cand is None else similarity(REF, cand)
     assert miss_kind(REF, c, score) == kind
+
+
+def test_reference_errors_reads_the_newest_run_and_its_own_cache(tmp_path):
+    """A ``refs_fast`` run newer than ``corpus`` is the one classified, from refs_fast's own cache folder."""
+    from eval.registry import Options
+    from eval.tasks import reference_errors
+
+    results, cache = tmp_path / "results", tmp_path / "cache"
+    results.mkdir()
+    for task, date in (("corpus", "2026-11-01 10:00 UTC"), ("refs_fast", "2026-11-29 17:00 UTC")):
+        (results / f"{task}.json").write_text(json.dumps({"date": date}))
+        (results / f"{task}_docs.jsonl").write_text(json.dumps(
+            {"id": "p1", "group": "en", "status": "ok", "n_gold": 1}) + "\n")
+    (cache / "refs_fast" / "references").mkdir(parents=True)
+    (cache / "refs_fast" / "references" / "p1.json").write_text(json.dumps(
+        {"id": "p1", "gold": [REF], "extracted": [{"text": REF[:45], "origin": "reference_list"}]}))
+    assert reference_errors.last_run(results) == "refs_fast"
+    out = reference_errors.run(Options(results_dir=results, cache_dir=cache, verbose=False))
+    assert out.metrics["misses"]["split into pieces"]["count"] == 1 and not out.metrics["not_read"]
+    assert "`refs_fast` run of 2026-11-29" in out.data

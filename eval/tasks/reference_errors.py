@@ -1,9 +1,9 @@
-"""Task ``reference_errors``: the reference misses of the last ``corpus`` or ``references`` run, by error kind.
+"""Task ``reference_errors``: the reference misses of the last ``corpus``, ``references`` or ``refs_fast`` run, by kind.
 
-Processes no PDF: it reads the rows of the last run of ``corpus`` or ``references``, whichever is newer
-(``eval/results/corpus_docs.jsonl`` or ``references_docs.jsonl``: both keep the extracted strings in
-``.cache/eval/references/``), and classifies every gold string not found and every extracted string
-without a gold match (:func:`eval.inspect_refs.analyse`). Run it after ``corpus`` or ``references``.
+Processes no PDF: it reads the rows of the newest run of ``corpus``, ``references`` or ``refs_fast``
+(``eval/results/TASK_docs.jsonl``; the first two keep the extracted strings in ``.cache/eval/references/``,
+``refs_fast`` in ``.cache/eval/refs_fast/references/``), and classifies every gold string not found and every
+extracted string without a gold match (:func:`eval.inspect_refs.analyse`). Run it after one of them.
 """
 
 from __future__ import annotations
@@ -80,7 +80,10 @@ def render(m: dict[str, Any]) -> str:
 
 
 #: The tasks whose per-document rows this task can read (the newer run wins).
-SOURCE_TASKS = ("corpus", "references")
+SOURCE_TASKS = ("corpus", "references", "refs_fast")
+
+#: Where each source task keeps its extracted strings, under the evaluation cache (``references/ID.json`` below).
+SOURCE_CACHE = {"corpus": "", "references": "", "refs_fast": "refs_fast"}
 
 
 def last_run(results_dir) -> str | None:
@@ -98,21 +101,22 @@ def last_run(results_dir) -> str | None:
     return max(runs)[1] if runs else None
 
 
-@register("reference_errors", title="Reference misses by kind (error analysis of `corpus` or `references`)", order=14)
+@register("reference_errors", title="Reference misses by kind (error analysis of `corpus`, `references` or `refs_fast`)", order=14)
 def run(opts: Options) -> Outcome:
     source = last_run(opts.results_dir)
     if source is None:
         raise SystemExit(f"no {' or '.join(t + '_docs.jsonl' for t in SOURCE_TASKS)} in {opts.results_dir}: "
-                         "run the corpus or references task first")
+                         "run the corpus, references or refs_fast task first")
     docs = opts.results_dir / f"{source}_docs.jsonl"
     rows = [json.loads(line) for line in docs.read_text(encoding="utf-8").splitlines() if line.strip()]
     if opts.group:
         rows = [r for r in rows if r["group"] == opts.group]
-    metrics = classify(rows, opts.cache_dir)
+    cache = opts.cache_dir / SOURCE_CACHE[source] if SOURCE_CACHE[source] else opts.cache_dir
+    metrics = classify(rows, cache)
     n_miss = sum(v["count"] for v in metrics["misses"].values())
     n_spur = sum(v["count"] for v in metrics["spurious"].values())
     record = opts.results_dir / f"{source}.json"
     when = json.loads(record.read_text(encoding="utf-8"))["date"] if record.exists() else "unknown"
     data = (f"the `{source}` run of {when}: {len(rows)} papers, {n_miss} gold strings not found, {n_spur} extracted "
-            f"strings without a match (`eval/results/{source}_docs.jsonl`, `.cache/eval/references/`)")
+            f"strings without a match (`eval/results/{source}_docs.jsonl`, `.cache/eval/{SOURCE_CACHE[source] + '/' if SOURCE_CACHE[source] else ''}references/`)")
     return Outcome(metrics=metrics, markdown=render(metrics), data=data)
