@@ -241,8 +241,11 @@ def demote_false_reference_headings(blocks: list[Block]) -> list[str]:
     40 words or more, with sentence ends), which a reference list never is. The heading becomes front
     matter, and the run's blocks body text again. The last reference heading is never touched (an
     annotated bibliography reads like prose), nor a heading whose run is short references (the per-chapter
-    lists of an edited volume). Returns a warning per heading demoted; ``blocks`` are changed in place.
+    lists of an edited volume), nor one whose run opens with an entry (a list, then text the reader gave no
+    heading: EXCITE 23004). Returns a warning per heading demoted; ``blocks`` are changed in place.
     """
+    from pipeline.references.split import opens_like_reference
+
     heads = [i for i, b in enumerate(blocks) if b.kind == "heading" and is_reference_heading(b.text)]
     notes: list[str] = []
     for i in heads[:-1]:
@@ -253,6 +256,11 @@ def demote_false_reference_headings(blocks: list[Block]) -> list[str]:
         chars = sum(len(b.text) for b in run)
         prose = sum(len(b.text) for b in run if _is_prose(dataclasses.replace(b, kind="body")))
         if not run or prose < FALSE_REFERENCES_PROSE_SHARE * chars:
+            continue
+        if opens_like_reference(run[0]):
+            # a list follows the heading (names and a year), then prose: a real list that ends where the
+            # reader saw no heading, as when a debate's earlier reply ends on page 1 (EXCITE 23004); a
+            # contents entry is followed by the article's own opening, never by an entry
             continue
         prose_size = _body_size([dataclasses.replace(b, kind="body") for b in run if _is_prose(dataclasses.replace(b, kind="body"))])
         for b in run:

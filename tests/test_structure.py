@@ -529,6 +529,27 @@ def test_a_contents_entry_references_gives_back_the_articles_headings():
     assert blocks[3].kind == "reference"  # the reader's blocks are left as they were
 
 
+def test_a_list_then_unheaded_prose_is_no_contents_entry():
+    """23004's kind (a debate section): page 1 ends the previous reply with its "References" list, and the
+    next reply follows with no heading the reader knows, then its own list. The first heading is followed
+    by entries, so it is a real list, not a contents entry (whose run opens with the article's prose)."""
+    long_prose = PROSE + " " + PROSE
+    blocks = [
+        _sized("body", "DEBATE 279", 9),
+        _sized("heading", "References", 11),
+        _sized("reference", "Carens, J. (2000) Culture, Citizenship and Community. Oxford: Oxford University Press.", 9),
+        _sized("reference", "Weiss, G. (1995) 'Sex-selective Abortion: A Relational Approach', Hypatia 12(3).", 9),
+        _sized("reference", long_prose, 10, page=2),
+        _sized("reference", long_prose.replace("three", "four"), 10, page=2),
+        _sized("heading", "References", 11, page=3),
+        _sized("reference", "Macedo, S. (1995) 'Liberal Civic Education', Ethics 105(3): 468-96.", 9, page=3),
+    ]
+    st = build_structure(RawDocument(media_type="application/pdf", blocks=blocks, pages=3))
+    assert not any("table-of-contents" in w for w in st.warnings)
+    refs = [p.text for p in st.passages if p.kind == "reference"]
+    assert any(t.startswith("Carens") for t in refs) and any(t.startswith("Macedo") for t in refs)
+
+
 def test_a_name_over_its_institution_in_one_block():
     """22006's kind: the author's name and, on the next lines, the institution, read as one block."""
     lines = [Line(text=t, x0=0, x1=100, top=k * 14, page=1, size=12) for k, t in enumerate(

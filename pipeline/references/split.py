@@ -526,7 +526,8 @@ MAX_GAP_BLOCKS = 3
 SHORT_ENTRY_WORDS = 45
 
 
-def _opens_like_reference(block) -> bool:
+def opens_like_reference(block) -> bool:
+    """The block's first line opens like a list entry (a list number, a name, a ditto mark) and a year follows."""
     text = (block.lines[0].text if block.lines else block.text).strip()
     return bool(list_number(text) is not None or _AUTHOR_START.match(text) or _SAME_AUTHOR.match(text)) \
         and bool(_YEAR.search(block.text[:200]))
@@ -579,7 +580,7 @@ def _list_goes_on(blocks: list, j: int) -> bool:
     body = [blocks[k] for k in range(j + 1, end) if blocks[k].kind == "body"]
     if len(body) < 2 or any(not b.lines for b in body):
         return False
-    return sum(1 for b in body if _opens_like_reference(b)) >= CONTINUED_LIST_SHARE * len(body)
+    return sum(1 for b in body if opens_like_reference(b)) >= CONTINUED_LIST_SHARE * len(body)
 
 
 def continue_past_false_headings(blocks: list) -> list:
@@ -650,7 +651,7 @@ def mark_reference_sections(blocks: list) -> list:
                 if _END_SECTION_RE.match(b.text.strip()):
                     break
                 nxt = next((blocks[k] for k in range(j + 1, len(blocks)) if blocks[k].kind == "body"), None)
-                if nxt is None or not _opens_like_reference(nxt):
+                if nxt is None or not opens_like_reference(nxt):
                     if not _list_goes_on(blocks, j):
                         break
                     if b.lines:  # an entry the reader took for a heading (42768)
@@ -665,11 +666,11 @@ def mark_reference_sections(blocks: list) -> list:
         if opened >= MIN_UNHEADED_REFERENCES and _is_trailer(blocks[i].text):
             tail = tail[:n]
             break
-        opened += _opens_like_reference(blocks[i])
+        opened += opens_like_reference(blocks[i])
     run: list[int] = []
     gap = 0
     for i in reversed(tail):
-        if _opens_like_reference(blocks[i]):
+        if opens_like_reference(blocks[i]):
             run.append(i)
             gap = 0
         elif _YEAR.search(blocks[i].text) and len(blocks[i].text.split()) <= SHORT_ENTRY_WORDS:
@@ -681,7 +682,7 @@ def mark_reference_sections(blocks: list) -> list:
     if len(run) < MIN_UNHEADED_REFERENCES or not tail:
         return blocks
     first, last = min(run), tail[-1]
-    if sum(1 for i in body if first <= i <= last and _opens_like_reference(blocks[i])) < 0.5 * sum(
+    if sum(1 for i in body if first <= i <= last and opens_like_reference(blocks[i])) < 0.5 * sum(
             1 for i in body if first <= i <= last):
         return blocks
     for i in body:
