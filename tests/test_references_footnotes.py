@@ -510,3 +510,49 @@ def test_a_paper_whose_notes_only_repeat_its_list_keeps_short_forms_as_citations
     assert [r.origin for r in doc.references] == ["reference_list", "reference_list"]
     cited = {c.text for c in doc.citations if c.kind == "author_year" and c.status == "resolved"}
     assert {"Hofmann/Kühn 2011: 45", "Schubert 2009: 211 ff"} <= cited
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        # written for this test: a head that cites a listed work, then says something of it
+        "MEYER (1994, p.212) cites John CARTER (1950). Medicine and Method. London: Hale.",
+        "Anna Roth's study, Cities in Transition (1988), was an early account of the shift from planning to markets.",
+        "Drawing on Weber's concept and on Lang's (1979) revision of it, we treat the office as a field.",
+    ],
+)
+def test_a_head_that_cites_a_listed_work_is_commentary_in_a_paper_with_a_list(note):
+    assert "reference" not in [k for _, k in _kinds(note, has_list=True)]
+
+
+@pytest.mark.parametrize(
+    "note,text",
+    [
+        # written for this test: prose before a short form whose head reads like an organisation's before its year
+        ("Eine ganz ähnliche Auffassung vertritt auch Krause (1984), S. 212.", "Krause (1984), S. 212."),
+        ("Vgl. hierzu die Beschreibung einer gestörten Feier bei Lindner (1972), S. 31.", "Lindner (1972), S. 31."),
+    ],
+)
+def test_prose_before_a_short_form_is_no_part_of_it(note, text):
+    assert _kinds(note) == [(text, "reference")]
+
+
+@pytest.mark.parametrize(
+    "note,parts",
+    [
+        # written for this test: a sentence after the short form opens with a two-letter word or after a bracket
+        ("Krause (1984), S. 296. In ähnlicher Weise äußerte sich auch der Historiker Paul Lenz in einem Vortrag.",
+         ["Krause (1984), S. 296.", "In ähnlicher Weise äußerte sich auch der Historiker Paul Lenz in einem Vortrag."]),
+        ("See Lang and Roth (1995). Other rates of depreciation were also tried and gave similar results.",
+         ["Lang and Roth (1995).", "Other rates of depreciation were also tried and gave similar results."]),
+    ],
+)
+def test_a_sentence_after_a_short_form_is_cut_off(note, parts):
+    assert [t for t, _ in _kinds(note)] == parts
+
+
+def test_a_full_reference_head_is_no_citing_head():
+    for note in ("Roth, Roland (2003): Warum die Zivilgesellschaft wichtig ist, in: Forschungsjournal NSB 16, S. 59-67.",
+                 "Bundesamt für Migration (Hg.) (2012): Wanderungsbericht 2011. Nürnberg: BAMF."):
+        assert [k for _, k in _kinds(note, has_list=True)] == ["reference"]
+        assert [k for _, k in _kinds(note)] == ["reference"]
