@@ -556,3 +556,28 @@ def test_a_full_reference_head_is_no_citing_head():
                  "Bundesamt für Migration (Hg.) (2012): Wanderungsbericht 2011. Nürnberg: BAMF."):
         assert [k for _, k in _kinds(note, has_list=True)] == ["reference"]
         assert [k for _, k in _kinds(note)] == ["reference"]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        # written for this test: interviews and letters cited as evidence (EXCITE's gold never counts them)
+        "Interview with Ana Bello, deputy mayor of Foumban, Foumban 12 March 2009.",
+        "Gespräch mit dem Bürgermeister der Gemeinde, Kleinstadt, 3. Mai 2010.",
+        "Personal communication, 14 June 2011.",
+    ],
+)
+def test_an_interview_or_letter_is_no_reference(note):
+    assert [k for _, k in _kinds(note, has_list=True)] == ["text"]
+    assert [k for _, k in _kinds(note, has_list=False)] == ["text"]
+
+
+def test_a_note_repeating_a_listed_entry_with_its_url_cites_that_entry():
+    """In a paper with a list a note that repeats a listed entry in full, URL and all, is no second reference; a URL
+    of a note that repeats nothing is still kept (the source registry is built from references)."""
+    note = "Stiftung Beispiel (2003): Aufbruch in die Gesellschaft. Grundsatzpapier. URL: http://www.example.org/p.pdf"
+    parts = footnote_parts(note)
+    classify_parts(parts, has_list=True, list_scores=[1.0] * len(parts), model_file=NO_MODEL)
+    assert [p.kind for p in parts] == ["text"]
+    classify_parts(parts, has_list=True, list_scores=[0.3] * len(parts), model_file=NO_MODEL)
+    assert [p.kind for p in parts] == ["reference"]

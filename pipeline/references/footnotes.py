@@ -152,6 +152,12 @@ _SHORT_CITE_PIECE = re.compile(
 _SHORT_NAMES = r"[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s*(?:/|,|\bund\b|\band\b|&)\s*[A-ZÀ-ÖØ-Þ][\w'’\-]+){0,5}(?:\s+et\s+al\.?)?"
 _SHORT_RUN_PIECE = re.compile(r"^(?:" + _SHORT_NAMES + r",\s*in:\s*)?" + _SHORT_NAMES + r",?\s+\(?(?:1[5-9]|20)\d\d[a-z]?\)?"
                               r"(?:\s*[:,]?\s*" + _PAGE_SPEC + r"){0,2}\s*[.;]?\s*$")
+# An interview, a conversation or a letter the author had, cited in a note as evidence ("Interview with Ana Bello,
+# Yaoundé 15 May 2008.", "Gespräch mit dem Bürgermeister, Jakiri, 3.5.2008"): no published work, and no reference
+# string in the EXCITE gold of any group (not one of its 3933 gold strings opens so).
+_INTERVIEW = re.compile(r"^(?:(?:telephone|personal|e-?mail|skype|phone)\s+)?(?:interviews?|conversations?|gespräch|telefonat|"
+                        r"e-?mail|correspondence|communication|briefwechsel|brief)\s+(?:with|mit|von|from|an|to|des|der|by)\b"
+                        r"|^personal communication\b|^(?:persönliche|mündliche)\s+(?:mitteilung|auskunft)\b", re.I)
 # A pointer to a work cited before: "a.a.O.", "ebd.", "op. cit.", "(o. Fn. 12)", "(Anm. 10)"
 _BACKREF_INSIDE = re.compile(r"\b(?:a\.\s?a\.\s?O|ebd|ebenda|op\.\s?cit|loc\.\s?cit|o\.\s?Fn|Fn\.\s*\d|Anm\.\s*\d|supra\s+note)\b", re.I)
 
@@ -434,6 +440,7 @@ def part_features(part: FootnotePart, *, has_list: bool, list_score: float) -> d
         "lower_start": float(t[:1].islower()),
         "lead": float(bool(part.lead)),
         "head_year": float(bool(_HEAD_YEAR.match(t))),
+        "interview": float(bool(_INTERVIEW.match(t))),
         "citing_head": float(bool((m := _HEAD_YEAR.match(t)) and _CITING_HEAD.match(t, m.end() - len(m.group(0).rsplit("(", 1)[-1]) - 1))),
         "short_form": float(bool(_SHORT_FORM.match(t))),
         "ditto": float(bool(_DITTO.match(t))),
@@ -481,8 +488,10 @@ def rule_score(f: dict[str, float]) -> float:
     sentences) never does. In a paper with a reference list a bare short form ("Müller 2005: 23",
     "Prognos AG (2014), S. 3") is a citation of the list, not a reference of its own.
     """
-    if f["url"]:
+    if f["url"] and not (f["has_list"] and f["list_match"] >= LIST_REPEAT_SCORE):  # (a listed entry repeated, URL and all)
         return 1.0
+    if f.get("interview"):
+        return 0.0  # an interview or a letter is evidence, not a work (:data:`_INTERVIEW`)
     shaped = (f["in"] + f["editor"] + f["place_year"] + f["publisher"] + f["pages"] + f["date"] + f["issue"]
               + f["quoted_title"] + f["legal"] + f["backref_inside"])
     if (f["dated_source"] and not f["verb"] and f["log_tokens"] <= DATED_SOURCE_MAX_LOG_TOKENS
@@ -600,8 +609,11 @@ def classify_parts(parts: list[FootnotePart], *, has_list: bool, list_scores: li
             threshold = clf.threshold if min_probability is None else min_probability
         else:
             part.score, threshold = rule_score(part.features), 0.5
-        if part.score >= threshold or part.features["url"]:
-            part.kind = "reference"  # a URL is kept whatever the score: the source registry is built from references
+        # a URL is kept whatever the score (the source registry is built from references), except in a note that
+        # repeats a listed entry in full, URL and all: the note cites that entry, which holds the URL already
+        repeat = has_list and ls >= LIST_REPEAT_SCORE
+        if part.score >= threshold or (part.features["url"] and not repeat):
+            part.kind = "reference"
     return parts
 
 
