@@ -586,3 +586,22 @@ def test_a_url_alone_is_kept_as_a_reference():
     for has_list in (False, True):
         assert [k for _, k in _kinds("http://www.example.org/spiele/uebersicht.html [Stand 22.12.2008]",
                                      has_list=has_list)] == ["reference"]
+
+
+@pytest.mark.parametrize(
+    "note,text",
+    [
+        # written for this test: a plan or a pamphlet cited by its abbreviation or quoted short title and a page
+        ("Vgl. RPL BW-E, 41 (Begründung).", "RPL BW-E, 41 (Begründung)."),
+        ("Zit. nach „Die Nacht der Fackeln“, S. 9f.", "„Die Nacht der Fackeln“, S. 9f."),
+    ],
+)
+def test_a_short_title_with_a_page_is_a_reference_where_notes_cite(note, text):
+    """Where the notes cite (no list, or notes citing beyond it) it is a reference. A pointer into the paper itself
+    ("Kapitel 3, S. 4") is none."""
+    assert _kinds(note) == [(text, "reference")]
+    assert [k for _, k in _kinds("Siehe Kapitel 3, S. 4.")] == ["text"]
+
+
+def test_an_abbreviation_with_a_page_cites_the_list_in_a_paper_with_one():
+    assert _kinds("Vgl. RPL BW-E, 41 (Begründung).", has_list=True) == [("RPL BW-E, 41 (Begründung).", "text")]

@@ -158,6 +158,11 @@ _SHORT_RUN_PIECE = re.compile(r"^(?:" + _SHORT_NAMES + r",\s*in:\s*)?" + _SHORT_
 _INTERVIEW = re.compile(r"^(?:(?:telephone|personal|e-?mail|skype|phone)\s+)?(?:interviews?|conversations?|gespräch|telefonat|"
                         r"e-?mail|correspondence|communication|briefwechsel|brief)\s+(?:with|mit|von|from|an|to|des|der|by)\b"
                         r"|^personal communication\b|^(?:persönliche|mündliche)\s+(?:mitteilung|auskunft)\b", re.I)
+# A work cited by its abbreviation or its quoted short title and a page, without author or year: "LEP NRW-E, 38
+# (Erläuterung).", "„Der Große Zapfenstreich“, S. 12f.", "WSI-MB, S. 4"; the short form of a paper that cites in its
+# notes (a plan, a programme, a pamphlet named once in full), as EXCITE's annotators counted it there.
+_SHORT_TITLE_CITE = re.compile(r"^(?:[A-ZÄÖÜ][A-ZÄÖÜ\d]+(?:[\s\-/][A-ZÄÖÜ\d][\w\-]*){0,3}|[\"“„‚»«][^\"“”„‚‘»«]{3,80}[\"“”‘’«»„])"
+                               r",\s*(?:S\.|p\.|pp\.)?\s*\d+[a-z]?(?:\s*[-–]\s*\d+)?(?:\s*f{1,2}\.?)?(?:\s*\([^()]{1,30}\))?\s*\.?\s*$")
 # A pointer to a work cited before: "a.a.O.", "ebd.", "op. cit.", "(o. Fn. 12)", "(Anm. 10)"
 _BACKREF_INSIDE = re.compile(r"\b(?:a\.\s?a\.\s?O|ebd|ebenda|op\.\s?cit|loc\.\s?cit|o\.\s?Fn|Fn\.\s*\d|Anm\.\s*\d|supra\s+note)\b", re.I)
 
@@ -441,6 +446,7 @@ def part_features(part: FootnotePart, *, has_list: bool, list_score: float) -> d
         "lead": float(bool(part.lead)),
         "head_year": float(bool(_HEAD_YEAR.match(t))),
         "interview": float(bool(_INTERVIEW.match(t))),
+        "short_title_cite": float(bool(_SHORT_TITLE_CITE.match(t))),
         "citing_head": float(bool((m := _HEAD_YEAR.match(t)) and _CITING_HEAD.match(t, m.end() - len(m.group(0).rsplit("(", 1)[-1]) - 1))),
         "short_form": float(bool(_SHORT_FORM.match(t))),
         "ditto": float(bool(_DITTO.match(t))),
@@ -516,7 +522,7 @@ def rule_score(f: dict[str, float]) -> float:
             return 1.0
     elif full_name and (f["year"] or f["place_year"] or f["date"]):
         return 1.0
-    elif f["head_year"] or f["short_form"] or (f["short_cite"] and not f["verb"]):
+    elif f["head_year"] or f["short_form"] or (f["short_cite"] and not f["verb"]) or f.get("short_title_cite"):
         # (a sentence ending in a year is no short form: "Ähnliche Ergebnisse zeigt der Index von 2006.")
         return 1.0
     if f["legal"] and f["capital_start"] and f["log_tokens"] <= LEGAL_MAX_LOG_TOKENS:
