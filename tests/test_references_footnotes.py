@@ -605,3 +605,32 @@ def test_a_short_title_with_a_page_is_a_reference_where_notes_cite(note, text):
 
 def test_an_abbreviation_with_a_page_cites_the_list_in_a_paper_with_one():
     assert _kinds("Vgl. RPL BW-E, 41 (Begründung).", has_list=True) == [("RPL BW-E, 41 (Begründung).", "text")]
+
+
+NAMED_BACKREF_MD = """# Selbstverwaltung
+
+# Einleitung
+
+Die Wahl ist selten umkämpft.<sup>1</sup> Das wird kritisiert.<sup>2</sup> Auch hier.<sup>3</sup>
+
+<sup>1</sup> Vgl. Paul Lenz, Die Wahlen der Kassen, in: Soziale Sicherheit 4/2011, S. 120–128.
+
+<sup>2</sup> Eva Roth, Selbstverwaltung in der Krise, Berlin 2009, S. 14.
+
+<sup>3</sup> Paul Lenz, a. a. O., S. 124.
+"""
+
+
+def test_a_named_back_reference_is_a_reference_string_where_notes_cite(tmp_path):
+    """Written for this test. "Paul Lenz, a. a. O., S. 124." is a short form of Lenz's work: a reference string of its
+    own (EXCITE's de-footnote gold counts all 7 such notes of the one paper that has them), naming that work."""
+    from pipeline.process import process_path
+
+    path = tmp_path / "named.md"
+    path.write_text(NAMED_BACKREF_MD, encoding="utf-8")
+    doc, _ = process_path(path, tmp_path / "out")
+    refs = {r.id: r for r in doc.references}
+    named = [r for r in refs.values() if r.text == "Paul Lenz, a. a. O., S. 124."]
+    assert len(named) == 1 and refs[named[0].same_as].text.startswith("Paul Lenz, Die Wahlen der Kassen")
+    note3 = next(fn for fn in doc.footnotes if fn.number == 3)
+    assert note3.reference_ids == [named[0].same_as]  # the note cites Lenz's work
