@@ -634,3 +634,9 @@ def test_a_named_back_reference_is_a_reference_string_where_notes_cite(tmp_path)
     assert len(named) == 1 and refs[named[0].same_as].text.startswith("Paul Lenz, Die Wahlen der Kassen")
     note3 = next(fn for fn in doc.footnotes if fn.number == 3)
     assert note3.reference_ids == [named[0].same_as]  # the note cites Lenz's work
+
+
+def test_a_sentence_in_the_past_after_a_dated_source_is_cut_off():
+    note = "NZ vom 12.10. 1994, S. 4. Beim Festakt zwei Tage zuvor in Halle waren Redner ausgepfiffen und beschimpft worden."
+    assert _kinds(note) == [("NZ vom 12.10. 1994, S. 4.", "reference"),
+                            ("Beim Festakt zwei Tage zuvor in Halle waren Redner ausgepfiffen und beschimpft worden.", "text")]

@@ -75,7 +75,8 @@ _FUNCTION_WORDS = frozenset(
     "einen dem den des auf für von hat haben noch nur so dies diese dieser es sie er wir man kann können "
     "the of and is are was were be been that which this these those it its to with as by not can may has have "
     "had there their they we our or but also would should".split())
-_PROSE_VERB = re.compile(r"\b(?:ist|sind|wird|werden|wurde|wurden|hat|haben|is|are|was|were|has|have|had|argues?|shows?|"
+# (German past forms too: "... in Erfurt waren Soldaten ausgepfiffen worden"; not "war", an English title's noun)
+_PROSE_VERB = re.compile(r"\b(?:ist|sind|wird|werden|wurde|wurden|worden|waren|hatte|hatten|hat|haben|is|are|was|were|has|have|had|argues?|shows?|"
                          r"zeigt|betont|beschreibt|verweist|notes?|suggests?|findet|fand|gibt|gab|liegt|lag|stieg|sank|"
                          r"beträgt|betrug|kann|können|konnte|muss|müssen|soll|sollen|darf|meint|bietet|basiert|said|says|"
                          r"claims?|found|finds)\b", re.I)
