@@ -519,6 +519,8 @@ def test_a_paper_whose_notes_only_repeat_its_list_keeps_short_forms_as_citations
         "MEYER (1994, p.212) cites John CARTER (1950). Medicine and Method. London: Hale.",
         "Anna Roth's study, Cities in Transition (1988), was an early account of the shift from planning to markets.",
         "Drawing on Weber's concept and on Lang's (1979) revision of it, we treat the office as a field.",
+        "The method was developed by Eva Brandt (1979) and joins the views of ethnology and group analysis. It looks "
+        "at the research situation (Brandt 1979, 1994; Lorenz 2010).",
     ],
 )
 def test_a_head_that_cites_a_listed_work_is_commentary_in_a_paper_with_a_list(note):

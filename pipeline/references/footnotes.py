@@ -114,7 +114,7 @@ _HEAD_YEAR = re.compile(r"^[A-ZÀ-ÖØ-Þ0-9\"“„‚'][^.;:()]{0,100}?(?:\s\(
 # "Müller (2003, S. 4) zeigt ...") or a lower-case word follows it ("Keller's book, Academic Strategy (1984), was an
 # influential ...", "Gosden's (1979) modification of it"); a reference's head is followed by its title ("(2003): Die").
 _CITING_HEAD = re.compile(r"\((?:1[5-9]|20)\d\d[a-z]?,\s*(?:S\.|p\.|pp\.|Sp\.)\s*\d[^)]*\)"
-                          r"|\((?:1[5-9]|20)\d\d[a-z]?\)\s*,?\s*(?!(?:in|hrsg|hg|eds?|and|und|u)\b)[a-zäöüß]{3,}\b(?![.:])")
+                          r"|\((?:1[5-9]|20)\d\d[a-z]?\)\s*,?\s*(?!(?:in|hrsg|hg|eds?)\b)[a-zäöüß]{3,}\b(?![.:])")
 # A short author-year form: "Schoch 1990: 18 ff.", "Müller und Schröttle 2004, S. 206", "Jarass/Kment 2013: 14"
 _SHORT_FORM = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s*(?:/|,|\bund\b|\band\b|&)\s*[A-ZÀ-ÖØ-Þ][\w'’\-]+){0,3}(?:\s+et\s+al\.?)?,?\s+"
                          r"\(?(?:1[5-9]|20)\d\d[a-z]?\)?\s*(?:[:,]|$)")
