@@ -403,7 +403,15 @@ def _footnote_references(doc: Document, ref_list: list[Reference], settings: Set
                 cited.append(r.id)
             elif part.kind == "backref":
                 target = _backref_target(part, last_cited, out, ref_list)
-                if target is not None:
+                if part.backref_name and not has_list:
+                    # where the notes cite, "Klaus Dörre, a. a. O., S. 897" is a short form like "Dörre 2010: 897": a
+                    # reference string of its own (as EXCITE's annotators counted it), naming the work it points to
+                    r = Reference(id=f"r{first_index + len(out):03d}", passage_id=p.id, origin="footnote",
+                                  footnote_id=fn.id, text=part.text, **parse_reference(part.text).model_dump())
+                    r.same_as = target
+                    out.append(r)
+                    cited.append(target or r.id)
+                elif target is not None:
                     cited.append(target)
             else:
                 text_parts.setdefault(fn.id, []).append((part.start, part.end))
@@ -428,7 +436,7 @@ def _backref_target(part, last_cited: list[str], fn_refs: list[Reference],
     author's latest footnote reference, else that author's listed reference."""
     if part.backref_name:
         name = fold(part.backref_name.split()[-1])
-        for r in [*reversed(fn_refs), *ref_list]:
+        for r in [*reversed([r for r in fn_refs if not r.same_as]), *ref_list]:  # (a short form names no new work)
             if name in _first_family(r):
                 return r.id
         return None

@@ -510,3 +510,135 @@ def test_a_paper_whose_notes_only_repeat_its_list_keeps_short_forms_as_citations
     assert [r.origin for r in doc.references] == ["reference_list", "reference_list"]
     cited = {c.text for c in doc.citations if c.kind == "author_year" and c.status == "resolved"}
     assert {"Hofmann/Kühn 2011: 45", "Schubert 2009: 211 ff"} <= cited
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        # written for this test: a head that cites a listed work, then says something of it
+        "MEYER (1994, p.212) cites John CARTER (1950). Medicine and Method. London: Hale.",
+        "Anna Roth's study, Cities in Transition (1988), was an early account of the shift from planning to markets.",
+        "Drawing on Weber's concept and on Lang's (1979) revision of it, we treat the office as a field.",
+        "The method was developed by Eva Brandt (1979) and joins the views of ethnology and group analysis. It looks "
+        "at the research situation (Brandt 1979, 1994; Lorenz 2010).",
+    ],
+)
+def test_a_head_that_cites_a_listed_work_is_commentary_in_a_paper_with_a_list(note):
+    assert "reference" not in [k for _, k in _kinds(note, has_list=True)]
+
+
+@pytest.mark.parametrize(
+    "note,text",
+    [
+        # written for this test: prose before a short form whose head reads like an organisation's before its year
+        ("Eine ganz ähnliche Auffassung vertritt auch Krause (1984), S. 212.", "Krause (1984), S. 212."),
+        ("Vgl. hierzu die Beschreibung einer gestörten Feier bei Lindner (1972), S. 31.", "Lindner (1972), S. 31."),
+    ],
+)
+def test_prose_before_a_short_form_is_no_part_of_it(note, text):
+    assert _kinds(note) == [(text, "reference")]
+
+
+@pytest.mark.parametrize(
+    "note,parts",
+    [
+        # written for this test: a sentence after the short form opens with a two-letter word or after a bracket
+        ("Krause (1984), S. 296. In ähnlicher Weise äußerte sich auch der Historiker Paul Lenz in einem Vortrag.",
+         ["Krause (1984), S. 296.", "In ähnlicher Weise äußerte sich auch der Historiker Paul Lenz in einem Vortrag."]),
+        ("See Lang and Roth (1995). Other rates of depreciation were also tried and gave similar results.",
+         ["Lang and Roth (1995).", "Other rates of depreciation were also tried and gave similar results."]),
+    ],
+)
+def test_a_sentence_after_a_short_form_is_cut_off(note, parts):
+    assert [t for t, _ in _kinds(note)] == parts
+
+
+def test_a_full_reference_head_is_no_citing_head():
+    for note in ("Roth, Roland (2003): Warum die Zivilgesellschaft wichtig ist, in: Forschungsjournal NSB 16, S. 59-67.",
+                 "Bundesamt für Migration (Hg.) (2012): Wanderungsbericht 2011. Nürnberg: BAMF."):
+        assert [k for _, k in _kinds(note, has_list=True)] == ["reference"]
+        assert [k for _, k in _kinds(note)] == ["reference"]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        # written for this test: interviews and letters cited as evidence (EXCITE's gold never counts them)
+        "Interview with Ana Bello, deputy mayor of Foumban, Foumban 12 March 2009.",
+        "Gespräch mit dem Bürgermeister der Gemeinde, Kleinstadt, 3. Mai 2010.",
+        "Personal communication, 14 June 2011.",
+    ],
+)
+def test_an_interview_or_letter_is_no_reference(note):
+    assert [k for _, k in _kinds(note, has_list=True)] == ["text"]
+    assert [k for _, k in _kinds(note, has_list=False)] == ["text"]
+
+
+def test_a_note_repeating_a_listed_entry_with_its_url_cites_that_entry():
+    """In a paper with a list a note that repeats a listed entry in full, URL and all, is no second reference."""
+    note = "Stiftung Beispiel (2003): Aufbruch in die Gesellschaft. Grundsatzpapier. URL: http://www.example.org/p.pdf"
+    parts = footnote_parts(note)
+    classify_parts(parts, has_list=True, list_scores=[1.0] * len(parts), model_file=NO_MODEL)
+    assert [p.kind for p in parts] == ["text"]
+
+
+def test_a_url_alone_is_kept_as_a_reference():
+    """A web page cited in a note stays a reference with or without a list (the source registry is built from
+    references; EXCITE's de-footnote gold counts such notes also in a paper with a short list)."""
+    for has_list in (False, True):
+        assert [k for _, k in _kinds("http://www.example.org/spiele/uebersicht.html [Stand 22.12.2008]",
+                                     has_list=has_list)] == ["reference"]
+
+
+@pytest.mark.parametrize(
+    "note,text",
+    [
+        # written for this test: a plan or a pamphlet cited by its abbreviation or quoted short title and a page
+        ("Vgl. RPL BW-E, 41 (Begründung).", "RPL BW-E, 41 (Begründung)."),
+        ("Zit. nach „Die Nacht der Fackeln“, S. 9f.", "„Die Nacht der Fackeln“, S. 9f."),
+    ],
+)
+def test_a_short_title_with_a_page_is_a_reference_where_notes_cite(note, text):
+    """Where the notes cite (no list, or notes citing beyond it) it is a reference. A pointer into the paper itself
+    ("Kapitel 3, S. 4") is none."""
+    assert _kinds(note) == [(text, "reference")]
+    assert [k for _, k in _kinds("Siehe Kapitel 3, S. 4.")] == ["text"]
+
+
+def test_an_abbreviation_with_a_page_cites_the_list_in_a_paper_with_one():
+    assert _kinds("Vgl. RPL BW-E, 41 (Begründung).", has_list=True) == [("RPL BW-E, 41 (Begründung).", "text")]
+
+
+NAMED_BACKREF_MD = """# Selbstverwaltung
+
+# Einleitung
+
+Die Wahl ist selten umkämpft.<sup>1</sup> Das wird kritisiert.<sup>2</sup> Auch hier.<sup>3</sup>
+
+<sup>1</sup> Vgl. Paul Lenz, Die Wahlen der Kassen, in: Soziale Sicherheit 4/2011, S. 120–128.
+
+<sup>2</sup> Eva Roth, Selbstverwaltung in der Krise, Berlin 2009, S. 14.
+
+<sup>3</sup> Paul Lenz, a. a. O., S. 124.
+"""
+
+
+def test_a_named_back_reference_is_a_reference_string_where_notes_cite(tmp_path):
+    """Written for this test. "Paul Lenz, a. a. O., S. 124." is a short form of Lenz's work: a reference string of its
+    own (EXCITE's de-footnote gold counts all 7 such notes of the one paper that has them), naming that work."""
+    from pipeline.process import process_path
+
+    path = tmp_path / "named.md"
+    path.write_text(NAMED_BACKREF_MD, encoding="utf-8")
+    doc, _ = process_path(path, tmp_path / "out")
+    refs = {r.id: r for r in doc.references}
+    named = [r for r in refs.values() if r.text == "Paul Lenz, a. a. O., S. 124."]
+    assert len(named) == 1 and refs[named[0].same_as].text.startswith("Paul Lenz, Die Wahlen der Kassen")
+    note3 = next(fn for fn in doc.footnotes if fn.number == 3)
+    assert note3.reference_ids == [named[0].same_as]  # the note cites Lenz's work
+
+
+def test_a_sentence_in_the_past_after_a_dated_source_is_cut_off():
+    note = "NZ vom 12.10. 1994, S. 4. Beim Festakt zwei Tage zuvor in Halle waren Redner ausgepfiffen und beschimpft worden."
+    assert _kinds(note) == [("NZ vom 12.10. 1994, S. 4.", "reference"),
+                            ("Beim Festakt zwei Tage zuvor in Halle waren Redner ausgepfiffen und beschimpft worden.", "text")]

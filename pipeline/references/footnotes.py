@@ -61,8 +61,10 @@ NAMED_BACKREF_RE = re.compile(r"^\s*(?P<name>[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s+[A-
 _SENTENCE_CUT = re.compile(r"(?<=[.!?»“”\"])\s+(?=" + _LEAD + r"|(?:ibid|ebd|ebenda)\b|a\.\s?a\.\s?O\.)", re.I)
 # A reference ends with its year, pages or URL and a full stop; a sentence that follows starts a new part
 # ("..., Berlin 1991. Totalitarismus und Demokratie ...", "...sc_chart.asp. Ähnliche Ergebnisse zeigt ...").
-_END_CUT = re.compile(r"((?:\b(?:1[5-9]|20)\d\d|\d+\s?[-–]\s?\d+|\bS\.\s?\d+|\d\s?ff?|(?:https?://|www\.)\S+)\.)\s+"
-                      r"(?=[A-ZÄÖÜ][a-zäöüß]{2,})")
+# The year may close a bracket ("See Coe and Helpman (1995). Alternative measures were ..."), and the sentence may open
+# with a two-letter word ("Schörken (1987), S. 296. In gleicher Weise äußerte sich ..."), not with "In:" (a container).
+_END_CUT = re.compile(r"((?:\b(?:1[5-9]|20)\d\d[a-z]?\)?|\d+\s?[-–]\s?\d+|\bS\.\s?\d+|\d\s?ff?|(?:https?://|www\.)\S+)\.)\s+"
+                      r"(?=[A-ZÄÖÜ][a-zäöüß]{2,}|(?:In|Im|Am|An|Zu|So|Es|Er|On|At|As|It|Of)\s(?!\s*:))")
 # A relative clause after a reference's year or pages is commentary on it, a part of its own ("..., München 2001, die
 # trotz ihres Titels keinen Abschnitt ... enthält"): the cut falls at the comma.
 _CLAUSE_CUT = re.compile(r"(?:\b(?:1[5-9]|20)\d\d|\b(?:S\.|p\.|pp\.)\s?\d+(?:\s?[-–]\s?\d+)?\s?(?:ff?\.)?)(,)\s+"
@@ -73,7 +75,8 @@ _FUNCTION_WORDS = frozenset(
     "einen dem den des auf für von hat haben noch nur so dies diese dieser es sie er wir man kann können "
     "the of and is are was were be been that which this these those it its to with as by not can may has have "
     "had there their they we our or but also would should".split())
-_PROSE_VERB = re.compile(r"\b(?:ist|sind|wird|werden|wurde|wurden|hat|haben|is|are|was|were|has|have|had|argues?|shows?|"
+# (German past forms too: "... in Erfurt waren Soldaten ausgepfiffen worden"; not "war", an English title's noun)
+_PROSE_VERB = re.compile(r"\b(?:ist|sind|wird|werden|wurde|wurden|worden|waren|hatte|hatten|hat|haben|is|are|was|were|has|have|had|argues?|shows?|"
                          r"zeigt|betont|beschreibt|verweist|notes?|suggests?|findet|fand|gibt|gab|liegt|lag|stieg|sank|"
                          r"beträgt|betrug|kann|können|konnte|muss|müssen|soll|sollen|darf|meint|bietet|basiert|said|says|"
                          r"claims?|found|finds)\b", re.I)
@@ -107,6 +110,11 @@ _PUBLISHER = re.compile(r"\b(?:verlag|press|publishers?|university|universität|
 # "Prognos AG (2014): ...", "Bundesministerium für Arbeit und Soziales (Hg.) (2011): ...", "The Economist (2006, 6)"
 _HEAD_YEAR = re.compile(r"^[A-ZÀ-ÖØ-Þ0-9\"“„‚'][^.;:()]{0,100}?(?:\s\((?:hg|hrsg|eds?)\.?\))?\s*\((?:1[5-9]|20)\d\d[a-z]?(?:,\s*[^)]{1,12})?\)",
                         re.I)
+# A head that cites a work rather than opening its reference: its bracket holds a page ("ROOK (1991, p.238) cites ...",
+# "Müller (2003, S. 4) zeigt ...") or a lower-case word follows it ("Keller's book, Academic Strategy (1984), was an
+# influential ...", "Gosden's (1979) modification of it"); a reference's head is followed by its title ("(2003): Die").
+_CITING_HEAD = re.compile(r"\((?:1[5-9]|20)\d\d[a-z]?,\s*(?:S\.|p\.|pp\.|Sp\.)\s*\d[^)]*\)"
+                          r"|\((?:1[5-9]|20)\d\d[a-z]?\)\s*,?\s*(?!(?:in|hrsg|hg|eds?)\b)[a-zäöüß]{3,}\b(?![.:])")
 # A short author-year form: "Schoch 1990: 18 ff.", "Müller und Schröttle 2004, S. 206", "Jarass/Kment 2013: 14"
 _SHORT_FORM = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s*(?:/|,|\bund\b|\band\b|&)\s*[A-ZÀ-ÖØ-Þ][\w'’\-]+){0,3}(?:\s+et\s+al\.?)?,?\s+"
                          r"\(?(?:1[5-9]|20)\d\d[a-z]?\)?\s*(?:[:,]|$)")
@@ -145,6 +153,17 @@ _SHORT_CITE_PIECE = re.compile(
 _SHORT_NAMES = r"[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s*(?:/|,|\bund\b|\band\b|&)\s*[A-ZÀ-ÖØ-Þ][\w'’\-]+){0,5}(?:\s+et\s+al\.?)?"
 _SHORT_RUN_PIECE = re.compile(r"^(?:" + _SHORT_NAMES + r",\s*in:\s*)?" + _SHORT_NAMES + r",?\s+\(?(?:1[5-9]|20)\d\d[a-z]?\)?"
                               r"(?:\s*[:,]?\s*" + _PAGE_SPEC + r"){0,2}\s*[.;]?\s*$")
+# An interview, a conversation or a letter the author had, cited in a note as evidence ("Interview with Ana Bello,
+# Yaoundé 15 May 2008.", "Gespräch mit dem Bürgermeister, Jakiri, 3.5.2008"): no published work, and no reference
+# string in the EXCITE gold of any group (not one of its 3933 gold strings opens so).
+_INTERVIEW = re.compile(r"^(?:(?:telephone|personal|e-?mail|skype|phone)\s+)?(?:interviews?|conversations?|gespräch|telefonat|"
+                        r"e-?mail|correspondence|communication|briefwechsel|brief)\s+(?:with|mit|von|from|an|to|des|der|by)\b"
+                        r"|^personal communication\b|^(?:persönliche|mündliche)\s+(?:mitteilung|auskunft)\b", re.I)
+# A work cited by its abbreviation or its quoted short title and a page, without author or year: "LEP NRW-E, 38
+# (Erläuterung).", "„Der Große Zapfenstreich“, S. 12f.", "WSI-MB, S. 4"; the short form of a paper that cites in its
+# notes (a plan, a programme, a pamphlet named once in full), as EXCITE's annotators counted it there.
+_SHORT_TITLE_CITE = re.compile(r"^(?:[A-ZÄÖÜ][A-ZÄÖÜ\d]+(?:[\s\-/][A-ZÄÖÜ\d][\w\-]*){0,3}|[\"“„‚»«][^\"“”„‚‘»«]{3,80}[\"“”‘’«»„])"
+                               r",\s*(?:S\.|p\.|pp\.)?\s*\d+[a-z]?(?:\s*[-–]\s*\d+)?(?:\s*f{1,2}\.?)?(?:\s*\([^()]{1,30}\))?\s*\.?\s*$")
 # A pointer to a work cited before: "a.a.O.", "ebd.", "op. cit.", "(o. Fn. 12)", "(Anm. 10)"
 _BACKREF_INSIDE = re.compile(r"\b(?:a\.\s?a\.\s?O|ebd|ebenda|op\.\s?cit|loc\.\s?cit|o\.\s?Fn|Fn\.\s*\d|Anm\.\s*\d|supra\s+note)\b", re.I)
 
@@ -310,7 +329,7 @@ def _prose_prefix(body: str) -> int:
     lead_ws = len(body) - len(body.lstrip())
     t = body.lstrip()
     first = t.split(maxsplit=1)[0].lower() if t.split() else ""
-    if not t or (_opens_reference(t) and first not in _INTRO_ADVERBS):  # "Dazu Hans Roth," is no name "Dazu Roth"
+    if not t or (_opens_reference(t, prose_head=False) and first not in _INTRO_ADVERBS):  # "Dazu Hans Roth," is no name "Dazu Roth"
         return 0
     for m in re.finditer(r"(?<=\s)(?=\S)", t[:120]):
         prefix = t[:m.start()].strip()
@@ -360,9 +379,25 @@ _INTRO_ADVERBS = frozenset("hierzu dazu beispielsweise ausführlich ausführlich
                            "weiterführend ferner insbesondere especially notably".split())
 
 
-def _opens_reference(t: str) -> bool:
-    return bool(_name_first(t) or _HEAD_YEAR.match(t) or _SHORT_FORM.match(t) or _DITTO.match(t)
-                or _COMMENTARY.match(t) or URL_RE.match(t) or t.lower().startswith("www."))
+def _opens_reference(t: str, *, prose_head: bool = True) -> bool:
+    """Does ``t`` open with a reference? With ``prose_head=False`` a head before a year in brackets counts only when it
+    reads as a name (:func:`_prose_head`): "Eine ähnliche Sichtweise vertritt auch König (1981), S. 656." opens with
+    prose before the short form, "Bundesamt für Migration (Hg.) (2012): ..." with an organisation."""
+    head = _HEAD_YEAR.match(t)
+    return bool(_name_first(t) or (head and (prose_head or not _prose_head(head.group(0)))) or _SHORT_FORM.match(t)
+                or _DITTO.match(t) or _COMMENTARY.match(t) or URL_RE.match(t) or t.lower().startswith("www."))
+
+
+def _prose_head(head: str) -> bool:
+    """Is the text before a bracketed year prose that introduces a name ("Eine ganz ähnliche Sichtweise vertritt auch
+    König (1981)", "Schilderung der Störung einer Feier bei Dolph (1970)"): a few lower-case words ending in a word
+    that introduces a source (:data:`_INTRODUCERS`), then a name?"""
+    words = head.split("(", 1)[0].split()
+    for i in range(1, len(words)):
+        if (words[i - 1].lower() in _INTRODUCERS and words[i][:1].isupper()
+                and sum(w[:1].islower() for w in words[:i]) >= 2):
+            return True
+    return False
 
 
 def _is_prose_prefix(prefix: str) -> bool:
@@ -411,6 +446,9 @@ def part_features(part: FootnotePart, *, has_list: bool, list_score: float) -> d
         "lower_start": float(t[:1].islower()),
         "lead": float(bool(part.lead)),
         "head_year": float(bool(_HEAD_YEAR.match(t))),
+        "interview": float(bool(_INTERVIEW.match(t))),
+        "short_title_cite": float(bool(_SHORT_TITLE_CITE.match(t))),
+        "citing_head": float(bool((m := _HEAD_YEAR.match(t)) and _CITING_HEAD.match(t, m.end() - len(m.group(0).rsplit("(", 1)[-1]) - 1))),
         "short_form": float(bool(_SHORT_FORM.match(t))),
         "ditto": float(bool(_DITTO.match(t))),
         "legal": float(bool(_LEGAL.search(t))),
@@ -457,8 +495,10 @@ def rule_score(f: dict[str, float]) -> float:
     sentences) never does. In a paper with a reference list a bare short form ("Müller 2005: 23",
     "Prognos AG (2014), S. 3") is a citation of the list, not a reference of its own.
     """
-    if f["url"]:
+    if f["url"] and not (f["has_list"] and f["list_match"] >= LIST_REPEAT_SCORE):  # (a listed entry repeated, URL and all)
         return 1.0
+    if f.get("interview"):
+        return 0.0  # an interview or a letter is evidence, not a work (:data:`_INTERVIEW`)
     shaped = (f["in"] + f["editor"] + f["place_year"] + f["publisher"] + f["pages"] + f["date"] + f["issue"]
               + f["quoted_title"] + f["legal"] + f["backref_inside"])
     if (f["dated_source"] and not f["verb"] and f["log_tokens"] <= DATED_SOURCE_MAX_LOG_TOKENS
@@ -475,14 +515,15 @@ def rule_score(f: dict[str, float]) -> float:
         full = (full_name or f["head_year"]) and (f["year"] or f["place_year"]) and f["share_title"] > 0
         # a note's sentence that names a work ("Tecmos Projekt Zero (2001, ...) zeigt ...") is commentary on it; a
         # full reference opens with its author and year ("Roth, Roland (2003): ...")
-        commentary = (f["verb_unquoted"] or f["sentences"] > PROSE_SENTENCES) and not f["head_year"]
+        # (a head that cites, "ROOK (1991, p.238) cites ...", is commentary whatever follows it)
+        commentary = ((f["verb_unquoted"] or f["sentences"] > PROSE_SENTENCES) and not f["head_year"]) or f["citing_head"]
         if full and not commentary and f["log_tokens"] > FULL_MIN_LOG_TOKENS and (
                 f["in"] + f["editor"] + f["place_year"] + f["publisher"] + f["pages"] + f["issue"] + f["quoted_title"]
                 + f["date"]):
             return 1.0
     elif full_name and (f["year"] or f["place_year"] or f["date"]):
         return 1.0
-    elif f["head_year"] or f["short_form"] or (f["short_cite"] and not f["verb"]):
+    elif f["head_year"] or f["short_form"] or (f["short_cite"] and not f["verb"]) or f.get("short_title_cite"):
         # (a sentence ending in a year is no short form: "Ähnliche Ergebnisse zeigt der Index von 2006.")
         return 1.0
     if f["legal"] and f["capital_start"] and f["log_tokens"] <= LEGAL_MAX_LOG_TOKENS:
@@ -575,8 +616,13 @@ def classify_parts(parts: list[FootnotePart], *, has_list: bool, list_scores: li
             threshold = clf.threshold if min_probability is None else min_probability
         else:
             part.score, threshold = rule_score(part.features), 0.5
-        if part.score >= threshold or part.features["url"]:
-            part.kind = "reference"  # a URL is kept whatever the score: the source registry is built from references
+        # a URL is kept whatever the score (the source registry is built from references), except in a note that
+        # repeats a listed entry in full, URL and all: the note cites that entry, which holds the URL already. (A URL
+        # alone in a paper with a list stays a reference: EXCITE's gold holds none in en/de-end, 21 false strings of
+        # those groups, but counts them in a de-footnote paper with a short list, 39677: dropping them cost 4 of its 22.)
+        repeat = has_list and ls >= LIST_REPEAT_SCORE
+        if part.score >= threshold or (part.features["url"] and not repeat):
+            part.kind = "reference"
     return parts
 
 
