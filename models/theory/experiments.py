@@ -261,6 +261,19 @@ def load_external(path: Path) -> tuple[list, list]:
     return scored, written
 
 
+def feature_views(ds, settings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The three views every round-4/5 candidate is built from: sentence-mean embeddings, their similarity
+    to the codebook's label descriptions (zero-shot features), and the codebook-indicator features."""
+    from pipeline.theory.classify import description_matrix, indicator_features, indicator_matrix
+    from pipeline.theory.encoder import load_encoder
+
+    enc = load_encoder(settings.embedding_model)
+    desc = description_matrix(enc, settings.embedding_batch_size)
+    ind_m, owner = indicator_matrix(enc, settings.embedding_batch_size)
+    sm = T.base_vectors(ds.texts, settings, "sentence_mean", print)
+    return sm, sm @ desc.T, indicator_features(T.sentence_vectors(ds.texts, settings), ind_m, owner)
+
+
 def configurations(ds, settings, X_sm, Z, IND) -> dict:
     """Round 4's prepared candidates, fixed before the external labels were read (model card, round 4).
 
@@ -356,9 +369,6 @@ def main(argv=None) -> dict:
 
 def round4(settings, external: Path | None, only, folds_too: bool, out: Path | None) -> dict:
     """Round 4: the prepared candidates on the source-split folds and/or the external labelled passages."""
-    from pipeline.theory.classify import description_matrix, indicator_features, indicator_matrix
-    from pipeline.theory.encoder import load_encoder
-
     here = Path(__file__).resolve().parent
     gold, _ = T.load_examples(None, [], False, written=False)
     scored, written = load_external(external) if external else ([], [])
@@ -367,12 +377,7 @@ def round4(settings, external: Path | None, only, folds_too: bool, out: Path | N
     g = np.arange(n_g)
     w = np.arange(n_g, n_g + n_w)
     x = np.arange(n_g + n_w, len(ds.texts))
-    enc = load_encoder(settings.embedding_model)
-    desc = description_matrix(enc, settings.embedding_batch_size)
-    ind_m, owner = indicator_matrix(enc, settings.embedding_batch_size)
-    sm = T.base_vectors(ds.texts, settings, "sentence_mean", print)
-    Z = sm @ desc.T
-    IND = indicator_features(T.sentence_vectors(ds.texts, settings), ind_m, owner)
+    sm, Z, IND = feature_views(ds, settings)
     cfg = configurations(ds, settings, np.hstack([sm, Z]), Z, IND)
     if only:
         cfg = {k: v for k, v in cfg.items() if k in only}

@@ -216,9 +216,6 @@ def _ext_figures(y, prob, pred, band, thr=None) -> dict:
 
 
 def cmd_candidates(path: Path, test: list[str], only: list[str] | None, out: Path) -> dict:
-    from pipeline.theory.classify import description_matrix, indicator_features, indicator_matrix
-    from pipeline.theory.encoder import load_encoder
-
     settings = get_settings()
     band = settings.theory_abstain_band
     gold, files = T.load_examples(None, [], False, written=True)  # gold b*.jsonl (b02 = gold_r5 once added) + written r4
@@ -229,12 +226,7 @@ def cmd_candidates(path: Path, test: list[str], only: list[str] | None, out: Pat
     extra = np.flatnonzero(~ds.evaluable[:n_g])
     d_idx = np.arange(n_g, n_g + len(dev))
     t_idx = np.arange(n_g + len(dev), len(ds.texts))
-    enc = load_encoder(settings.embedding_model)
-    desc = description_matrix(enc, settings.embedding_batch_size)
-    ind_m, owner = indicator_matrix(enc, settings.embedding_batch_size)
-    sm = T.base_vectors(ds.texts, settings, "sentence_mean", print)
-    Z = sm @ desc.T
-    IND = indicator_features(T.sentence_vectors(ds.texts, settings), ind_m, owner)
+    sm, Z, IND = E.feature_views(ds, settings)
     cfg = candidates(ds, sm, Z, IND)
     if only:
         cfg = {k: v for k, v in cfg.items() if k in only}
