@@ -121,3 +121,16 @@ def test_round5_gold_is_agreed_rows_of_one_source(tmp_path):
     assert [g["source"] for g in got] == [SOURCE, SOURCE] and got[1]["dimensions"] is None  # dims do not fit NWO
     shipped, _ = load_gold([MODEL_DIR / "data" / "gold" / "b02.jsonl"])
     assert len(shipped) == 50 and {e.source for e in shipped} == {SOURCE}
+
+
+def test_external_figures_label_with_the_models_thresholds():
+    """The figures of an outside set are those of the stage's labels: a score of 0.4 is new world order under
+    a model whose threshold is 0.35, and `neither` under the default 0.5 (a first web2 scoring cut at 0.5)."""
+    from models.theory.experiments import _figures
+
+    y = np.array(["new_world_order", "neither", "complex_interdependence"])
+    prob = {"new_world_order": np.array([0.40, 0.10, 0.05]), "complex_interdependence": np.array([0.05, 0.10, 0.32])}
+    cut = _figures(y, prob, 0.25, {"new_world_order": 0.35, "complex_interdependence": 0.30})
+    plain = _figures(y, prob, 0.25)
+    assert cut["accuracy"] == 1.0 and cut["confusion"]["new_world_order"]["new_world_order"] == 1
+    assert plain["confusion"]["new_world_order"]["neither"] == 1 and plain["accuracy"] < 1.0

@@ -295,16 +295,20 @@ def configurations(ds, settings, X_sm, Z, IND) -> dict:
     }
 
 
-def _figures(y: np.ndarray, prob: dict[str, np.ndarray], band: float) -> dict:
+def _figures(y: np.ndarray, prob: dict[str, np.ndarray], band: float,
+             thresholds: dict[str, float] | None = None) -> dict:
+    """Figures of calibrated scores against gold labels; ``thresholds``: the model's per-theory cut (None: 0.5),
+    so that the labels are those the stage gives."""
     from pipeline.theory.calibration import abstention_table, reliability
 
     from sklearn.metrics import f1_score
 
-    pred = T.predict_labels(prob)
+    thr = None if not thresholds else {t: np.full(len(y), float(thresholds.get(t, 0.5))) for t in THEORIES}
+    pred = T.predict_labels(prob, thr)
     rep = T.four_label_report(y, pred)
     present = [c for c in LABELS if (y == c).any()]
-    table = abstention_table(prob, list(y), T.BANDS)
-    at = abstention_table(prob, list(y), [band])[0]
+    table = abstention_table(prob, list(y), T.BANDS, thr)
+    at = abstention_table(prob, list(y), [band], thr)[0]
     # macro-F1 over the labels the gold has here (a label with no passage would score 0 whatever the model does);
     # the four-label figure is kept beside it
     return {"passages": int(len(y)), "labels_present": present,
@@ -440,7 +444,7 @@ def round4(settings, external: Path | None, only, folds_too: bool, out: Path | N
 
 def external_models(settings, external: Path, models: list[str], out: Path) -> dict:
     """The external passages under model files exactly as the stage runs them (``classify_texts``); figures only."""
-    from pipeline.theory.classify import classify_texts
+    from pipeline.theory.classify import classify_texts, load_bundle
 
     scored, _ = load_external(external)
     y = np.array([e.label for e in scored])
@@ -448,11 +452,12 @@ def external_models(settings, external: Path, models: list[str], out: Path) -> d
     res = {"file": external.name, "passages": len(scored), "band": settings.theory_abstain_band, "models": {}}
     for m in models:
         out_ = classify_texts([e.text for e in scored], settings, model_path=m)
+        thr = load_bundle(m).get("thresholds")  # the stage's cut; the pooled labels must be its labels
         p = {t: np.array([o["scores"][t] for o in out_]) for t in THEORIES}
-        r = {"pooled": _figures(y, p, settings.theory_abstain_band)}
+        r = {"pooled": _figures(y, p, settings.theory_abstain_band, thr), "thresholds": thr}
         for s_ in sorted(set(srcs)):
             k = srcs == s_
-            r[s_] = _figures(y[k], {t: p[t][k] for t in THEORIES}, settings.theory_abstain_band)
+            r[s_] = _figures(y[k], {t: p[t][k] for t in THEORIES}, settings.theory_abstain_band, thr)
         r["passages"] = [{"id": e.id, "source": str(srcs[j]), "label": str(y[j]), "predicted": o["label"],
                           "abstained": o["abstained"], "scores": o["scores"]} for j, (e, o) in enumerate(zip(scored, out_))]
         res["models"][m] = r
