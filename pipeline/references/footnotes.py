@@ -459,15 +459,23 @@ def part_features(part: FootnotePart, *, has_list: bool, list_score: float) -> d
         "backref_inside": float(bool(_BACKREF_INSIDE.search(t))),
         "short_cite": float(all(_SHORT_CITE_PIECE.match(_unled(x)) for x in t.split(";") if x.strip())),
         "capital_start": float(bool(re.match(r"[\"“„‚'»«(]?[A-ZÀ-ÖØ-Þ0-9§]", t))),
-        "has_list": float(has_list),
-        "list_match": list_score,
-        "list_match_x_has_list": list_score * float(has_list),
-        "no_list_x_name_first": float(not has_list and _name_first(t)),
+        "has_list": 0.0, "list_match": 0.0, "list_match_x_has_list": 0.0, "no_list_x_name_first": 0.0,  # (below)
     }
+    _set_context(f, has_list=has_list, list_score=list_score)
     for lab in _SHARE_LABELS:
         f[f"share_{lab}"] = sum(1 for _, lb, _ in labelled if lb == lab) / n
     f["fields"] = sum(1 for lab in ("author", "title", "date", "container-title", "publisher", "location", "pages")
                       if f[f"share_{lab}"] > 0) / 7
+    return f
+
+
+def _set_context(f: dict[str, float], *, has_list: bool, list_score: float) -> dict[str, float]:
+    """The features of :func:`part_features` that depend on the document, not the part's text, set in place: the
+    rest (the reference CRF's parse above all) need not be computed again for another context."""
+    f["has_list"] = float(has_list)
+    f["list_match"] = list_score
+    f["list_match_x_has_list"] = list_score * float(has_list)
+    f["no_list_x_name_first"] = float(not has_list and bool(f["name_first"]))
     return f
 
 
@@ -610,7 +618,9 @@ def classify_parts(parts: list[FootnotePart], *, has_list: bool, list_scores: li
     for part, ls in zip(parts, list_scores):
         if part.kind == "backref":
             continue
-        part.features = part_features(part, has_list=has_list, list_score=ls)
+        # (features computed for this part already, by notes_cite_beyond_list, only change their document context)
+        part.features = (_set_context(dict(part.features), has_list=has_list, list_score=ls) if part.features
+                         else part_features(part, has_list=has_list, list_score=ls))
         if clf is not None:
             part.score = clf.probability(part.features)
             threshold = clf.threshold if min_probability is None else min_probability
@@ -668,7 +678,7 @@ def notes_cite_beyond_list(parts_by_note: list[list[FootnotePart]], list_scores:
         for part, ls in zip(parts, scores):
             if part.kind == "backref":
                 continue
-            f = part_features(part, has_list=False, list_score=ls)
+            f = part.features = part_features(part, has_list=False, list_score=ls)  # (classify_parts re-uses them)
             if _cites_unlisted_source(f):
                 unlisted += 1
             elif f["short_cite"] or f["short_form"] or ls >= LIST_REPEAT_SCORE:
