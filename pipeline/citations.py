@@ -385,8 +385,15 @@ def _footnote_references(doc: Document, ref_list: list[Reference], settings: Set
     # a paper whose notes cite beyond its list cites in its notes: their short forms are references too
     has_list = bool(ref_list) and not notes_cite_beyond_list([parts for _, parts, _ in notes],
                                                              [[sc for sc, _ in best] for *_, best in notes])
+
+    def note_reference(fn, part) -> Reference:
+        """A new footnote reference of ``part``, numbered after those before it, parsed by the CRF."""
+        r = Reference(id=f"r{first_index + len(out):03d}", passage_id=fn.passage_id, origin="footnote",
+                      footnote_id=fn.id, text=part.text, **parse_reference(part.text).model_dump())
+        out.append(r)
+        return r
+
     for fn, parts, best in notes:
-        p = passages[fn.passage_id]
         classify_parts(parts, has_list=has_list, list_scores=[sc for sc, _ in best],
                        min_probability=settings.footnote_reference_min_probability)
         cited: list[str] = []
@@ -395,21 +402,17 @@ def _footnote_references(doc: Document, ref_list: list[Reference], settings: Set
                 cited.append(ref_list[idx].id)  # the note repeats a listed work: it cites that entry
                 continue
             if part.kind == "reference":
-                r = Reference(id=f"r{first_index + len(out):03d}", passage_id=p.id, origin="footnote",
-                              footnote_id=fn.id, text=part.text, **parse_reference(part.text).model_dump())
+                r = note_reference(fn, part)
                 if ref_list and not has_list:  # a short form counted as a reference still names its listed work
                     r.same_as = _short_form_target(part.text, ref_list, families)
-                out.append(r)
                 cited.append(r.id)
             elif part.kind == "backref":
                 target = _backref_target(part, last_cited, out, ref_list)
                 if part.backref_name and not has_list:
                     # where the notes cite, "Klaus Dörre, a. a. O., S. 897" is a short form like "Dörre 2010: 897": a
                     # reference string of its own (as EXCITE's annotators counted it), naming the work it points to
-                    r = Reference(id=f"r{first_index + len(out):03d}", passage_id=p.id, origin="footnote",
-                                  footnote_id=fn.id, text=part.text, **parse_reference(part.text).model_dump())
+                    r = note_reference(fn, part)
                     r.same_as = target
-                    out.append(r)
                     cited.append(target or r.id)
                 elif target is not None:
                     cited.append(target)
