@@ -792,7 +792,7 @@ def _drop_running_lines(page_lines: list[list[list[_PLine]]], dims, settings: Se
     removed_first: list[_PLine] = []
     prev_calls: set[int] = set()
     for p, (cols, (_w, h)) in enumerate(zip(page_lines, dims)):
-        calls = {num for col in cols for ln in col for off, num in ln.markers if off > 0}
+        calls = _page_calls(cols)
         called = calls | prev_calls
         prev_calls = calls
         for col in cols:
@@ -815,6 +815,11 @@ def _drop_running_lines(page_lines: list[list[list[_PLine]]], dims, settings: Se
             col[:] = keep
         page_lines[p] = [c for c in cols if c]
     return removed_first
+
+
+def _page_calls(cols: list[list[_PLine]]) -> set[int]:
+    """The note numbers a page's raised markers call (a marker inside a line, not a note's own leading number)."""
+    return {num for col in cols for ln in col for off, num in ln.markers if off > 0}
 
 
 def _called_note(ln: _PLine, called: set[int]) -> bool:
@@ -1030,7 +1035,7 @@ def _build_blocks(page_lines, body_size: float, settings: Settings, n_pages: int
     for page_no, cols in enumerate(page_lines, start=1):
         if not cols:
             continue
-        page_markers = {num for col in cols for ln in col for _off, num in ln.markers if _off > 0}
+        page_markers = _page_calls(cols)
         # a call at the foot of the previous page whose note is set on this one still calls it
         called = page_markers | {n for n in prev_markers if n > last_note}
         prev_markers = page_markers
