@@ -295,16 +295,19 @@ def configurations(ds, settings, X_sm, Z, IND) -> dict:
     }
 
 
-def _figures(y: np.ndarray, prob: dict[str, np.ndarray], band: float,
-             thresholds: dict[str, float] | None = None) -> dict:
-    """Figures of calibrated scores against gold labels; ``thresholds``: the model's per-theory cut (None: 0.5),
-    so that the labels are those the stage gives."""
+def _figures(y: np.ndarray, prob: dict[str, np.ndarray], band: float, thresholds: dict | None = None,
+             pred: np.ndarray | None = None) -> dict:
+    """Figures of calibrated scores against gold labels. ``thresholds``: per theory, a model's cut, one number or
+    one per passage (out of fold they differ by fold; None: 0.5); the abstention band is measured around it.
+    ``pred``: the labels as the stage gave them (a researcher's own label may override the scores), else the
+    thresholds' rule."""
     from pipeline.theory.calibration import abstention_table, reliability
 
     from sklearn.metrics import f1_score
 
-    thr = None if not thresholds else {t: np.full(len(y), float(thresholds.get(t, 0.5))) for t in THEORIES}
-    pred = T.predict_labels(prob, thr)
+    thr = None if not thresholds else {t: np.broadcast_to(np.asarray(thresholds.get(t, 0.5), dtype=float), (len(y),))
+                                       for t in THEORIES}
+    pred = T.predict_labels(prob, thr) if pred is None else np.asarray(pred)
     rep = T.four_label_report(y, pred)
     present = [c for c in LABELS if (y == c).any()]
     table = abstention_table(prob, list(y), T.BANDS, thr)
@@ -452,12 +455,13 @@ def external_models(settings, external: Path, models: list[str], out: Path) -> d
     res = {"file": external.name, "passages": len(scored), "band": settings.theory_abstain_band, "models": {}}
     for m in models:
         out_ = classify_texts([e.text for e in scored], settings, model_path=m)
-        thr = load_bundle(m).get("thresholds")  # the stage's cut; the pooled labels must be its labels
+        thr = load_bundle(m).get("thresholds")  # the stage's cut, around which it abstains
         p = {t: np.array([o["scores"][t] for o in out_]) for t in THEORIES}
-        r = {"pooled": _figures(y, p, settings.theory_abstain_band, thr), "thresholds": thr}
+        pred = np.array([o["label"] for o in out_])  # the stage's labels
+        r = {"pooled": _figures(y, p, settings.theory_abstain_band, thr, pred), "thresholds": thr}
         for s_ in sorted(set(srcs)):
             k = srcs == s_
-            r[s_] = _figures(y[k], {t: p[t][k] for t in THEORIES}, settings.theory_abstain_band, thr)
+            r[s_] = _figures(y[k], {t: p[t][k] for t in THEORIES}, settings.theory_abstain_band, thr, pred[k])
         r["passages"] = [{"id": e.id, "source": str(srcs[j]), "label": str(y[j]), "predicted": o["label"],
                           "abstained": o["abstained"], "scores": o["scores"]} for j, (e, o) in enumerate(zip(scored, out_))]
         res["models"][m] = r

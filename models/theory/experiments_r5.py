@@ -98,9 +98,8 @@ def cmd_shipped(path: Path, models: list[str], out: Path) -> dict:
             y = np.array([e.label for e in rows])
             p = {t: np.array([x["scores"][t] for x in o]) for t in THEORIES}
             thr = load_bundle(m).get("thresholds")
-            thr = None if thr is None else {t: np.full(len(rows), thr[t]) for t in THEORIES}
             # the labels the stage gives (its thresholds, if the model has them), not the 0.5 rule
-            r[name] = _ext_figures(y, p, np.array([x["label"] for x in o]), settings.theory_abstain_band, thr)
+            r[name] = E._figures(y, p, settings.theory_abstain_band, thr, np.array([x["label"] for x in o]))
             if name == "dev":
                 r["dev_passages"] = [{"id": e.id, "label": e.label, "predicted": x["label"], "abstained": x["abstained"],
                                       "scores": x["scores"]} for e, x in zip(rows, o)]
@@ -195,26 +194,6 @@ def _fold_figures(ds, prob, pred, idx) -> dict:
             "ece": {t: reliability(prob[t][idx], np.isin(y, [t, "both"]).astype(int))[0] for t in THEORIES}}
 
 
-def _ext_figures(y, prob, pred, band, thr=None) -> dict:
-    """As ``experiments._figures``, with the labels ``pred`` (a model's own rule) and, for a model with per-theory
-    thresholds ``thr`` (per theory, per passage), the abstention band measured around them."""
-    from sklearn.metrics import f1_score
-
-    from pipeline.theory.calibration import abstention_table
-
-    fig = E._figures(y, prob, band)
-    fig["abstention"] = abstention_table(prob, list(y), T.BANDS, thr)
-    fig["at_band"] = abstention_table(prob, list(y), [band], thr)[0]
-    present = [c for c in LABELS if (y == c).any()]
-    # with thresholds the label differs from the 0.5 rule: recompute the label figures from ``pred``
-    fig["macro_f1"] = round(float(f1_score(y, pred, labels=present, average="macro", zero_division=0)), 4)
-    rep = T.four_label_report(y, pred)
-    fig["macro_f1_four_labels"], fig["accuracy"] = rep["macro_f1"], rep["accuracy"]
-    fig["per_label_f1"] = {k: v["f1-score"] for k, v in rep["per_label"].items()}
-    fig["confusion"] = {a: {b: int(((y == a) & (pred == b)).sum()) for b in LABELS} for a in LABELS}
-    return fig
-
-
 def cmd_candidates(path: Path, test: list[str], only: list[str] | None, out: Path) -> dict:
     settings = get_settings()
     band = settings.theory_abstain_band
@@ -255,13 +234,13 @@ def cmd_candidates(path: Path, test: list[str], only: list[str] | None, out: Pat
         pred_out = labels_at(p_out, thr_out)
         r["thresholds_final"] = {t: float(thr_out[t][d_idx[0]]) for t in THEORIES} if use_thr else None
         th = {t: thr_out[t][d_idx] for t in THEORIES} if use_thr else None
-        r["ext_dev"] = _ext_figures(ds.labels[d_idx], {t: p_out[t][d_idx] for t in THEORIES}, pred_out[d_idx], band, th)
+        r["ext_dev"] = E._figures(ds.labels[d_idx], {t: p_out[t][d_idx] for t in THEORIES}, band, th, pred_out[d_idx])
         r["ext_dev_passages"] = [{"id": ds.examples[i].id, "label": str(ds.labels[i]), "predicted": str(pred_out[i]),
                                   "scores": {t: round(float(p_out[t][i]), 4) for t in THEORIES}} for i in d_idx]
         preds_dev[name] = pred_out[d_idx]
         if name in test:
             th = {t: thr_out[t][t_idx] for t in THEORIES} if use_thr else None
-            r["ext_test"] = _ext_figures(ds.labels[t_idx], {t: p_out[t][t_idx] for t in THEORIES}, pred_out[t_idx], band, th)
+            r["ext_test"] = E._figures(ds.labels[t_idx], {t: p_out[t][t_idx] for t in THEORIES}, band, th, pred_out[t_idx])
         r["seconds"] = round(time.time() - t0, 1)
         res["candidates"][name] = r
         f = r["folds"]
