@@ -49,6 +49,7 @@ import json
 import os
 import socket
 import sqlite3
+import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -67,6 +68,30 @@ INDEX = "index.json"
 # A writer waits this long for the write lock. The longest critical section is writing one
 # document.json (well under a second), so a wait this long means a hung process, not contention.
 BUSY_TIMEOUT_S = 300.0
+#: How long to sleep between tries of switching a new store to WAL while another process holds it (seconds).
+WAL_RETRY_S = 0.05
+
+
+def _wal(conn: sqlite3.Connection) -> None:
+    """Put the store in WAL mode (persistent in the file, so a no-op once done).
+
+    Switching the journal mode needs the database to itself, and SQLite answers "database is locked" at once,
+    without its busy handler, when another process is creating or switching the same new store: two workers
+    starting on an empty output folder (seen in tests/test_store.py's two-process test). So the switch is tried
+    again, up to :data:`BUSY_TIMEOUT_S`, as any other locked write waits.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(WAL_RETRY_S)
+
+
 # sqlite3 result codes for a file that is not, or no longer, a database (SQLITE_CORRUPT, SQLITE_NOTADB)
 _CORRUPT_CODES = (11, 26)
 
@@ -165,7 +190,7 @@ class Store:
             raise
         try:
             try:
-                conn.execute("PRAGMA journal_mode=WAL")
+                _wal(conn)
                 conn.execute("PRAGMA synchronous=NORMAL")
                 if write:
                     conn.execute("BEGIN IMMEDIATE")
