@@ -263,7 +263,8 @@ def _objects(verb) -> list:
 MEASURE_NOUNS = frozenset({"ton", "tonne", "kg", "kilogram", "worth", "amount", "number", "quantity", "series", "batch",
                            "shipment", "consignment", "package", "lot", "million", "billion", "thousand", "hundred",
                            "dozen", "barrel", "cargo", "load", "supply", "wave", "round", "volley", "string", "set",
-                           "pair", "couple", "variety", "range", "host", "kind", "type", "form", "total", "part"})
+                           "pair", "couple", "variety", "range", "host", "kind", "type", "form", "total", "part",
+                           "state"})  # "lifted the state of emergency" (CAMEO 0814): the state is the emergency
 
 
 def _head_lemmas(toks) -> set[str]:
@@ -366,6 +367,8 @@ def _noun_sense(noun, lex: Lexicon) -> Sense | None:
             for of in (c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"):
                 for obj in (p for p in of.children if p.dep_ == "pobj"):  # "the deployment of peacekeeping troops"
                     near += [obj] + [c for c in obj.children if c.dep_ in ("compound", "amod", "nmod")]
+            if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.pos_ == "NOUN":
+                near.append(noun.head.head)  # "a state of emergency": the head the "of" phrase hangs on
             mods = {_lemma(c) for c in near} | {c.lower_ for c in near}
             if not mods & s.modifier:
                 continue
@@ -395,6 +398,10 @@ def _light_noun(verb):
     if not _children(verb, "dobj", "attr", "oprd"):  # "the army was placed on high alert"
         for k, v in _preps(verb).items():
             if k in ("in", "to", "into", "on", "under"):  # "engaged in", "resorted to", "remained on alert", "put under investigation"
+                cands.extend(v)
+    else:  # "put its forces on alert", "placed the leaders under arrest" (CAMEO 152, 173): the state the object is put in
+        for k, v in _preps(verb).items():
+            if k in ("on", "under"):
                 cands.extend(v)
     out = []
     for c in cands:
@@ -512,6 +519,12 @@ def subject_actors(verb, acts: Actors, lex: Lexicon, prev: list[dict], depth: in
     agent = _agent(verb)
     if agent is not None:
         return np_actors(agent, acts, appos=True), "agent"
+    lead = next((c for c in verb.children if c.dep_ == "npadvmod" and c.i < verb.i and c.i == verb.sent.start
+                 and c.pos_ == "PROPN"), None)
+    if lead is not None and verb.dep_ == "ROOT":  # "Turkey massed troops": the small model may tag the subject npadvmod
+        got = np_actors(lead, acts, appos=True)
+        if got:
+            return got, "subject"
     if _child(verb, "nsubjpass") is not None:
         if _stative_passive(verb):
             return np_actors(_child(verb, "nsubjpass"), acts, appos=True), "subject"
