@@ -390,6 +390,10 @@ GENERIC_ACT_NOUNS = frozenset({"effort", "process", "initiative", "mission", "op
                                "step", "activity", "exercise", "attempt", "work", "project", "deal", "package"})
 
 
+#: Objects of a light verb that name one's share in an act named by their "in" phrase ("took part in", "played a role in").
+PART_NOUNS = frozenset({"part", "role"})
+
+
 def _light_noun(verb):
     """The event noun a light verb takes: its object, or the object of its "in"/"to" phrase."""
     cands = _children(verb, "dobj", "attr", "oprd")
@@ -408,6 +412,9 @@ def _light_noun(verb):
         out.append(c)
         if _lemma(c) in GENERIC_ACT_NOUNS:  # "a mediation effort", not "truce monitors" (people, not an act)
             out.extend(cc for cc in c.children if cc.dep_ == "compound")
+        if _lemma(c) in PART_NOUNS:  # "took part in joint exercises" (CAMEO 062): the act one takes part in
+            out.extend(p for pr in c.children if pr.dep_ == "prep" and pr.lower_ == "in" for p in pr.children if p.dep_ == "pobj")
+            out.extend(v for k, v in _preps(verb).items() if k == "in" for v in v)
         if _lemma(c) in MEASURE_NOUNS or _lemma(c) in PHASE_NOUNS:  # "carried out a series of strikes", "a round of talks"
             out.extend(p for of in c.children if of.dep_ == "prep" and of.lower_ == "of"
                        for p in of.children if p.dep_ == "pobj")
@@ -754,6 +761,9 @@ def _people_object(verb, lex: Lexicon, *, persons_only: bool = False, complement
     for k, v in _preps(verb).items():
         if k in TARGET_PREPS:
             toks.extend(v)
+    if not persons_only:  # "lifted restrictions on the press", "a ban on opposition rallies": whom the object weighs on
+        toks.extend(p for o in _objects(verb) if not acts_named(o) for k, v in _preps(o).items()
+                    if k in ("on", "against") for p in v if not acts_named(p))
     if persons_only and complement:  # "called for the release of political prisoners": the people a demand is about
         for c in _complement(verb):
             if c.pos_ in ("NOUN", "PROPN") and not acts_named(c):
