@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.gazetteer import AMBIGUOUS, GENERIC, PLACES, RESOURCE, Actor, Gazetteer
+from pipeline.gazetteer import ACTORS, AMBIGUOUS, GENERIC, PLACES, RESOURCE, Actor, Gazetteer
 from pipeline.model import Document, Entity, Mention, Value
 from pipeline.nlp import gazetteer, load_nlp, parse_texts
 from pipeline.registry import DataFile, ModelPackage, stage
@@ -123,7 +123,7 @@ def _citation_spans(doc: Document) -> dict[str, list[tuple[int, int]]]:
     needs=("passages", "citations", "references"),
     adds=("entities", "values"),
     settings=("spacy_model",),
-    resources=(ModelPackage("spacy_model", libraries=("spacy",)), DataFile("gazetteer", RESOURCE), DataFile("places", PLACES)),
+    resources=(ModelPackage("spacy_model", libraries=("spacy",)), DataFile("gazetteer", RESOURCE), DataFile("places", PLACES), DataFile("actors", ACTORS)),
     code=("pipeline.nlp", "pipeline.gazetteer", "pipeline.text"),
     languages=("en",),
     tables=(ENTITIES_TABLE, MENTIONS_TABLE),

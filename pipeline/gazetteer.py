@@ -34,6 +34,10 @@ RESOURCE = Path(__file__).resolve().parent / "resources" / "gazetteer.json"
 #: Places below the state (cities, first-level regions, disputed areas) and regional demonyms, each with its
 #: state's ISO3 (provenance in the file): event coders code "Kharkiv" or "Tigrayan rebels" by their state.
 PLACES = Path(__file__).resolve().parent / "resources" / "places.json"
+#: People (heads of state and government, ministers, party and rebel leaders) and state bodies and armed groups named
+#: without their state in news text, each with the state (or organisation) CAMEO/PLOVER coders give them (provenance in
+#: the file): "Khawaja Asif rejected ..." is Pakistan's act, "the Tatmadaw" Myanmar's army.
+ACTORS = Path(__file__).resolve().parent / "resources" / "actors.json"
 #: ``how`` of a place below the state (its ``country`` is the state's ISO3; it names no actor of its own).
 PLACE = "place"
 
@@ -108,8 +112,31 @@ def _add_places(path: Path, actors: dict[str, Actor], add, surface: dict) -> str
     return data["version"]
 
 
+def _add_actors(path: Path, actors: dict[str, Actor], add, surface: dict, context: dict[str, tuple[str, ...]]) -> str:
+    """The actors file: one ``PERSON`` per person, one actor per body (``ORG`` or ``GROUP``), each with its
+    ``country``. A name the curated gazetteer already has keeps that entry."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for section, default_type in (("people", "PERSON"), ("bodies", "ORG")):
+        for e in data.get(section, []):
+            etype = e.get("type", default_type)
+            slug = re.sub(r"\W+", "-", e["name"]).strip("-").upper()
+            actor_id = f"{etype}:{slug}"
+            if actor_id in actors:
+                continue
+            aliases = [a for a in (_alias(x) for x in e["aliases"]) if name_key(a[0]) not in surface]
+            if not aliases:
+                continue
+            actors[actor_id] = Actor(id=actor_id, name=e["name"], type=etype, code=None, country=e["country"],
+                                     aliases=[a for a, _h, _c in aliases])
+            for alias, how, words in aliases:
+                add(alias, actor_id, how)
+                if words:
+                    context.setdefault(name_key(alias), words)
+    return data["version"]
+
+
 @lru_cache(maxsize=1)
-def load_gazetteer(path: Path = RESOURCE, places: Path = PLACES) -> Gazetteer:
+def load_gazetteer(path: Path = RESOURCE, places: Path = PLACES, people: Path = ACTORS) -> Gazetteer:
     import pycountry
 
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -150,6 +177,8 @@ def load_gazetteer(path: Path = RESOURCE, places: Path = PLACES) -> Gazetteer:
             if words:
                 context[name_key(alias)] = words
     version = data["version"]
+    if people is not None and people.is_file():
+        version += "+" + _add_actors(people, actors, add, surface, context)
     if places is not None and places.is_file():
         version += "+" + _add_places(places, actors, add, surface)
     gaz = Gazetteer(version=version, actors=actors, surface=surface,

@@ -164,3 +164,51 @@ def test_entities_stage_gives_places_their_state():
                             get_settings())
     got = {e.name: e.country for e in doc.entities if e.type == "LOC"}
     assert got.get("Kherson") == "UKR" and got.get("Aleppo") == "SYR", got
+
+
+def test_actors_file_is_checked_and_keyed():
+    """pipeline/resources/actors.json: provenance stated, every person and body coded by an ISO 3166 state or an
+    organisation of the gazetteer, each with a role and years, and the file is a resource of the entities stage."""
+    import pycountry
+
+    from pipeline import registry
+    from pipeline.gazetteer import ACTORS, load_gazetteer
+    from pipeline.settings import get_settings
+
+    data = json.loads(ACTORS.read_text(encoding="utf-8"))
+    assert data["version"].startswith("actors/") and "general knowledge" in data["provenance"]
+    gaz = load_gazetteer()
+    codes = {c.alpha_3 for c in pycountry.countries} | {a.code for a in gaz.actors.values() if a.type == "IGO" and a.code}
+    assert len(data["people"]) >= 300 and len(data["bodies"]) >= 50
+    for e in data["people"]:
+        assert e["country"] in codes and e["role"] and e["years"], e["name"]
+    for e in data["bodies"]:
+        assert e["country"] in codes and e["type"] in ("ORG", "GROUP"), e["name"]
+    entities = next(s for s in registry.stages(get_settings()) if s.name == "entities")
+    assert any(getattr(r, "path", None) == ACTORS for r in entities.resources)
+
+
+@pytest.mark.parametrize("text,name,country", [
+    # sentences written for this test: people, bodies and armed groups named without their state
+    ("Khawaja Asif said Pakistan would respond to any attack.", "Khawaja Asif", "PAK"),
+    ("Kofi Annan flew to Baghdad on Friday.", "Kofi Annan", "UN"),
+    ("The Tatmadaw shelled villages near the border.", "Tatmadaw", "MMR"),
+    ("M23 rebels advanced towards Goma.", "M23 rebels", "COD"),
+    ("Hemedti met the envoy in Khartoum.", "Hemedti", "SDN"),
+])
+def test_actors_named_without_their_state(text, name, country):
+    from pipeline.events.text import text_document
+
+    doc = annotate_entities(text_document(text), get_settings())
+    got = {m.text: e.country for e in doc.entities for m in e.mentions}
+    assert got.get(name) == country, got
+
+
+def test_ambiguous_surname_needs_its_context():
+    """"Asif" alone is a common name: Pakistan's defence minister only beside a word of his context."""
+    from pipeline.events.text import text_document
+
+    doc = annotate_entities(text_document("Asif opened a bakery in Leeds last year."), get_settings())
+    assert not any(e.country == "PAK" for e in doc.entities), [(e.name, e.country) for e in doc.entities]
+    doc = annotate_entities(text_document("Asif said Pakistan would not be intimidated."), get_settings())
+    assert any(e.country == "PAK" and e.type == "PERSON" for e in doc.entities)

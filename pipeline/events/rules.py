@@ -335,6 +335,8 @@ def _matches(sense: Sense, verb, lex: Lexicon) -> bool:
         return False
     if sense.prep is not None:
         preps = set(_preps(verb))
+        # "called for the government to resign": the parser may make "for" the mark of a clause
+        preps |= {m.lower_ for c in verb.children if c.dep_ in ("advcl", "ccomp") for m in c.children if m.dep_ == "mark"}
         if not preps & sense.prep and not any(_lemma(c) in sense.prep for c in verb.children if c.dep_ == "advmod"):
             return False
     if sense.modifier is not None and verb.pos_ in ("VERB", "AUX"):
@@ -613,6 +615,8 @@ def _np_targets(toks, acts: Actors) -> list[dict]:
 def _complement(verb):
     """The complement clauses of a verb: its infinitive or that-clause (also under "call on X to")."""
     comps = _children(verb, "xcomp", "ccomp")
+    comps += [c for c in verb.children if c.dep_ == "advcl" and _child(c, "mark") is not None
+              and _child(c, "mark").lower_ == "for"]  # "called for the government to resign"
     doc = verb.doc
     for c in verb.children:  # "ruled out sending weapons": the parser may hang the gerund as an adverbial clause
         if (c.dep_ == "advcl" and c.tag_ == "VBG" and c.i > verb.i and _child(c, "mark", "nsubj") is None
@@ -639,7 +643,7 @@ def complement_targets(verb, acts: Actors, depth: int = 0) -> list[dict]:
     for c in _complement(verb):
         if c.pos_ in ("VERB", "AUX"):
             subj = _subject_token(c)
-            if subj is not None and not _is_pronoun(subj) and c.dep_ == "ccomp":
+            if subj is not None and not _is_pronoun(subj) and (c.dep_ == "ccomp" or _child(c, "mark") is not None):
                 got = np_actors(subj, acts)
                 if got:  # "demanded that Hamas renounce ...": the one asked is the target
                     out.extend(got)
@@ -766,6 +770,8 @@ def _people_object(verb, lex: Lexicon, *, persons_only: bool = False, complement
                     if k in ("on", "against") for p in v if not acts_named(p))
     if persons_only and complement:  # "called for the release of political prisoners": the people a demand is about
         for c in _complement(verb):
+            if c.pos_ in ("VERB", "AUX") and _child(c, "mark") is not None and _subject_token(c) is not None:
+                toks.append(_subject_token(c))  # "called for the government to resign": the one asked
             if c.pos_ in ("NOUN", "PROPN") and not acts_named(c):
                 toks.append(c)
                 toks.extend(p for of in c.children if of.dep_ == "prep" and of.lower_ == "of"
@@ -1117,6 +1123,11 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
             how = "owner"
         if t.kind == "light":
             extra = _noun_args(word, sense, acts)[1]
+            if etype == "REQUEST":  # "reiterated the need for Russia to fulfil ...": whom the demand is for
+                asked = [o for k, v in _preps(word).items() if k == "for" for o in v]
+                asked += [_subject_token(c) for c in word.children if c.dep_ in ("acl", "relcl", "advcl")
+                          and _child(c, "mark") is not None and _child(c, "mark").lower_ == "for" and _subject_token(c) is not None]
+                extra += [a for o in asked for a in np_actors(o, acts)]
             if word.dep_ == "compound":  # "a mediation effort between X and Y"
                 extra += _noun_args(word.head, sense, acts)[1]
             targets = _dedupe(targets + extra)
@@ -1128,6 +1139,8 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
             pol = lex.polarity(etype)
             if negated and pol == "cooperation":
                 etype, negated = "REJECT", False
+            elif etype == "MOBILIZE" and not negated:
+                pass  # "plans to call up reservists": a mobilisation under way is coded as one (PLOVER GSR: "prepared to resume shelling")
             else:
                 etype = "AGREE" if pol == "cooperation" else "THREATEN"
             path.append("intent")
@@ -1269,6 +1282,8 @@ def beneficiary(verb, acts: Actors, depth: int = 0) -> list[dict]:
         if depth == 0 and "to" not in _aux_words(c) and _child(c, "mark") is None:
             continue
         if _lemma(c) not in BENEFIT_VERBS:
+            if c.dep_ == "xcomp":  # "pledged to donate 20 million yen to help the victims in Japan": the promised act's purpose
+                out.extend(beneficiary(c, acts, depth + 1))
             continue
         for o in _children(c, "dobj", "dative"):
             out.extend(target_np(o, acts))
