@@ -400,9 +400,8 @@ def test_kinds_not_coded_round5(text, etype):
 # with PLOVER's mapping of CAMEO as the gold standard records use it (02 and 10 REQUEST, 03 AGREE, 04 CONSULT, 05 SUPPORT
 # or AGREE, 06 COOPERATE, 07 AID, 08 CONCEDE or RETREAT, 09 and 11 ACCUSE, 12 REJECT, 13 THREATEN, 14 PROTEST, 15
 # MOBILIZE, 16 SANCTION, 17 COERCE, 18-20 ASSAULT). A pair of actors with no target is a joint record (co-actors);
-# IGO and NGO stand for any actor that is not a state. (code, sentence, type, actors, targets). The first block was
-# written first and its misses fixed by kind; the second was written afterwards and scored before its misses were
-# studied (EVALUATION.md, events notes).
+# IGO and NGO stand for any actor that is not a state. (code, sentence, type, actors, targets). Each block was written
+# before the rules were changed for it and scored first (EVALUATION.md, events notes), then its misses fixed by kind.
 CAMEO_CODES = [
     ('020', 'Jordan appealed to Syria on Monday to help end the crisis in Lebanon.', 'REQUEST', ['JOR'], ['SYR']),
     ('021', 'Zambia appealed to Western donors for help in rebuilding its railway.', 'REQUEST', ['ZMB'], []),
@@ -641,11 +640,75 @@ CAMEO_CODES = [
     ('195', 'Israeli jets bombed guerrilla bases in southern Lebanon.', 'ASSAULT', ['ISR'], ['LBN']),
     ('196', 'Azerbaijan said Armenian forces had broken the ceasefire.', 'ACCUSE', ['AZE'], ['ARM']),
     ('202', 'Government troops massacred villagers in East Timor.', 'ASSAULT', ['IDN'], ['IDN']),
+    # the third block, written after the fixes of the first two and scored before its own misses were studied
+    ('022', 'Hungary asked Austria to help train its border police.', 'REQUEST', ['HUN'], ['AUT']),
+    ('023', 'Haiti appealed for emergency food aid after the hurricane.', 'REQUEST', ['HTI'], []),
+    ('028', 'Lebanon asked the Vatican to mediate between its Christian factions.', 'REQUEST', ['LBN'], ['VAT']),
+    ('032', 'Britain promised military training to the Ugandan army.', 'AGREE', ['GBR'], ['UGA']),
+    ('034', 'Kenyan President Daniel arap Moi promised to hold multiparty elections.', 'AGREE', ['KEN'], []),
+    ('035', 'Syria offered to pull its troops back from the Lebanese capital.', 'AGREE', ['SYR'], ['LBN']),
+    ('036', "Jordan's King Hussein said he was ready to meet Israeli leaders.", 'AGREE', ['JOR'], ['ISR']),
+    ('041', 'The Turkish prime minister discussed the crisis by telephone with the Greek prime minister.', 'CONSULT', ['TUR'], ['GRC']),
+    ('042', 'French President Jacques Chirac visited Moscow on Monday.', 'CONSULT', ['FRA'], ['RUS']),
+    ('044', 'Leaders of Chile and Argentina met on the border to discuss the dispute.', 'CONSULT', ['CHL', 'ARG'], []),
+    ('045', 'Egypt brokered talks between Fatah and Hamas in Cairo.', 'CONSULT', ['EGY'], ['PSE']),
+    ('051', 'The Indian prime minister hailed the Sri Lankan peace accord.', 'SUPPORT', ['IND'], ['LKA']),
+    ('052', 'Russia defended Serbia against Western criticism.', 'SUPPORT', ['RUS'], ['SRB']),
+    ('054', 'China and South Korea established diplomatic ties in August.', 'SUPPORT', ['CHN', 'KOR'], []),
+    ('057', 'Jordan and Israel signed a peace treaty on Wednesday.', 'AGREE', ['JOR', 'ISR'], []),
+    ('061', 'Germany and Poland agreed to build a new bridge over the Oder.', 'AGREE', ['DEU', 'POL'], []),
+    ('063', 'Panama extradited two Colombian drug smugglers to the United States.', 'COOPERATE', ['PAN'], ['USA']),
+    ('064', 'Jordan shared intelligence about the plot with Washington.', 'COOPERATE', ['JOR'], ['USA']),
+    ('071', 'The International Monetary Fund approved a loan of $1.2 billion for Pakistan.', 'AID', ['IGO'], ['PAK']),
+    ('072', 'China sold fighter aircraft to Pakistan.', 'AID', ['CHN'], ['PAK']),
+    ('073', 'Greece sent tents and blankets to earthquake victims in Turkey.', 'AID', ['GRC'], ['TUR']),
+    ('074', 'Fiji sent peacekeepers to Lebanon.', 'AID', ['FJI'], ['LBN']),
+    ('0812', "Kenya's government lifted the ban on opposition parties.", 'CONCEDE', ['KEN'], ['KEN']),
+    ('0813', 'Israel lifted a curfew in the West Bank town of Nablus.', 'CONCEDE', ['ISR'], ['PSE']),
+    ('083', 'Iraq bowed to United Nations demands and allowed the inspectors into the site.', 'CONCEDE', ['IRQ'], ['IGO']),
+    ('084', 'Iran released a British sailor on Friday.', 'RETREAT', ['IRN'], ['GBR']),
+    ('085', 'Washington lifted sanctions on Pakistan.', 'CONCEDE', ['USA'], ['PAK']),
+    ('0871', 'Armenia and Azerbaijan agreed to a ceasefire in Nagorno-Karabakh.', 'AGREE', ['ARM', 'AZE'], []),
+    ('0874', 'Israeli forces withdrew from the town of Jenin.', 'RETREAT', ['ISR'], ['PSE']),
+    ('091', "Colombian prosecutors launched an investigation into the president's campaign finances.", 'ACCUSE', ['COL'], ['COL']),
+    ('101', 'Egypt demanded compensation from Libya for the expelled workers.', 'REQUEST', ['EGY'], ['LBY']),
+    ('111', 'Turkey denounced the Greek Cypriot arms purchase.', 'ACCUSE', ['TUR'], ['CYP']),
+    ('112', 'Burundi accused Rwanda of arming the rebels.', 'ACCUSE', ['BDI'], ['RWA']),
+    ('114', 'China lodged a strong protest with India over the border incident.', 'ACCUSE', ['CHN'], ['IND']),
+    ('115', 'Iran filed a complaint against the United States at the International Court of Justice.', 'ACCUSE', ['IRN'], ['USA']),
+    ('121', 'Japan refused to resume aid to North Korea.', 'REJECT', ['JPN'], ['PRK']),
+    ('125', "Taiwan rejected Beijing's offer of talks.", 'REJECT', ['TWN'], ['CHN']),
+    ('128', 'North Korea defied international pressure and tested a missile.', 'REJECT', ['PRK'], []),
+    ('129', 'The United States vetoed the resolution on Jerusalem.', 'REJECT', ['USA'], []),
+    ('131', 'Washington threatened to withdraw its ambassador from Belgrade.', 'THREATEN', ['USA'], ['SRB']),
+    ('138', 'Iraq threatened to shoot down American planes over the no-fly zone.', 'THREATEN', ['IRQ'], ['USA']),
+    ('141', 'Thousands of Kurds demonstrated outside the Turkish embassy in Bonn.', 'PROTEST', ['TUR'], ['TUR']),
+    ('142', 'Palestinian prisoners in Israeli jails began a hunger strike.', 'PROTEST', ['PSE'], ['ISR']),
+    ('143', 'Dock workers in Chile went on strike on Monday.', 'PROTEST', ['CHL'], ['CHL']),
+    ('145', 'Youths rioted in the streets of Algiers.', 'PROTEST', ['DZA'], ['DZA']),
+    ('152', 'Pakistan placed its forces on high alert along the border with India.', 'MOBILIZE', ['PAK'], ['IND']),
+    ('154', 'Syria moved troops towards the Turkish border.', 'MOBILIZE', ['SYR'], ['TUR']),
+    ('161', 'Sudan severed diplomatic ties with Uganda.', 'SANCTION', ['SDN'], ['UGA']),
+    ('163', 'The European Union imposed an arms embargo on China.', 'SANCTION', ['IGO'], ['CHN']),
+    ('166', 'Kenya expelled two British diplomats on Wednesday.', 'SANCTION', ['KEN'], ['GBR']),
+    ('1663', 'Rwanda expelled 38 foreign aid agencies.', 'SANCTION', ['RWA'], []),
+    ('171', 'Argentine coast guard vessels seized a Spanish fishing boat.', 'COERCE', ['ARG'], ['ESP']),
+    ('1721', 'Indian authorities imposed a curfew in Srinagar.', 'COERCE', ['IND'], ['IND']),
+    ('173', 'Turkish police detained 40 Kurdish activists in Istanbul.', 'COERCE', ['TUR'], ['TUR']),
+    ('174', 'France expelled an Algerian imam.', 'COERCE', ['FRA'], ['DZA']),
+    ('181', 'Rebels abducted three aid workers in Somalia.', 'COERCE', ['SOM'], ['SOM']),
+    ('1823', 'Soldiers beat a prisoner to death in Burma.', 'ASSAULT', ['MMR'], ['MMR']),
+    ('183', 'A car bomb killed 20 people in Baghdad on Sunday.', 'ASSAULT', ['IRQ'], ['IRQ']),
+    ('190', 'Government troops and Tamil rebels clashed in northern Sri Lanka.', 'ASSAULT', ['LKA'], ['LKA']),
+    ('192', 'Indonesian troops occupied the town of Dili.', 'ASSAULT', ['IDN'], ['TLS']),
+    ('194', 'Russian artillery pounded rebel positions in Grozny.', 'ASSAULT', ['RUS'], ['RUS']),
+    ('195', 'NATO aircraft bombed Serb ammunition depots near Pale.', 'ASSAULT', ['IGO'], ['SRB']),
+    ('202', 'Rebels massacred 50 villagers in Algeria.', 'ASSAULT', ['DZA'], ['DZA']),
 ]
-#: Shares of the table the rules must get right (measured 216/236 type, 191/236 type+actors+targets at lexicon 2.4;
-#: 190/236 and 163/236 before this round): a floor a little below, so that a rule change that loses codes fails.
-CAMEO_TYPE_FLOOR = 0.88
-CAMEO_FULL_FLOOR = 0.78
+#: Shares of the table the rules must get right (measured 277/299 type, 244/299 type+actors+targets at lexicon 2.4;
+#: 246/299 and 210/299 before this round): a floor a little below, so that a rule change that loses codes fails.
+CAMEO_TYPE_FLOOR = 0.90
+CAMEO_FULL_FLOOR = 0.79
 
 
 def _cameo_codes_match(want: list[str], got: list[str]) -> bool:
