@@ -754,6 +754,8 @@ KINDS_6 = [
     # a planned mobilisation is a mobilisation; a threat to mobilise stays a threat
     ("The Turkish army plans to call up 10,000 reservists.", ("MOBILIZE", ["TUR"], [])),
     ("Serbia threatened to call up its reservists.", ("THREATEN", ["SRB"], [])),
+    # the neighbour across a border named as the place of a deployment is its target (CAMEO 15)
+    ("Syria massed troops along the border with Jordan.", ("MOBILIZE", ["SYR"], ["JOR"])),
 ]
 
 

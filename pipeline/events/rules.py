@@ -674,6 +674,10 @@ def condition_targets(verb, acts: Actors) -> list[dict]:
     return _dedupe(out)
 
 
+#: Nouns whose "with" phrase names the state on the other side ("troops along the border with India", CAMEO 15).
+BORDER_NOUNS = frozenset({"border", "frontier", "boundary"})
+
+
 def _location(tok, acts: Actors) -> tuple[list[dict], str | None]:
     """Actors of the places in the "in/near/at" phrases of a token, and the first place's name."""
     found: list[dict] = []
@@ -682,6 +686,8 @@ def _location(tok, acts: Actors) -> tuple[list[dict], str | None]:
         if k in LOCATION_PREPS:
             for o in v:
                 got = np_actors(o, acts, appos=True)  # "in the capital Kabul"
+                if not got and _lemma(o) in BORDER_NOUNS:  # "along the border with India": the neighbour across it
+                    got = [a for a in target_np(o, acts) if a["type"] == "STATE"]
                 places = [a for a in got if a["type"] in ("STATE", "LOC")]
                 for p in places:
                     name = name or p["name"]
