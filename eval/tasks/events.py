@@ -514,6 +514,7 @@ CAMEO_CHECK = {
     "first block (147 sentences, one or two per code)": (147, (121, 108), (121, 108), (136, 124)),
     "second block (89, written after the first block's fixes)": (89, (69, 55), (71, 56), (80, 69)),
     "third block (63, written after the second block's fixes)": (63, (56, 47), (58, 49), (61, 53)),
+    "fourth block (42, written after all the fixes, only measured)": (42, (40, 38), (41, 39), (41, 39)),
 }
 
 
