@@ -1,0 +1,136 @@
+"""The reference-list splitter (pipeline/references/split.py): lists of sources that open with no author, the
+headings of a list's parts, and lists headed by the kind of their sources.
+
+Lines are given with the geometry the PDF reader measured on the EXCITE corpus (paper ids in the comments).
+"""
+
+from __future__ import annotations
+
+from pipeline.ingest.types import Block, Line
+from pipeline.references.split import is_source_list_heading, mark_reference_sections, split_references
+
+
+def _line(text: str, x0: float, x1: float, top: float, page: int = 1, size: float = 12.0) -> Line:
+    return Line(text=text, x0=x0, x1=x1, top=top, page=page, size=size)
+
+
+# EXCITE 11653, pages 46-47: the last entries of a hanging-indent list, the heading of its second part ("Sonstige
+# Quellen"), then newspapers and broadcasts, one per line, flush, none with an author or a year at its start.
+_PAGE_46 = [
+    ("Weller, Christoph: Sind Soldaten Mörder? Analysen und Dokumente zum", 113.5, 464.7, 398.4),
+    ("„Soldatenurteil„. Tübingen 1990", 127.7, 282.6, 412.6),
+    ("Wissenschaftliche Dienste des Deutschen Bundestages: Der aktuelle Begriff. Der", 113.5, 498.1, 483.4),
+    ("Große Zapfenstreich. Nr. 33/94 (30.11.1994)", 127.7, 343.9, 497.6),
+    ("Wolbert, Barbara: Jugendweihe. Zur Transformation einer rituellen Praxis. In:", 113.5, 484.6, 525.9),
+    ("„Kuckuck„ – Notizen zu Alltagskultur und Volkskunde. Heft 2 (1995), S. 23 –", 127.7, 503.8, 540.0),
+    ("Sonstige Quellen", 113.5, 199.0, 597.0),
+    ("Berliner Morgenpost (BP)", 113.5, 239.1, 639.4),
+    ("Bonner Rundschau (BR)", 113.5, 231.4, 660.8),
+    ("Bremer Nachrichten (BN)", 113.5, 237.7, 682.1),
+    ("Der Spiegel, Hamburg (Spiegel)", 113.5, 267.0, 703.5),
+    ("Die Tageszeitung, Berlin (taz)", 113.5, 257.4, 724.8),
+    ("Die Welt (WELT)", 113.5, 200.7, 746.2),
+]
+_PAGE_47 = [
+    ("Die Zeit, Hamburg (ZEIT)", 113.5, 240.8, 72.8),
+    ("Express (Köln/Bonn)", 113.5, 214.9, 94.1),
+    ("Frankfurter Allgemeine Zeitung (FAZ)", 113.5, 297.7, 115.5),
+    ("Westdeutsche Allgemeine Zeitung (WAZ)", 113.5, 314.3, 286.4),
+    ("ZDF: Übertragung des des Großen Zapfenstreichs vom 26. 10. 1995", 113.5, 440.0, 329.1),
+    ("ARD: Sendung „Monitor„ vom 26. 10. 1995", 113.5, 326.7, 350.4),
+    ("Dokumentation des Bonner Friedensbüro: Kein Zapfenstreich – auch nicht in", 113.5, 479.6, 371.8),
+    ("Bonn. Teile I-III. Bonn 1995", 113.5, 251.8, 393.2),
+]
+# Earlier entries of the same list (page 45), so that the list's text measure is known from full lines.
+_PAGE_45 = [
+    ("Soeffner, Hans-Georg: Die Ordnung der Rituale. Die Auslegung des Alltags 2.", 113.5, 488.0, 671.8),
+    ("Frankfurt/Main 1995a", 127.7, 232.9, 686.0),
+    ("Soeffner, Hans-Georg: Zum Nutzen und zur Zweifelhaftigkeit fragloser ritueller", 113.5, 493.5, 715.7),
+    ("Ordnung. In: Kuckuck„ – Notizen zu Alltagskultur und Volkskunde. Heft 2", 127.7, 488.0, 729.9),
+    ("(1995b), S. 4 – 10", 127.7, 215.0, 744.0),
+]
+
+
+def _sources_list() -> list[Line]:
+    return ([_line(t, a, b, top, page=45) for t, a, b, top in _PAGE_45]
+            + [_line(t, a, b, top, page=46) for t, a, b, top in _PAGE_46]
+            + [_line(t, a, b, top, page=47) for t, a, b, top in _PAGE_47])
+
+
+def test_sources_one_per_line_are_one_entry_each():
+    out = [t for t, _ in split_references(_sources_list())]
+    for name in ("Berliner Morgenpost (BP)", "Die Welt (WELT)", "Die Zeit, Hamburg (ZEIT)", "Express (Köln/Bonn)",
+                 "ZDF: Übertragung des des Großen Zapfenstreichs vom 26. 10. 1995",
+                 "ARD: Sendung „Monitor„ vom 26. 10. 1995"):
+        assert name in out, out
+    # a broken entry stays whole: its first line was full to the measure
+    assert "Dokumentation des Bonner Friedensbüro: Kein Zapfenstreich – auch nicht in Bonn. Teile I-III. Bonn 1995" in out
+
+
+def test_part_heading_is_no_reference_and_not_glued():
+    out = [t for t, _ in split_references(_sources_list())]
+    assert not any("Sonstige Quellen" in t for t in out), out
+    assert any(t.startswith("Wolbert, Barbara") and t.endswith("S. 23 –") for t in out), out
+
+
+def test_hanging_entries_stay_whole():
+    out = [t for t, _ in split_references(_sources_list())]
+    assert "Weller, Christoph: Sind Soldaten Mörder? Analysen und Dokumente zum „Soldatenurteil„. Tübingen 1990" in out
+    assert "Soeffner, Hans-Georg: Die Ordnung der Rituale. Die Auslegung des Alltags 2. Frankfurt/Main 1995a" in out
+
+
+def test_flush_lines_that_run_to_the_measure_are_not_cut():
+    # one flush entry over three full lines and a short last one, then the next entry: two entries, not four
+    rows = [("Bundesministerium für Familie, Senioren, Frauen und Jugend (Hrsg.) (2004): Lebenssituation,", 72, 505),
+            ("Sicherheit und Gesundheit von Frauen in Deutschland. Eine repräsentative Untersuchung zu", 72, 503),
+            ("Gewalt gegen Frauen in Deutschland. Berlin.", 72, 300),
+            ("Hellmann, Deborah F. (2014): Repräsentativbefragung zu Viktimisierungserfahrungen in", 72, 500),
+            ("Deutschland. Hannover: KFN.", 72, 230)]
+    lines = [_line(t, a, b, 100 + 14 * i, size=10.0) for i, (t, a, b) in enumerate(rows)]
+    out = [t for t, _ in split_references(lines)]
+    assert len(out) == 2, out
+    assert out[1].startswith("Hellmann")
+
+
+def test_source_list_headings_by_kind():
+    for heading in ("Sonstige Quellen", "Literatur und Studien", "Vorgestellte Aufsätze", "GIGA-Publikationen zum Thema",
+                    "Zeitungen und Zeitschriften", "Rechtsprechung", "Primary sources", "Newspapers and periodicals",
+                    "3. Quellen- und Literaturverzeichnis", "Internet sources"):
+        assert is_source_list_heading(heading), heading
+    for text in ("1. Einleitung", "Data and methods", "Results", "Die Welt (WELT)", "Bonner Rundschau (BR)",
+                 "Studien zeigen, dass die Zahl der Anzeigen sinkt", "Journal of Peace Research 2001"):
+        assert not is_source_list_heading(text), text
+
+
+def _block(kind: str, text: str, page: int = 8, top: float = 100.0) -> Block:
+    lines = [_line(part, 72.0, 72.0 + 5.5 * len(part), top + 12 * n, page=page) for n, part in enumerate(text.split("\n"))]
+    return Block(kind=kind, text=" ".join(text.split("\n")), page=page, lines=lines)
+
+
+# EXCITE 28878 (a GIGA Focus): its only list, under "GIGA-Publikationen zum Thema", after the notes on the author.
+_GIGA = [
+    ("heading", "GIGA-Forschung zum Thema"),
+    ("body", "Parteien und Parteiensysteme in Afrika, Asien, Lateinamerika und Nahost sind Gegenstand von Arbeiten"),
+    ("heading", "GIGA-Publikationen zum Thema"),
+    ("body", "Bowen, James David (2011), The Right in “New Left” Latin America, in: Journal of Politics in Latin America, 3,\n"
+             "1, 99-124, online: <www.jpla.org>."),
+    ("body", "Erdmann, Gero (2010), Political party assistance and political party research: towards a closer encounter?,\n"
+             "in: Democratization, 17, 6, 1275-1296."),
+    ("body", "Lucas, Kevin, und David Samuels (2010), The Ideological “Coherence” of the Brazilian Party System, 1990-\n"
+             "2009, in: Journal of Politics in Latin America, 2, 3, 39-69, online: <www.jpla.org>."),
+    ("body", "Nolte, Detlef, und Christina Stolte (2010), Selbstbewusst in die Zukunft: Lateinamerikas neue Unabhängigkeit,\n"
+             "GIGA Focus Lateinamerika, 2, online: <www.giga-hamburg.de/giga-focus/lateinamerika>."),
+]
+
+
+def test_list_headed_by_its_kind_of_source_is_found():
+    blocks = [_block(k, t, top=100 + 40 * n) for n, (k, t) in enumerate(_GIGA)]
+    out = mark_reference_sections(blocks)
+    assert [b.kind for b in out] == ["heading", "body", "heading", "reference", "reference", "reference", "reference"]
+
+
+def test_body_section_headed_by_a_source_word_is_not_a_list():
+    prose = ("Unterschiedliche Studien kommen zu dem Ergebnis, dass nur ein kleiner Teil der Taten angezeigt wird. "
+             "Die Gründe dafür sind vielfältig und werden im Folgenden dargestellt.")
+    blocks = [_block("heading", "Empirische Studien"), *[_block("body", prose, top=140 + 40 * n) for n in range(4)]]
+    assert [b.kind for b in mark_reference_sections(blocks)] == ["heading", "body", "body", "body", "body"]
