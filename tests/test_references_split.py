@@ -134,3 +134,33 @@ def test_body_section_headed_by_a_source_word_is_not_a_list():
              "Die Gründe dafür sind vielfältig und werden im Folgenden dargestellt.")
     blocks = [_block("heading", "Empirische Studien"), *[_block("body", prose, top=140 + 40 * n) for n in range(4)]]
     assert [b.kind for b in mark_reference_sections(blocks)] == ["heading", "body", "body", "body", "body"]
+
+
+def test_short_continuation_in_a_hanging_column_is_not_an_entry():
+    # EXCITE 45152: a hanging-indent column whose entries' last lines come back to the left edge; the indented
+    # second line ends short, yet the flush line after it goes on with the same entry
+    rows = [("Australian Sports Commission. (2006). The case for", 54.0, 279.9, 451.2),
+            ("sport in Australia. Canberra: Australian", 68.2, 225.7, 463.5),
+            ("Sports Commission.", 54.0, 134.0, 475.7),
+            ("Black, D. (2010). The ambiguities of development: Im-", 54.0, 279.6, 487.8),
+            ("plications for “development through", 68.2, 216.4, 500.1),
+            ("Sport”. Sport in Society, 13(1), 121-129.", 54.0, 213.9, 512.3),
+            ("Coakley, J. (1998). Sport in society: Issues and contro-", 54.0, 279.8, 573.3),
+            ("versies (6th ed.). Boston, MA: McGraw Hill.", 68.2, 242.2, 585.5)]
+    out = [t for t, _ in split_references([_line(t, a, b, top, size=10.0) for t, a, b, top in rows])]
+    assert "Black, D. (2010). The ambiguities of development: Implications for “development through Sport”. " \
+           "Sport in Society, 13(1), 121-129." in out, out
+
+
+def test_a_series_list_after_the_references_is_cut():
+    # EXCITE 11018: a discussion-paper series announces its own list after the last reference
+    rows = [("Abel, Anna (2001). A first book about the state. Berlin: Verlag.", 72, 400),
+            ("Berg, Bert (2002). A second book about the market. Bonn: Verlag.", 72, 405),
+            ("Cohn, Carl (2003). A third book about the firm. Köln: Verlag.", 72, 395),
+            ("Die meisten der nachfolgenden discussion papers sind im Internet zu finden; http://www.wz-berlin.de", 72, 505),
+            ("Abteilung:", 72, 120),
+            ("Organisation und Beschäftigung", 72, 230),
+            ("Dieter Plehwe (Hg.) Transformation der Logistik Bestell Nr.: FS I 98 - 103", 72, 460)]
+    lines = [_line(t, a, b, 100 + 14 * i, size=10.0) for i, (t, a, b) in enumerate(rows)]
+    out = [t for t, _ in split_references(lines)]
+    assert out == [rows[0][0], rows[1][0], rows[2][0]]

@@ -259,8 +259,11 @@ def rule_labels(lines: list[Line]) -> list[str]:
                 starts.append(True)
             elif _DITTO_RE.match(ln.text.strip()) and _ENDS_ENTRY.search(prev.text.rstrip()):
                 starts.append(True)  # the same author again: its dash was drawn, so the line is indented
-            elif d <= FLUSH_PT and _left_room(prev, ln, measure[keys[i - 1][1]]):
-                starts.append(True)  # the line before ended where the next word would have fitted (11653's sources)
+            elif keys[i] not in hanging_groups and d <= FLUSH_PT and _left_room(prev, ln, measure[keys[i - 1][1]]):
+                # flush lines: the line before ended where the next word would have fitted (11653's sources). Not in
+                # a hanging-indent column, where the indent tells the entries apart and a continuation line may end
+                # short and be followed by a flush one (45152's third lines)
+                starts.append(True)
             elif keys[i] in hanging_groups:
                 starts.append(d <= FLUSH_PT and (bool(_AUTHOR_START.match(ln.text)) or bool(_ENDS_ENTRY.search(prev.text.rstrip()))))
             else:
@@ -549,6 +552,10 @@ _TRAILER_RE = re.compile(
     r"|bücher\s+des\s+forschungsschwerpunkt|books\s+of\s+the\s+research\s+area|bisher\s+erschienen|zuletzt\s+erschienen"
     r"|(?:weitere|lieferbare)\s+(?:titel|veröffentlichungen|bände)|in\s+dieser\s+reihe|(?:recent|latest|previous|other)\s+"
     r"(?:issues|titles|publications|papers|volumes)\b|for\s+publication\s+enquiries|series\s+editors?\s*:"
+    # a series' note before its own list ("Die meisten der nachfolgenden discussion papers sind im Internet zu
+    # finden", "Most of the following discussion papers are available ...") and an order number ("Bestell Nr.: ...")
+    r"|(?:die\s+meisten\s+der\s+|most\s+of\s+the\s+|all\s+|alle\s+)?(?:nachfolgenden|folgenden|following)\s+"
+    r"(?:discussion|working|research)\s+papers?|bestell\s*-?\s*nr\.?\s*:"
     # German notes on the authors and submission dates; a rule line; a PDF producer's stamp
     r"|prof(?:essor(?:in)?)?\.?\s+dr\.\s|dr\.\s+(?-i:[A-ZÀ-ÞŁŠŽ]{2,}\b)"
     r"|(?:professor(?:in)?|wissenschaftliche[rn]?\s+mitarbeiter(?:in)?)\s+(?:an|am|für|der|des)\s"
