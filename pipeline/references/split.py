@@ -265,7 +265,11 @@ def rule_labels(lines: list[Line]) -> list[str]:
                 # short and be followed by a flush one (45152's third lines)
                 starts.append(True)
             elif keys[i] in hanging_groups:
-                starts.append(d <= FLUSH_PT and (bool(_AUTHOR_START.match(ln.text)) or bool(_ENDS_ENTRY.search(prev.text.rstrip()))))
+                # a flush line after a flush line of the same column: the one before was a whole entry of one line,
+                # as the entry's continuation would be indented ("Bundeskriminalamt 2005: ..., München" /
+                # "Bundesministerium des Innern 2006: ...", EXCITE 31474: an institution, no full stop)
+                after_flush = keys[i - 1] == keys[i] and indented[i - 1] <= FLUSH_PT and bool(_OPENS_ENTRY_RE.match(ln.text.strip()))
+                starts.append(d <= FLUSH_PT and (after_flush or bool(_AUTHOR_START.match(ln.text)) or bool(_ENDS_ENTRY.search(prev.text.rstrip()))))
             else:
                 closed = bool(_ENDS_ENTRY.search(prev.text.rstrip())) and (prev.x1 < right - 10 or prev.text.rstrip().endswith("."))
                 short_full_stop = prev.text.rstrip().endswith(".") and prev.x1 < right - 40 and ln.text[:1].isupper()
@@ -549,7 +553,8 @@ _TRAILER_RE = re.compile(
     r"|(?:contact|correspondence|corresponding\s+author|address|kontakt|anschrift)(?:\s+of\s+the\s+corresponding\s+author)?\s*:"
     r"|\(?\s*(?:paper\s+|manuscript\s+|article\s+)?received(?:\s+on)?\s*:?\s*\d|paper\s+received|revised\s+version\s+accepted"
     r"|(?-i:[DWRO])(?:iscussion|orking|esearch|ccasional)\s+papers?(?:\s+(?:series|\d{4}))?\s*$"
-    r"|bücher\s+des\s+forschungsschwerpunkt|books\s+of\s+the\s+research\s+area|bisher\s+erschienen|zuletzt\s+erschienen"
+    r"|bücher\s+(?:des|der)\s+(?:forschungsschwerpunkt|abteilung|forschungsgruppe|arbeitsgruppe|reihe|institut)"
+    r"|books\s+of\s+the\s+(?:research\s+area|department|unit|series)|\(?nur\s+im\s+buchhandel|bisher\s+erschienen|zuletzt\s+erschienen"
     r"|(?:weitere|lieferbare)\s+(?:titel|veröffentlichungen|bände)|in\s+dieser\s+reihe|(?:recent|latest|previous|other)\s+"
     r"(?:issues|titles|publications|papers|volumes)\b|for\s+publication\s+enquiries|series\s+editors?\s*:"
     # a series' note before its own list ("Die meisten der nachfolgenden discussion papers sind im Internet zu
@@ -576,7 +581,7 @@ MIN_REFERENCES_BEFORE_TRAILER = 3
 
 
 def _is_trailer(text: str) -> bool:
-    t = text.strip()
+    t = _HEADING_MARK_RE.sub("", text.strip())  # a bullet before "Der Autor" (GIGA Focus, EXCITE 27640)
     return bool(_TRAILER_RE.match(t) or _TRAILER_CASED_RE.match(t))
 
 
