@@ -164,3 +164,30 @@ def test_a_series_list_after_the_references_is_cut():
     lines = [_line(t, a, b, 100 + 14 * i, size=10.0) for i, (t, a, b) in enumerate(rows)]
     out = [t for t, _ in split_references(lines)]
     assert out == [rows[0][0], rows[1][0], rows[2][0]]
+
+
+def test_one_line_entry_in_a_hanging_column():
+    # EXCITE 31474: an institution's entry of one line without a full stop, then the next institution's; both flush
+    rows = [("Bonß, Wolfgang 1997: Die gesellschaftliche Konstruktion von Sicherheit, in: E. Lippert et al.", 107.8, 481.5, 501.3),
+            ("(Hg.): a.a.O., S. 21-41.", 136.1, 227.6, 513.1),
+            ("Bundeskriminalamt 2005: Netzwerke des Terrors – Netzwerke gegen den Terror, München", 107.8, 472.0, 538.0),
+            ("Bundesministerium des Innern 2006: 2. Periodischer Sicherheitsbericht (Kurzfassung),", 107.8, 481.8, 550.3),
+            ("Berlin.", 136.1, 163.5, 562.0),
+            ("Dreher, Gunter/Feltes, Thomas (Hg.) 1997: Das Modell New York: Kriminalprävention", 107.8, 481.6, 609.8),
+            ("durch Zero Tolerance, Holzkirchen.", 136.1, 279.5, 621.6)]
+    out = [t for t, _ in split_references([_line(t, a, b, top, size=9.8) for t, a, b, top in rows])]
+    assert out[1:3] == ["Bundeskriminalamt 2005: Netzwerke des Terrors – Netzwerke gegen den Terror, München",
+                        "Bundesministerium des Innern 2006: 2. Periodischer Sicherheitsbericht (Kurzfassung), Berlin."], out
+
+
+def test_a_publishers_book_list_on_its_own_page_is_cut():
+    # EXCITE 11190: the department's books after the list, headed "Bücher" / "Der Abteilung" on a page of their own
+    refs = [("Vitols, Katrin (2003): Steuerung und Regulierung der beruflichen Bildung in Großbanken. Berlin: WZB.", 72, 500),
+            ("Womack, James; Jones, Daniel; Roos, Daniel (1990): The Machine that Changed the World. New York.", 72, 505),
+            ("Zühlke, Sylvia (2000): Beschäftigungschancen durch berufliche Mobilität? Berlin: edition sigma.", 72, 498)]
+    books = ["Bücher", "Der Abteilung", "„Arbeitsmarktpolitik und", "Beschäftigung“", "(nur im Buchhandel erhältlich)",
+             "Dietmar Dathe, Günther Schmid", "Urbane Beschäftigungsdynamik. Berlin im", "Standortvergleich mit Ballungsregionen",
+             "Berlin, edition sigma", "175 S."]
+    lines = [_line(t, a, b, 100 + 14 * i, page=31, size=10.0) for i, (t, a, b) in enumerate(refs)]
+    lines += [_line(t, 72, 72 + 5 * len(t), 100 + 14 * i, page=32, size=10.0) for i, t in enumerate(books)]
+    assert [t for t, _ in split_references(lines)] == [t for t, _, _ in refs]
