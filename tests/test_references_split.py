@@ -191,3 +191,27 @@ def test_a_publishers_book_list_on_its_own_page_is_cut():
     lines = [_line(t, a, b, 100 + 14 * i, page=31, size=10.0) for i, (t, a, b) in enumerate(refs)]
     lines += [_line(t, 72, 72 + 5 * len(t), 100 + 14 * i, page=32, size=10.0) for i, t in enumerate(books)]
     assert [t for t, _ in split_references(lines)] == [t for t, _, _ in refs]
+
+
+def test_a_later_run_that_opens_with_a_series_list_is_cut():
+    # EXCITE 11018: the series' order list comes as a run of its own after the list (under a heading of its own)
+    series = ["Bestell Nr.: FS I 00 – 206", "Heidi Gottfried / Jacqueline O’Reilly",
+              "Der Geschlechtervertrag in Deutschland und Japan: Die Schwäche eines starken Versorgermodells",
+              "Bestell Nr.: FS I 00 - 207"]
+    lines = [_line(t, 72, 72 + 5 * len(t), 100 + 14 * i, page=27, size=10.0) for i, t in enumerate(series)]
+    assert split_references(lines, after_references=True) == []
+    assert split_references(lines)  # alone (no list before it), the run is left to the splitter
+
+
+def test_a_flush_line_in_a_hanging_column_without_a_year_goes_on():
+    # EXCITE 10939: a column with a few indented lines, whose entries still run on flush ("... University" / "Press.")
+    rows = [("Esping-Andersen, Gøsta, 1990: Three Worlds of Capitalism. Princeton, NJ: Princeton University", 71.0, 507.9, 74.4),
+            ("Press.", 71.0, 97.9, 90.0),
+            ("Nordic Social-Statistical Committee, 2004: http://www.nom-nos.dk/nososco.htm (Stand Januar", 71.0, 499.9, 113.6),
+            ("2004).", 85.2, 114.3, 129.2),
+            ("Sainsbury, Diane, 1996: Gender, Equality and Welfare States. Cambridge: Cambridge University", 71.0, 512.2, 152.8),
+            ("Press.", 71.0, 97.9, 168.4),
+            ("Währungsrechner unter: http://www.economist.com/markets/Currency/Index.cfm (Stand Januar", 71.0, 502.3, 192.0),
+            ("2004).", 85.2, 114.3, 207.6)]
+    out = [t for t, _ in split_references([_line(t, a, b, top, size=10.0) for t, a, b, top in rows])]
+    assert "Press." not in out and len(out) == 4, out

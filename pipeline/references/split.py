@@ -268,7 +268,10 @@ def rule_labels(lines: list[Line]) -> list[str]:
                 # a flush line after a flush line of the same column: the one before was a whole entry of one line,
                 # as the entry's continuation would be indented ("Bundeskriminalamt 2005: ..., München" /
                 # "Bundesministerium des Innern 2006: ...", EXCITE 31474: an institution, no full stop)
-                after_flush = keys[i - 1] == keys[i] and indented[i - 1] <= FLUSH_PT and bool(_OPENS_ENTRY_RE.match(ln.text.strip()))
+                # a year near the start, as entries open: a column taken for hanging may still run some entries on
+                # in flush lines ("... Princeton University" / "Press.", EXCITE 10939)
+                after_flush = keys[i - 1] == keys[i] and indented[i - 1] <= FLUSH_PT and bool(_OPENS_ENTRY_RE.match(ln.text.strip())) \
+                    and bool(_YEAR.search(ln.text[:YEAR_WITHIN]))
                 starts.append(d <= FLUSH_PT and (after_flush or bool(_AUTHOR_START.match(ln.text)) or bool(_ENDS_ENTRY.search(prev.text.rstrip()))))
             else:
                 closed = bool(_ENDS_ENTRY.search(prev.text.rstrip())) and (prev.x1 < right - 10 or prev.text.rstrip().endswith("."))
@@ -431,9 +434,11 @@ def _subheading_labels(lines: list[Line], labels: list[str]) -> list[str]:
     return out
 
 
-def split_references(lines: list[Line], *, model_file: Path = SPLIT_MODEL_FILE) -> list[tuple[str, int]]:
-    """Reference-section lines (in reading order) -> (reference string, page) per reference."""
-    lines = cut_trailer([ln for ln in lines if ln.text.strip()])
+def split_references(lines: list[Line], *, model_file: Path = SPLIT_MODEL_FILE,
+                     after_references: bool = False) -> list[tuple[str, int]]:
+    """Reference-section lines (in reading order) -> (reference string, page) per reference; ``after_references``:
+    the document's references were split from an earlier run of lines (:func:`cut_trailer`)."""
+    lines = cut_trailer([ln for ln in lines if ln.text.strip()], after_references=after_references)
     if not lines:
         return []
     model = model_labels(lines, model_file)
@@ -585,12 +590,14 @@ def _is_trailer(text: str) -> bool:
     return bool(_TRAILER_RE.match(t) or _TRAILER_CASED_RE.match(t))
 
 
-def cut_trailer(lines: list[Line]) -> list[Line]:
+def cut_trailer(lines: list[Line], *, after_references: bool = False) -> list[Line]:
     """The list's lines up to what follows its last reference (:data:`_TRAILER_RE`): notes on the authors,
     submission dates, contact boxes and the publisher's list of other titles are no references, and where
     they follow the last entry without a gap the splitter glues them to it. The cut is made only after
-    :data:`MIN_REFERENCES_BEFORE_TRAILER` lines that open like references."""
-    seen = 0
+    :data:`MIN_REFERENCES_BEFORE_TRAILER` lines that open like references, or at once where ``after_references``
+    (a later run of the same list, after references were split from an earlier one: a series' list the reader put
+    under a heading of its own, EXCITE 11018)."""
+    seen = MIN_REFERENCES_BEFORE_TRAILER if after_references else 0
     page_start, page_opened = 0, False  # where the trailer's page starts in the list, a reference opened on it
     for i, ln in enumerate(lines):
         t = ln.text.strip()
