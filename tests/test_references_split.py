@@ -215,3 +215,17 @@ def test_a_flush_line_in_a_hanging_column_without_a_year_goes_on():
             ("2004).", 85.2, 114.3, 207.6)]
     out = [t for t, _ in split_references([_line(t, a, b, top, size=10.0) for t, a, b, top in rows])]
     assert "Press." not in out and len(out) == 4, out
+
+
+def test_structure_passes_the_earlier_list_on_to_a_later_run():
+    from pipeline.structure import _resplit_references
+
+    refs = ["Abel, Anna (2001). A first book about the state. Berlin: Verlag.",
+            "Berg, Bert (2002). A second book about the market. Bonn: Verlag."]
+    series = ["Bestell Nr.: FS I 00 – 206", "Heidi Gottfried / Jacqueline O’Reilly", "Bestell Nr.: FS I 00 - 207"]
+    first = Block(kind="reference", text=" ".join(refs), page=26,
+                  lines=[_line(t, 72, 400, 100 + 14 * i, page=26, size=10.0) for i, t in enumerate(refs)])
+    second = Block(kind="reference", text=" ".join(series), page=27,
+                   lines=[_line(t, 72, 72 + 5 * len(t), 100 + 14 * i, page=27, size=10.0) for i, t in enumerate(series)])
+    out = _resplit_references([first, Block(kind="heading", text="Abteilung: Organisation", page=27), second])
+    assert [b.text for b in out if b.kind == "reference"] == refs
