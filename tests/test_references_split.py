@@ -120,13 +120,18 @@ _GIGA = [
              "2009, in: Journal of Politics in Latin America, 2, 3, 39-69, online: <www.jpla.org>."),
     ("body", "Nolte, Detlef, und Christina Stolte (2010), Selbstbewusst in die Zukunft: Lateinamerikas neue Unabhängigkeit,\n"
              "GIGA Focus Lateinamerika, 2, online: <www.giga-hamburg.de/giga-focus/lateinamerika>."),
+    ("body", "Der GIGA Focus ist eine Open-Access-Publikation. Sie kann kostenfrei im Netz gelesen und heruntergeladen\n"
+             "werden unter www.giga-hamburg.de/giga-focus und darf gemäß den Bedingungen der Creative-Commons-Lizenz"),
+    ("body", "Redaktion: Michael Radseck; Gesamtverantwortliche der Reihe: André Bank und Hanspeter Mattes Lektorat:\n"
+             "Vera Rathje; Kontakt: giga-focus@giga-hamburg.de; GIGA, Neuer Jungfernstieg 21, 20354 Hamburg"),
 ]
 
 
 def test_list_headed_by_its_kind_of_source_is_found():
     blocks = [_block(k, t, top=100 + 40 * n) for n, (k, t) in enumerate(_GIGA)]
     out = mark_reference_sections(blocks)
-    assert [b.kind for b in out] == ["heading", "body", "heading", "reference", "reference", "reference", "reference"]
+    assert [b.kind for b in out] == ["heading", "body", "heading", "reference", "reference", "reference", "reference",
+                                     "body", "body"]
 
 
 def test_body_section_headed_by_a_source_word_is_not_a_list():

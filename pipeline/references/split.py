@@ -741,9 +741,10 @@ def continue_past_false_headings(blocks: list) -> list:
 
 
 # Under a heading that names a kind of source, at least this many body blocks up to the next heading must open like
-# references, and at least this share of them (entries run on over several blocks where the reader breaks them).
+# references, and at least this share of them: entries run on over several blocks where the reader breaks them, and
+# a series' imprint may follow in the same section (28878: 4 of 11 blocks).
 MIN_SOURCE_LIST_ENTRIES = 3
-SOURCE_LIST_SHARE = 0.4
+SOURCE_LIST_SHARE = 0.3
 
 
 def _source_list_follows(blocks: list, j: int) -> bool:
@@ -780,8 +781,20 @@ def mark_reference_sections(blocks: list) -> list:
              if b.kind == "heading" and len(b.text.split()) <= 8 and LOOSE_REFERENCE_HEADING_RE.match(b.text.strip())]
     # a list headed by the kind of its sources ("Vorgestellte Aufsätze", "GIGA-Publikationen zum Thema"): such words
     # head body sections too ("Empirische Studien"), so the blocks under it must read as a list
-    heads = heads or [i for i, b in enumerate(blocks)
-                      if b.kind == "heading" and is_source_list_heading(b.text) and _source_list_follows(blocks, i)]
+    sourced = [i for i, b in enumerate(blocks)
+               if b.kind == "heading" and is_source_list_heading(b.text) and _source_list_follows(blocks, i)]
+    if not heads and sourced:
+        # the section's blocks up to its last entry and the one-line blocks that go on with that entry (the reader
+        # breaks an entry's lines into blocks); the series' imprint after it stays body text (28878)
+        start = sourced[-1]
+        end = next((k for k in range(start + 1, len(blocks)) if blocks[k].kind == "heading"), len(blocks))
+        inside = [k for k in range(start + 1, end) if blocks[k].kind == "body" and blocks[k].lines]
+        last = max(k for k in inside if opens_like_reference(blocks[k]))
+        for k in inside:
+            if k > last and (len(blocks[k].lines) > 1 or _is_trailer(blocks[k].text)):
+                break
+            mark(k)
+        return blocks
     if heads:
         start = heads[-1]
         for j in range(start + 1, len(blocks)):
