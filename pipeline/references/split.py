@@ -16,13 +16,18 @@ leave-papers-out cross-validation; ``models/references/README.md``).
 
 When the model file is missing, the rules the CRF replaced decide (:func:`rule_labels`); they know three
 layouts: numbered (``[n]``, ``n.``, ``n)`` in sequence), hanging indent, and flush lines where an entry
-starts after a line that closed a reference, or after a vertical gap where the list sets its entries apart.
+starts after a line that closed a reference, after a vertical gap where the list sets its entries apart, or
+after a line that ended although the next line's first word would have fitted on it (:func:`_left_room`: lists
+of sources that open with no author or year, one per line). In either case a part's heading inside the list
+("Sonstige Quellen", "Zeitungen", "Primary sources": :data:`SOURCE_LIST_HEADING_RE`, headings named by the kind
+of source they head) is no reference and opens the part's first entry.
 
 Before either, what journals and series print after the last reference (notes on the authors, citation and
 contact boxes, submission dates, the publisher's list of other titles) is cut off (:func:`cut_trailer`). The
 list's boundaries are found on the reader's blocks (:func:`mark_reference_sections`): lists under headings the
-reader does not know, unheaded lists at a paper's end, numbered lists the reader took for notes, and lists that
-go on past an entry the reader took for a heading.
+reader does not know (among them lists headed by the kind of their sources, "Vorgestellte Aufsätze",
+"GIGA-Publikationen zum Thema", when what follows reads as a list), unheaded lists at a paper's end, numbered lists
+the reader took for notes, and lists that go on past an entry the reader took for a heading.
 """
 
 from __future__ import annotations
