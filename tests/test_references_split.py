@@ -234,3 +234,19 @@ def test_structure_passes_the_earlier_list_on_to_a_later_run():
                    lines=[_line(t, 72, 72 + 5 * len(t), 100 + 14 * i, page=27, size=10.0) for i, t in enumerate(series)])
     out = _resplit_references([first, Block(kind="heading", text="Abteilung: Organisation", page=27), second])
     assert [b.text for b in out if b.kind == "reference"] == refs
+
+
+def test_same_author_again_opens_with_its_year():
+    # EXCITE 27640 (page 8, right column): the ditto dash is lost, the entry opens with "(2004):" where the dash was
+    rows = [("(Stand 14.2.2006).", 316.8, 395.6, 418.3),
+            ("PNUD (2002): Informe chileno de desarrollo hu", 308.3, 532.9, 431.9),
+            ("mano. Nosotros los chilenos: un desafío cul", 316.8, 532.9, 445.6),
+            ("tural. Programa de las Naciones Unidas para el", 316.8, 532.9, 459.2),
+            ("Desarrollo, Santiago de Chile.", 316.8, 451.3, 472.8),
+            ("(2004): Informe chileno de desarrollo humano.", 321.6, 532.9, 486.5),
+            ("Poder: ¿para qué y para quién? Programa de las", 316.8, 532.9, 500.1),
+            ("Naciones Unidas para el Desarrollo, Santiago de", 316.8, 532.9, 513.7),
+            ("Chile.", 316.8, 343.3, 527.4)]
+    out = [t for t, _ in split_references([_line(t, a, b, top, size=9.0) for t, a, b, top in rows])]
+    assert out[-1] == ("(2004): Informe chileno de desarrollo humano. Poder: ¿para qué y para quién? Programa de las "
+                       "Naciones Unidas para el Desarrollo, Santiago de Chile."), out
