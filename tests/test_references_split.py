@@ -250,3 +250,15 @@ def test_same_author_again_opens_with_its_year():
     out = [t for t, _ in split_references([_line(t, a, b, top, size=9.0) for t, a, b, top in rows])]
     assert out[-1] == ("(2004): Informe chileno de desarrollo humano. Poder: ¿para qué y para quién? Programa de las "
                        "Naciones Unidas para el Desarrollo, Santiago de Chile."), out
+
+
+def test_author_list_broken_before_its_year_is_one_entry():
+    # EXCITE 22780 (APA): the authors fill the line, the year opens the next one; no room was left for it
+    rows = [("Brown, R. (2000). Social identity theory: Past achievements. European Journal of Social Psychology, 30,", 106.1, 290.0, 457.9),
+            ("3–26.", 114.1, 132.7, 467.9),
+            ("Bourhis, R., Giles, H., Leyens, J. P., & Tajfel, H.", 106.1, 270.1, 477.9),
+            ("(1979). Psycholinguistic distinctiveness: Language", 114.1, 288.5, 487.9),
+            ("divergence in Belgium. In H. Giles & R. St Clair", 114.1, 281.7, 497.9),
+            ("(Eds.), Language and social psychology (pp. 158–185). Oxford: Blackwell.", 114.1, 289.0, 507.9)]
+    out = [t for t, _ in split_references([_line(t, a, b, top, size=9.0) for t, a, b, top in rows])]
+    assert len(out) == 2 and out[1].startswith("Bourhis, R., Giles, H., Leyens, J. P., & Tajfel, H. (1979). Psycho"), out

@@ -62,10 +62,11 @@ _AUTHOR_START = re.compile(
 # "[BAUD93] Baudel, T.: ..." (an alphanumeric key, computer-science style) opens like an author (EXCITE 22006).
 # Besides "de Duve, Thierry" (a particle before the surname), ", 1984: ..." opens an entry: the same author as
 # the entry before, whose ditto dash the PDF draws as a line and the reader does not keep (EXCITE 36334).
-_DITTO_RE = re.compile(r"^(?:,\s*\(?(?:1[6-9]|20)\d\d[a-z]?\b|\((?:1[6-9]|20)\d\d[a-z]?\)\s*[:.,]|[-–—_]{2,}|ders\.|dies\.|"
-                       r"idem\b|eadem\b)")
+_DITTO_RE = re.compile(r"^(?:,\s*\(?(?:1[6-9]|20)\d\d[a-z]?\b|[-–—_]{2,}|ders\.|dies\.|idem\b|eadem\b)")
 # "(2004): Informe ..." opens an entry too: the same author again, its dash drawn as soft hyphens the text layer
-# drops (EXCITE 27640).
+# drops (EXCITE 27640). So does an author list broken before its year ("Tajfel, H." / "(1979). Psycholinguistic
+# ...", APA, 22780): only a line before it that left room for the year tells the two apart (:func:`_left_room`).
+_YEAR_DITTO_RE = re.compile(r"^\((?:1[6-9]|20)\d\d[a-z]?\)\s*[:.,]")
 _ENDS_ENTRY = re.compile(r"(\.|\d\s*[-–—]\s*\d+\.?|\d{4}\.?|\)\.?|\]\.?|https?://\S+)$")
 _YEAR = re.compile(r"\b(1[6-9]|20)\d\d[a-z]?\b|\bn\.\s?d\.|o\.\s?J\.")
 _GIVEN_FIRST = re.compile(r"^(?:[A-ZÀ-Þ][a-zà-ÿ'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z]\.|[A-ZÀ-Þ][a-zà-ÿ'’\-]+)){0,3}\s+[A-ZÀ-Þ][\w'’\-]+[,:/]")
@@ -265,7 +266,8 @@ def rule_labels(lines: list[Line]) -> list[str]:
                 # entries set apart by vertical space (EXCITE 9082 and the FQS papers: flush lines, a gap between);
                 # the gap alone is not enough: some lists widen the pitch inside an entry too (21699)
                 starts.append(True)
-            elif _DITTO_RE.match(ln.text.strip()) and _ENDS_ENTRY.search(prev.text.rstrip()):
+            elif _ENDS_ENTRY.search(prev.text.rstrip()) and (_DITTO_RE.match(ln.text.strip()) or (
+                    _YEAR_DITTO_RE.match(ln.text.strip()) and _left_room(prev, ln, measure[keys[i - 1][1]]))):
                 starts.append(True)  # the same author again: its dash was drawn, so the line is indented
             elif keys[i] not in hanging_groups and d <= FLUSH_PT and _left_room(prev, ln, measure[keys[i - 1][1]]):
                 # flush lines: the line before ended where the next word would have fitted (11653's sources). Not in
