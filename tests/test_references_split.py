@@ -262,3 +262,14 @@ def test_author_list_broken_before_its_year_is_one_entry():
             ("(Eds.), Language and social psychology (pp. 158–185). Oxford: Blackwell.", 114.1, 289.0, 507.9)]
     out = [t for t, _ in split_references([_line(t, a, b, top, size=9.0) for t, a, b, top in rows])]
     assert len(out) == 2 and out[1].startswith("Bourhis, R., Giles, H., Leyens, J. P., & Tajfel, H. (1979). Psycho"), out
+
+
+def test_notes_on_the_author_end_a_short_list():
+    # EXCITE 27640 (a GIGA Focus): a list of four, then the notes on the author under a bulleted heading
+    rows = [("Sanfuentes, Andrés (2006): Perspectivas económicas favorables. Informe No. 522.", 308.3, 450.0, 100.0, 8),
+            ("Vargas Llosa, Mario (2006): Bostezos chilenos. El País, 1.2.2006.", 308.3, 500.0, 114.0, 8),
+            ("\uf06e Der Autor", 62.4, 126.5, 75.8, 9),
+            ("Cristóbal Rovira Kaltwasser wurde im 1978 in Punta Arenas (Chile) geboren. Er studierte Soziologie und", 62.4, 532.9, 104.7, 9),
+            ("Politikwissenschaft an der Universidad de Chile und der Universität Heidelberg.", 62.4, 400.0, 118.3, 9)]
+    out = [t for t, _ in split_references([_line(t, a, b, top, page=p, size=9.0) for t, a, b, top, p in rows])]
+    assert out == [rows[0][0], rows[1][0]], out

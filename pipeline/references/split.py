@@ -595,6 +595,14 @@ _SERIES_NUMBER_RE = re.compile(r"^([A-Z]{3,}[\w\-]*)\s+(?:Nr|No|Heft)\.?\s*\d+\s
 MIN_REFERENCES_BEFORE_TRAILER = 3
 
 
+# A line that is nothing but the heading of the notes on the authors ("Der Autor", "Die Autorinnen", "About the
+# authors", "Zu den Autoren"): after one reference it ends a list however short (a policy brief's list of four,
+# EXCITE 27640); a box before the list holds more than the heading.
+_AUTHOR_HEADING_RE = re.compile(
+    r"^(?:(?:die|der|zur|zum|zu\s+den|über\s+die)\s+)?autor(?:in|en|innen)?\s*:?$|^about\s+the\s+authors?\s*:?$"
+    r"|^notes\s+on\s+(?:the\s+)?(?:contributors?|authors?)\s*:?$", re.I)
+
+
 def _is_trailer(text: str) -> bool:
     t = _HEADING_MARK_RE.sub("", text.strip())  # a bullet before "Der Autor" (GIGA Focus, EXCITE 27640)
     return bool(_TRAILER_RE.match(t) or _TRAILER_CASED_RE.match(t))
@@ -613,7 +621,7 @@ def cut_trailer(lines: list[Line], *, after_references: bool = False) -> list[Li
         t = ln.text.strip()
         if i and ln.page != lines[i - 1].page:
             page_start, page_opened = i, False
-        if seen >= MIN_REFERENCES_BEFORE_TRAILER:
+        if seen >= MIN_REFERENCES_BEFORE_TRAILER or seen and _AUTHOR_HEADING_RE.match(_HEADING_MARK_RE.sub("", t)):
             m = _SERIES_NUMBER_RE.match(t)
             # a heading of the trailer may be broken after its first word or two ("Bücher" / "des
             # Forschungsschwerpunkts ...", EXCITE 11018)
