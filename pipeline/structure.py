@@ -1178,7 +1178,8 @@ def _resplit_references(blocks: list[Block]) -> list[Block]:
     def flush() -> None:
         if run:
             lines = [ln for b in run for ln in b.lines]
-            out.extend(Block(kind="reference", text=t, page=page) for t, page in split_references(lines))
+            after = any(b.kind == "reference" for b in out)  # a later run: what follows a list may open it
+            out.extend(Block(kind="reference", text=t, page=page) for t, page in split_references(lines, after_references=after))
             run.clear()
 
     for b in blocks:

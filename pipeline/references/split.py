@@ -16,13 +16,18 @@ leave-papers-out cross-validation; ``models/references/README.md``).
 
 When the model file is missing, the rules the CRF replaced decide (:func:`rule_labels`); they know three
 layouts: numbered (``[n]``, ``n.``, ``n)`` in sequence), hanging indent, and flush lines where an entry
-starts after a line that closed a reference, or after a vertical gap where the list sets its entries apart.
+starts after a line that closed a reference, after a vertical gap where the list sets its entries apart, or
+after a line that ended although the next line's first word would have fitted on it (:func:`_left_room`: lists
+of sources that open with no author or year, one per line). In either case a part's heading inside the list
+("Sonstige Quellen", "Zeitungen", "Primary sources": :data:`SOURCE_LIST_HEADING_RE`, headings named by the kind
+of source they head) is no reference and opens the part's first entry.
 
 Before either, what journals and series print after the last reference (notes on the authors, citation and
 contact boxes, submission dates, the publisher's list of other titles) is cut off (:func:`cut_trailer`). The
 list's boundaries are found on the reader's blocks (:func:`mark_reference_sections`): lists under headings the
-reader does not know, unheaded lists at a paper's end, numbered lists the reader took for notes, and lists that
-go on past an entry the reader took for a heading.
+reader does not know (among them lists headed by the kind of their sources, "Vorgestellte Aufsätze",
+"GIGA-Publikationen zum Thema", when what follows reads as a list), unheaded lists at a paper's end, numbered lists
+the reader took for notes, and lists that go on past an entry the reader took for a heading.
 """
 
 from __future__ import annotations
@@ -58,6 +63,10 @@ _AUTHOR_START = re.compile(
 # Besides "de Duve, Thierry" (a particle before the surname), ", 1984: ..." opens an entry: the same author as
 # the entry before, whose ditto dash the PDF draws as a line and the reader does not keep (EXCITE 36334).
 _DITTO_RE = re.compile(r"^(?:,\s*\(?(?:1[6-9]|20)\d\d[a-z]?\b|[-–—_]{2,}|ders\.|dies\.|idem\b|eadem\b)")
+# "(2004): Informe ..." opens an entry too: the same author again, its dash drawn as soft hyphens the text layer
+# drops (EXCITE 27640). So does an author list broken before its year ("Tajfel, H." / "(1979). Psycholinguistic
+# ...", APA, 22780): only a line before it that left room for the year tells the two apart (:func:`_left_room`).
+_YEAR_DITTO_RE = re.compile(r"^\((?:1[6-9]|20)\d\d[a-z]?\)\s*[:.,]")
 _ENDS_ENTRY = re.compile(r"(\.|\d\s*[-–—]\s*\d+\.?|\d{4}\.?|\)\.?|\]\.?|https?://\S+)$")
 _YEAR = re.compile(r"\b(1[6-9]|20)\d\d[a-z]?\b|\bn\.\s?d\.|o\.\s?J\.")
 _GIVEN_FIRST = re.compile(r"^(?:[A-ZÀ-Þ][a-zà-ÿ'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z]\.|[A-ZÀ-Þ][a-zà-ÿ'’\-]+)){0,3}\s+[A-ZÀ-Þ][\w'’\-]+[,:/]")
@@ -237,6 +246,7 @@ def rule_labels(lines: list[Line]) -> list[str]:
         right = statistics.quantiles(widths, n=10)[-1] if len(widths) >= 10 else max(widths)
         pitch = _line_pitch(lines, keys)
         right_edge = {k: max(ln.x1 for ln, kk in zip(lines, keys) if kk == k) for k in groups}
+        measure = _measure_edges(lines, keys)
         gapped = [i > 0 and keys[i] == keys[i - 1] and keys[i] in pitch
                   and lines[i].top - lines[i - 1].top >= ENTRY_GAP_FACTOR * pitch[keys[i]] for i in range(len(lines))]
         gap_lists = _gap_separated(lines, keys, gapped)
@@ -256,10 +266,23 @@ def rule_labels(lines: list[Line]) -> list[str]:
                 # entries set apart by vertical space (EXCITE 9082 and the FQS papers: flush lines, a gap between);
                 # the gap alone is not enough: some lists widen the pitch inside an entry too (21699)
                 starts.append(True)
-            elif _DITTO_RE.match(ln.text.strip()) and _ENDS_ENTRY.search(prev.text.rstrip()):
+            elif _ENDS_ENTRY.search(prev.text.rstrip()) and (_DITTO_RE.match(ln.text.strip()) or (
+                    _YEAR_DITTO_RE.match(ln.text.strip()) and _left_room(prev, ln, measure[keys[i - 1][1]]))):
                 starts.append(True)  # the same author again: its dash was drawn, so the line is indented
+            elif keys[i] not in hanging_groups and d <= FLUSH_PT and _left_room(prev, ln, measure[keys[i - 1][1]]):
+                # flush lines: the line before ended where the next word would have fitted (11653's sources). Not in
+                # a hanging-indent column, where the indent tells the entries apart and a continuation line may end
+                # short and be followed by a flush one (45152's third lines)
+                starts.append(True)
             elif keys[i] in hanging_groups:
-                starts.append(d <= FLUSH_PT and (bool(_AUTHOR_START.match(ln.text)) or bool(_ENDS_ENTRY.search(prev.text.rstrip()))))
+                # a flush line after a flush line of the same column: the one before was a whole entry of one line,
+                # as the entry's continuation would be indented ("Bundeskriminalamt 2005: ..., München" /
+                # "Bundesministerium des Innern 2006: ...", EXCITE 31474: an institution, no full stop)
+                # a year near the start, as entries open: a column taken for hanging may still run some entries on
+                # in flush lines ("... Princeton University" / "Press.", EXCITE 10939)
+                after_flush = keys[i - 1] == keys[i] and indented[i - 1] <= FLUSH_PT and bool(_OPENS_ENTRY_RE.match(ln.text.strip())) \
+                    and bool(_YEAR.search(ln.text[:YEAR_WITHIN]))
+                starts.append(d <= FLUSH_PT and (after_flush or bool(_AUTHOR_START.match(ln.text)) or bool(_ENDS_ENTRY.search(prev.text.rstrip()))))
             else:
                 closed = bool(_ENDS_ENTRY.search(prev.text.rstrip())) and (prev.x1 < right - 10 or prev.text.rstrip().endswith("."))
                 short_full_stop = prev.text.rstrip().endswith(".") and prev.x1 < right - 40 and ln.text[:1].isupper()
@@ -282,6 +305,44 @@ YEAR_WITHIN = 80
 SHORT_SHARE = 0.1
 # A column needs this many line pitches before its typical pitch is trusted.
 MIN_PITCHES = 4
+
+
+# A line is taken to have ended early only when the room left at its end is this many times the width the next
+# line's first word (and a space) would need: character widths vary within a line (capitals, digits, kerning), and
+# an estimate that errs short would split entries whose lines end ragged.
+ROOM_FACTOR = 1.5
+# A line ending like this goes on in the next one whatever room it left (hyphenation, a list of names or places,
+# an "In:" before the host volume).
+_RUNS_ON_RE = re.compile(r"(?:[-,;:&/(]|\b(?:und|and|u\.|in|et|&|von|of|the|der|die|des))$", re.I)
+# What an entry may open with: a capital, a digit, a quotation mark or bracket (not a lower-case word that goes on).
+_OPENS_ENTRY_RE = re.compile(r"^[\[(„“\"'‚‘«»]?[A-ZÀ-ÖØ-ÞŁŠŽČ0-9]")
+
+
+def _measure_edges(lines: list[Line], keys: list[tuple[int, int]]) -> dict[int, float]:
+    """The right edge of the list's text per half of the page, over all its pages: the median of the pages' widest
+    lines. One page's widest line is no measure where every line on it is short (a list of newspapers, one per
+    line, 11653) or where one line runs into the margin."""
+    widest: dict[tuple[int, int], float] = {}
+    for ln, k in zip(lines, keys):
+        widest[k] = max(widest.get(k, 0.0), ln.x1)
+    out: dict[int, float] = {}
+    for half in {k[1] for k in widest}:
+        out[half] = statistics.median(v for k, v in widest.items() if k[1] == half)
+    return out
+
+
+def _left_room(prev: Line, ln: Line, edge: float) -> bool:
+    """True when ``prev`` ended although the first word of ``ln`` would have fitted after it: the typesetter broke
+    the line on purpose, at the end of an entry (lists of sources, one short entry per line, with no author or
+    year to open them: "Berliner Morgenpost (BP)" / "Bonner Rundschau (BR)", "ZDF: Übertragung ... vom 26. 10.
+    1995" / "ARD: Sendung ..."). A paragraph's last line is the same test a reader of typeset text makes; the width
+    of a character is taken from ``prev`` itself."""
+    pt, t = prev.text.rstrip(), ln.text.strip()
+    if not pt or not t or _RUNS_ON_RE.search(pt) or not _OPENS_ENTRY_RE.match(t):
+        return False
+    char = (prev.x1 - prev.x0) / max(len(pt), 1)
+    first = t.split()[0]
+    return edge - prev.x1 > ROOM_FACTOR * (len(first) + 1) * char
 
 
 # A column is gap-separated when at least this many of its lines open like an author with a year...
@@ -327,17 +388,79 @@ def join_labelled(lines: list[Line], labels: list[str]) -> list[tuple[str, int]]
     return [(" ".join(r.split()), page) for r, page in refs]
 
 
-def split_references(lines: list[Line], *, model_file: Path = SPLIT_MODEL_FILE) -> list[tuple[str, int]]:
-    """Reference-section lines (in reading order) -> (reference string, page) per reference."""
-    lines = cut_trailer([ln for ln in lines if ln.text.strip()])
+# What a reference list's part is headed by: the kind of source it lists ("Sonstige Quellen", "Zeitungen und
+# Zeitschriften", "Rechtsprechung", "Primary sources", "Newspapers", "Vorgestellte Aufsätze", "Literatur und
+# Studien", "GIGA-Publikationen zum Thema"). A heading of this grammar is a few qualifying words before one or more
+# nouns that name a kind of source (joined by "und", "and", "&", "/", ","), with an optional "zum Thema" or
+# "cited"; the nouns are the kinds of material an IR paper cites (literature, sources, studies, documents, press,
+# legal and official material, data, broadcasts).
+SOURCE_KIND_WORDS = (
+    r"literatur\w*|quellen\w*|sources?|studien|studies|dokumente?|dokumentation(?:en)?|documents?|aufs[äa]tze|"
+    r"artikel|articles|beitr[äa]ge|publikationen|publications|ver[öo]ffentlichungen|schriften|writings|materiali?en|"
+    r"materials?|zeitungen|zeitschriften|zeitungsartikel|zeitungsberichte|presse\w*|press(?:\s+(?:articles|releases|"
+    r"reports))?|newspapers?(?:\s+articles)?|periodicals|magazines|gesetze\w*|gesetzestexte|rechtsprechung|urteile|"
+    r"entscheidungen|rechtsquellen|rechtstexte|legislation|laws|statutes|cases|case\s+law|court\s+decisions|"
+    r"judgments|treaties|vertr[äa]ge|abkommen|interviews|internetquellen|internetseiten|internet|websites|web\s+sources|"
+    r"online\s*-?\s*quellen|archive|archivalien|archives|berichte|reports|monographien|monographs|books|b[üu]cher|"
+    r"sammelb[äa]nde|reden|speeches|sendungen|broadcasts|filme|films|daten(?:quellen|s[äa]tze)?|data(?:\s+sources)?|"
+    r"datasets|statistiken|statistics|drucksachen|protokolle|protocols|bibliograph(?:y|ie)|references|"
+    r"amtliche\s+(?:dokumente|quellen|druckschriften)|official\s+(?:documents|publications|sources)"
+)
+SOURCE_LIST_HEADING_RE = re.compile(
+    r"^(?:(?:\d+(?:\.\d+)*|[IVXLC]+|[A-Z])[.)]?\s+)?(?:[\w\-]+\s+){0,2}(?:[A-ZÄÖÜ][\w]*-)?(?:" + SOURCE_KIND_WORDS + r")"
+    r"(?:\s*(?:,|und|and|&|/|sowie|or|oder)\s*(?:[\w\-]+\s+)?(?:" + SOURCE_KIND_WORDS + r"))*"
+    r"(?:\s+(?:zum\s+thema|cited|used|consulted|verwendet|zitiert))?\s*:?$", re.I)
+# A part's heading stands this many times its font size below the line before (a line pitch is about 1.2 times it).
+SUBHEADING_GAP = 1.6
+# A part's heading is a short line of words: at most this many, and no year or page number in it.
+MAX_SUBHEADING_WORDS = 6
+
+
+# A bullet, box or other mark before a heading's words ("\x84 GIGA-Publikationen zum Thema", EXCITE 28878) and
+# Markdown's emphasis around it.
+_HEADING_MARK_RE = re.compile(r"^[^\w„“\"(\[]+|[\s*#]+$")
+
+
+def is_source_list_heading(text: str) -> bool:
+    """A heading naming the kind of sources a list (or a part of one) holds (:data:`SOURCE_LIST_HEADING_RE`)."""
+    t = _HEADING_MARK_RE.sub("", " ".join(text.split()))
+    words = t.split()
+    return 0 < len(words) <= MAX_SUBHEADING_WORDS and not re.search(r"\d{2}", t) and bool(SOURCE_LIST_HEADING_RE.match(t))
+
+
+def _subheading_labels(lines: list[Line], labels: list[str]) -> list[str]:
+    """A part's heading inside the list ("Sonstige Quellen", "Zeitungen") is no reference (``O``), and the line after
+    it opens one: without this, the heading is glued to the last entry before it and the part's first entry to
+    whatever follows."""
+    out = list(labels)
+    for i, ln in enumerate(lines[:-1]):
+        t = ln.text.strip()
+        prev = lines[i - 1] if i else None
+        # set apart from the line before (a wrapped title's last word, "Studies", is not) and not closed like a sentence
+        apart = prev is None or prev.page != ln.page or ln.top < prev.top or ln.top - prev.top > SUBHEADING_GAP * (ln.size or 10.0)
+        if apart and not t.endswith((".", ",")) and (is_source_list_heading(t) or is_reference_heading(t)):
+            out[i] = "O"
+            out[i + 1] = "B"
+    return out
+
+
+def split_references(lines: list[Line], *, model_file: Path = SPLIT_MODEL_FILE,
+                     after_references: bool = False) -> list[tuple[str, int]]:
+    """Reference-section lines (in reading order) -> (reference string, page) per reference; ``after_references``:
+    the document's references were split from an earlier run of lines (:func:`cut_trailer`)."""
+    lines = cut_trailer([ln for ln in lines if ln.text.strip()], after_references=after_references)
     if not lines:
         return []
-    labels = model_labels(lines, model_file)
-    refs = join_labelled(lines, rule_labels(lines) if labels is None else labels)
+    model = model_labels(lines, model_file)
+    labels = _subheading_labels(lines, rule_labels(lines) if model is None else model)
+    refs = join_labelled(lines, labels)
     # bullets off before the trailing pages are judged: "• Mehta L., ..." opens like a reference (EXCITE 47750)
     refs = [(_BULLET_RE.sub("", t), page) for t, page in refs]
-    if labels is None:
-        refs = _drop_trailing_non_references(refs)
+    if model is None:
+        # the pages from a part headed by its kind of source on are that part (newspapers, broadcasts: entries
+        # that open like no reference), not a publisher's list of titles
+        parts = [ln.page for ln, lab in zip(lines, labels) if lab == "O"]
+        refs = _drop_trailing_non_references(refs, keep_from=min(parts) if parts else None)
     return [(t, page) for t, page in resplit_long(refs) if t]
 
 
@@ -413,10 +536,11 @@ def _reference_like(text: str) -> bool:
         and bool(re.search(r"\b(1[6-9]|20)\d\d\b|n\.\s?d\.", text))
 
 
-def _drop_trailing_non_references(refs: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    """Publishers' series lists and appendices after the references: drop trailing pages that do not look like references."""
+def _drop_trailing_non_references(refs: list[tuple[str, int]], keep_from: int | None = None) -> list[tuple[str, int]]:
+    """Publishers' series lists and appendices after the references: drop trailing pages that do not look like
+    references, except pages from ``keep_from`` on (a part of the list under its own heading)."""
     pages = sorted({p for _, p in refs})
-    while len(pages) > 1:
+    while len(pages) > 1 and (keep_from is None or pages[-1] is None or pages[-1] < keep_from):
         last = [t for t, p in refs if p == pages[-1]]
         if sum(_reference_like(t) for t in last) >= 0.5 * len(last):
             break
@@ -444,9 +568,14 @@ _TRAILER_RE = re.compile(
     r"|(?:contact|correspondence|corresponding\s+author|address|kontakt|anschrift)(?:\s+of\s+the\s+corresponding\s+author)?\s*:"
     r"|\(?\s*(?:paper\s+|manuscript\s+|article\s+)?received(?:\s+on)?\s*:?\s*\d|paper\s+received|revised\s+version\s+accepted"
     r"|(?-i:[DWRO])(?:iscussion|orking|esearch|ccasional)\s+papers?(?:\s+(?:series|\d{4}))?\s*$"
-    r"|bücher\s+des\s+forschungsschwerpunkt|books\s+of\s+the\s+research\s+area|bisher\s+erschienen|zuletzt\s+erschienen"
+    r"|bücher\s+(?:des|der)\s+(?:forschungsschwerpunkt|abteilung|forschungsgruppe|arbeitsgruppe|reihe|institut)"
+    r"|books\s+of\s+the\s+(?:research\s+area|department|unit|series)|\(?nur\s+im\s+buchhandel|bisher\s+erschienen|zuletzt\s+erschienen"
     r"|(?:weitere|lieferbare)\s+(?:titel|veröffentlichungen|bände)|in\s+dieser\s+reihe|(?:recent|latest|previous|other)\s+"
     r"(?:issues|titles|publications|papers|volumes)\b|for\s+publication\s+enquiries|series\s+editors?\s*:"
+    # a series' note before its own list ("Die meisten der nachfolgenden discussion papers sind im Internet zu
+    # finden", "Most of the following discussion papers are available ...") and an order number ("Bestell Nr.: ...")
+    r"|(?:die\s+meisten\s+der\s+|most\s+of\s+the\s+|all\s+|alle\s+)?(?:nachfolgenden|folgenden|following)\s+"
+    r"(?:discussion|working|research)\s+papers?|bestell\s*-?\s*nr\.?\s*:"
     # German notes on the authors and submission dates; a rule line; a PDF producer's stamp
     r"|prof(?:essor(?:in)?)?\.?\s+dr\.\s|dr\.\s+(?-i:[A-ZÀ-ÞŁŠŽ]{2,}\b)"
     r"|(?:professor(?:in)?|wissenschaftliche[rn]?\s+mitarbeiter(?:in)?)\s+(?:an|am|für|der|des)\s"
@@ -466,23 +595,33 @@ _SERIES_NUMBER_RE = re.compile(r"^([A-Z]{3,}[\w\-]*)\s+(?:Nr|No|Heft)\.?\s*\d+\s
 MIN_REFERENCES_BEFORE_TRAILER = 3
 
 
+# A line that is nothing but the heading of the notes on the authors ("Der Autor", "Die Autorinnen", "About the
+# authors", "Zu den Autoren"): after one reference it ends a list however short (a policy brief's list of four,
+# EXCITE 27640); a box before the list holds more than the heading.
+_AUTHOR_HEADING_RE = re.compile(
+    r"^(?:(?:die|der|zur|zum|zu\s+den|über\s+die)\s+)?autor(?:in|en|innen)?\s*:?$|^about\s+the\s+authors?\s*:?$"
+    r"|^notes\s+on\s+(?:the\s+)?(?:contributors?|authors?)\s*:?$", re.I)
+
+
 def _is_trailer(text: str) -> bool:
-    t = text.strip()
+    t = _HEADING_MARK_RE.sub("", text.strip())  # a bullet before "Der Autor" (GIGA Focus, EXCITE 27640)
     return bool(_TRAILER_RE.match(t) or _TRAILER_CASED_RE.match(t))
 
 
-def cut_trailer(lines: list[Line]) -> list[Line]:
+def cut_trailer(lines: list[Line], *, after_references: bool = False) -> list[Line]:
     """The list's lines up to what follows its last reference (:data:`_TRAILER_RE`): notes on the authors,
     submission dates, contact boxes and the publisher's list of other titles are no references, and where
     they follow the last entry without a gap the splitter glues them to it. The cut is made only after
-    :data:`MIN_REFERENCES_BEFORE_TRAILER` lines that open like references."""
-    seen = 0
+    :data:`MIN_REFERENCES_BEFORE_TRAILER` lines that open like references, or at once where ``after_references``
+    (a later run of the same list, after references were split from an earlier one: a series' list the reader put
+    under a heading of its own, EXCITE 11018)."""
+    seen = MIN_REFERENCES_BEFORE_TRAILER if after_references else 0
     page_start, page_opened = 0, False  # where the trailer's page starts in the list, a reference opened on it
     for i, ln in enumerate(lines):
         t = ln.text.strip()
         if i and ln.page != lines[i - 1].page:
             page_start, page_opened = i, False
-        if seen >= MIN_REFERENCES_BEFORE_TRAILER:
+        if seen >= MIN_REFERENCES_BEFORE_TRAILER or seen and _AUTHOR_HEADING_RE.match(_HEADING_MARK_RE.sub("", t)):
             m = _SERIES_NUMBER_RE.match(t)
             # a heading of the trailer may be broken after its first word or two ("Bücher" / "des
             # Forschungsschwerpunkts ...", EXCITE 11018)
@@ -619,6 +758,21 @@ def continue_past_false_headings(blocks: list) -> list:
     return out
 
 
+# Under a heading that names a kind of source, at least this many body blocks up to the next heading must open like
+# references, and at least this share of them: entries run on over several blocks where the reader breaks them, and
+# a series' imprint may follow in the same section (28878: 4 of 11 blocks).
+MIN_SOURCE_LIST_ENTRIES = 3
+SOURCE_LIST_SHARE = 0.3
+
+
+def _source_list_follows(blocks: list, j: int) -> bool:
+    """The body blocks after the heading at ``j`` (up to the next heading) read as a list of references."""
+    end = next((k for k in range(j + 1, len(blocks)) if blocks[k].kind == "heading"), len(blocks))
+    body = [blocks[k] for k in range(j + 1, end) if blocks[k].kind == "body" and blocks[k].lines]
+    opened = sum(1 for b in body if opens_like_reference(b))
+    return opened >= MIN_SOURCE_LIST_ENTRIES and opened >= SOURCE_LIST_SHARE * len(body)
+
+
 def mark_reference_sections(blocks: list) -> list:
     """Mark as ``reference`` the blocks of a PDF reference list the reader left as body text.
 
@@ -643,6 +797,22 @@ def mark_reference_sections(blocks: list) -> list:
         return blocks
     heads = [i for i, b in enumerate(blocks)
              if b.kind == "heading" and len(b.text.split()) <= 8 and LOOSE_REFERENCE_HEADING_RE.match(b.text.strip())]
+    # a list headed by the kind of its sources ("Vorgestellte Aufsätze", "GIGA-Publikationen zum Thema"): such words
+    # head body sections too ("Empirische Studien"), so the blocks under it must read as a list
+    sourced = [i for i, b in enumerate(blocks)
+               if b.kind == "heading" and is_source_list_heading(b.text) and _source_list_follows(blocks, i)]
+    if not heads and sourced:
+        # the section's blocks up to its last entry and the one-line blocks that go on with that entry (the reader
+        # breaks an entry's lines into blocks); the series' imprint after it stays body text (28878)
+        start = sourced[-1]
+        end = next((k for k in range(start + 1, len(blocks)) if blocks[k].kind == "heading"), len(blocks))
+        inside = [k for k in range(start + 1, end) if blocks[k].kind == "body" and blocks[k].lines]
+        last = max(k for k in inside if opens_like_reference(blocks[k]))
+        for k in inside:
+            if k > last and (len(blocks[k].lines) > 1 or _is_trailer(blocks[k].text)):
+                break
+            mark(k)
+        return blocks
     if heads:
         start = heads[-1]
         for j in range(start + 1, len(blocks)):
