@@ -642,3 +642,63 @@ def test_a_sentence_in_the_past_after_a_dated_source_is_cut_off():
     note = "NZ vom 12.10. 1994, S. 4. Beim Festakt zwei Tage zuvor in Halle waren Redner ausgepfiffen und beschimpft worden."
     assert _kinds(note) == [("NZ vom 12.10. 1994, S. 4.", "reference"),
                             ("Beim Festakt zwei Tage zuvor in Halle waren Redner ausgepfiffen und beschimpft worden.", "text")]
+
+
+# ---------------------------------------------------------------- issue 15, round 6: kinds of the de-footnote and de-mixed misses
+# (notes written for these tests, in the shapes of the EXCITE papers' notes)
+
+
+def test_a_lead_with_for_example_before_a_short_form():
+    """ "So bspw." / "So z.B." before a short form is a lead, as "Vgl." is (the gold string starts at the name)."""
+    assert _kinds("So bspw. Lange/Berger 2010: 14 f.") == [("Lange/Berger 2010: 14 f.", "reference")]
+    assert _kinds("So z.B. Kern 2004: 7.") == [("Kern 2004: 7.", "reference")]
+
+
+def test_a_comment_after_a_short_form_is_no_part_of_it():
+    parts = _kinds("Roth/Kern 2004: 120, 128 für das vergleichbare Verfahren der Landesplanung.")
+    assert parts == [("Roth/Kern 2004: 120, 128", "reference")]
+    # a short form whose pages end in "f." keeps them; a title word after a year is not a comment
+    assert _kinds("Roth 2004: 12 f. für die Länder.")[0][0] == "Roth 2004: 12 f."
+    assert [t for t, _ in _kinds("Roth 2004: Zur Planung der Länder, Berlin.")] == ["Roth 2004: Zur Planung der Länder, Berlin."]
+
+
+@pytest.mark.parametrize(
+    "note,parts",
+    [
+        # a sentence after a reference whose prose introduces the next author with "siehe"
+        ("Eva Lang, Das Volk. Zur Geschichte der Nation, Berlin 1994, S. 3–9. Zur polnischen Emigration in Frankreich "
+         "siehe Hans Roth, Die Flucht, Bonn 1990, S. 12–20.",
+         ["Eva Lang, Das Volk. Zur Geschichte der Nation, Berlin 1994, S. 3–9.",
+          "Hans Roth, Die Flucht, Bonn 1990, S. 12–20."]),
+        # a label before the next author, the next work's year not in the note (the note runs on to the next page)
+        ("Eva Lang, Das Volk, in: Archiv für Geschichte, 12 (1994), S. 3–9. Gesamtdarstellungen: Hans Roth / Anna "
+         "Berger (Hg.), Die Nation im Wandel. Eine Geschichte der Wanderung, Frankfurt",
+         ["Eva Lang, Das Volk, in: Archiv für Geschichte, 12 (1994), S. 3–9.",
+          "Hans Roth / Anna Berger (Hg.), Die Nation im Wandel. Eine Geschichte der Wanderung, Frankfurt"]),
+    ],
+)
+def test_prose_introducing_the_next_author_ends_a_reference(note, parts):
+    got = _kinds(note)
+    assert [t for t, _ in got] == parts
+    assert got[0][1] == "reference"
+
+
+def test_newspapers_listed_in_one_sentence_are_one_reference_each():
+    note = ("Vgl. die Kieler Zeitung (KZ) vom 3. 5. 1996, S. 4 und im Tagesanzeiger (TA) vom 2. 5. 1996 unter der Rubrik "
+            "„Im Blick„, in der Westfälischen Post (WP) vom 4. 5. 1996, S. 7.")
+    assert _kinds(note) == [("Kieler Zeitung (KZ) vom 3. 5. 1996, S. 4", "reference"),
+                            ("Tagesanzeiger (TA) vom 2. 5. 1996 unter der Rubrik „Im Blick„", "reference"),
+                            ("Westfälischen Post (WP) vom 4. 5. 1996, S. 7.", "reference")]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Westfälische Post vom 4. 5. 1996 zu den Wahlen in der Region Hagen.",  # one date: no list
+        "Kieler Zeitung vom 3. 5. 1996; der Minister sprach im Landtag vom 2. 5. 1996.",  # "sprach im": a verb's phrase
+    ],
+)
+def test_a_sentence_with_one_source_or_a_verb_is_no_list_of_newspapers(note):
+    from pipeline.references.footnotes import _dated_enumeration
+
+    assert _dated_enumeration(note, 0, len(note)) == [(0, len(note))]

@@ -44,11 +44,13 @@ FOOTNOTE_MODEL_FILE = MODEL_DIR / "footnote_parts.json"
 
 _LEAD = (r"(?:vgl\.|vergleiche\b|siehe\b|see\b|cf\.|compare\b|zit\.\s*(?:n\.|nach)|quoted in\b|cited in\b|"
          r"s\.(?=\s+[A-ZÄÖÜ][a-zäöüß])|so(?=\s+[A-ZÄÖÜ][a-zäöüß]+[,:])|"
+         # "So bspw. Bunzel/Hanke 2011: 25 f.": "thus, for example," before a name
+         r"so(?=\s+(?:bspw\.|beispielsweise|z\.\s?B\.|etwa|u\.\s?a\.)\s+[A-ZÄÖÜ][a-zäöüß]+\s*[/,:(]|\s+(?:bspw\.|beispielsweise|z\.\s?B\.|etwa|u\.\s?a\.)\s+[A-ZÄÖÜ][a-zäöüß]+\s+\(?(?:1[5-9]|20)\d\d)|"
          # "So in den Lübecker Nachrichten vom 27.10.1995": "thus in" before a named source
          r"so\s+(?:z\.\s?B\.\s+|etwa\s+|auch\s+)?in\s+(?:(?:einem|einer|den|der|dem)\s+)?(?=[A-ZÄÖÜ]))")
 # Words after a lead ("Vgl. auch", "See, e.g.,"), each a whole word ("Vgl. Dieter Leopold" keeps "Dieter"); an article
 # only in lower case ("vgl. die Beiträge in", but "See The Economist", "Vgl. Die Zeit" keep the title's article).
-_LEAD_TAIL = (r"(?:,?\s+(?:auch|also|dazu|hierzu|etwa|insbesondere|ferner|nur|e\.\s?g\.,?|z\.\s?B\.|u\.\s?a\.|for example,?|generally|"
+_LEAD_TAIL = (r"(?:,?\s+(?:auch|also|dazu|hierzu|etwa|insbesondere|ferner|nur|e\.\s?g\.,?|z\.\s?B\.|u\.\s?a\.|bspw\.|beispielsweise|for example,?|generally|"
               r"further|(?-i:the|die|den|das))(?![\w]))*")
 LEAD_RE = re.compile(r"^\s*(?:" + _LEAD + _LEAD_TAIL + r"\s*:?\s*)+", re.I)
 # A lead inside a sentence, after prose: "Zur deutschen Migrationspolitik siehe Jochen Oltmer, ..."
@@ -225,7 +227,7 @@ def _ends_citation(following: str) -> bool:
     of prose (a few words, with function words or a verb)? A place and publisher ("Nürnberg: BAMF."), a short
     form or a court citation continue the citation."""
     t = following.strip()
-    if _starts_new_work(t):
+    if _starts_new_work(t) or _introduces_a_name(t):
         return True
     if _SHORT_FORM.match(t) or _LEGAL.match(t) or _HEAD_YEAR.match(t[:60]):
         return False
@@ -242,6 +244,25 @@ def _ends_citation(following: str) -> bool:
         return False
     return sum(w in _FUNCTION_WORDS for w in words) / len(words) >= PROSE_AFTER_SHARE
 
+
+def _introduces_a_name(t: str) -> bool:
+    """Does ``t`` open with a few words of prose that introduce a person's name: a lead inside the sentence ("Zur
+    griechischen Emigration in der DDR siehe Stefan Troebst, ...") or a label or phrase before it
+    (:func:`_prose_prefix`: "Gesamtdarstellungen: Jan Motte / Rainer Ohliger (Hg.), ...")?
+
+    Why: after a reference's closing full stop such a sentence cites the next work, also where its year is not
+    (yet) in sight (a note cut by the page); its author's name is no part of a title. In the de-footnote papers of
+    EXCITE (issue 15) a note that goes on this way was one string with the reference before it, so both were lost.
+    """
+    inner = INNER_LEAD_RE.search(t[:INTRO_MAX_CHARS])
+    if inner is not None and _is_prose_prefix(t[:inner.start()].rstrip(" ,:")) and _name_first(t[inner.end():]):
+        return True
+    cut = _prose_prefix(t)
+    return 0 < cut and bool(_name_first(t[cut:]))
+
+
+# A phrase introducing the next work's author ("Zur griechischen Emigration in der DDR siehe") is this short.
+INTRO_MAX_CHARS = 100
 
 # A sentence after a reference has at least this many words and this share of function words (or a verb); fewer
 # is the reference's own place, publisher or series.
@@ -282,6 +303,7 @@ def footnote_parts(text: str) -> list[FootnotePart]:
             merged[-1] = (merged[-1][0], e)
         else:
             merged.append((s, e))
+    merged = [piece for s, e in merged for piece in _dated_enumeration(text, s, e)]
     parts = []
     for s, e in merged:
         raw = text[s:e]
@@ -301,6 +323,8 @@ def footnote_parts(text: str) -> list[FootnotePart]:
         if not stripped:
             continue
         offset = body_start + (len(body) - len(body.lstrip()))
+        if ";" not in stripped and (tail := _SHORT_FORM_COMMENT.match(stripped)) is not None:
+            stripped = tail.group("cite")  # "Einig/Spiecker 2002: 150, 156 für das vergleichbare Instrument ..."
         part = FootnotePart(text=stripped, start=offset, end=offset + len(stripped), lead=lead.strip())
         named = NAMED_BACKREF_RE.match(stripped)
         if IBID_RE.match(stripped):
@@ -309,6 +333,52 @@ def footnote_parts(text: str) -> list[FootnotePart]:
             part.kind, part.backref_name = "backref", named.group("name")
         parts.append(part)
     return parts
+
+
+# A source cited by its date ("Rheinische Post vom 26. 10. 1995"), as :func:`_dated_enumeration` counts them.
+_VOM_DATE = re.compile(r"\b(?:vom|v\.)\s+" + _DAY_MONTH + r"\s?(?:1[5-9]|20)?\d\d\d?\b")
+# Where a sentence that lists newspapers goes on to the next: "..., S. 2 und im General-Anzeiger (GA) vom ...",
+# "..., in der Frankfurter Rundschau (FR) vom ..."; the connecting words belong to neither source.
+_ENUM_CONNECTOR = re.compile(r"(?:\s*,\s*|\s+)(?:(?:und|sowie|bzw\.|oder)\s+)?(?:im|in\s+der|in\s+den|in\s+dem|in)\s+"
+                             r"(?=[A-ZÄÖÜ][\w\-]+)")
+# A source in such a list ends with its date or page, a closing bracket or its quoted rubric ("S. 2", "„Zur Sache„").
+_SOURCE_END = re.compile(r"[\d)“”\"„»«]\s*$")
+# A note's sentence names at least this many sources by their date before it is read as a list of them.
+MIN_ENUMERATED_SOURCES = 2
+
+
+def _dated_enumeration(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """A part that lists several sources by their date in one sentence, cut into one span per source.
+
+    Why: newspapers are often cited together ("zu lesen in der Rheinischen Post (RP) vom 26. 10. 1995, S. 2 und im
+    General-Anzeiger (GA) vom 24. 10. 1995 unter der Rubrik ..., in der Frankfurter Rundschau (FR) vom 27. 10. 1995,
+    S. 5, ..."), and the EXCITE annotators counted each newspaper as a reference string of its own, without the
+    connecting "und im", "in der" (issue 15, de-mixed). Only a part with at least :data:`MIN_ENUMERATED_SOURCES`
+    "vom <date>" is cut, and only at connectors after the first date, so a title with "in der" stays whole.
+    """
+    dates = list(_VOM_DATE.finditer(text, s, e))
+    if len(dates) < MIN_ENUMERATED_SOURCES:
+        return [(s, e)]
+    spans, start = [], s
+    for m in _ENUM_CONNECTOR.finditer(text, dates[0].end(), e):
+        if not _SOURCE_END.search(text, start, m.start()):
+            continue  # "Helmut Kohl sprach im Zusammenhang ...": a verb's phrase, not the next source
+        if text[start:m.start()].strip():
+            spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, e))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+# A short form followed by a comment on it: "Einig/Spiecker 2002: 150, 156 für das vergleichbare Instrument der
+# raumordnerischen Mengenziele." The comment (a preposition and lower-case words) is no part of the citation, which
+# the EXCITE annotators ended at its pages.
+_PAGE_NUM = r"(?:S\.\s*|p\.\s*|pp\.\s*)?\d+[a-z]?(?:\s*f{1,2}\.?(?![a-zäöüß]))?"
+_SHORT_FORM_COMMENT = re.compile(
+    r"^(?P<cite>" + _SHORT_NAMES + r",?\s+\(?(?:1[5-9]|20)\d\d[a-z]?\)?(?:\s*[:,]\s*" + _PAGE_NUM
+    + r"(?:\s*(?:[-–]|,)\s*" + _PAGE_NUM + r")*)?\)?)"
+    r"\s+(?=(?:für|zu|zum|zur|mit|über|als|bei|gegen|hinsichtlich|bezüglich|for|on|with|about|as|regarding)\s+"
+    r"[a-zäöüß]+\s+[\w\-]+)")
 
 
 # Prose before a reference is a few words ("Hierzu und zum folgenden W. Eichwede, ...", "Der Entwurf findet sich
