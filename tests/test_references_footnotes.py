@@ -702,3 +702,47 @@ def test_a_sentence_with_one_source_or_a_verb_is_no_list_of_newspapers(note):
     from pipeline.references.footnotes import _dated_enumeration
 
     assert _dated_enumeration(note, 0, len(note)) == [(0, len(note))]
+
+
+def test_a_second_work_joined_by_sowie_is_a_reference_of_its_own():
+    note = ("Dazu beispielsweise H.-J. Kern, Die Partei im Wandel, in: Osteuropa, Nr. 4/1995, S. 10-22, sowie B. Roth, "
+            "Parteien nach dem Umbruch. Eine Bilanz, in: Osteuropa, Nr. 9/1998, S. 900-911.")
+    assert _kinds(note) == [("H.-J. Kern, Die Partei im Wandel, in: Osteuropa, Nr. 4/1995, S. 10-22", "reference"),
+                            ("B. Roth, Parteien nach dem Umbruch. Eine Bilanz, in: Osteuropa, Nr. 9/1998, S. 900-911.",
+                             "reference")]
+    # "und" inside a title after a number is no second work: no name and year follow
+    assert len(_kinds("Hans Roth, Die 68er, und was blieb, Berlin 1998.")) == 1
+
+
+def test_a_topic_after_the_lead_is_no_part_of_the_reference():
+    note = "Vgl. zu diesen Plänen H. Lange, Die Reform der Partei, in: Die Neue Zeit, Nr. 3/1989, S. 11-19."
+    assert _kinds(note) == [("H. Lange, Die Reform der Partei, in: Die Neue Zeit, Nr. 3/1989, S. 11-19.", "reference")]
+
+
+def test_prose_after_a_reference_that_ends_with_its_place_is_cut_off():
+    note = ("Lang, Eva/Roth, Hans (2012): Arbeit und Familie – ein Überblick. WZB-Papier 3/2012. Berlin. Laut dieser "
+            "Studie arbeiten nur wenige Väter in Teilzeit.")
+    assert _kinds(note) == [("Lang, Eva/Roth, Hans (2012): Arbeit und Familie – ein Überblick. WZB-Papier 3/2012. "
+                             "Berlin.", "reference"),
+                            ("Laut dieser Studie arbeiten nur wenige Väter in Teilzeit.", "text")]
+    # a subtitle after the place-like word of a title is no prose: the reference stays whole
+    whole = "Lang, Eva (2012): Arbeit und Familie. Bonn. Eine Studie für das Land. Berlin."
+    assert [t for t, _ in _kinds(whole)] == [whole]
+
+
+def test_a_short_form_that_closes_a_note_after_prose_is_its_citation():
+    note = ("Von diesem Begriff ausgehend, lässt sich die Wirkung des Festes auf den Alltag der Gemeinde beschreiben. "
+            "Lenz (1996), S. 41.")
+    assert _kinds(note)[-1] == ("Lenz (1996), S. 41.", "reference")
+    # a title and a place with a year after a full stop is no short form after prose: the reference stays whole
+    whole = "Hans Roth, Europäische Wanderung. Flucht und Exil, Berlin 1997."
+    assert _kinds(whole) == [(whole, "reference")]
+    # nor a short form after an abbreviation
+    assert _kinds("So bspw. Lange/Berger 2010: 14 f.") == [("Lange/Berger 2010: 14 f.", "reference")]
+
+
+def test_a_sentence_glued_to_a_bracket_s_full_stop_is_cut_off():
+    parts = _kinds("Kern/Roth (1980, 1991)).Von seiner Idee des Festes ausgehend, lässt sich die Wirkung der Feier "
+                   "auf den Alltag beschreiben, wie es in der Gemeinde geschieht.")
+    assert parts[0] == ("Kern/Roth (1980, 1991)).", "reference")
+    assert parts[1][1] == "text"

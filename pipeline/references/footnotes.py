@@ -65,12 +65,54 @@ _SENTENCE_CUT = re.compile(r"(?<=[.!?»“”\"])\s+(?=" + _LEAD + r"|(?:ibid|eb
 # ("..., Berlin 1991. Totalitarismus und Demokratie ...", "...sc_chart.asp. Ähnliche Ergebnisse zeigt ...").
 # The year may close a bracket ("See Coe and Helpman (1995). Alternative measures were ..."), and the sentence may open
 # with a two-letter word ("Schörken (1987), S. 296. In gleicher Weise äußerte sich ..."), not with "In:" (a container).
-_END_CUT = re.compile(r"((?:\b(?:1[5-9]|20)\d\d[a-z]?\)?|\d+\s?[-–]\s?\d+|\bS\.\s?\d+|\d\s?ff?|(?:https?://|www\.)\S+)\.)\s+"
+_END_CUT = re.compile(r"((?:\b(?:1[5-9]|20)\d\d[a-z]?\)?\)?|\d+\s?[-–]\s?\d+|\bS\.\s?\d+|\d\s?ff?|(?:https?://|www\.)\S+)\.)"
+                      r"(?:\s+|(?<=\)\.)(?=[A-ZÄÖÜ][a-zäöüß]{2,}\s))"  # (a bracket's full stop glued to the next sentence: "(1979, 1994)).Von seiner ...")
                       r"(?=[A-ZÄÖÜ][a-zäöüß]{2,}|(?:In|Im|Am|An|Zu|So|Es|Er|On|At|As|It|Of)\s(?!\s*:))")
 # A relative clause after a reference's year or pages is commentary on it, a part of its own ("..., München 2001, die
 # trotz ihres Titels keinen Abschnitt ... enthält"): the cut falls at the comma.
 _CLAUSE_CUT = re.compile(r"(?:\b(?:1[5-9]|20)\d\d|\b(?:S\.|p\.|pp\.)\s?\d+(?:\s?[-–]\s?\d+)?\s?(?:ff?\.)?)(,)\s+"
                          r"(?=(?-i:die|der|das|welche[rsn]?|which|who|where|wo)\s+[a-zäöüß]+\s+[a-zäöüß])")
+# A reference that ends with its place as a sentence of its own ("...(2008): Anforderungen von Vätern an einen
+# familienfreundlichen Arbeitgeber. Köln. Die Veröffentlichung ist ..."): the place and its full stop, before a new
+# sentence; cut only where what follows is prose (:func:`_prose_follows`), as a subtitle or series is not.
+_PLACE_END_CUT = re.compile(r"((?<=[.:]\s)[A-ZÄÖÜ][a-zäöüß]+(?:\s?[/\-]\s?[A-ZÄÖÜ][a-zäöüß]+)?\.)\s+(?=[A-ZÄÖÜ][a-zäöüß]+\s)")
+# Words that open a sentence about a work just cited ("Laut dieser Studie ...", "Demnach ...", "Dort ...").
+_PROSE_OPENERS = frozenset("laut demnach danach dort hier dies diese dieser dieses darin daraus this these here there "
+                           "according".split())
+
+
+def _prose_follows(following: str) -> bool:
+    """Is ``following`` a sentence of prose (a finite verb outside quotes, or an opener such as "Laut dieser Studie")
+    that :func:`_ends_citation` also reads as the end of the citation?"""
+    sentence = re.split(r"(?<=[a-zäöüß]{2}[.!?])\s", following.strip(), maxsplit=1)[0]
+    first = sentence.split(maxsplit=1)[0].lower() if sentence.split() else ""
+    return bool((_PROSE_VERB.search(_QUOTED_SPAN.sub(" ", sentence)) or first in _PROSE_OPENERS)
+                and _ends_citation(following))
+
+
+# The end of a sentence of prose; a short form that follows it to the end of the note ("... auf den Alltag (...)
+# beziehen. Hauschildt (1993), S. 228.") is the citation of what the sentence says, a part of its own.
+_PROSE_STOP = re.compile(r"(?<=[a-zäöüß]{2}[.!?])\s+(?=[A-ZÀ-ÖØ-Þ])")
+_ABBREVIATION = re.compile(r"(?:bspw|vgl|usw|etc|bzw|ca|evtl|ggf|insb|sog|inkl|zit|hrsg|hg|ders|dies|ebd|ff|eds?|cf|resp)\.$",
+                           re.I)
+
+
+def _ends_prose_sentence(before: str) -> bool:
+    """Does ``before`` end with a sentence of prose: a few words, a verb or many function words (not a title: "Franz
+    Nuscheler, Internationale Migration. Flucht und Asyl, Opladen 1995." reads as a short form after it), its last word
+    no abbreviation ("So bspw. Müller 2011: 25")?"""
+    sentence = re.split(r"(?<=[a-zäöüß)]{2}[.!?])\s+", before.strip())[-1]
+    words = [w.strip(".,;:()»«„“”\"'").lower() for w in sentence.split()]
+    if len(words) < MIN_SENTENCE_WORDS or _ABBREVIATION.search(before.split()[-1]):
+        return False
+    return bool(_PROSE_VERB.search(_QUOTED_SPAN.sub(" ", sentence))
+                or sum(w in _FUNCTION_WORDS for w in words) / len(words) >= PROSE_FUNCTION_SHARE)
+
+
+# A second work joined to the first by "sowie" / "und" / "as well as" after its pages or year: "..., Nr. 2/1996, S.
+# 150-163, sowie A. Ignatow, Osteuropaforschung: ..., in: Osteuropa, Nr. 10-11/1997, ..." (the EXCITE annotators
+# counted two strings); the cut falls after the comma, and "sowie" is then prose before the name (:func:`_prose_prefix`).
+_AND_CUT = re.compile(r"(?<=\d)[.)]?,\s+(?=(?:sowie|und|ferner|außerdem|as well as|and)\s+(?:auch\s+|also\s+)?[A-ZÀ-ÖØ-Þ])")
 _PAGE_ONLY = re.compile(r"^\s*(?:(?:S\.|p\.|pp\.|Sp\.|Rn\.|Rz\.)?\s*[\d\s,\-–f.]+|hier\b.*)\s*$", re.I)
 _FUNCTION_WORDS = frozenset(
     "der die das und ist sind wird werden wurde wurden nicht auch sich dass daß als wie zu mit bei eine einer einem "
@@ -84,7 +126,7 @@ _PROSE_VERB = re.compile(r"\b(?:ist|sind|wird|werden|wurde|wurden|worden|waren|h
                          r"claims?|found|finds)\b", re.I)
 _NAME_FIRST = re.compile(
     r"^(?:[A-ZÀ-ÖØ-Þ][\w'’\-]+,\s*(?:[A-ZÀ-ÖØ-Þ][\w'’\-]*\.?|\(?(?:1[6-9]|20)\d\d)"       # Surname, Given / Surname, 1999
-    r"|(?:[A-ZÀ-ÖØ-Þ][a-zà-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-ÿ'’]+)?\.?|[A-Z]\.)"                 # Given (Hans-Jürgen)
+    r"|(?:[A-ZÀ-ÖØ-Þ][a-zà-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-ÿ'’]+)?\.?|[A-Z]\.(?:\s?-\s?[A-Z]\.)?)"  # Given (Hans-Jürgen, H.-H.)
     r"(?:\s+(?:[A-Z]\.|[A-ZÀ-ÖØ-Þ][a-zà-ÿ'’\-]+|van|von|de|der)){0,3}"
     r"\s+[A-ZÀ-ÖØ-Þ][\w'’\-]+\s*[,:/(]"                                                   # Given Surname, / Given Surname:
     r"|[A-ZÀ-ÖØ-Þ][\w'’\-]+\s*/\s*[A-ZÀ-ÖØ-Þ][\w'’\-]+"                                   # Surname / Surname
@@ -237,6 +279,10 @@ def _ends_citation(following: str) -> bool:
         return False
     if _PROSE_VERB.search(sentence):
         return True
+    # a long sentence mostly of function words is prose whatever cites after it ("Von seiner Konzeption des Alltags
+    # ausgehend, läßt sich in der Tat ... beziehen. Hauschildt (1993), S. 228."); a title is shorter or denser
+    if len(words) >= LONG_SENTENCE_WORDS and sum(w in _FUNCTION_WORDS for w in words) / len(words) >= LONG_SENTENCE_SHARE:
+        return True
     # "Smith, J. 1990. Title of the Book, Cambridge: MIT Press." the title after the year goes on to the publisher,
     # place, journal or pages: the same reference
     if (_PUBLISHER.search(t) or _IN.search(t) or _PAGES.search(t) or _PLACE_YEAR.search(t) or _ISSUE.search(t)
@@ -268,6 +314,9 @@ INTRO_MAX_CHARS = 100
 # is the reference's own place, publisher or series.
 MIN_SENTENCE_WORDS = 5
 PROSE_AFTER_SHARE = 0.15
+# A sentence of at least this many words with this share of function words is prose even before a publisher or pages.
+LONG_SENTENCE_WORDS = 15
+LONG_SENTENCE_SHARE = 0.35
 
 
 def _semicolon_runs(text: str) -> list[tuple[int, int]]:
@@ -294,6 +343,11 @@ def footnote_parts(text: str) -> list[FootnotePart]:
         inner = [m.start() for m in _SENTENCE_CUT.finditer(text[s:e])]
         inner += [m.end(1) for m in _END_CUT.finditer(text[s:e]) if _ends_citation(text[s + m.end():e])]
         inner += [m.end(1) for m in _CLAUSE_CUT.finditer(text[s:e])]
+        inner += [m.end() for m in _AND_CUT.finditer(text[s:e]) if _starts_new_work(text[s + m.end():e])]
+        inner += [m.end() for m in _PROSE_STOP.finditer(text[s:e]) if _SHORT_RUN_PIECE.match(text[s + m.end():e])
+                  and _ends_prose_sentence(text[s:s + m.start()])]
+        inner += [m.end(1) for m in _PLACE_END_CUT.finditer(text[s:e])
+                  if YEAR_RE.search(text, s, s + m.start()) and _prose_follows(text[s + m.end():e])]
         cuts = [s] + [s + c for c in sorted(set(inner))] + [e]
         spans.extend((a, b) for a, b in zip(cuts, cuts[1:]) if text[a:b].strip())
     # a piece that is only a page number ("S. 3; 5") stays with the part before it
@@ -408,6 +462,19 @@ def _prose_prefix(body: str) -> int:
         if ((_is_prose_prefix(prefix) or introducers_only) and last in _INTRODUCERS and not re.search(r"[,;]", prefix)
                 and (_name_first(t[m.start():]) or _COMMENTARY.match(t[m.start():]))):
             return lead_ws + m.start()
+    # a topic after a lead ("Vgl. zu diesen Bestrebungen H. Timmermann, Die KPdSU ..."): a preposition and a few words,
+    # then a person's given name or initial and surname with a comma (the last such start: "Bestrebungen H. Timmermann,"
+    # reads as given names too)
+    topic = 0
+    for m in re.finditer(r"(?<=\s)(?=\S)", t[:120]):
+        prefix = t[:m.start()].strip()
+        if len(prefix.split()) > MAX_TOPIC_WORDS:
+            break
+        if (prefix.split()[0] in _TOPIC_PREPOSITIONS and _is_prose_prefix(prefix)
+                and _GIVEN_SURNAME.match(t[m.start():])):
+            topic = m.start()
+    if topic:
+        return lead_ws + topic
     m = _PREFIX_SEP.search(t[:80])
     if m is not None:
         prefix = t[:m.start()]
@@ -422,8 +489,13 @@ def _prose_prefix(body: str) -> int:
     return 0
 
 
+# Lower-case prepositions that open a note's topic before the author it cites ("zu diesen Bestrebungen", "zur Lage in
+# Polen", "on this point"); the topic has at most this many words.
+_TOPIC_PREPOSITIONS = frozenset("zu zur zum über für hierzu dazu on for about regarding".split())
+MAX_TOPIC_WORDS = 6
+
 # A given name (or initials) and a surname, then a comma or a slash: "Jan Motte / Rainer Ohliger", "J. Barth Urban,".
-_GIVEN_SURNAME = re.compile(r"(?:[A-ZÀ-ÖØ-Þ][a-zà-ÿ'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z]\.|[A-ZÀ-ÖØ-Þ][a-zà-ÿ'’\-]+|van|von|de))*"
+_GIVEN_SURNAME = re.compile(r"(?:[A-ZÀ-ÖØ-Þ][a-zà-ÿ'’\-]+|[A-Z]\.(?:-[A-Z]\.)?)(?:\s+(?:[A-Z]\.|[A-ZÀ-ÖØ-Þ][a-zà-ÿ'’\-]+|van|von|de))*"
                             r"\s+[A-ZÀ-ÖØ-Þ][\w'’\-]+\s*[,/]")
 # A phrase that says where the work appeared or whose it is, before a colon: "Erstmals erschienen in:", "Ausführlich
 # hierzu mein Beitrag:", "First published in:" (a title with a colon says none of these).
