@@ -746,3 +746,18 @@ def test_a_sentence_glued_to_a_bracket_s_full_stop_is_cut_off():
                    "auf den Alltag beschreiben, wie es in der Gemeinde geschieht.")
     assert parts[0] == ("Kern/Roth (1980, 1991)).", "reference")
     assert parts[1][1] == "text"
+
+
+@pytest.mark.parametrize(
+    "note,statute",
+    [
+        ("So wurde in keiner der Entscheidungen die Anwendung des § 238 Abs. 2 StGB geprüft.", "§ 238 Abs. 2 StGB"),
+        ("Anders ist dies bei Jugendlichen (§ 182 bis 184b StGB, 201 StGB): hier ist die Handlung strafbar, auch wenn "
+         "die Person eingewilligt hat.", "§ 182 bis 184b StGB, 201 StGB"),
+    ],
+)
+def test_a_statute_named_in_a_sentence_is_the_reference_where_notes_cite(note, statute):
+    assert _kinds(note) == [(statute, "reference")]
+    # in a paper whose list holds the works, the sentence is commentary, and stays whole
+    with_list = _kinds(note, has_list=True)
+    assert len(with_list) == 1 and with_list[0][0] != statute

@@ -775,7 +775,39 @@ def classify_parts(parts: list[FootnotePart], *, has_list: bool, list_scores: li
         repeat = has_list and ls >= LIST_REPEAT_SCORE
         if part.score >= threshold or (part.features["url"] and not repeat):
             part.kind = "reference"
+        if not has_list and part.features["legal"] and _is_prose(part.features):
+            _narrow_to_statute(part)
     return parts
+
+
+# A statute by its section, as German notes cite it inside a sentence: "§ 240 Abs. 4 StGB", "§§ 177, 178 StGB",
+# "§ 174 bis 176b StGB, 180 StGB", "§ 24 Abs. 1 SGB VIII" (the code an abbreviation ending in G, GB, O or V, or
+# "GG", perhaps with a book number).
+_SECTION = r"\d+[a-z]?(?:\s*(?:Abs\.|Satz|S\.|Nr\.|bis|,|und|u\.)\s*\d+[a-z]?)*"
+_CODE = r"(?:[A-ZÄÖÜ][A-Za-zäöü]*(?:GB|G|O|V)|GG)(?:\s+[IVX]{1,4}\b)?"
+_STATUTE = re.compile(r"§§?\s*" + _SECTION + r"\s+" + _CODE + r"(?:,\s*" + _SECTION + r"\s+" + _CODE + r")*\b")
+
+
+def _is_prose(f: dict[str, float]) -> bool:
+    """Do a part's features read as a sentence (a finite verb outside quotes, or many function words)?"""
+    return bool(f["verb_unquoted"] or f["function_share"] >= PROSE_FUNCTION_SHARE)
+
+
+def _narrow_to_statute(part: FootnotePart) -> None:
+    """A sentence of a note that cites a statute ("So wurde in keiner Entscheidung die Anwendung des § 240 Abs. 4 StGB
+    geprüft") cites it: the part becomes the statute's citation, a reference (its first, where it names several).
+
+    Why: where a paper cites in its notes (no list, or notes that cite beyond it), the EXCITE annotators took the
+    statute out of such a sentence as a reference string of its own ("§ 240 Abs. 4 StGB"); the sentence around it is
+    no reference (issue 15: 4 such strings in one de-mixed paper, one in a de-footnote paper). Only where the notes
+    cite: in a paper whose list holds the works, a statute named in a note is commentary.
+    """
+    m = _STATUTE.search(part.text)
+    if m is None:
+        return
+    start = part.start + m.start()
+    part.text, part.start, part.end = m.group(0), start, start + len(m.group(0))
+    part.kind, part.score = "reference", 1.0
 
 
 # ---------------------------------------------------------------- the document: do its notes cite beyond the list?
