@@ -12,6 +12,12 @@ a run of short forms, commentaries ("Söfker, in: Ernst/Zinkahn/Bielenberg et al
 decisions after ``;`` stays one citation, also with a lead inside it ("Kment 2006: 1336 ff.; vgl. ferner Spieker 1999:
 74"); works of different authors are cut apart; a relative clause after a reference's year ("..., München 2001, die
 trotz ihres Titels ...") and a phrase saying where a work appeared ("Erstmals erschienen in:") are no part of it.
+Also cut apart (issue 15, the de-footnote and de-mixed misses by kind): a second work joined by ", sowie"; the next
+sentence when it introduces an author ("... S. 355–378. Zur ... Emigration siehe Stefan Troebst, ...",
+"Gesamtdarstellungen: Jan Motte / ..."); prose after a reference that ends with its place ("... Berlin. Laut dieser
+Studie ..."); a short form that closes a note after a sentence of prose; newspapers listed in one sentence by their
+dates; and a comment after a short form ("Einig/Spiecker 2002: 150, 156 für das vergleichbare ...") is dropped. Where
+the notes cite, a sentence that names a statute yields the statute ("§ 240 Abs. 4 StGB").
 
 Whether a part is a reference is decided with evidence, not from a year or a quotation mark alone: a
 logistic regression (:class:`PartClassifier`) over what the reference CRF makes of the part (the share of
