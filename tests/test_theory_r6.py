@@ -1,0 +1,82 @@
+"""Theory, round 6: the log-odds threshold offset (a prior shift), the unweighted head, the round-6 experiment
+helpers and the round-6 written gold file (two writers, each its own source)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from pipeline.theory import THEORIES
+from pipeline.theory.classify import head_scores
+from pipeline.theory.train import CANDIDATES, THRESHOLD_OFFSET, fit_head, offset_thresholds
+
+
+def _logit(p):
+    return np.log(p / (1 - p))
+
+
+def test_offset_lowers_every_threshold_by_the_same_log_odds():
+    thr = {"new_world_order": 0.35, "complex_interdependence": 0.5}
+    assert offset_thresholds(thr, 0.0) == thr
+    low = offset_thresholds(thr, 0.5)
+    for t in THEORIES:
+        assert low[t] < thr[t]
+        assert _logit(thr[t]) - _logit(low[t]) == pytest.approx(0.5, abs=1e-3)
+    assert low["complex_interdependence"] == pytest.approx(0.3775, abs=1e-4)  # sigmoid(-0.5)
+
+
+def test_experiment_offset_matches_the_trainer():
+    from models.theory.experiments_r6 import OFFSETS, dev_score, shifted
+
+    thr = {"new_world_order": np.array([0.35, 0.45]), "complex_interdependence": np.array([0.3, 0.6])}
+    for d in OFFSETS:
+        got = shifted(thr, d)
+        for i in range(2):
+            want = offset_thresholds({t: float(thr[t][i]) for t in THEORIES}, d)
+            assert all(got[t][i] == pytest.approx(want[t], abs=1e-4) for t in THEORIES)
+    assert dev_score({"per_label_f1": {"new_world_order": 0.6, "neither": 0.9, "both": 0.0}}) == 0.75
+
+
+def _toy():
+    rng = np.random.default_rng(3)
+    labels = np.array(["neither"] * 60 + ["new_world_order"] * 8 + ["complex_interdependence"] * 8 + ["both"] * 4)
+    centre = {"neither": 0.0, "new_world_order": 1.0, "complex_interdependence": -1.0, "both": 0.5}
+    X = np.stack([rng.normal(centre[c], 1.0, 6) for c in labels])
+    return X, labels, np.ones(len(labels))
+
+
+def test_unweighted_head_keeps_the_training_prior():
+    X, y, w = _toy()
+    bal, unw = fit_head("multinomial", X, y, w), fit_head("multinomial_unweighted", X, y, w)
+    assert bal.class_weight == "balanced" and unw.class_weight is None
+    # with the majority class's prior kept, theory scores come out lower on average than under balanced weights
+    s_bal, s_unw = head_scores("multinomial", bal, X), head_scores("multinomial_unweighted", unw, X)
+    for t in THEORIES:
+        assert s_unw[t].shape == (len(y),) and s_unw[t].mean() < s_bal[t].mean()
+
+
+def test_offset_candidate_is_declared():
+    c = CANDIDATES["unweighted_sentence_mean_offset"]
+    assert c.head == "multinomial_unweighted" and c.thresholds and c.threshold_offset == THRESHOLD_OFFSET > 0
+
+
+def test_round6_gold_keeps_agreed_rows_one_source_per_writer(tmp_path):
+    from models.theory.data.make_gold_r6 import convert
+
+    rows = [{"id": "w14-01", "source": "w14", "text": "a", "label_A": "neither", "label_B": "neither",
+             "label": "neither", "dimensions": []},
+            {"id": "w15-01", "source": "w15", "text": "b", "label_A": "neither", "label_B": "new_world_order",
+             "label": None, "dimensions": []},
+            {"id": "w15-02", "source": "w15", "text": "c", "label_A": "new_world_order",
+             "label_B": "new_world_order", "label": "new_world_order", "dimensions": ["vulnerability"]}]
+    src = tmp_path / "gold_r6.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (tmp_path / "written_r6_w15.jsonl").write_text(json.dumps({"id": "w15-02", "register": "journal_article",
+                                                               "text": "c"}) + "\n")
+    out = tmp_path / "b03.jsonl"
+    assert convert(src, out) == {"kept": 2, "left_out": 1, "dims_null": 1, "sources": ["w14", "w15"]}
+    got = [json.loads(x) for x in out.read_text().splitlines()]
+    assert [g["id"] for g in got] == ["b03-w14-01", "b03-w15-02"]
+    assert got[1]["dimensions"] is None and got[1]["register"] == "journal_article" and got[0]["register"] is None
