@@ -80,3 +80,30 @@ def test_round6_gold_keeps_agreed_rows_one_source_per_writer(tmp_path):
     got = [json.loads(x) for x in out.read_text().splitlines()]
     assert [g["id"] for g in got] == ["b03-w14-01", "b03-w15-02"]
     assert got[1]["dimensions"] is None and got[1]["register"] == "journal_article" and got[0]["register"] is None
+
+
+# ---------------------------------------------------------------- the abstention band in log-odds
+
+
+def test_band_at_half_is_the_old_distance_rule():
+    from pipeline.theory.labels import within_band
+
+    for band in (0.05, 0.1, 0.2, 0.25):
+        for s in np.round(np.linspace(0.01, 0.99, 99), 2):
+            if abs(abs(s - 0.5) - band) > 1e-6:  # the edge itself is a float tie either way
+                assert within_band(float(s), 0.5, band) == (abs(s - 0.5) < band), (band, s)
+    assert not within_band(0.5, 0.5, 0.0) and within_band(0.01, 0.9, 0.5)
+
+
+def test_band_around_a_low_threshold_leaves_the_low_scores_labelled():
+    from pipeline.theory.calibration import abstention_table
+    from pipeline.theory.labels import within_band
+
+    # a threshold of 0.17 with the setting's 0.25: the old rule (|s - t| < 0.25) made every score below 0.42
+    # uncertain; in log-odds the band is about 0.064-0.38
+    assert not within_band(0.02, 0.17, 0.25) and within_band(0.1, 0.17, 0.25) and within_band(0.35, 0.17, 0.25)
+    assert not within_band(0.45, 0.17, 0.25)
+    scores = {"new_world_order": np.array([0.01, 0.02, 0.9, 0.2]), "complex_interdependence": np.full(4, 0.01)}
+    thr = {t: np.full(4, 0.17) for t in THEORIES}
+    row = abstention_table(scores, ["neither", "neither", "new_world_order", "new_world_order"], [0.25], thr)[0]
+    assert row["labelled"] == 3 and row["accuracy_labelled"] == 1.0

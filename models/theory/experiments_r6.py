@@ -121,6 +121,7 @@ def run(external: Path, web2: Path, only, out: Path, gold_files=None) -> dict:
     if out.exists() and only:  # a partial run keeps the other candidates' figures
         res["candidates"] = json.loads(out.read_text()).get("candidates", {})
     out_all = np.concatenate([d_idx, t_idx, w_idx])
+    preds: dict = {}
     for name, fp in cfg.items():
         t0 = time.time()
         prob, thr = R5.oof_thresholds(ds, folds, fp)
@@ -154,6 +155,7 @@ def run(external: Path, web2: Path, only, out: Path, gold_files=None) -> dict:
             r["ext_dev_passages"] = [{"id": ds.examples[i].id, "label": str(ds.labels[i]), "predicted": str(pred_o[i]),
                                       "scores": {t: round(float(p_out[t][i]), 4) for t in THEORIES}} for i in d_idx]
             r["outside_score"] = round((r["ext_test"]["macro_f1"] + r["web2"]["macro_f1"]) / 2, 4)
+            preds[name + suffix] = {k: pred_o[idx] for k, idx in (("ext_dev", d_idx), ("ext_test", t_idx), ("web2", w_idx))}
             r["seconds"] = round(time.time() - t0, 1)
             res["candidates"][name + suffix] = r
             f = r["folds"]
@@ -164,6 +166,14 @@ def run(external: Path, web2: Path, only, out: Path, gold_files=None) -> dict:
                   f" | web2 {r['web2']['macro_f1']:.3f} | outside {r['outside_score']:.3f} | delta {dlt} | "
                   f"{r['seconds']}s", flush=True)
             out.write_text(json.dumps(res, indent=1) + "\n")
+    if REFERENCE in preds:  # paired bootstrap against the reference, aggregate only (mean, interval, share > 0)
+        for name, pr in preds.items():
+            if name != REFERENCE:
+                res["candidates"][name]["bootstrap_vs_reference"] = {
+                    k: E._bootstrap(ds.labels[idx], pr[k], preds[REFERENCE][k])
+                    for k, idx in (("ext_dev", d_idx), ("ext_test", t_idx), ("web2", w_idx))}
+                print(name, {k: (v["mean"], v["share_above_0"]) for k, v in res["candidates"][name]["bootstrap_vs_reference"].items()})
+        out.write_text(json.dumps(res, indent=1) + "\n")
     return res
 
 
