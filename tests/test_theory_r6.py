@@ -107,3 +107,16 @@ def test_band_around_a_low_threshold_leaves_the_low_scores_labelled():
     thr = {t: np.full(4, 0.17) for t in THEORIES}
     row = abstention_table(scores, ["neither", "neither", "new_world_order", "new_world_order"], [0.25], thr)[0]
     assert row["labelled"] == 3 and row["accuracy_labelled"] == 1.0
+
+
+def test_fast_bootstrap_equals_the_sklearn_one():
+    from models.theory.experiments import _bootstrap
+    from models.theory.experiments_r6 import bootstrap
+
+    rng = np.random.default_rng(0)
+    labs = np.array(["new_world_order", "complex_interdependence", "both", "neither"])
+    y = labs[rng.integers(0, 4, 40)]
+    a = np.where(rng.random(40) < 0.7, y, labs[rng.integers(0, 4, 40)])
+    b = np.where(rng.random(40) < 0.5, y, labs[rng.integers(0, 4, 40)])
+    fast, slow = bootstrap(y, a, b, n=2000), _bootstrap(y, a, b)
+    assert fast == slow and fast["share_above_0"] > 0.5

@@ -71,6 +71,31 @@ def dev_score(fig: dict) -> float:
     return round((f["new_world_order"] + f["neither"]) / 2, 4)
 
 
+def _macro_f1(y: np.ndarray, p: np.ndarray, labels: list[str]) -> float:
+    f = []
+    for c in labels:
+        tp, fp, fn = ((y == c) & (p == c)).sum(), ((y != c) & (p == c)).sum(), ((y == c) & (p != c)).sum()
+        f.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
+    return float(np.mean(f))
+
+
+def bootstrap(y: np.ndarray, pa: np.ndarray, pb: np.ndarray, n: int = E.BOOTSTRAP, seed: int = E.SEED_BOOT) -> dict:
+    """Paired bootstrap of macro-F1(a) - macro-F1(b) over the labels present, as ``experiments._bootstrap`` (same
+    resamples for the same seed), with the F1 counted directly so that 2,000 resamples take seconds."""
+    from pipeline.theory.labels import LABELS
+
+    rng = np.random.default_rng(seed)
+    present = [c for c in LABELS if (y == c).any()]
+    d = []
+    for _ in range(n):
+        i = rng.integers(0, len(y), len(y))
+        d.append(_macro_f1(y[i], pa[i], present) - _macro_f1(y[i], pb[i], present))
+    d = np.array(d)
+    return {"mean": round(float(d.mean()), 4), "ci95": [round(float(np.percentile(d, 2.5)), 4),
+                                                        round(float(np.percentile(d, 97.5)), 4)],
+            "share_above_0": round(float((d > 0).mean()), 3)}
+
+
 def heads(ds, X_sm, X_par) -> dict:
     """name -> four-class fit_predict; all with per-theory thresholds (rule 1)."""
     base = E.lr_probs(X_sm, ds)
@@ -144,6 +169,10 @@ def run(external: Path, web2: Path, only, out: Path, gold_files=None) -> dict:
                  "thresholds_final": {t: round(float(shifted(thr_out, dlt)[t][d_idx[0]]), 4) for t in THEORIES}}
             if (~old[ev]).any():
                 r["folds_new"] = R5._fold_figures(ds, prob, pred, ev[~old[ev]])
+            for batch in ("b02", "b03"):  # each later gold batch on its own (b03: round 6's two writers)
+                m = np.array([ds.examples[i].origin.startswith(batch) for i in ev])
+                if m.any():
+                    r[f"folds_{batch}"] = R5._fold_figures(ds, prob, pred, ev[m])
             if suffix:
                 r["ext_dev_score_by_offset"] = {str(k): v for k, v in dev_by.items()}
             th_o = shifted(thr_out, dlt)
@@ -160,7 +189,8 @@ def run(external: Path, web2: Path, only, out: Path, gold_files=None) -> dict:
             res["candidates"][name + suffix] = r
             f = r["folds"]
             print(f"{name + suffix:44s} folds {f['macro_f1']:.3f} (b01 {r['folds_b01']['macro_f1']:.3f}"
-                  + (f", new {r['folds_new']['macro_f1']:.3f}" if "folds_new" in r else "") + ") ECE "
+                  + (f", new {r['folds_new']['macro_f1']:.3f}" if "folds_new" in r else "")
+                  + (f", b03 {r['folds_b03']['macro_f1']:.3f}" if "folds_b03" in r else "") + ") ECE "
                   f"{f['ece']['new_world_order']:.3f}/{f['ece']['complex_interdependence']:.3f} | DEV "
                   f"{r['ext_dev']['macro_f1']:.3f} (score {r['ext_dev']['score']:.3f}) | TEST {r['ext_test']['macro_f1']:.3f}"
                   f" | web2 {r['web2']['macro_f1']:.3f} | outside {r['outside_score']:.3f} | delta {dlt} | "
@@ -170,7 +200,7 @@ def run(external: Path, web2: Path, only, out: Path, gold_files=None) -> dict:
         for name, pr in preds.items():
             if name != REFERENCE:
                 res["candidates"][name]["bootstrap_vs_reference"] = {
-                    k: E._bootstrap(ds.labels[idx], pr[k], preds[REFERENCE][k])
+                    k: bootstrap(ds.labels[idx], pr[k], preds[REFERENCE][k])
                     for k, idx in (("ext_dev", d_idx), ("ext_test", t_idx), ("web2", w_idx))}
                 print(name, {k: (v["mean"], v["share_above_0"]) for k, v in res["candidates"][name]["bootstrap_vs_reference"].items()})
         out.write_text(json.dumps(res, indent=1) + "\n")
