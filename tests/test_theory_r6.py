@@ -120,3 +120,32 @@ def test_fast_bootstrap_equals_the_sklearn_one():
     b = np.where(rng.random(40) < 0.5, y, labs[rng.integers(0, 4, 40)])
     fast, slow = bootstrap(y, a, b, n=2000), _bootstrap(y, a, b)
     assert fast == slow and fast["share_above_0"] > 0.5
+
+
+# ---------------------------------------------------------------- the shipped round-6 data and model
+
+
+def test_shipped_round6_gold_is_two_writers_agreed_rows():
+    from pipeline.theory import MODEL_DIR
+    from pipeline.theory.data import load_gold, load_jsonl
+
+    path = MODEL_DIR / "data" / "gold" / "b03.jsonl"
+    rows = load_jsonl(path)
+    assert len(rows) == 79 and all(r["label_A"] == r["label_B"] == r["label"] for r in rows)
+    shipped, _ = load_gold([path])
+    assert {e.source for e in shipped} == {"w14", "w15"} and all(e.evaluate for e in shipped)
+
+
+def test_shipped_model_file_is_deflated_and_recorded():
+    import zipfile
+
+    from pipeline.theory import MODEL_DIR
+    from pipeline.theory.classify import load_bundle
+
+    path = MODEL_DIR / "theory.skops"
+    metrics = json.loads((MODEL_DIR / "metrics.json").read_text())
+    assert load_bundle(path)["candidate"] == metrics["kept"]
+    assert "b03.jsonl" in {f["name"] for f in metrics["label_files"]["gold"]}
+    with zipfile.ZipFile(path) as z:
+        assert {i.compress_type for i in z.infolist()} == {zipfile.ZIP_DEFLATED}
+    assert path.stat().st_size < 10 * 2**20  # a stored TF-IDF vocabulary made it 47.7 MB

@@ -204,6 +204,26 @@ def run(external: Path, web2: Path, only, out: Path, gold_files=None) -> dict:
                     for k, idx in (("ext_dev", d_idx), ("ext_test", t_idx), ("web2", w_idx))}
                 print(name, {k: (v["mean"], v["share_above_0"]) for k, v in res["candidates"][name]["bootstrap_vs_reference"].items()})
         out.write_text(json.dumps(res, indent=1) + "\n")
+    res["_preds"] = preds  # in memory only (for ``with_and_without``), never written
+    res["_labels"] = {k: ds.labels[idx] for k, idx in (("ext_dev", d_idx), ("ext_test", t_idx), ("web2", w_idx))}
+    return res
+
+
+def with_and_without(external: Path, web2: Path, without: list[Path], names: list[str], out: Path) -> dict:
+    """The same candidates trained without and with the round-6 gold, compared passage by passage on each outside
+    set (paired bootstrap, with minus without; aggregate only)."""
+    tmp = out.with_suffix(".parts")
+    tmp.mkdir(exist_ok=True)
+    a = run(external, web2, names, tmp / "without.json", without)
+    b = run(external, web2, names, tmp / "with.json", None)
+    res = {}
+    for n in set(a["_preds"]) | set(b["_preds"]):
+        for m in set(a["_preds"]) | set(b["_preds"]):
+            if n in a["_preds"] and m in b["_preds"]:
+                key = f"[with] {m} - [without] {n}"
+                res[key] = {k: bootstrap(a["_labels"][k], b["_preds"][m][k], a["_preds"][n][k]) for k in a["_labels"]}
+                print(key, {k: (v["mean"], v["share_above_0"]) for k, v in res[key].items()}, flush=True)
+    out.write_text(json.dumps(res, indent=1) + "\n")
     return res
 
 
@@ -214,11 +234,18 @@ def main(argv=None) -> dict:
     ap.add_argument("--gold", nargs="*", default=None, help="gold files to use instead of data/gold/b*.jsonl")
     ap.add_argument("--only", nargs="*", default=None)
     ap.add_argument("--out", default=str(HERE / "experiments_r6.json"))
+    ap.add_argument("--with-and-without", nargs="*", default=None, metavar="GOLD",
+                    help="gold files of the 'without' side: compare --only's candidates trained on those and on all gold")
     a = ap.parse_args(argv)
     for p in (a.external, a.web2):
         if not Path(p).exists():
             sys.exit(f"{p}: no such file (the outside sets are kept outside the repository)")
-    return run(Path(a.external), Path(a.web2), a.only, Path(a.out), [Path(g) for g in a.gold] if a.gold else None)
+    if a.with_and_without:
+        return with_and_without(Path(a.external), Path(a.web2), [Path(g) for g in a.with_and_without], a.only, Path(a.out))
+    res = run(Path(a.external), Path(a.web2), a.only, Path(a.out), [Path(g) for g in a.gold] if a.gold else None)
+    res.pop("_preds", None)
+    res.pop("_labels", None)
+    return res
 
 
 if __name__ == "__main__":
