@@ -10,6 +10,8 @@ Heads:
 
 * ``multinomial``: one four-class logistic regression; a theory's raw score is the probability
   of its label plus that of ``both``, mapped through Platt's sigmoid (Platt 1999);
+* ``multinomial_unweighted``: the same, trained without balanced class weights (the training prior kept;
+  round 6, ``models/theory/README.md``); scored exactly as ``multinomial``;
 * ``per_theory``: one binary logistic regression per theory, its decision value mapped the same way;
 * ``tfidf``: one four-class logistic regression on the passage's words (1-2 grams) and characters
   (2-5 grams within words), TF-IDF weighted with sublinear term frequency (Manning, Raghavan and

@@ -7,6 +7,8 @@ order after Slaughter (*A New World Order*, 2004) and the debate on the emerging
 
 from __future__ import annotations
 
+import math
+
 LABELS = ["new_world_order", "complex_interdependence", "both", "neither"]
 THEORIES = ["new_world_order", "complex_interdependence"]
 DIMENSIONS = {
@@ -40,14 +42,35 @@ def combine(scores: dict[str, float], band: float,
     A theory is present when its calibrated probability is at least its threshold: 0.5, or the
     per-theory threshold a model was trained with (``thresholds``; chosen on source-grouped
     out-of-fold scores, models/theory/README.md, round 5). The label depends on both decisions,
-    so the passage abstains when either score lies within ``band`` of its threshold: then the
-    label is still the best guess, but a person is shown "uncertain" (see :func:`shown_label`).
-    ``band=0`` never abstains.
+    so the passage abstains when either score lies within ``band`` of its threshold
+    (:func:`within_band`): then the label is still the best guess, but a person is shown
+    "uncertain" (see :func:`shown_label`). ``band=0`` never abstains.
     """
     thr = thresholds or {}
     label = label_from_theories([t for t in THEORIES if scores[t] >= thr.get(t, 0.5)])
-    abstained = any(abs(scores[t] - thr.get(t, 0.5)) < band for t in THEORIES)
+    abstained = any(within_band(scores[t], thr.get(t, 0.5), band) for t in THEORIES)
     return label, abstained
+
+
+def _log_odds(p: float) -> float:
+    p = min(max(float(p), 1e-9), 1 - 1e-9)
+    return math.log(p / (1 - p))
+
+
+def within_band(score: float, threshold: float, band: float) -> bool:
+    """Whether ``score`` is too near ``threshold`` to commit to: within ``band`` of it, measured in log-odds.
+
+    At a threshold of 0.5 this is exactly ``|score - 0.5| < band``. Away from 0.5 a band of fixed width in
+    probability would swallow one side of the scale (round 6: at a threshold of 0.17 a band of 0.25 makes every
+    score below 0.42 uncertain, so nearly every passage abstained); the same distance in log-odds, the units in
+    which Platt's sigmoid (Platt 1999) measures evidence, keeps the band's meaning: as much evidence either way
+    as a score of 0.5 +/- ``band`` carries about 0.5.
+    """
+    if band <= 0:
+        return False
+    if band >= 0.5:
+        return True
+    return abs(_log_odds(score) - _log_odds(threshold)) < _log_odds(0.5 + band)
 
 
 def shown_label(label: str | None, abstained: bool) -> str | None:
