@@ -46,7 +46,7 @@ LINK = "#0b57a4"
 PAGE = "#ffffff"
 RULE = "#c8c8c8"
 HEAD_BG = "#eef1f4"
-# "uncertain": the model abstained (a theory score near 0.5); such passages are never tinted as "neither".
+# "uncertain": the model abstained (a theory score near its threshold); such passages are never tinted as "neither".
 THEORY_COLOURS = {"new_world_order": "#e8effb", "complex_interdependence": "#e7f4e7", "both": "#f2eafa",
                   "neither": "#ffffff", "uncertain": "#fcf3d9"}
 # marks on the timeline and edges of the network: cooperation / conflict / other (3:1 on white)

@@ -83,8 +83,9 @@ class Settings(BaseSettings):
     )
     # Theory classification
     theory_abstain_band: float = Field(
-        0.25, description="A theory score within this distance of its threshold (0.5, or the per-theory threshold stored with the model) is too uncertain: the passage abstains "
-        "(abstained: true, shown as uncertain). Chosen from the coverage/accuracy table in models/theory/README.md."
+        0.25, description="A passage abstains (abstained: true, shown as uncertain) when a theory score is too near its threshold "
+        "(0.5, or the per-theory threshold stored with the model): at a threshold of 0.5 when |score - 0.5| < band, elsewhere "
+        "at the same distance in log-odds. Chosen from the coverage/accuracy table in models/theory/README.md."
     )
 
     # Events
