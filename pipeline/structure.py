@@ -891,6 +891,27 @@ _SERIES_RE = re.compile(
     r"\bmethodenberichte?\b|(?-i:^[A-ZÄÖÜ]{2,}[- ](?:Focus|Aktuell)\b)", re.I)
 
 
+_CITE_LINE_RE = re.compile(r"\b(?:how to cite(?: this article)?|cite this (?:article|paper) as|zitiervorschlag|"
+                           r"zitierhinweis|bitte zitieren als)\b", re.I)
+
+
+def _journal_from_cite_line(texts: list[str], title: str) -> dict | None:
+    """The journal named after the paper's own title in a "How to cite this article:" line of the first page
+    ("Lau C.Q., & McHenry G. (2014). Asking Survey Respondents ... in Ethiopia, Survey Methods: Insights from the
+    Field. Retrieved from http://...", EXCITE 37078): what follows the title, up to the next full stop."""
+    key = " ".join(title.split()).rstrip(".?!").lower()
+    for text in texts:
+        t = " ".join(text.split())
+        if not _CITE_LINE_RE.search(t) or (at := t.lower().find(key)) < 0:
+            continue
+        m = re.match(r"[.?!]?\s*[,.]?\s*(?P<journal>[A-ZÄÖÜ][^.]{2,120}?)\s*(?:[.,]\s|[.,]?\s*\d|\.?$)",
+                     t[at + len(key):])
+        if m and _journal_ok(m.group("journal")):
+            return {"journal": m.group("journal").strip(" ,:"), "volume": None, "issue": None, "pages": None,
+                    "year": None}
+    return None
+
+
 def _journal_from_cover(cover_text: str) -> dict | None:
     """A repository cover's suggested citation of a journal article: "... In: Journal 12 (2005), 3, pp. 1-20"."""
     if not re.search(r"zeitschriftenartikel|journal article", cover_text, re.I):
@@ -1174,7 +1195,7 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
                                                                   sources[k + 1].text, re.I):
                 # a banner with the journal's name over a line "2008 Vol 11(1) 39–54" or "Vol.2, No.2, April 2013"
                 # (the first page's full name, read before a later page's abbreviated running head, EXCITE 34212)
-                if _journal_ok(b.text.strip()) and len(b.text.split()) <= 10:
+                if _journal_ok(b.text.strip()) and len(b.text.split()) <= 10 and not re.search(r"©|\d", b.text):
                     found = {"journal": _drop_initialism(b.text.strip()), "volume": None, "issue": None, "pages": None,
                              "year": None}
                     more = re.match(r"^\s*((?:19|20)\d{2})\s*,?\s*(?:Vol|Volume|Jg|Bd)\.?\s*(\d+)\s*(?:\((\d+)\))?\s*([\d]+\s*[-–]\s*\d+)?",
@@ -1203,6 +1224,8 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
                 found = _journal_from_line(b.text[:200], at_start=True)
                 if found:
                     break
+    if found is None and meta.title:
+        found = _journal_from_cite_line([b.text for b in furniture] + [blocks[i].text for i in range(start, stop)], meta.title)
     if found and _SERIES_RE.search(found["journal"]):
         found = None  # an institute's series of its own papers, not a journal (eval/data/README.md)
     if found:

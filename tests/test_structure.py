@@ -697,3 +697,15 @@ def test_a_title_in_bold_body_type_under_a_label():
     meta = _excite_metadata("en", "53995")
     assert meta.title == ("Prevalência de úlceras venosas e fatores associados entre adultos de um centro de saúde de "
                           "Vitória da Conquista – BA")
+
+
+def test_the_journal_after_the_title_in_a_how_to_cite_line():
+    """37078: no banner names the journal; "How to cite this article: Lau C.Q., & McHenry G. (2014). Asking
+    Survey Respondents ... in Ethiopia, Survey Methods: Insights from the Field. Retrieved from ..." does."""
+    from pipeline.structure import _journal_from_cite_line
+
+    line = "How to cite this article: Doe J. (2014). A Title: With a Subtitle, Some Journal. Retrieved from http://x.org"
+    assert _journal_from_cite_line([line], "A Title: With a Subtitle")["journal"] == "Some Journal"
+    assert _journal_from_cite_line(["Doe J. (2014). A Title, Some Journal."], "A Title") is None  # no cite label
+    meta = _excite_metadata("en", "37078")
+    assert meta.journal == "Survey Methods: Insights from the Field"
