@@ -525,8 +525,8 @@ def _display_name(name: str) -> str:
     in mixed case ("Michael PHILLIPS-ANDERSON", EXCITE 52971); others as printed."""
     if name.isupper() and len(name) > 3:
         return " ".join(w.capitalize() if len(w) > 2 else w for w in name.split())
-    return " ".join("-".join(p.capitalize() for p in w.split("-")) if w.isupper() and len(w) > 2 else w
-                    for w in name.split())
+    return " ".join("-".join(p.capitalize() for p in w.split("-")) if w.isupper() and len(w) > 2 and "." not in w
+                    else w for w in name.split())  # (initials "J.R.R." stay)
 
 
 # ---- title, banners ------------------------------------------------------------------------------------
