@@ -12,6 +12,11 @@ papers not in the development sample, so that the rules can be measured on paper
 (``eval/data/frontmatter_gold_heldout2.jsonl``): the same strata drawn with :data:`HELDOUT2_SEED` from the
 papers in neither of the first two samples. The first held-out file was studied by kind when the rules were
 changed after it, so this one is the figure on papers no rule was written on.
+
+``python -m eval.sample_frontmatter --heldout3`` prints the third held-out sample
+(``eval/data/frontmatter_gold_heldout3.jsonl``): the same strata drawn with :data:`HELDOUT3_SEED` from the
+papers in none of the first three samples. The second held-out file became studied in round 6 (its failures
+were listed by kind and fixed), so this one is the figure on unseen papers from then on.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from eval.datasets import load_papers
 SEED = 20261129
 HELDOUT_SEED = 20261130  # a different seed, fixed before any held-out paper was read
 HELDOUT2_SEED = 20261131  # a third seed, fixed before any of its papers was read (round 5)
+HELDOUT3_SEED = 20261132  # a fourth seed, fixed before any of its papers was read (round 6)
 PER_GROUP = {"en": 12, "de-end": 5, "de-footnote": 2, "de-mixed": 1}
 
 
@@ -48,10 +54,24 @@ def heldout2_sample() -> list[tuple[str, str]]:
     return sample(HELDOUT2_SEED, exclude=taken)
 
 
+def heldout3_sample() -> list[tuple[str, str]]:
+    """The third held-out sample: the same strata, a fourth seed, none of the first three samples' papers."""
+    taken = (frozenset(i for _, i in sample()) | frozenset(i for _, i in heldout_sample())
+             | frozenset(i for _, i in heldout2_sample()))
+    return sample(HELDOUT3_SEED, exclude=taken)
+
+
 if __name__ == "__main__":
     import sys
 
     args = sys.argv[1:]
-    drawn = heldout2_sample() if "--heldout2" in args else heldout_sample() if "--heldout" in args else sample()
+    if "--heldout3" in args:
+        drawn = heldout3_sample()
+    elif "--heldout2" in args:
+        drawn = heldout2_sample()
+    elif "--heldout" in args:
+        drawn = heldout_sample()
+    else:
+        drawn = sample()
     for group, paper_id in drawn:
         print(group, paper_id)

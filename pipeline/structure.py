@@ -392,10 +392,19 @@ _MARKS_RE = re.compile(r"[\d*†‡§¶#∗⁎✝⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _AUTHOR_SPLIT_RE = re.compile(r"\s*(?:;|,|\band\b|\bund\b|&|·|•|\s/\s|\sÆ\s|\bet\b)\s*", re.I)
 
 
+#: Ranks and positions printed before a name ("Associate Professor Michael PHILLIPS-ANDERSON", "Independent
+#: Scholar Rachel ...", EXCITE 52971); "Professor" alone is a degree (:data:`_DEGREE_RE`).
+_RANK_RE = re.compile(
+    r"^\s*(?:(?:associate|assistant|full|senior|junior|visiting|adjunct|emeritus|emerita|independent)\s+"
+    r"(?:professor|lecturer|scholar|researcher|fellow)|research\s+(?:fellow|associate|assistant)|"
+    r"(?:ph\.?\s?d\.?|doctoral)\s+(?:candidate|student)|lecturer|scientific assistant)\s+(?=[A-ZÀ-Þ])", re.I)
+
+
 def _clean_name(raw: str) -> str:
-    """A name without affiliation marks (digits, stars, daggers, trailing letters a-f), degrees, "by"."""
+    """A name without affiliation marks (digits, stars, daggers, trailing letters a-f), degrees, ranks, "by"."""
     t = _MARKS_RE.sub(" ", raw)
     t = re.sub(r"^\s*(?:by|von)\s+", "", t, flags=re.I)
+    t = _RANK_RE.sub("", t)
     t = _DEGREE_RE.sub(" ", t)
     t = re.sub(r"(?:\s+[a-f](?:,[a-f])*)+\s*$", "", t)  # raised affiliation letters "Smith a,b"
     return " ".join(t.replace("\u00a0", " ").split()).strip(" ,;")
@@ -472,11 +481,52 @@ def _capitals_name_with_affiliation(text: str) -> tuple[str, str] | None:
     return (name, m.group("rest").strip()) if _is_name(name) else None
 
 
+#: A line whose width is above this many times its characters by its size holds a wide gap: text is about half
+#: as wide per character as it is high, so a "name" of four words spread over 0.75 or more is two names set
+#: side by side over their own affiliation columns ("Martin Neumann      Armano Srbljinović", EXCITE 34212).
+SIDE_BY_SIDE_WIDTH_RATIO = 0.75
+
+
+def _side_by_side(line, names: list[str]) -> list[str]:
+    """Two names of two words each where the reader joined two columns' names into one line of four words
+    (the line's width, :data:`SIDE_BY_SIDE_WIDTH_RATIO`); ``names`` as they were otherwise."""
+    if len(names) != 1 or len(words := names[0].split()) != 4 or not line.size or not line.text.strip():
+        return names
+    if _clean_name(line.text) != names[0] or (line.x1 - line.x0) < SIDE_BY_SIDE_WIDTH_RATIO * len(line.text.strip()) * line.size:
+        return names
+    return [" ".join(words[:2]), " ".join(words[2:])]
+
+
+def _names_with_affiliations(text: str) -> list[str]:
+    """Names from a byline that gives each author's affiliation after a comma, the next name glued to the end of
+    the last affiliation ("Charles Q. Lau, Survey Research Division, RTI International Gretchen McHenry, Survey
+    Research Division, RTI International", EXCITE 37078): the line starts with a name, and each later name is the
+    last two or three words of a part whose words before it are an institution's (:data:`_NOT_NAME_RE`)."""
+    t = " ".join(text.split())
+    if not _AFFILIATION_RE.search(t) or _EMAIL_RE.search(t) or len(t) > 400:
+        return []
+    parts = [p.strip() for p in t.split(",")]
+    first = _clean_name(parts[0])
+    if len(parts) < 2 or not _is_name(first):
+        return []
+    names = [first]
+    for part in parts[1:]:
+        words = part.split()
+        for k in (3, 2):
+            if len(words) > k and _is_name(cand := _clean_name(" ".join(words[-k:]))) \
+                    and _NOT_NAME_RE.search(" ".join(words[:-k])):
+                names.append(cand)
+                break
+    return names
+
+
 def _display_name(name: str) -> str:
-    """All-capitals names ("BERTRAND URIEN") in title case; others as printed."""
+    """All-capitals names ("BERTRAND URIEN") in title case, and so a family name in capitals after given names
+    in mixed case ("Michael PHILLIPS-ANDERSON", EXCITE 52971); others as printed."""
     if name.isupper() and len(name) > 3:
         return " ".join(w.capitalize() if len(w) > 2 else w for w in name.split())
-    return name
+    return " ".join("-".join(p.capitalize() for p in w.split("-")) if w.isupper() and len(w) > 2 and "." not in w
+                    else w for w in name.split())  # (initials "J.R.R." stay)
 
 
 # ---- title, banners ------------------------------------------------------------------------------------
@@ -485,7 +535,7 @@ _LABEL_RE = re.compile(
     r"^(?:discussion paper|working paper|research (?:article|paper|note)|original (?:article|paper|research)|"
     r"article|review(?: article)?|research|essay|editorial|commentary|aufs(?:a|ä)tze?|beitr(?:a|ä)ge?|"
     r"abhandlung(?:en)?|forschungsbericht|diskussionspapier|arbeitspapier|schwerpunkt|themenschwerpunkt|"
-    r"debatte|rezension(?:en)?|analysen?|berichte?|originalarbeit|übersichtsarbeit|focus|policy paper|"
+    r"debatte|rezension(?:en)?|analysen?|analysis|berichte?|originalarbeit|übersichtsarbeit|focus|policy paper|"
     r"special issue|abstract|zusammenfassung|summary|contents|inhalt(?:sverzeichnis)?|"
     # article types printed over the title by medical and social-science journals (Springer's "ORIGINAL
     # CONTRIBUTION", "Short Communication"; "Kurzbeiträge" in Afrika Spectrum)
@@ -598,6 +648,34 @@ def _subtitle(blocks: list[Block], title_idx: int, stop: int, size: float) -> li
     return parts
 
 
+#: A title's line that stops mid-phrase: it ends with an article, a preposition or a conjunction (English and
+#: German), a comma or a hyphen, so the line below goes on with it whatever its case.
+_OPEN_END_RE = re.compile(r"(?:\b(?:the|a|an|of|in|on|for|to|and|or|with|from|by|at|der|die|das|des|dem|den|und|"
+                          r"oder|im|in|für|von|vom|zur|zum|mit|auf|über|als)|[,\-–])\s*$")
+#: Footnote marks after a title ("... Legislative Institutions*", EXCITE 5473): stars and daggers, not part of it.
+_TITLE_MARKS_RE = re.compile(r"\s*[*†‡∗⁎]+\s*$")
+
+
+#: A title set in bold body type has at most this many words (a bold lead paragraph is longer).
+BOLD_TITLE_MAX_WORDS = 40
+
+
+def _bold_title(blocks: list[Block], front: list[int]) -> str | None:
+    """The title of a page that sets it in bold body type, with no larger heading than a label ("RESEARCH" over
+    "Prevalência de úlceras venosas ..." in bold 10 pt, then the translations in roman, EXCITE 53995): the first
+    run of bold body lines of the front matter that is no banner and names no one."""
+    run: list[int] = []
+    for i in front:
+        b = blocks[i]
+        bold = b.kind == "body" and bool(b.lines) and all(ln.bold for ln in b.lines)
+        if run and (not bold or b.page != blocks[run[0]].page):
+            break
+        if bold and not _is_banner(b.text) and not parse_authors(b.text) and not _EMAIL_RE.search(b.text):
+            run.append(i)
+    words = sum(len(blocks[i].text.split()) for i in run)
+    return " ".join(blocks[i].text.strip() for i in run) if run and words <= BOLD_TITLE_MAX_WORDS else None
+
+
 def _mean_word_length(text: str) -> float:
     words = text.split()
     return sum(len(w) for w in words) / len(words) if words else 0.0
@@ -640,7 +718,9 @@ _JOURNAL_PATTERNS = [
                r"(?:(?:pp?|S)\.?\s*(?P<pages>\d+\s*[-–]\s*\d+))?"),
 ]
 # (a sentence end inside a name, but not after an initial: "J. f. Psych.")
-_JOURNAL_STOP_RE = re.compile(r"\b(?:in|pp|vol|s|hrsg|eds?|ed)\.?$|^\W|(?<!\b[A-Za-z])[.!?]\s+[A-Z]", re.I)
+# (nor before a shortened word: "Public Understand. Sci.", EXCITE 22439)
+_ABBREVIATED_NEXT = r"(?![A-Za-zäöü]{1,4}\.)"
+_JOURNAL_STOP_RE = re.compile(r"\b(?:in|pp|vol|s|hrsg|eds?|ed)\.?$|^\W|(?<!\b[A-Za-z])[.!?]\s+" + _ABBREVIATED_NEXT + "[A-Z]", re.I)
 
 
 def _journal_ok(name: str) -> bool:
@@ -667,6 +747,64 @@ def _journal_suffix(name: str) -> str | None:
     return None
 
 
+def _drop_initialism(name: str) -> str:
+    """A banner's name without the abbreviation printed after it: "European Quarterly of Political Attitudes and
+    Mentalities EQPAM" -> "European Quarterly of Political Attitudes and Mentalities" (the last word, in capitals,
+    is the initials of the capitalised words before it)."""
+    words = name.split()
+    if len(words) >= 3 and words[-1].isupper() and len(words[-1]) >= 2:
+        initials = "".join(w[0] for w in words[:-1] if w[:1].isupper())
+        if initials.upper() == words[-1].strip(".,").upper():
+            return " ".join(words[:-1])
+    return name
+
+
+_NAME_LINKS = {"of", "and", "for", "on", "in", "the", "&", "für", "und", "der", "die", "des", "de", "et", "du", "la"}
+
+
+def _abbreviation_tokens(name: str) -> list[str] | None:
+    """The parts of an abbreviated journal name to expand: its letters for an acronym ("EQPAM"), its words for
+    a name with shortened words ("Public Understand. Sci.", "J Public Health"); None for a name in full."""
+    words = name.split()
+    if len(words) == 1 and re.fullmatch(r"[A-ZÄÖÜ]{2,6}", words[0]):
+        return list(words[0])
+    if any(w.endswith(".") or re.fullmatch(r"[A-ZÄÖÜ]", w) for w in words):
+        return [t for w in words if (t := w.strip(".,:")) and t.lower() not in _NAME_LINKS]
+    return None
+
+
+def _expand_journal(name: str, texts: list[str]) -> str | None:
+    """The journal's full name printed on the first pages for an abbreviation found in a footer or a running
+    head: "EQPAM" -> "European Quarterly of Political Attitudes and Mentalities" (EXCITE 34212), "Public
+    Understand. Sci." -> "Public Understanding of Science" (22439). The full name is a run of capitalised words
+    (linking words such as "of", "für" between them) whose initials, or starts, are the abbreviation's letters
+    or words in order; the gold takes the fullest form printed (eval/data/README.md). None when none is printed."""
+    tokens = _abbreviation_tokens(name)
+    if not tokens:
+        return None
+    best = None
+    for text in texts:
+        words = text.split()
+        for s in range(len(words)):
+            k, j, end = 0, s, None
+            while j < len(words) and k < len(tokens):
+                w = words[j].strip(",.:;()")
+                if k > 0 and w.lower() in _NAME_LINKS:
+                    j += 1
+                    continue
+                if not w[:1].isupper() or not w.lower().startswith(tokens[k].lower()) or (len(tokens[k]) > 1 and len(w) < len(tokens[k])):
+                    break
+                k, j = k + 1, j + 1
+                end = j
+            if k == len(tokens) and end is not None and end - s > (1 if len(tokens) == 1 else 0):
+                cand = " ".join(words[s:end]).strip(",.:;()")
+                if len(cand) > len(name) and (best is None or (best.isupper() and not cand.isupper())):
+                    best = cand
+    if best and best.isupper():
+        best = " ".join(w.capitalize() if w.lower() not in _NAME_LINKS else w.lower() for w in best.split())
+    return best
+
+
 def _journal_from_line(text: str, *, at_start: bool = False) -> dict | None:
     """Journal, volume, issue, pages, year from a banner or a citation line, or None; ``at_start``: only a
     citation the text begins with (a page's footer read in front of the paragraph that goes on)."""
@@ -675,16 +813,17 @@ def _journal_from_line(text: str, *, at_start: bool = False) -> dict | None:
         for m in rx.finditer(t):
             if at_start and m.start() > 0:
                 break
-            name = m.group("journal").strip(" .,:/-")
+            name = m.group("journal").strip(" ,:/-")  # (a final "." kept for the split: "Understand. Sci.")
             # the name is the end of what precedes the volume: cut a leading citation ("..., In: Name")
             # (not after an abbreviating initial: "J. f. Psych." is one name)
-            name = re.split(r"\bIn:\s*|[”\"“]\s*,?\s*|(?<!\b[A-Za-z])\.\s+(?=[A-ZÄÖÜ])", name)[-1].strip(" .,:/-")
-            if not _journal_ok(name) or _JOURNAL_STOP_RE.search(name):
-                name = _journal_suffix(name)
+            name = re.split(r"\bIn:\s*|[”\"“]\s*,?\s*|(?<!\b[A-Za-z])\.\s+" + _ABBREVIATED_NEXT + "(?=[A-ZÄÖÜ])",
+                            name)[-1].strip(" ,:/-")
+            if not _journal_ok(name.rstrip(".")) or _JOURNAL_STOP_RE.search(name):
+                name = _journal_suffix(name.rstrip("."))
                 if name is None:
                     continue
             d = m.groupdict()
-            return {"journal": name, "volume": d.get("volume"), "issue": d.get("issue") or d.get("issue2"),
+            return {"journal": name.strip(" .,:/-"), "volume": d.get("volume"), "issue": d.get("issue") or d.get("issue2"),
                     "pages": re.sub(r"\s+", "", d["pages"]) if d.get("pages") else None,
                     "year": d.get("year") or d.get("year2") or d.get("year3")}
     return None
@@ -738,6 +877,38 @@ def _journal_from_running_line(text: str, *, repeated: bool) -> dict | None:
             d = m.groupdict()
             return {"journal": m.group("journal").strip(" ,:/-"), "volume": d.get("volume"), "issue": d.get("issue"),
                     "pages": re.sub(r"\s+", "", d["pages"]) if d.get("pages") else None, "year": d.get("year")}
+    return None
+
+
+#: Names of an institute's series of its own papers or briefs, which print like a journal's banner ("GIGA Focus
+#: International Edition/English 9/2014", EXCITE 40723; WZB discussion papers, TUTS and ÖIF working papers, "IHS
+#: Political Science Series", ZUMA-Methodenbericht, BIOst "Aktuelle Analysen"): no journal (eval/data/README.md).
+#: The words are the series' kinds, which a journal's name rarely holds ("Focus" only after the institute's
+#: acronym: "GIGA Focus").
+_SERIES_RE = re.compile(
+    r"\b(?:working|discussion|policy|occasional)\s+papers?\b|\bpolicy\s+briefs?\b|\bpaper\s+series\b|"
+    r"\bpolitical science series\b|\b(?:arbeits|diskussions)papiere?\b|\bschriftenreihe\b|\baktuelle analysen\b|"
+    r"\bmethodenberichte?\b|(?-i:^[A-ZÄÖÜ]{2,}[- ](?:Focus|Aktuell)\b)", re.I)
+
+
+_CITE_LINE_RE = re.compile(r"\b(?:how to cite(?: this article)?|cite this (?:article|paper) as|zitiervorschlag|"
+                           r"zitierhinweis|bitte zitieren als)\b", re.I)
+
+
+def _journal_from_cite_line(texts: list[str], title: str) -> dict | None:
+    """The journal named after the paper's own title in a "How to cite this article:" line of the first page
+    ("Lau C.Q., & McHenry G. (2014). Asking Survey Respondents ... in Ethiopia, Survey Methods: Insights from the
+    Field. Retrieved from http://...", EXCITE 37078): what follows the title, up to the next full stop."""
+    key = " ".join(title.split()).rstrip(".?!").lower()
+    for text in texts:
+        t = " ".join(text.split())
+        if not _CITE_LINE_RE.search(t) or (at := t.lower().find(key)) < 0:
+            continue
+        m = re.match(r"[.?!]?\s*[,.]?\s*(?P<journal>[A-ZÄÖÜ][^.]{2,120}?)\s*(?:[.,]\s|[.,]?\s*\d|\.?$)",
+                     t[at + len(key):])
+        if m and _journal_ok(m.group("journal")):
+            return {"journal": m.group("journal").strip(" ,:"), "volume": None, "issue": None, "pages": None,
+                    "year": None}
     return None
 
 
@@ -812,10 +983,17 @@ def _keywords(text: str) -> list[str] | None:
     return [k for k in parts if k and len(k) <= 80] or None
 
 
+#: Affiliation words that name no institution: plurals and the abstract noun ("Interim Governments: Short-Lived
+#: Institutions for Long-Lasting Peace", EXCITE 40723); an institution's name has the word in the singular.
+_INSTITUTION_NOUN_RE = re.compile(r"^(?:institution\w*|institutionell\w*|\w+(?:ies|s))$", re.I)
+
+
 def _names_institution(text: str) -> bool:
     """An affiliation word capitalised, as in an institution's name ("Oxford Brookes University", "School of
-    Law"); in lower case it is a title's word ("... in primary school-aged children?", EXCITE 20291)."""
-    return any(m.group(0)[:1].isupper() for m in _AFFILIATION_RE.finditer(text))
+    Law"); in lower case it is a title's word ("... in primary school-aged children?", EXCITE 20291), and so is a
+    capitalised plural or "Institutions" (:data:`_INSTITUTION_NOUN_RE`)."""
+    return any(m.group(0)[:1].isupper() and not _INSTITUTION_NOUN_RE.match(m.group(0))
+               for m in _AFFILIATION_RE.finditer(text))
 
 
 _SOURCE_LABEL_RE = re.compile(r"^\s*(?:aus|in|from|erschienen in|published in)\s*:\s*$", re.I)
@@ -856,6 +1034,11 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
     source_label = next((i for i in front if _SOURCE_LABEL_RE.match(blocks[i].text)), None)
     if source_label is not None:
         candidates = [i for i in candidates if i < source_label or blocks[i].page != blocks[source_label].page]
+    # a line of two or more names is the author line even when it is set larger than the title ("Peter Stegmaier
+    # / Thomas Feltes" over the chapter's title, EXCITE 31474): a title is one phrase, not a list of names
+    listed = {i for i in named if len(parse_authors(blocks[i].text)) >= 2}
+    if any(i not in listed for i in candidates):
+        candidates = [i for i in candidates if i not in listed]
     title_idx = None
     sized = [i for i in candidates if _block_size(blocks[i])]
     if sized:
@@ -873,9 +1056,13 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
                                                                              blocks[title_idx], size0):
             lo = _over_marks(blocks, lo, -1)
         # below: headings, or body text that continues the title ("- Von der Interaktion ..."); a body line in
-        # capitals after it is a translated title ("Teorias de enfermagem ...")
+        # capitals after it is a translated title ("Teorias de enfermagem ..."), unless the line above stops
+        # mid-phrase ("... Procedures in the" over "Young Eastern European Democracies.", EXCITE 40305) or asks a
+        # question that the next line in the same size goes on from ("Männer im Spagat zwischen Beruf und
+        # Familie?" over "Eine Zielgruppe fordert ...", EXCITE 41507)
         while size0 and (nx := _over_marks(blocks, hi, 1)) in front and _title_part(blocks[nx], blocks[title_idx], size0) and (
-                blocks[nx].kind == "heading" or not blocks[nx].text.lstrip()[:1].isupper()):
+                blocks[nx].kind == "heading" or not blocks[nx].text.lstrip()[:1].isupper()
+                or _OPEN_END_RE.search(blocks[hi].text) or blocks[hi].text.rstrip().endswith("?")):
             hi = nx
         if hi > lo:
             title = " ".join(collapse_tripled(blocks[k].text.strip()) for k in range(lo, hi + 1)
@@ -883,11 +1070,13 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
             used.update(range(lo, hi + 1))
             title_idx = hi
         before = lo - 1
-        if before in front and blocks[before].kind == "heading" and blocks[before].text.rstrip().endswith(":") \
+        if before in front and blocks[before].kind == "heading" and blocks[before].text.rstrip().endswith((":", "?")) \
                 and blocks[before].page == blocks[title_idx].page and len(blocks[before].text) >= 8 \
                 and not _LABEL_RE.match(blocks[before].text) and not re.search(r"https?://|www\.|@", blocks[before].text) \
                 and _mean_word_length(blocks[before].text) >= 3.5:  # not a letter-spaced banner ("S OC IAL RES EARC H")
-            # a title in two sizes: "UN-Behindertenrechtskonvention:" over "Den Nationalen Aktionsplan ..."
+            # a title in two sizes: "UN-Behindertenrechtskonvention:" over "Den Nationalen Aktionsplan ...", or a
+            # question over the larger main line ("... zurück zur bewährten Diktatur?" over "Äthiopien ein Jahr
+            # nach den Parlamentswahlen", EXCITE 10454)
             title = f"{blocks[before].text.strip()} {title}"
             used.add(before)
         size = _block_size(blocks[title_idx])
@@ -896,7 +1085,9 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
             sub_text = " ".join(blocks[k].text.strip() for k in sub_parts)
             title = f"{title}{' ' if title[-1:] in ':.?!–-' else ': '}{sub_text}"
             used.update(sub_parts)
-        meta.title = title
+        meta.title = _TITLE_MARKS_RE.sub("", title)
+    elif (bold_title := _bold_title(blocks, front)):
+        meta.title = bold_title
     else:
         cover_title = next((b.text for b in sheet_blocks if b.kind == "heading" and not _is_banner(b.text)
                             and not parse_authors(b.text)), None)
@@ -927,15 +1118,22 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
         names = parse_authors(t) if i not in used else []
         if not names and i not in used:
             caps = _capitals_name_with_affiliation(t)
-            if caps:
+            listed = _names_with_affiliations(t) if not caps else []
+            if listed:
+                names = listed
+                affiliation_parts.append(t[len(t.split(",")[0]) + 1:].strip())
+            elif caps:
                 names = [caps[0]]
                 affiliation_parts.append(caps[1])
-            elif len(b.lines) >= 2 and _AFFILIATION_RE.search(" ".join(ln.text for ln in b.lines[1:])):
+            elif len(b.lines) >= 2 and (_AFFILIATION_RE.search(rest := " ".join(ln.text for ln in b.lines[1:]))
+                                        or _EMAIL_RE.search(rest)):
                 # the name on the block's first line, its institution on the next ones, read as one block
                 # ("Volker Brauer" over "Forschungszentrum Arbeit und Technik", EXCITE 22006)
                 names = parse_authors(b.lines[0].text)
                 if names:
                     affiliation_parts.append(" ".join(ln.text for ln in b.lines[1:]))
+        if names and b.lines:
+            names = _side_by_side(b.lines[0], names)
         if names and not (meta.authors and b.kind == "body" and len(names) == 1 and len(t.split()) > 6):
             meta.authors.extend(Author(name=_display_name(nm)) for nm in names if nm not in [a.name for a in meta.authors])
             used.add(i)
@@ -943,6 +1141,18 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
             affiliation_parts.append(t)
         elif meta.authors and _is_prose(b):
             break
+    if meta.authors and title_idx is not None:
+        # an author line above the title that names everyone found below it and more: the names below were an
+        # imprint's partial list ("Adresse der Autoren", EXCITE 33116), the line above is the byline
+        found_surnames = {a.name.split()[-1].lower() for a in meta.authors}
+        for i in front:
+            if i >= title_idx:
+                break
+            names = parse_authors(blocks[i].text)
+            if len(names) > len(meta.authors) and found_surnames <= {nm.split()[-1].lower() for nm in names}:
+                meta.authors = [Author(name=_display_name(nm)) for nm in names]
+                used.add(i)
+                break
     if not meta.authors and title_idx is not None:
         # authors set above the title
         for i in front:
@@ -977,10 +1187,17 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
     if found is None:
         for k, b in enumerate(sources):
             found = _journal_from_line(b.text)
-            if found is None and k + 1 < len(sources) and re.match(r"^\s*(?:19|20)\d{2}\s*,?\s*(?:Vol|Volume|Jg|Bd)\.?\s*\d", sources[k + 1].text, re.I):
-                # a banner with the journal's name over a line "2008 Vol 11(1) 39–54"
-                if _journal_ok(b.text.strip()) and len(b.text.split()) <= 10:
-                    found = {"journal": b.text.strip(), "volume": None, "issue": None, "pages": None, "year": None}
+            if found and re.match(r"[a-zäöü]\w*\s+[a-zäöü]", found["journal"]):
+                # two words in lower case first: a side column's text glued to a banner ("... biographical research
+                # FORUM : QUALITATIVE Volume 9", EXCITE 9082), not a name; the name is printed elsewhere
+                found = None
+            if found is None and k + 1 < len(sources) and re.match(r"^\s*(?:(?:19|20)\d{2}\s*,?\s*)?(?:Vol|Volume|Jg|Bd)\.?\s*\d",
+                                                                  sources[k + 1].text, re.I):
+                # a banner with the journal's name over a line "2008 Vol 11(1) 39–54" or "Vol.2, No.2, April 2013"
+                # (the first page's full name, read before a later page's abbreviated running head, EXCITE 34212)
+                if _journal_ok(b.text.strip()) and len(b.text.split()) <= 10 and not re.search(r"©|\d", b.text):
+                    found = {"journal": _drop_initialism(b.text.strip()), "volume": None, "issue": None, "pages": None,
+                             "year": None}
                     more = re.match(r"^\s*((?:19|20)\d{2})\s*,?\s*(?:Vol|Volume|Jg|Bd)\.?\s*(\d+)\s*(?:\((\d+)\))?\s*([\d]+\s*[-–]\s*\d+)?",
                                     sources[k + 1].text, re.I)
                     if more:
@@ -1007,11 +1224,26 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
                 found = _journal_from_line(b.text[:200], at_start=True)
                 if found:
                     break
+    if found is None and meta.title:
+        found = _journal_from_cite_line([b.text for b in furniture] + [blocks[i].text for i in range(start, stop)], meta.title)
+    if found and _SERIES_RE.search(found["journal"]):
+        found = None  # an institute's series of its own papers, not a journal (eval/data/README.md)
     if found:
         meta.journal = found["journal"]
+        if first_page is not None:
+            page_texts = [b.text for b in cover_blocks + furniture] + [
+                b.text for b in blocks[start:] if b.page is not None and b.page <= first_page + 1]
+            meta.journal = _expand_journal(meta.journal, page_texts) or meta.journal
         meta.volume, meta.issue, meta.pages = found["volume"], found["issue"], found["pages"]
         if found["year"]:
             meta.year = int(found["year"])
+    if meta.journal and meta.authors:
+        # a journal's name set like a byline ("Informationsdienst Soziale Indikatoren" under the title, EXCITE
+        # 35306) is no person: the cover sheet's names, where there is one, are the authors
+        persons = [a for a in meta.authors if a.name.lower() not in meta.journal.lower()]
+        if len(persons) < len(meta.authors):
+            meta.authors = persons or next(([Author(name=_display_name(nm)) for nm in names] for b in sheet_blocks
+                                            if (names := parse_authors(b.text))), [])
 
     # DOI, ISSN, year
     texts = [b.text for b in cover_blocks + furniture] + [blocks[i].text for i in range(start, min(n, fm.end + 6))]

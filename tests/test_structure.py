@@ -563,3 +563,149 @@ def test_a_name_over_its_institution_in_one_block():
     meta = build_structure(RawDocument(media_type="application/pdf", blocks=blocks, pages=2)).metadata
     assert [a.name for a in meta.authors] == ["Volker Brauer"]
     assert "Universität Bremen" in meta.authors[0].affiliation
+
+
+# ---- round 6: kinds of error of the three studied front-matter files (eval/data/README.md) ----------------
+from pipeline.structure import (  # noqa: E402
+    _SERIES_RE,
+    _clean_name,
+    _expand_journal,
+    _names_with_affiliations,
+    _side_by_side,
+)
+
+
+def test_a_plural_institution_word_is_a_titles_word_and_a_series_is_no_journal():
+    """40723 (GIGA Focus): "Short-Lived Institutions" kept the title from being read as one, so the author's
+    name became the title; the series line "GIGA Focus International Edition/English 9/2014" was taken for a
+    journal; the bold lead paragraph over the "Analysis" label is the abstract."""
+    meta = _excite_metadata("en", "40723")
+    assert meta.title == "Interim Governments: Short-Lived Institutions for Long-Lasting Peace"
+    assert [a.name for a in meta.authors] == ["Julia Strasheim"]
+    assert meta.journal is None
+    assert meta.abstract.startswith("After the uprising against President Yanukovych")
+
+
+@pytest.mark.parametrize("name,series", [
+    ("GIGA Focus International Edition/English", True), ("WZB Discussion Paper", True),
+    ("TUTS Working Papers", True), ("ZUMA-Methodenbericht", True), ("Aktuelle Analysen des BIOst", True),
+    ("Journal Focus", False), ("Public Understanding of Science", False), ("Focus on Autism", False),
+])
+def test_series_names(name, series):
+    assert bool(_SERIES_RE.search(name)) is series
+
+
+def test_ranks_before_names_are_dropped():
+    """52971: "Associate Professor Michael PHILLIPS-ANDERSON" / "Independent Scholar Rachel PHILLIPS-ANDERSON",
+    each over its affiliation or only an e-mail address."""
+    assert _clean_name("Associate Professor Michael PHILLIPS-ANDERSON") == "Michael PHILLIPS-ANDERSON"
+    assert _clean_name("Independent Scholar Rachel Smith") == "Rachel Smith"
+    meta = _excite_metadata("en", "52971")
+    assert [a.name for a in meta.authors] == ["Michael Phillips-Anderson", "Rachel Phillips-Anderson"]
+
+
+def test_a_list_of_names_set_larger_than_the_title_is_the_byline():
+    """31474: "Peter Stegmaier / Thomas Feltes" (13.9 pt) over the chapter's title (12 pt) was read as the title."""
+    meta = _excite_metadata("de-mixed", "31474")
+    assert meta.title == "Die ganze Vernetzung der inneren Sicherheit: Wissenskrise und Effektivitätsmythos"
+    assert [a.name for a in meta.authors] == ["Peter Stegmaier", "Thomas Feltes"]
+
+
+def test_the_byline_above_the_title_beats_a_partial_imprint_list():
+    """33116: "Eckart Bomsdorf und Bernhard Babel" above the title; the imprint on page 2 ("Professor Dr.
+    Eckart Bomsdorf Dipl.-Kfm. Bernhard Babel Seminar für ...") gave only the first name."""
+    meta = _excite_metadata("de-end", "33116")
+    assert [a.name for a in meta.authors] == ["Eckart Bomsdorf", "Bernhard Babel"]
+
+
+def test_a_journal_name_set_as_a_byline_is_no_person():
+    """35306: "Informationsdienst Soziale Indikatoren" under the title passes as a three-word name; it is the
+    journal, and the SSOAR cover sheet names the author ("Kohl, Jürgen")."""
+    meta = _excite_metadata("de-end", "35306")
+    assert meta.journal == "Informationsdienst Soziale Indikatoren"
+    assert [a.name for a in meta.authors] == ["Jürgen Kohl"]
+
+
+def test_two_names_side_by_side_and_the_banners_full_journal_name():
+    """34212: two authors' names over their own affiliation columns, read as one line of four words (a wide
+    gap between them); the journal's full name in the first page's banner over "Vol.2, No.2, April 2013", read
+    after the page-2 running head "EQPAM Vol.2 N o.2"."""
+    wide = Line(text="Martin Neumann Armano Srbljinović", x0=154, x1=465, top=0, page=1, size=10)
+    narrow = Line(text="Henning Salling Olesen", x0=154, x1=265, top=0, page=1, size=10)
+    assert _side_by_side(wide, ["Martin Neumann Armano Srbljinović"]) == ["Martin Neumann", "Armano Srbljinović"]
+    assert _side_by_side(narrow, ["Henning Salling Olesen"]) == ["Henning Salling Olesen"]
+    meta = _excite_metadata("en", "34212")
+    assert [a.name for a in meta.authors] == ["Martin Neumann", "Armano Srbljinović"]
+    assert meta.journal == "European Quarterly of Political Attitudes and Mentalities"
+
+
+def test_names_each_followed_by_its_affiliation():
+    """37078: "Charles Q. Lau, Survey Research Division, RTI International Gretchen McHenry, Survey Research
+    Division, RTI International" (one heading)."""
+    line = ("Charles Q. Lau, Survey Research Division, RTI International Gretchen McHenry, Survey Research "
+            "Division, RTI International")
+    assert _names_with_affiliations(line) == ["Charles Q. Lau", "Gretchen McHenry"]
+    assert _names_with_affiliations("The Politics of Research, University Reform and the State") == []
+    meta = _excite_metadata("en", "37078")
+    assert [a.name for a in meta.authors] == ["Charles Q. Lau", "Gretchen McHenry"]
+
+
+def test_title_lines_that_stop_mid_phrase_or_after_a_question():
+    """40305: "Political Attitudes, Values, and Procedures in the" over "Young Eastern European Democracies."
+    (same size); 41507: "Männer im Spagat zwischen Beruf und Familie?" over "Eine Zielgruppe fordert ...";
+    5473: the footnote stars after the title are no part of it."""
+    meta = _excite_metadata("en", "40305")
+    assert meta.title == ("Political Attitudes, Values, and Procedures in the Young Eastern European Democracies. "
+                          "A Case Study on the Attitudes toward Democracy of the Macedonian Students")
+    meta = _excite_metadata("de-footnote", "41507")
+    assert meta.title.startswith("Männer im Spagat zwischen Beruf und Familie? Eine Zielgruppe fordert Arbeitgeber")
+    meta = _excite_metadata("en", "5473")
+    assert meta.title == "Parliaments in Central and Eastern Europe: Changing Legislative Institutions"
+
+
+def test_a_question_over_a_larger_main_line_is_one_title():
+    """10454: "Ein demokratischer Versuch zuviel – zurück zur bewährten Diktatur?" (12 pt) over "Äthiopien ein
+    Jahr nach den Parlamentswahlen" (13 pt): only the larger line was taken."""
+    meta = _excite_metadata("de-end", "10454")
+    assert meta.title == ("Ein demokratischer Versuch zuviel – zurück zur bewährten Diktatur? "
+                          "Äthiopien ein Jahr nach den Parlamentswahlen")
+
+
+def test_an_abbreviated_journal_name_is_expanded_from_the_page():
+    """22439: the footer "Public Understand. Sci. 17 (2008) 461–472" was cut to "Sci"; the running head prints
+    "Public Understanding of Science"."""
+    pages = ["462 Public Understanding of Science 17(4)", "SAGE PUBLICATIONS PUBLIC UNDERSTANDING OF SCIENCE"]
+    assert _expand_journal("Public Understand. Sci.", pages) == "Public Understanding of Science"
+    assert _expand_journal("EQPAM", ["European Quarterly of Political Attitudes and Mentalities EQPAM"]) == \
+        "European Quarterly of Political Attitudes and Mentalities"
+    assert _expand_journal("Public Understanding of Science", pages) is None  # not abbreviated
+    assert _expand_journal("ZQF", ["ZQF 8. Jg., Heft 1/2007, S. 157-172"]) is None  # nothing printed in full
+    meta = _excite_metadata("en", "22439")
+    assert meta.journal == "Public Understanding of Science"
+
+
+def test_a_side_columns_words_glued_to_a_banner_are_no_journal():
+    """9082: the key-words column read into the FQS banner ("... biographical research FORUM : QUALITATIVE
+    Volume 9, No. 2"); the full name is in the first page's footer with its ISSN."""
+    meta = _excite_metadata("en", "9082")
+    assert meta.journal == "Forum Qualitative Sozialforschung / Forum: Qualitative Social Research"
+
+
+def test_a_title_in_bold_body_type_under_a_label():
+    """53995: "RESEARCH" (18 pt) over the Portuguese title in bold 10 pt (the body's size), then its English and
+    Spanish translations in roman: no heading was left to be the title."""
+    meta = _excite_metadata("en", "53995")
+    assert meta.title == ("Prevalência de úlceras venosas e fatores associados entre adultos de um centro de saúde de "
+                          "Vitória da Conquista – BA")
+
+
+def test_the_journal_after_the_title_in_a_how_to_cite_line():
+    """37078: no banner names the journal; "How to cite this article: Lau C.Q., & McHenry G. (2014). Asking
+    Survey Respondents ... in Ethiopia, Survey Methods: Insights from the Field. Retrieved from ..." does."""
+    from pipeline.structure import _journal_from_cite_line
+
+    line = "How to cite this article: Doe J. (2014). A Title: With a Subtitle, Some Journal. Retrieved from http://x.org"
+    assert _journal_from_cite_line([line], "A Title: With a Subtitle")["journal"] == "Some Journal"
+    assert _journal_from_cite_line(["Doe J. (2014). A Title, Some Journal."], "A Title") is None  # no cite label
+    meta = _excite_metadata("en", "37078")
+    assert meta.journal == "Survey Methods: Insights from the Field"
