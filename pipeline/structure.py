@@ -41,7 +41,7 @@ from pipeline.model import (
     Sentence,
 )
 
-STAGE_VERSION = "structure/1.5"
+STAGE_VERSION = "structure/1.6"
 
 _ISSN_RE = re.compile(r"ISSN[:\s]*([0-9]{4}-[0-9]{3}[0-9Xx])")
 # The publication year of the article itself: 1950-2049 (older years in front matter are cited works)
