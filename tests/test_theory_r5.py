@@ -116,7 +116,7 @@ def test_round5_gold_is_agreed_rows_of_one_source(tmp_path):
     src = tmp_path / "gold_r5.jsonl"
     src.write_text("".join(json.dumps(r) + "\n" for r in rows))
     out = tmp_path / "b02.jsonl"
-    assert convert(src, out) == {"kept": 2, "left_out": 1, "dims_null": 1}
+    assert convert(src, out) == {"kept": 2, "left_out": 1, "dims_null": 1, "sources": [SOURCE]}
     got = [json.loads(x) for x in out.read_text().splitlines()]
     assert [g["source"] for g in got] == [SOURCE, SOURCE] and got[1]["dimensions"] is None  # dims do not fit NWO
     shipped, _ = load_gold([MODEL_DIR / "data" / "gold" / "b02.jsonl"])

@@ -13,11 +13,11 @@ but not the dimension classifiers.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
-from pipeline.theory.data import DATA_DIR, _check, load_jsonl
+from models.theory.data.agreed import write_agreed
+from pipeline.theory.data import DATA_DIR
 
 SOURCE = "w09-w13"  # one hand, five registers (the writer's note): one group in the source split
 REGISTERS = {"w09": "journal_article", "w10": "think_tank_report", "w11": "news_analysis", "w12": "textbook",
@@ -25,23 +25,8 @@ REGISTERS = {"w09": "journal_article", "w10": "think_tank_report", "w11": "news_
 
 
 def convert(src: Path, out: Path = DATA_DIR / "gold" / "b02.jsonl") -> dict:
-    kept, left = [], 0
-    for r in load_jsonl(src):
-        if r.get("label_A") is None or not (r["label_A"] == r["label_B"] == r.get("label")):
-            left += 1
-            continue
-        dims = r.get("dimensions")
-        try:
-            _check(r["label"], dims, f"{src.name}: {r['id']}")
-        except ValueError:
-            dims = None
-        kept.append({"id": f"b02-{r['id']}", "source": SOURCE, "register": REGISTERS.get(r["source"], r["source"]),
-                     "writer_source": r["source"], "text": r["text"], "label": r["label"], "dimensions": dims,
-                     "label_A": r["label_A"], "label_B": r["label_B"]})
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text("".join(json.dumps(k, ensure_ascii=False) + "\n" for k in kept), encoding="utf-8")
-    tmp.replace(out)
-    return {"kept": len(kept), "left_out": left, "dims_null": sum(k["dimensions"] is None for k in kept)}
+    return write_agreed(src, out, "b02", source=lambda r: SOURCE,
+                        register=lambda r: REGISTERS.get(r["source"], r["source"]))
 
 
 if __name__ == "__main__":

@@ -13,11 +13,11 @@ lets the other writer be held out separately. The register, when the writer's fi
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
-from pipeline.theory.data import DATA_DIR, _check, load_jsonl
+from models.theory.data.agreed import write_agreed
+from pipeline.theory.data import DATA_DIR, load_jsonl
 
 PREFIX = "b03"
 
@@ -35,25 +35,9 @@ def _registers(src: Path) -> dict[str, str]:
 
 
 def convert(src: Path, out: Path = DATA_DIR / "gold" / f"{PREFIX}.jsonl") -> dict:
-    kept, left = [], 0
     reg = _registers(src)
-    for r in load_jsonl(src):
-        if r.get("label_A") is None or not (r["label_A"] == r["label_B"] == r.get("label")):
-            left += 1
-            continue
-        dims = r.get("dimensions")
-        try:
-            _check(r["label"], dims, f"{src.name}: {r['id']}")
-        except ValueError:
-            dims = None
-        kept.append({"id": f"{PREFIX}-{r['id']}", "source": r["source"], "register": r.get("register") or reg.get(r["id"]),
-                     "writer_source": r["source"], "text": r["text"], "label": r["label"], "dimensions": dims,
-                     "label_A": r["label_A"], "label_B": r["label_B"]})
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text("".join(json.dumps(k, ensure_ascii=False) + "\n" for k in kept), encoding="utf-8")
-    tmp.replace(out)
-    return {"kept": len(kept), "left_out": left, "dims_null": sum(k["dimensions"] is None for k in kept),
-            "sources": sorted({k["source"] for k in kept})}
+    return write_agreed(src, out, PREFIX, source=lambda r: r["source"],
+                        register=lambda r: r.get("register") or reg.get(r["id"]))
 
 
 if __name__ == "__main__":
