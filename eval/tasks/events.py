@@ -296,11 +296,7 @@ def evaluate(run: Callable[[str], list[dict]] | None = None, *, verbose: bool = 
             sel = [it for it in items if half(it["key"]) == h]
             preds = []
             for it in sel:
-                try:
-                    preds.append(run(it["text"]))
-                except Exception as exc:  # one failing sentence is a miss, not a crashed evaluation
-                    print(f"events eval: {it['id']}: {type(exc).__name__}: {exc}", file=sys.stderr)
-                    preds.append([])
+                preds.append(_safe(run, it))
                 if verbose:
                     print(json.dumps({"id": it["id"], "half": h, "text": it["text"], "gold": it["events"], "pred": preds[-1]}), flush=True)
             out[name][h] = score(sel, preds)

@@ -213,6 +213,12 @@ def _child(tok, *deps):
     return next((c for c in tok.children if c.dep_ in deps), None)
 
 
+def _mark(tok) -> str | None:
+    """The subordinating word that opens a clause ("for" in "for the government to resign"), lower-cased."""
+    m = _child(tok, "mark")
+    return m.lower_ if m is not None else None
+
+
 def _children(tok, *deps):
     return [c for c in tok.children if c.dep_ in deps]
 
@@ -615,8 +621,7 @@ def _np_targets(toks, acts: Actors) -> list[dict]:
 def _complement(verb):
     """The complement clauses of a verb: its infinitive or that-clause (also under "call on X to")."""
     comps = _children(verb, "xcomp", "ccomp")
-    comps += [c for c in verb.children if c.dep_ == "advcl" and _child(c, "mark") is not None
-              and _child(c, "mark").lower_ == "for"]  # "called for the government to resign"
+    comps += [c for c in verb.children if c.dep_ == "advcl" and _mark(c) == "for"]  # "called for the government to resign"
     doc = verb.doc
     for c in verb.children:  # "ruled out sending weapons": the parser may hang the gerund as an adverbial clause
         if (c.dep_ == "advcl" and c.tag_ == "VBG" and c.i > verb.i and _child(c, "mark", "nsubj") is None
@@ -843,7 +848,7 @@ def negated_clause(verb) -> bool:
         return False
     if neg:
         for c in verb.children:
-            if c.dep_ in ("advcl",) and _child(c, "mark") is not None and _child(c, "mark").lower_ in ("until", "till"):
+            if c.dep_ in ("advcl",) and _mark(c) in ("until", "till"):
                 return False
     return neg
 
@@ -1132,7 +1137,7 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
             if etype == "REQUEST":  # "reiterated the need for Russia to fulfil ...": whom the demand is for
                 asked = [o for k, v in _preps(word).items() if k == "for" for o in v]
                 asked += [_subject_token(c) for c in word.children if c.dep_ in ("acl", "relcl", "advcl")
-                          and _child(c, "mark") is not None and _child(c, "mark").lower_ == "for" and _subject_token(c) is not None]
+                          and _mark(c) == "for" and _subject_token(c) is not None]
                 extra += [a for o in asked for a in np_actors(o, acts)]
             if word.dep_ == "compound":  # "a mediation effort between X and Y"
                 extra += _noun_args(word.head, sense, acts)[1]
