@@ -52,7 +52,8 @@ def combine(scores: dict[str, float], band: float,
     return label, abstained
 
 
-def _log_odds(p: float) -> float:
+def log_odds(p: float) -> float:
+    """logit(p), with p kept off 0 and 1."""
     p = min(max(float(p), 1e-9), 1 - 1e-9)
     return math.log(p / (1 - p))
 
@@ -70,7 +71,7 @@ def within_band(score: float, threshold: float, band: float) -> bool:
         return False
     if band >= 0.5:
         return True
-    return abs(_log_odds(score) - _log_odds(threshold)) < _log_odds(0.5 + band)
+    return abs(log_odds(score) - log_odds(threshold)) < log_odds(0.5 + band)
 
 
 def shown_label(label: str | None, abstained: bool) -> str | None:

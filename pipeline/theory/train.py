@@ -37,7 +37,7 @@ from pipeline.theory.classify import (BUNDLE_FORMAT, MODEL_DIR, TEXT_HEADS, Pass
                                       tfidf_pipeline, vectors_of)
 from pipeline.theory.codebook import CODEBOOK, descriptions_digest, load_descriptions
 from pipeline.theory.encoder import embed, encode_sentences, load_encoder, split_sentences
-from pipeline.theory.labels import ALL_DIMS, DIMENSIONS, LABELS, THEORIES, theories_of
+from pipeline.theory.labels import ALL_DIMS, DIMENSIONS, LABELS, THEORIES, log_odds, theories_of
 
 SEED = 7
 FOLDS = 4  # four writers: leave-one-writer-out
@@ -108,12 +108,12 @@ CANDIDATES = {c.name: c for c in [
               what="multinomial_sentence_mean_thresholds without class weights, its thresholds lowered by "
                    f"{THRESHOLD_OFFSET} in log-odds (offset chosen on the outside set's EXT-DEV half, round 6)"),
 ]}
-# The text heads are not defaults although they win the source-split folds (tfidf 0.894, avg_tfidf_sentence_mean
-# 0.848 against 0.783): on prose by other hands they lose theory paragraphs the sentence-mean head finds (legacy
-# passages: macro-F1 0.33 and 0.48 against 0.52; the reference article's theory paragraphs: none labelled against
-# three). The four writers share the codebook's wording, which flatters a lexical model (models/theory/README.md,
-# "Model choice (round 3)"). Compare them with ``--candidates``.
-# Round 6: the averaged head with thresholds is the default again, because with the round-6 gold it beat the
+# Before round 6 the text heads were not defaults although they won the source-split folds (tfidf 0.894,
+# avg_tfidf_sentence_mean 0.848 against 0.783): on prose by other hands they lost theory paragraphs the sentence-mean
+# head found (legacy passages: macro-F1 0.33 and 0.48 against 0.52; the reference article's theory paragraphs: none
+# labelled against three), since the four writers share the codebook's wording, which flatters a lexical model
+# (models/theory/README.md, "Model choice (round 3)"). Compare the others with ``--candidates``.
+# Round 6: the averaged head with thresholds is a default candidate, because with the round-6 gold it beat the
 # sentence-mean head on both outside sets of real IR prose as well as on the folds (README, "Round 6").
 DEFAULT_CANDIDATES = ("lr_sentence_mean", "lr_paragraph", "multinomial_paragraph",
                       "multinomial_sentence_mean_thresholds", "avg_tfidf_sentence_mean_thresholds")
@@ -229,7 +229,7 @@ def offset_thresholds(thr: dict[str, float], offset: float) -> dict[str, float]:
         return thr
     out = {}
     for t, h in thr.items():
-        z = np.log(h / (1 - h)) - offset
+        z = log_odds(h) - offset
         out[t] = round(float(1 / (1 + np.exp(-z))), 4)
     return out
 
