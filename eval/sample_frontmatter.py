@@ -17,6 +17,11 @@ changed after it, so this one is the figure on papers no rule was written on.
 (``eval/data/frontmatter_gold_heldout3.jsonl``): the same strata drawn with :data:`HELDOUT3_SEED` from the
 papers in none of the first three samples. The second held-out file became studied in round 6 (its failures
 were listed by kind and fixed), so this one is the figure on unseen papers from then on.
+
+``python -m eval.sample_frontmatter --heldout4`` prints the fourth held-out sample
+(``eval/data/frontmatter_gold_heldout4.jsonl``): the same strata drawn with :data:`HELDOUT4_SEED` from the
+papers in none of the first four samples. Held-out 3 was studied by kind in round 7, so this one is the
+figure on unseen papers from then on.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ SEED = 20261129
 HELDOUT_SEED = 20261130  # a different seed, fixed before any held-out paper was read
 HELDOUT2_SEED = 20261131  # a third seed, fixed before any of its papers was read (round 5)
 HELDOUT3_SEED = 20261132  # a fourth seed, fixed before any of its papers was read (round 6)
+HELDOUT4_SEED = 20261133  # a fifth seed, fixed before any of its papers was read (round 7)
 PER_GROUP = {"en": 12, "de-end": 5, "de-footnote": 2, "de-mixed": 1}
 
 
@@ -61,11 +67,19 @@ def heldout3_sample() -> list[tuple[str, str]]:
     return sample(HELDOUT3_SEED, exclude=taken)
 
 
+def heldout4_sample() -> list[tuple[str, str]]:
+    """The fourth held-out sample: the same strata, a fifth seed, none of the first four samples' papers."""
+    taken = frozenset(i for draw in (sample(), heldout_sample(), heldout2_sample(), heldout3_sample()) for _, i in draw)
+    return sample(HELDOUT4_SEED, exclude=taken)
+
+
 if __name__ == "__main__":
     import sys
 
     args = sys.argv[1:]
-    if "--heldout3" in args:
+    if "--heldout4" in args:
+        drawn = heldout4_sample()
+    elif "--heldout3" in args:
         drawn = heldout3_sample()
     elif "--heldout2" in args:
         drawn = heldout2_sample()
