@@ -124,6 +124,8 @@ def _dedupe(actors: list[dict]) -> list[dict]:
 
 #: Prepositions of a noun's place: "the government in Kabul" is Afghanistan's, "an agreement in Algiers" only happened there.
 PLACE_PREPS = frozenset({"in", "within", "inside"})
+#: Adjectives whose "to" phrase names whom a force serves (CAMEO codes "forces loyal to X" as X's side).
+LOYALTY_ADJECTIVES = frozenset({"loyal", "faithful", "answerable", "subordinate"})
 
 
 def _event_noun(tok) -> bool:
@@ -172,6 +174,14 @@ def np_actors(tok, acts: Actors, *, appos: bool = False, depth: int = 0) -> list
                 for p in c.children:
                     if p.dep_ == "pobj":
                         found.extend(np_actors(p, acts, depth=depth + 1))
+    if not [a for a in found if a["type"] != "LOC"] and depth < 3:
+        for c in tok.children:
+            if c.dep_ == "amod" and _lemma(c) in LOYALTY_ADJECTIVES:  # "forces loyal to Charles Taylor": whom they serve
+                found = [a for p in c.children if p.dep_ == "prep" and p.lower_ == "to"
+                         for o in p.children if o.dep_ == "pobj" for a in np_actors(o, acts, depth=depth + 1)] or found
+            elif c.dep_ == "acl" and c.tag_ == "VBN":  # "a roadside bomb planted by IRA guerrillas": whose weapon it is
+                found = [a for ag in c.children if ag.dep_ == "agent"
+                         for o in ag.children if o.dep_ == "pobj" for a in np_actors(o, acts, depth=depth + 1)] or found
     if not found and appos:
         for c in tok.children:
             if c.dep_ == "appos":
@@ -270,7 +280,7 @@ MEASURE_NOUNS = frozenset({"ton", "tonne", "kg", "kilogram", "worth", "amount", 
                            "shipment", "consignment", "package", "lot", "million", "billion", "thousand", "hundred",
                            "dozen", "barrel", "cargo", "load", "supply", "wave", "round", "volley", "string", "set",
                            "pair", "couple", "variety", "range", "host", "kind", "type", "form", "total", "part",
-                           "state"})  # "lifted the state of emergency" (CAMEO 0814): the state is the emergency
+                           "state", "planeload", "shipload", "truckload", "boatload", "tranche"})  # "lifted the state of emergency" (CAMEO 0814): the state is the emergency
 
 
 def _head_lemmas(toks) -> set[str]:
@@ -333,6 +343,8 @@ def _matches(sense: Sense, verb, lex: Lexicon) -> bool:
             return False
     if sense.not_object and lemmas & sense.not_object:
         return False
+    if sense.clause and not any(c.dep_ == "ccomp" for c in verb.children):
+        return False
     if sense.subject is not None:
         subj = _subject_token(verb) or _agent(verb)
         if subj is None or not (_head_lemmas([subj]) & sense.subject):
@@ -382,6 +394,14 @@ def _noun_sense(noun, lex: Lexicon) -> Sense | None:
                 continue
         return s if s.type != NONE else None
     return None
+
+
+def _is_trigger(tok, lex: Lexicon) -> bool:
+    """Whether a token is an event word of its own (a verb with a sense, or a light verb): a participle beside it
+    says how that act was done, beside any other verb ("pushed", "released") it is the act."""
+    if tok.pos_ not in ("VERB", "AUX"):
+        return False
+    return _verb_sense(tok, lex) is not None
 
 
 def _verb_sense(verb, lex: Lexicon) -> Sense | None:
@@ -1253,8 +1273,9 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
     if t.kind in ("verb", "light") and verb.dep_ == "pcomp" and verb.head.lower_ in NOT_YET_PREPS:
         return None  # "demanded a truce before allowing aid convoys": not (yet) done
     if (t.kind == "verb" and how.startswith("shared") and not targets and verb.tag_ == "VBG"
-            and verb.dep_ in PARTICIPLE_DEPS):
+            and verb.dep_ in PARTICIPLE_DEPS and _is_trigger(verb.head, lex)):
         return None  # "..., urging the counterpart to sign", "demonstrated, calling for ...": how the main act was done
+        # (when the main verb is no event, "troops pushed into Eritrea, capturing the town", the participle is the act)
     _loc_actors, location = _location(verb if t.kind != "noun" else word, acts)
     if location and any(a["name"] == location for a in actors + targets):
         location = None
@@ -1306,6 +1327,9 @@ def beneficiary(verb, acts: Actors, depth: int = 0) -> list[dict]:
 #: Types whose unattributed acts PLOVER's gold standard codes to the state where they happen: violence, coercion,
 #: protest and investigations by unnamed authorities or perpetrators ("a roadside bombing near the town of Samarra
 #: killed one U.S. soldier" is IRQ -> USA; "a US national has been put under investigation in Italy" is ITA -> USA).
+#: Place phrases that say where an act without a named doer happened: the location prepositions, and "through" for
+#: a march or a convoy ("marched through the streets of Seoul").
+PLACE_ACTOR_PREPS = LOCATION_PREPS | {"through"}
 PLACE_ACTOR_TYPES = frozenset({"ASSAULT", "COERCE", "PROTEST", "ACCUSE", "MOBILIZE"})
 
 
@@ -1343,7 +1367,7 @@ def _places(tok, acts: Actors) -> list[dict]:
     """The states named by the place phrases of a token ("near the town of X", "outside of the Iraqi city of Basra")."""
     found: list[dict] = []
     for c in tok.children:
-        if c.dep_ == "prep" and c.lower_ in LOCATION_PREPS:
+        if c.dep_ == "prep" and c.lower_ in PLACE_ACTOR_PREPS:
             objs = [p for p in c.children if p.dep_ == "pobj"]
             objs += [p for of in c.children if of.dep_ == "prep" and of.lower_ == "of" for p in of.children if p.dep_ == "pobj"]
             for o in objs:
