@@ -778,6 +778,9 @@ def _domestic_party(t: Trigger, lex: Lexicon) -> bool:
     heads = _objects(t.clause) + ([t.word] if t.kind == "light" else []) + [t.clause]
     heads += [p for k, v in _preps(t.clause).items() if k in ("to", "with") for p in v]
     for h in heads:
+        if h is not t.clause and _lemma(h) in CONTENT_NOUNS and any(  # "rejected opposition calls for X to resign"
+                c.dep_ in ("compound", "amod") and _lemma(c) in groups and not acts_named(c) for c in h.children):
+            return True
         for c in h.children:
             if c.dep_ == "prep" and c.lower_ in (("from", "with") if h is t.clause else ("from", "with", "by")):
                 for p in c.children:
@@ -786,7 +789,7 @@ def _domestic_party(t: Trigger, lex: Lexicon) -> bool:
     return False
 
 
-def _people_object(verb, lex: Lexicon, *, persons_only: bool = False, complement: bool = False) -> bool:
+def _people_object(verb, lex: Lexicon, *, persons_only: bool = False, complement: bool = False, noun=None) -> bool:
     """An object (or target phrase) headed by a word of people or of their institutions, without an actor;
     ``persons_only``: people and institutions, not places ("shelled the city of Kharkiv" is no domestic act)."""
     people = lex.classes.get("people", frozenset())
@@ -801,13 +804,29 @@ def _people_object(verb, lex: Lexicon, *, persons_only: bool = False, complement
                     if k in ("on", "against") for p in v if not acts_named(p))
     if persons_only and complement:  # "called for the release of political prisoners": the people a demand is about
         for c in _complement(verb):
-            if c.pos_ in ("VERB", "AUX") and _child(c, "mark") is not None and _subject_token(c) is not None:
-                toks.append(_subject_token(c))  # "called for the government to resign": the one asked
+            if ((c.pos_ in ("VERB", "AUX") and _child(c, "mark") is not None or c.dep_ == "ccomp")
+                    and _subject_token(c) is not None):  # (the tagger may take "open" in "that the government open" for an adjective)
+                toks.append(_subject_token(c))  # "called for the government to resign", "demanded that the government open talks"
             if c.pos_ in ("NOUN", "PROPN") and not acts_named(c):
                 toks.append(c)
                 toks.extend(p for of in c.children if of.dep_ == "prep" and of.lower_ == "of"
                             for p in of.children if p.dep_ == "pobj" and not acts_named(p))
-    return bool(_head_lemmas(toks) & people)
+    if noun is not None:  # "opened an investigation into allegations that former Prime Minister X received ..."
+        toks.extend(p for k, v in _preps(noun).items() if k in TARGET_PREPS for p in v)
+    about = []  # a person named by title in what is alleged is of one's own people unless a state is named with him
+    for t in list(toks):  # "rejected opposition calls", "allegations that the president took kickbacks": whom it is about
+        if t is not None and _lemma(t) in CONTENT_NOUNS:
+            toks.extend(c for c in t.children if c.dep_ in ("compound", "amod") and not acts_named(c))
+            about.extend(_subject_token(c) for c in t.children if c.dep_ in ("acl", "ccomp", "relcl")
+                         and c.pos_ in ("VERB", "AUX") and _subject_token(c) is not None)
+    about = [t for t in about if t.ent_type_ in ("", "PERSON") and not any(c.ent_type_ in ("GPE", "NORP") for c in t.subtree)]
+    return bool(_head_lemmas([t for t in toks if t is not None and not acts_named(t)] + about) & people)
+
+
+#: Nouns of what someone said or asked, whose that-clause or modifier names whom it is about ("allegations that the
+#: president took kickbacks", "opposition calls for ...").
+CONTENT_NOUNS = frozenset({"allegation", "claim", "report", "charge", "accusation", "suspicion", "call", "demand", "request",
+                           "appeal", "complaint", "rumour", "rumor"})
 
 
 # ---------------------------------------------------------------- modality, negation, hedges
@@ -1231,7 +1250,8 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
         if (not [x for x in targets if x["type"] != "LOC"] and (sense.domestic or etype in DOMESTIC_OBJECT_TYPES)
                 and actors and t.kind in ("verb", "light")):
             # ... unless the act is aimed at its own people (CAMEO and PLOVER code a domestic target by its state)
-            if (_people_object(verb, lex, persons_only=not sense.domestic, complement=sense.complement) or etype == "PROTEST"
+            if (_people_object(verb, lex, persons_only=not sense.domestic, complement=sense.complement,
+                               noun=word if t.kind == "light" else None) or etype == "PROTEST"
                     or (t.kind == "light" and sense.domestic)):
                 state = next((a for a in actors if a.get("code") and a["type"] in ("STATE", "GROUP", "PERSON", "ORG")), None)
                 if state is not None:
