@@ -1247,6 +1247,15 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
             targets = [x for x in loc if x not in actors or lex.polarity(etype) == "conflict"]
             if targets:
                 tgt = "location"
+        if (not [x for x in targets if x["type"] != "LOC"] and t.kind == "verb" and verb.tag_ == "VBG"
+                and verb.dep_ in ("advcl", "conj") and verb.head.pos_ in ("VERB", "AUX")
+                and (sense.location_target or lex.types[etype].get("location_target"))):
+            # "troops pushed into Eritrea, capturing the town of Barentu": the participle's act is aimed where its clause went
+            loc = [a for o in _preps(verb.head).get("into", []) + _preps(verb.head).get("in", [])
+                   for a in np_actors(o, acts, appos=True) if a["type"] == "STATE" and a.get("code")
+                   and a["code"] not in {x.get("code") for x in actors}]
+            if loc:
+                targets, tgt = _dedupe(loc), "location"
         if (not [x for x in targets if x["type"] != "LOC"] and (sense.domestic or etype in DOMESTIC_OBJECT_TYPES)
                 and actors and t.kind in ("verb", "light")):
             # ... unless the act is aimed at its own people (CAMEO and PLOVER code a domestic target by its state)
