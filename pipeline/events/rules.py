@@ -399,9 +399,12 @@ def _noun_sense(noun, lex: Lexicon) -> Sense | None:
 def _is_trigger(tok, lex: Lexicon) -> bool:
     """Whether a token is an event word of its own (a verb with a sense, or a light verb): a participle beside it
     says how that act was done, beside any other verb ("pushed", "released") it is the act."""
-    if tok.pos_ not in ("VERB", "AUX"):
+    if tok.pos_ not in ("VERB", "AUX") or _lemma(tok) in ASPECTUAL:  # "began cooperating": the act is the participle
         return False
-    return _verb_sense(tok, lex) is not None
+    sense = _verb_sense(tok, lex)
+    if sense is not None and sense.type == LIGHT:
+        return any(_noun_sense(n, lex) is not None for n in _light_noun(tok))
+    return sense is not None
 
 
 def _verb_sense(verb, lex: Lexicon) -> Sense | None:
@@ -573,6 +576,11 @@ def subject_actors(verb, acts: Actors, lex: Lexicon, prev: list[dict], depth: in
         if verb.tag_ == "VB" and "to" in _aux_words(verb) and _lemma(head) in DECISION_NOUNS:
             # "Saudi Arabia's decision to expel the ambassador": the decision's owner acts
             return np_actors(head, acts), "decision"
+        if (verb.tag_ == "VBN" and head.dep_ == "ROOT" and head.pos_ in ("NOUN", "PROPN") and head.i < verb.i
+                and _child(verb, "agent") is None and any(c.dep_ in ("dobj", "prep", "xcomp", "ccomp") for c in verb.children)):
+            # "The leader of Kenya's opposition party called on President Moi to ...": a sentence whose only verb the
+            # parser hung on its subject as a participle; a real participle phrase would leave the sentence no verb
+            return np_actors(head, acts, appos=True), "subject"
         if verb.tag_ != "VBG":
             return [], "passive"
         got = np_actors(head, acts, appos=True)
