@@ -1101,6 +1101,11 @@ def sentence_events(sent, acts: Actors, dates: list[DateMention], lex: Lexicon,
         if any(k == key for k, _e in events):
             continue
         events.append((key, ev))
+        if ev["type"] == t.sense.type and not ev["negated"]:
+            for extra in t.sense.also:  # "kidnapped two engineers": PLOVER codes an abduction as an assault and a coercion
+                parts = ev["rule"].split("/")
+                twin = dict(ev, type=extra, rule="/".join([parts[0], extra, *parts[2:]]))
+                events.append(((extra, *key[1:]), twin))
     return _merge([e for _k, e in events]), main_subject
 
 
