@@ -845,6 +845,11 @@ KINDS_7 = [
      ("REQUEST", ["ZMB"], ["ZMB"])),
     # an organisation named in the other spelling
     ("The Organisation of American States sent observers to Haiti.", ("ACCUSE", ["OAS"], ["HTI"])),
+    # a bearing from a named place places the target
+    ("Israeli jets struck targets east of Beirut.", ("ASSAULT", ["ISR"], ["LBN"])),
+    # wrong type: an abduction is coded both as a coercion and as an assault (PLOVER 2021 abduct mode)
+    ("Somali pirates hijacked a Greek tanker off the coast of Kenya.", ("ASSAULT", ["SOM"], ["GRC"])),
+    ("Somali pirates hijacked a Greek tanker off the coast of Kenya.", ("COERCE", ["SOM"], ["GRC"])),
 ]
 
 # ... and the same words where they report no event (no actor, no responsibility, no restriction, no crowd)
@@ -857,6 +862,7 @@ NOT_7 = [
     "The minister denied that the economy was in recession.",
     "Prices ended the year higher.",
     "The chairman of the committee, appointed last year, spoke on the matter.",
+    "Police seized two tonnes of cocaine south of the city.",
 ]
 
 

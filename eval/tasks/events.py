@@ -558,7 +558,7 @@ CAMEO_BLIND_ROUND7 = (100, 69, 155, 0.75, 0.855)
 CAMEO_BLIND_KINDS = {
     "no trigger found (no word or frame of the gold type)": (21, 8),
     "trigger found, but no actor or frame held (the event was dropped)": (16, 11),
-    "right type, target missing or extra": (22, 19),
+    "right type, target missing or extra": (22, 18),
     "right type, actor wrong or unresolved": (9, 9),
     "wrong type (another type predicted instead)": (10, 8),
     "a second event of the sentence missed": (8, 8),
@@ -600,7 +600,7 @@ def render_cameo_blind(metrics: dict) -> str:
               "ended; crowds that gather, set fire or loot; joint projects; an abduction coded COERCE and ASSAULT, the new "
               "`also` key); participles that carry the act when the main verb is none ('pushed into Eritrea, capturing the "
               "town', 'began cooperating'), aimed where their clause went; 'forces loyal to X', 'a bomb planted by X'; "
-              "'through' places an act without a named doer; one's own state as the target of demands ('demanded that the "
+              "'through' places an act without a named doer; a bearing ('sites south of Baghdad') places the target; one's own state as the target of demands ('demanded that the "
               "government'), allegations about a titled person, refusals of opposition calls and seizures of farms; a "
               "sentence whose only verb the parser hung on its subject; organisation names in either spelling "
               "('Organisation of American States'). The new blind set (another writer, two other labellers) scored by "

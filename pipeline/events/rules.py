@@ -711,11 +711,21 @@ def condition_targets(verb, acts: Actors) -> list[dict]:
 BORDER_NOUNS = frozenset({"border", "frontier", "boundary"})
 
 
+#: Bearings that, with an "of" phrase, place an act near a named place ("south of Baghdad").
+COMPASS_WORDS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+                           "north-east", "north-west", "south-east", "south-west", "outside"})
+
+
 def _location(tok, acts: Actors) -> tuple[list[dict], str | None]:
     """Actors of the places in the "in/near/at" phrases of a token, and the first place's name."""
     found: list[dict] = []
     name = None
-    for k, v in _preps(tok).items():
+    preps = dict(_preps(tok))
+    for c in tok.children:  # "bombed sites south of Baghdad", "a base 30 km north of Kabul": a bearing from a place
+        if c.dep_ in ("advmod", "npadvmod", "amod") and _lemma(c) in COMPASS_WORDS:
+            preps.setdefault("near", []).extend(p for of in c.children if of.dep_ == "prep" and of.lower_ == "of"
+                                                for p in of.children if p.dep_ == "pobj")
+    for k, v in preps.items():
         if k in LOCATION_PREPS:
             for o in v:
                 got = np_actors(o, acts, appos=True)  # "in the capital Kabul"
