@@ -135,6 +135,23 @@ def _add_actors(path: Path, actors: dict[str, Actor], add, surface: dict, contex
     return data["version"]
 
 
+#: British and American spellings of the words in the names of organisations: wire copy writes "Organisation of
+#: American States" and "Defence Ministry" as often as the US forms, and the file lists each name once.
+SPELLINGS = (("Organization", "Organisation"), ("Defense", "Defence"), ("Center", "Centre"), ("Program", "Programme"),
+             ("Labor", "Labour"))
+
+
+def spelling_variants(alias: str) -> list[str]:
+    """The alias, and the alias with each word of :data:`SPELLINGS` in its other spelling."""
+    out = [alias]
+    for us, gb in SPELLINGS:
+        for a in list(out):
+            for x, y in ((us, gb), (gb, us)):
+                if re.search(rf"\b{x}\b", a):
+                    out.append(re.sub(rf"\b{x}\b", y, a))
+    return list(dict.fromkeys(out))
+
+
 @lru_cache(maxsize=1)
 def load_gazetteer(path: Path = RESOURCE, places: Path = PLACES, people: Path = ACTORS) -> Gazetteer:
     import pycountry
@@ -173,9 +190,10 @@ def load_gazetteer(path: Path = RESOURCE, places: Path = PLACES, people: Path = 
                                  country=e.get("country"), aliases=[a for a, _h, _c in aliases],
                                  parties=tuple(e.get("parties", ())), year=e.get("year"))
         for alias, how, words in aliases:
-            add(alias, actor_id, how)
-            if words:
-                context[name_key(alias)] = words
+            for variant in spelling_variants(alias):
+                add(variant, actor_id, how)
+                if words:
+                    context[name_key(variant)] = words
     version = data["version"]
     if people is not None and people.is_file():
         version += "+" + _add_actors(people, actors, add, surface, context)

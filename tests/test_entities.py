@@ -212,3 +212,14 @@ def test_ambiguous_surname_needs_its_context():
     assert not any(e.country == "PAK" for e in doc.entities), [(e.name, e.country) for e in doc.entities]
     doc = annotate_entities(text_document("Asif said Pakistan would not be intimidated."), get_settings())
     assert any(e.country == "PAK" and e.type == "PERSON" for e in doc.entities)
+
+
+def test_organisation_names_in_either_spelling():
+    """Round 7: wire copy spells "Organisation" and "Defence" the British way; the gazetteer lists each name once."""
+    from pipeline.gazetteer import load_gazetteer, spelling_variants
+
+    assert "Organisation of American States" in spelling_variants("Organization of American States")
+    assert spelling_variants("United Nations") == ["United Nations"]
+    gaz = load_gazetteer()
+    assert gaz.lookup("Organisation of American States")[0].code == "OAS"
+    assert gaz.lookup("Organization of American States")[0].code == "OAS"

@@ -495,7 +495,12 @@ def render_notes(metrics: dict) -> str:
         "sentences written for `tests/test_events.py` (`KINDS_5`, `NOT_5`) and `tests/test_entities.py`. Round 6 (lexicon "
         "2.4, actors 1.0) worked from sentences written after the CAMEO codes (below) and from the EXT-DEV errors by kind; "
         "its rules are covered by `CAMEO_CODES` and `KINDS_6` in `tests/test_events.py` and by `tests/test_entities.py`; "
-        "PLOVER and the no-event sets did not move (no PLOVER record was looked at this round).")
+        "PLOVER and the no-event sets did not move (no PLOVER record was looked at this round). Round 7 (lexicon 2.5, "
+        "gazetteer 2.1) worked from the blind CAMEO set's errors by kind (below); its rules are covered by `KINDS_7` and "
+        "`NOT_7` in `tests/test_events.py`; PLOVER type and full did not move, the PLOVER sentences yield 3 events more, "
+        "all wrong (2 on one sentence read by the repaired parse, 'An official Syrian newspaper called ... on Arabs to "
+        "unite', and an abduction's ASSAULT twin where the record codes the kidnapping COERCE only): event precision "
+        "dev 88.9% -> 87.8%, test 86.5% -> 84.6%.")
     out.append(render_cameo())
     out.append(render_external())
     return "\n\n".join(out)
@@ -530,6 +535,7 @@ EXTERNAL_CHECK = {
     "end of the round": {"EXT-DEV": (32, 26, 79), "EXT-TEST": (29, 20, 80), "no_event": (0, 32)},
     "round 5 (places below the state, lexicon 2.3)": {"EXT-DEV": (43, 35, 79), "EXT-TEST": (30, 21, 80), "no_event": (0, 32)},
     "round 6 (CAMEO codes, actors named without their state; lexicon 2.4, actors 1.0)": {"EXT-DEV": (50, 41, 79), "EXT-TEST": (32, 22, 80), "no_event": (0, 32)},
+    "round 7 (the blind CAMEO set's kinds; lexicon 2.5, gazetteer 2.1)": {"EXT-DEV": (50, 41, 79), "EXT-TEST": (35, 22, 80), "no_event": (0, 32)},
 }
 
 #: Issue 16, sixth round: sentences written after the CAMEO 1.1b3 event codes (``tests/test_events.py``, ``CAMEO_CODES``),
@@ -546,6 +552,21 @@ CAMEO_CHECK = {
 #: The blind CAMEO-style set scored with the code at the start of round 6 (main 9e14a49), before any change made
 #: while the set existed: (type right, type+actors+targets right, gold events).
 CAMEO_BLIND_BEFORE = (95, 65, 155)
+#: ... and at the start of round 7 (ae3c198), when the set became development data: (type right, full right, gold
+#: events, detection recall, event precision).
+CAMEO_BLIND_ROUND7 = (100, 69, 155, 0.75, 0.855)
+#: Round 7: the set's gold events that were wrong, and its extra events, by kind (counted by the engineer's script,
+#: which matches predictions to gold as ``score`` does), at the start of the round and at its end.
+CAMEO_BLIND_KINDS = {
+    "no trigger found (no word or frame of the gold type)": (21, 8),
+    "trigger found, but no actor or frame held (the event was dropped)": (16, 11),
+    "right type, target missing or extra": (22, 18),
+    "right type, actor wrong or unresolved": (9, 9),
+    "wrong type (another type predicted instead)": (10, 8),
+    "a second event of the sentence missed": (8, 8),
+    "extra event in an event sentence": (4, 5),
+    "extra event in a no-event sentence": (2, 2),
+}
 
 
 def render_cameo_blind(metrics: dict) -> str:
@@ -556,21 +577,42 @@ def render_cameo_blind(metrics: dict) -> str:
     g = m["gold_events"]
     t, f = round(m["type_accuracy"] * g), round(m["full_accuracy"] * g)
     bt, bf, bg = CAMEO_BLIND_BEFORE
-    return ("**A blind check written after the CAMEO codes (round 6).** The hidden PLOVER half is made of sentences "
+    rt, rf, rg, rr, rp = CAMEO_BLIND_ROUND7
+    kinds = table(["kind", "start of round 7", "end of round 7"], [[k, str(a), str(b)] for k, (a, b) in CAMEO_BLIND_KINDS.items()])
+    return ("**A blind check written after the CAMEO codes (round 6), development data in round 7.** The hidden PLOVER half is made of sentences "
             "adapted from the CAMEO manual's examples, so a writer who saw none of the rules wrote 160 sentences in that "
             "style, about 8 for each of the 20 CAMEO root codes (`eval/data/cameo_written_events.jsonl`; "
             "`eval/data/README.md`), and two labellers coded them blind (type-set kappa 0.926; 149 sentences whose "
-            "type sets agree are scored). No rule was changed looking at it. Type right; type with actors and targets "
-            "right (gold events):\n\n"
+            "type sets agree are scored). No rule was changed looking at it in round 6; round 7 made it development "
+            "data (below). Type right; type with actors and targets right (gold events):\n\n"
             + table(["code", "type right", "type+actors+targets", "detection recall", "event precision"],
                     [["start of round 6 (main 9e14a49)", f"{bt}/{bg} = {pct(bt / bg)}", f"{bf}/{bg} = {pct(bf / bg)}",
                       "70.8%", "-"],
+                     ["start of round 7 (ae3c198)", f"{rt}/{rg} = {pct(rt / rg)}", f"{rf}/{rg} = {pct(rf / rg)}", pct(rr), pct(rp)],
                      ["now", f"{t}/{g} = {pct(t / g)}", f"{f}/{g} = {pct(f / g)}", pct(m["detection"]["recall"]),
                       pct(m["events"]["precision"])]])
             + "\n\nThe rules' own CAMEO sentences (above) score 90-97% once fixed, and their writer's last, unfixed block 41/42; "
-              "sentences by another hand score far less. This is the closest estimate here of the hidden PLOVER half, and "
-              "it is below the issue's goals (85% type, 70% full): the rules still miss about a quarter of the events "
-              "(detection recall) that another writer's wording expresses.")
+              "sentences by another hand score far less. In round 6 this was the closest estimate here of the hidden PLOVER "
+              "half, below the issue's goals (85% type, 70% full).\n\n"
+              "**Round 7 (lexicon 2.5, gazetteer 2.1).** The set became development data: its misses were counted by kind and "
+              "the biggest kinds fixed with general rules, never one sentence at a time; each fixed kind has sentences of the "
+              "engineer's own wording in `KINDS_7`/`NOT_7` of `tests/test_events.py`. Fixed: words and frames the lexicon lacked "
+              "(denying or acknowledging responsibility, CAMEO 015/016; freeing any held people; aid released or given as a "
+              "sum in its currency; traded fire; people driven or forced out, CAMEO 203; roads cut, CAMEO 191; restrictions "
+              "ended; crowds that gather, set fire or loot; joint projects; an abduction coded COERCE, as the PLOVER records "
+              "code it, and ASSAULT, as PLOVER 2021's modes and the blind labellers do: the new `also` key); participles that carry the act when the main verb is none ('pushed into Eritrea, capturing the "
+              "town', 'began cooperating'), aimed where their clause went; 'forces loyal to X', 'a bomb planted by X'; "
+              "'through' places an act without a named doer; a bearing ('sites south of Baghdad') places the target; one's own state as the target of demands ('demanded that the "
+              "government'), allegations about a titled person, refusals of opposition calls and seizures of farms; a "
+              "sentence whose only verb the parser hung on its subject; organisation names in either spelling "
+              "('Organisation of American States'). The new blind set (another writer, two other labellers) scored by "
+              "the lead at the end of the round is the honest figure: this set is no longer unseen. Gold events wrong "
+              "by kind:\n\n" + kinds
+              + "\n\nNot fixed: targets the labellers code as an unresolved party (`\"\"`, 11 gold events: no prediction "
+              "can match them, as the scorer drops empty codes), collective and generic doers with no state named "
+              "('Thousands of opposition supporters', 'Serb guards' coded by the state where they act), second events "
+              "of one sentence, and type confusions whose CAMEO-to-PLOVER mapping the labellers read otherwise "
+              "('invited to meet' as AGREE, 'signed a peace accord' as SUPPORT).")
 
 
 def render_external() -> str:

@@ -23,7 +23,7 @@ LIGHT = "LIGHT"
 
 _SENSE_KEYS = {"type", "mode", "context", "object", "not_object", "subject", "particle", "prep", "modifier",
                "instrument", "needs", "complement", "complement_type", "negated", "location_target", "domestic", "of",
-               "light_only", "target_previous"}
+               "light_only", "target_previous", "clause", "also"}
 _NEEDS = {"target", "actor", "violence", "violence_or_target", "counterpart"}
 
 
@@ -52,6 +52,8 @@ class Sense:
     of: str = "target"
     light_only: bool = False  # (nouns) an event only as the object of a light verb ("reached a compromise")
     target_previous: bool = False  # a response: aimed at whoever acted before
+    clause: bool = False  # (verbs) the sense holds only with a that-clause ("acknowledged that its army had ...")
+    also: tuple[str, ...] = ()  # further types the same act is coded as ("kidnapped": COERCE and ASSAULT)
 
 
 @dataclass
@@ -102,6 +104,8 @@ def _sense(raw: dict, classes: dict[str, list[str]], types: dict, where: str) ->
         raise LexiconError(f"{where}: unknown needs {sorted(needs - _NEEDS)}")
     if set(raw.get("complement_type", ())) - set(types):
         raise LexiconError(f"{where}: unknown complement_type {sorted(set(raw['complement_type']) - set(types))}")
+    if set(raw.get("also", ())) - set(types):
+        raise LexiconError(f"{where}: unknown also types {sorted(set(raw['also']) - set(types))}")
     if raw.get("negated") is not None and raw["negated"] not in types:
         raise LexiconError(f"{where}: unknown negated type {raw['negated']!r}")
     if raw.get("of", "target") not in ("actor", "target"):
@@ -117,6 +121,7 @@ def _sense(raw: dict, classes: dict[str, list[str]], types: dict, where: str) ->
         complement_type=frozenset(raw["complement_type"]) if "complement_type" in raw else None, negated=raw.get("negated"),
         location_target=bool(raw.get("location_target")), domestic=bool(raw.get("domestic")), of=raw.get("of", "target"),
         light_only=bool(raw.get("light_only")), target_previous=bool(raw.get("target_previous")),
+        clause=bool(raw.get("clause")), also=tuple(raw.get("also", ())),
     )
 
 

@@ -124,6 +124,8 @@ def _dedupe(actors: list[dict]) -> list[dict]:
 
 #: Prepositions of a noun's place: "the government in Kabul" is Afghanistan's, "an agreement in Algiers" only happened there.
 PLACE_PREPS = frozenset({"in", "within", "inside"})
+#: Adjectives whose "to" phrase names whom a force serves (CAMEO codes "forces loyal to X" as X's side).
+LOYALTY_ADJECTIVES = frozenset({"loyal", "faithful", "answerable", "subordinate"})
 
 
 def _event_noun(tok) -> bool:
@@ -172,6 +174,14 @@ def np_actors(tok, acts: Actors, *, appos: bool = False, depth: int = 0) -> list
                 for p in c.children:
                     if p.dep_ == "pobj":
                         found.extend(np_actors(p, acts, depth=depth + 1))
+    if not [a for a in found if a["type"] != "LOC"] and depth < 3:
+        for c in tok.children:
+            if c.dep_ == "amod" and _lemma(c) in LOYALTY_ADJECTIVES:  # "forces loyal to Charles Taylor": whom they serve
+                found = [a for p in c.children if p.dep_ == "prep" and p.lower_ == "to"
+                         for o in p.children if o.dep_ == "pobj" for a in np_actors(o, acts, depth=depth + 1)] or found
+            elif c.dep_ == "acl" and c.tag_ == "VBN":  # "a roadside bomb planted by IRA guerrillas": whose weapon it is
+                found = [a for ag in c.children if ag.dep_ == "agent"
+                         for o in ag.children if o.dep_ == "pobj" for a in np_actors(o, acts, depth=depth + 1)] or found
     if not found and appos:
         for c in tok.children:
             if c.dep_ == "appos":
@@ -270,7 +280,7 @@ MEASURE_NOUNS = frozenset({"ton", "tonne", "kg", "kilogram", "worth", "amount", 
                            "shipment", "consignment", "package", "lot", "million", "billion", "thousand", "hundred",
                            "dozen", "barrel", "cargo", "load", "supply", "wave", "round", "volley", "string", "set",
                            "pair", "couple", "variety", "range", "host", "kind", "type", "form", "total", "part",
-                           "state"})  # "lifted the state of emergency" (CAMEO 0814): the state is the emergency
+                           "state", "planeload", "shipload", "truckload", "boatload", "tranche"})  # "lifted the state of emergency" (CAMEO 0814): the state is the emergency
 
 
 def _head_lemmas(toks) -> set[str]:
@@ -333,6 +343,8 @@ def _matches(sense: Sense, verb, lex: Lexicon) -> bool:
             return False
     if sense.not_object and lemmas & sense.not_object:
         return False
+    if sense.clause and not any(c.dep_ == "ccomp" for c in verb.children):
+        return False
     if sense.subject is not None:
         subj = _subject_token(verb) or _agent(verb)
         if subj is None or not (_head_lemmas([subj]) & sense.subject):
@@ -382,6 +394,17 @@ def _noun_sense(noun, lex: Lexicon) -> Sense | None:
                 continue
         return s if s.type != NONE else None
     return None
+
+
+def _is_trigger(tok, lex: Lexicon) -> bool:
+    """Whether a token is an event word of its own (a verb with a sense, or a light verb): a participle beside it
+    says how that act was done, beside any other verb ("pushed", "released") it is the act."""
+    if tok.pos_ not in ("VERB", "AUX") or _lemma(tok) in ASPECTUAL:  # "began cooperating": the act is the participle
+        return False
+    sense = _verb_sense(tok, lex)
+    if sense is not None and sense.type == LIGHT:
+        return any(_noun_sense(n, lex) is not None for n in _light_noun(tok))
+    return sense is not None
 
 
 def _verb_sense(verb, lex: Lexicon) -> Sense | None:
@@ -553,6 +576,11 @@ def subject_actors(verb, acts: Actors, lex: Lexicon, prev: list[dict], depth: in
         if verb.tag_ == "VB" and "to" in _aux_words(verb) and _lemma(head) in DECISION_NOUNS:
             # "Saudi Arabia's decision to expel the ambassador": the decision's owner acts
             return np_actors(head, acts), "decision"
+        if (verb.tag_ == "VBN" and head.dep_ == "ROOT" and head.pos_ in ("NOUN", "PROPN") and head.i < verb.i
+                and _child(verb, "agent") is None and any(c.dep_ in ("dobj", "prep", "xcomp", "ccomp") for c in verb.children)):
+            # "The leader of Kenya's opposition party called on President Moi to ...": a sentence whose only verb the
+            # parser hung on its subject as a participle; a real participle phrase would leave the sentence no verb
+            return np_actors(head, acts, appos=True), "subject"
         if verb.tag_ != "VBG":
             return [], "passive"
         got = np_actors(head, acts, appos=True)
@@ -683,11 +711,21 @@ def condition_targets(verb, acts: Actors) -> list[dict]:
 BORDER_NOUNS = frozenset({"border", "frontier", "boundary"})
 
 
+#: Bearings that, with an "of" phrase, place an act near a named place ("south of Baghdad").
+COMPASS_WORDS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+                           "north-east", "north-west", "south-east", "south-west", "outside"})
+
+
 def _location(tok, acts: Actors) -> tuple[list[dict], str | None]:
     """Actors of the places in the "in/near/at" phrases of a token, and the first place's name."""
     found: list[dict] = []
     name = None
-    for k, v in _preps(tok).items():
+    preps = dict(_preps(tok))
+    for c in tok.children:  # "bombed sites south of Baghdad", "a base 30 km north of Kabul": a bearing from a place
+        if c.dep_ in ("advmod", "npadvmod", "amod") and _lemma(c) in COMPASS_WORDS:
+            preps.setdefault("near", []).extend(p for of in c.children if of.dep_ == "prep" and of.lower_ == "of"
+                                                for p in of.children if p.dep_ == "pobj")
+    for k, v in preps.items():
         if k in LOCATION_PREPS:
             for o in v:
                 got = np_actors(o, acts, appos=True)  # "in the capital Kabul"
@@ -758,6 +796,9 @@ def _domestic_party(t: Trigger, lex: Lexicon) -> bool:
     heads = _objects(t.clause) + ([t.word] if t.kind == "light" else []) + [t.clause]
     heads += [p for k, v in _preps(t.clause).items() if k in ("to", "with") for p in v]
     for h in heads:
+        if h is not t.clause and _lemma(h) in CONTENT_NOUNS and any(  # "rejected opposition calls for X to resign"
+                c.dep_ in ("compound", "amod") and _lemma(c) in groups and not acts_named(c) for c in h.children):
+            return True
         for c in h.children:
             if c.dep_ == "prep" and c.lower_ in (("from", "with") if h is t.clause else ("from", "with", "by")):
                 for p in c.children:
@@ -766,7 +807,7 @@ def _domestic_party(t: Trigger, lex: Lexicon) -> bool:
     return False
 
 
-def _people_object(verb, lex: Lexicon, *, persons_only: bool = False, complement: bool = False) -> bool:
+def _people_object(verb, lex: Lexicon, *, persons_only: bool = False, complement: bool = False, noun=None) -> bool:
     """An object (or target phrase) headed by a word of people or of their institutions, without an actor;
     ``persons_only``: people and institutions, not places ("shelled the city of Kharkiv" is no domestic act)."""
     people = lex.classes.get("people", frozenset())
@@ -781,13 +822,29 @@ def _people_object(verb, lex: Lexicon, *, persons_only: bool = False, complement
                     if k in ("on", "against") for p in v if not acts_named(p))
     if persons_only and complement:  # "called for the release of political prisoners": the people a demand is about
         for c in _complement(verb):
-            if c.pos_ in ("VERB", "AUX") and _child(c, "mark") is not None and _subject_token(c) is not None:
-                toks.append(_subject_token(c))  # "called for the government to resign": the one asked
+            if ((c.pos_ in ("VERB", "AUX") and _child(c, "mark") is not None or c.dep_ == "ccomp")
+                    and _subject_token(c) is not None):  # (the tagger may take "open" in "that the government open" for an adjective)
+                toks.append(_subject_token(c))  # "called for the government to resign", "demanded that the government open talks"
             if c.pos_ in ("NOUN", "PROPN") and not acts_named(c):
                 toks.append(c)
                 toks.extend(p for of in c.children if of.dep_ == "prep" and of.lower_ == "of"
                             for p in of.children if p.dep_ == "pobj" and not acts_named(p))
-    return bool(_head_lemmas(toks) & people)
+    if noun is not None:  # "opened an investigation into allegations that former Prime Minister X received ..."
+        toks.extend(p for k, v in _preps(noun).items() if k in TARGET_PREPS for p in v)
+    about = []  # a person named by title in what is alleged is of one's own people unless a state is named with him
+    for t in list(toks):  # "rejected opposition calls", "allegations that the president took kickbacks": whom it is about
+        if t is not None and _lemma(t) in CONTENT_NOUNS:
+            toks.extend(c for c in t.children if c.dep_ in ("compound", "amod") and not acts_named(c))
+            about.extend(_subject_token(c) for c in t.children if c.dep_ in ("acl", "ccomp", "relcl")
+                         and c.pos_ in ("VERB", "AUX") and _subject_token(c) is not None)
+    about = [t for t in about if t.ent_type_ in ("", "PERSON") and not any(c.ent_type_ in ("GPE", "NORP") for c in t.subtree)]
+    return bool(_head_lemmas([t for t in toks if t is not None and not acts_named(t)] + about) & people)
+
+
+#: Nouns of what someone said or asked, whose that-clause or modifier names whom it is about ("allegations that the
+#: president took kickbacks", "opposition calls for ...").
+CONTENT_NOUNS = frozenset({"allegation", "claim", "report", "charge", "accusation", "suspicion", "call", "demand", "request",
+                           "appeal", "complaint", "rumour", "rumor"})
 
 
 # ---------------------------------------------------------------- modality, negation, hedges
@@ -1054,6 +1111,11 @@ def sentence_events(sent, acts: Actors, dates: list[DateMention], lex: Lexicon,
         if any(k == key for k, _e in events):
             continue
         events.append((key, ev))
+        if ev["type"] == t.sense.type and not ev["negated"]:
+            for extra in t.sense.also:  # "kidnapped two engineers": PLOVER codes an abduction as an assault and a coercion
+                parts = ev["rule"].split("/")
+                twin = dict(ev, type=extra, rule="/".join([parts[0], extra, *parts[2:]]))
+                events.append(((extra, *key[1:]), twin))
     return _merge([e for _k, e in events]), main_subject
 
 
@@ -1208,10 +1270,20 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
             targets = [x for x in loc if x not in actors or lex.polarity(etype) == "conflict"]
             if targets:
                 tgt = "location"
+        if (not [x for x in targets if x["type"] != "LOC"] and t.kind == "verb" and verb.tag_ == "VBG"
+                and verb.dep_ in ("advcl", "conj") and verb.head.pos_ in ("VERB", "AUX")
+                and (sense.location_target or lex.types[etype].get("location_target"))):
+            # "troops pushed into Eritrea, capturing the town of Barentu": the participle's act is aimed where its clause went
+            loc = [a for o in _preps(verb.head).get("into", []) + _preps(verb.head).get("in", [])
+                   for a in np_actors(o, acts, appos=True) if a["type"] == "STATE" and a.get("code")
+                   and a["code"] not in {x.get("code") for x in actors}]
+            if loc:
+                targets, tgt = _dedupe(loc), "location"
         if (not [x for x in targets if x["type"] != "LOC"] and (sense.domestic or etype in DOMESTIC_OBJECT_TYPES)
                 and actors and t.kind in ("verb", "light")):
             # ... unless the act is aimed at its own people (CAMEO and PLOVER code a domestic target by its state)
-            if (_people_object(verb, lex, persons_only=not sense.domestic, complement=sense.complement) or etype == "PROTEST"
+            if (_people_object(verb, lex, persons_only=not sense.domestic, complement=sense.complement,
+                               noun=word if t.kind == "light" else None) or etype == "PROTEST"
                     or (t.kind == "light" and sense.domestic)):
                 state = next((a for a in actors if a.get("code") and a["type"] in ("STATE", "GROUP", "PERSON", "ORG")), None)
                 if state is not None:
@@ -1253,8 +1325,9 @@ def _read(t: Trigger, acts: Actors, lex: Lexicon, ctx: SentenceContext) -> dict 
     if t.kind in ("verb", "light") and verb.dep_ == "pcomp" and verb.head.lower_ in NOT_YET_PREPS:
         return None  # "demanded a truce before allowing aid convoys": not (yet) done
     if (t.kind == "verb" and how.startswith("shared") and not targets and verb.tag_ == "VBG"
-            and verb.dep_ in PARTICIPLE_DEPS):
+            and verb.dep_ in PARTICIPLE_DEPS and _is_trigger(verb.head, lex)):
         return None  # "..., urging the counterpart to sign", "demonstrated, calling for ...": how the main act was done
+        # (when the main verb is no event, "troops pushed into Eritrea, capturing the town", the participle is the act)
     _loc_actors, location = _location(verb if t.kind != "noun" else word, acts)
     if location and any(a["name"] == location for a in actors + targets):
         location = None
@@ -1306,6 +1379,9 @@ def beneficiary(verb, acts: Actors, depth: int = 0) -> list[dict]:
 #: Types whose unattributed acts PLOVER's gold standard codes to the state where they happen: violence, coercion,
 #: protest and investigations by unnamed authorities or perpetrators ("a roadside bombing near the town of Samarra
 #: killed one U.S. soldier" is IRQ -> USA; "a US national has been put under investigation in Italy" is ITA -> USA).
+#: Place phrases that say where an act without a named doer happened: the location prepositions, and "through" for
+#: a march or a convoy ("marched through the streets of Seoul").
+PLACE_ACTOR_PREPS = LOCATION_PREPS | {"through"}
 PLACE_ACTOR_TYPES = frozenset({"ASSAULT", "COERCE", "PROTEST", "ACCUSE", "MOBILIZE"})
 
 
@@ -1343,7 +1419,7 @@ def _places(tok, acts: Actors) -> list[dict]:
     """The states named by the place phrases of a token ("near the town of X", "outside of the Iraqi city of Basra")."""
     found: list[dict] = []
     for c in tok.children:
-        if c.dep_ == "prep" and c.lower_ in LOCATION_PREPS:
+        if c.dep_ == "prep" and c.lower_ in PLACE_ACTOR_PREPS:
             objs = [p for p in c.children if p.dep_ == "pobj"]
             objs += [p for of in c.children if of.dep_ == "prep" and of.lower_ == "of" for p in of.children if p.dep_ == "pobj"]
             for o in objs:
