@@ -56,6 +56,8 @@ NO_EVENT = Path(__file__).resolve().parent.parent / "data" / "no_event_sentences
 #: Round 6: 160 sentences written after the CAMEO 1.1b3 codes by a writer who saw no rule, labelled blind by two
 #: labellers (``eval/data/README.md``); scored on the 149 whose type sets both labellers agree on.
 CAMEO_BLIND = Path(__file__).resolve().parent.parent / "data" / "cameo_written_events.jsonl"
+#: Round 7's blind set: another writer, two other labellers; no engineer saw it (the round's honest figure).
+CAMEO_BLIND_R7 = CAMEO_BLIND.with_name("cameo_written_events_r7.jsonl")
 NON_STATE = frozenset({"IGO", "NGO", "IMG"})
 #: The figures of main at 13e11ff (the old ``pipeline/events.py``), measured with ``--baseline`` on the same halves.
 BASELINE_FILE = Path(__file__).resolve().parent.parent / "data" / "events_baseline_13e11ff.json"
@@ -106,7 +108,7 @@ def load_no_event(path: Path = NO_EVENT) -> list[dict]:
     return out
 
 
-def load_cameo_blind(path: Path = CAMEO_BLIND) -> list[dict]:
+def load_cameo_blind(path: Path = CAMEO_BLIND, name: str = "cameo_blind") -> list[dict]:
     """The blind CAMEO-style set: sentences whose two labellers agree on the set of types (``events`` not null)."""
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -115,7 +117,7 @@ def load_cameo_blind(path: Path = CAMEO_BLIND) -> list[dict]:
         r = json.loads(line)
         if r["events"] is None:
             continue
-        out.append({"key": r["id"], "id": r["id"], "text": r["text"], "set": "cameo_blind",
+        out.append({"key": r["id"], "id": r["id"], "text": r["text"], "set": name,
                     "events": [{"type": e["event"], "actors": list(e.get("actors") or []),
                                 "targets": list(e.get("targets") or []), "joint": bool(e.get("joint")), "date": None}
                                for e in r["events"]]})
@@ -302,6 +304,8 @@ def evaluate(run: Callable[[str], list[dict]] | None = None, *, verbose: bool = 
             out[name][h] = score(sel, preds)
     items = load_cameo_blind()
     out["cameo_blind"] = score(items, [_safe(run, it) for it in items])
+    items = load_cameo_blind(CAMEO_BLIND_R7, "cameo_blind_r7")
+    out["cameo_blind_r7"] = score(items, [_safe(run, it) for it in items])
     return out
 
 
@@ -615,6 +619,37 @@ def render_cameo_blind(metrics: dict) -> str:
               "('invited to meet' as AGREE, 'signed a peace accord' as SUPPORT).")
 
 
+#: Round 7's blind set scored with the code at the start of round 7 (main ae3c198), before any change of the
+#: round: (type right, type+actors+targets right, gold events, detection recall, event precision).
+CAMEO_BLIND_R7_BEFORE = (105, 78, 166, 0.833, 0.778)
+
+
+def render_cameo_blind_r7(metrics: dict) -> str:
+    """Round 7's blind CAMEO-style set: written and labelled by people who saw no rule, and never studied."""
+    m = metrics.get("cameo_blind_r7")
+    if not m:
+        return ""
+    g = m["gold_events"]
+    t, f = round(m["type_accuracy"] * g), round(m["full_accuracy"] * g)
+    bt, bf, bg, br, bp = CAMEO_BLIND_R7_BEFORE
+    return ("\n\n**A second blind check, written after the CAMEO codes in round 7 (the round's honest figure).** While the "
+            "first blind set became development data, a third writer, who saw no rule and neither earlier set, wrote 160 "
+            "more sentences after the CAMEO codes (`eval/data/cameo_written_events_r7.jsonl`), choosing sub-codes a quick "
+            "reader might forget; two new labellers coded them blind (event-or-not kappa 0.906, type-set kappa 0.927; the "
+            "149 sentences whose type sets agree are scored, 166 gold events). Nobody who changed a rule saw it; it was "
+            "scored at the start of the round and on the merged code at its end. Type right; type with actors and "
+            "targets right (gold events):\n\n"
+            + table(["code", "type right", "type+actors+targets", "detection recall", "event precision"],
+                    [["start of round 7 (main ae3c198)", f"{bt}/{bg} = {pct(bt / bg)}", f"{bf}/{bg} = {pct(bf / bg)}",
+                      pct(br), pct(bp)],
+                     ["now", f"{t}/{g} = {pct(t / g)}", f"{f}/{g} = {pct(f / g)}", pct(m["detection"]["recall"]),
+                      pct(m["events"]["precision"])]])
+            + "\n\nThe round's fixes raised the studied set by 13 points of type accuracy and this one by about 2: most "
+              "of what was fixed was the studied set's own wording, and a new writer's sentences bring new words and "
+              "frames. This set, not the studied one, is the estimate of the hidden PLOVER half, and it is far below the "
+              "issue's goals (85% type, 70% full).")
+
+
 def render_external() -> str:
     """The external news check (figures only: the texts are not in the repository)."""
     rows = []
@@ -660,7 +695,7 @@ def _strip(metrics: dict) -> dict:
     def clean(m: dict) -> dict:
         return {k: v for k, v in m.items() if not k.startswith("_")}
 
-    return {n: clean(v) if n == "cameo_blind" else {h: clean(m) for h, m in v.items()} for n, v in metrics.items()}
+    return {n: clean(v) if n in ("cameo_blind", "cameo_blind_r7") else {h: clean(m) for h, m in v.items()} for n, v in metrics.items()}
 
 
 @register("events", title="Events: PLOVER types, actors and dates of single sentences", order=40)
@@ -671,7 +706,7 @@ def run_task(opts: Options) -> Outcome:
     n_p = sum(clean["plover"][h]["sentences"] for h in ("dev", "test"))
     n_e = sum(clean["excite"][h]["sentences"] for h in ("dev", "test"))
     return Outcome(metrics=clean, markdown=render(clean, load_baseline()) + "\n\n" + render_notes(clean)
-                   + "\n\n" + render_cameo_blind(clean),
+                   + "\n\n" + render_cameo_blind(clean) + render_cameo_blind_r7(clean),
                    data=f"PLOVER gold standard records, {n_p} sentences; EXCITE sentences, {n_e} agreed; "
                         f"{sum(clean['noevent'][h]['sentences'] for h in ('dev', 'test'))} hard no-event sentences")
 
@@ -698,7 +733,7 @@ if __name__ == "__main__":
 
         rec = json.loads((RESULTS_DIR / "events.json").read_text(encoding="utf-8"))
         rec["markdown"] = (render(rec["metrics"], load_baseline()) + "\n\n" + render_notes(rec["metrics"])
-                           + "\n\n" + render_cameo_blind(rec["metrics"]))
+                           + "\n\n" + render_cameo_blind(rec["metrics"]) + render_cameo_blind_r7(rec["metrics"]))
         save_record(RESULTS_DIR, rec)
         from eval.registry import all_tasks
 
