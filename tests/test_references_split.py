@@ -7,7 +7,7 @@ Lines are given with the geometry the PDF reader measured on the EXCITE corpus (
 from __future__ import annotations
 
 from pipeline.ingest.types import Block, Line
-from pipeline.references.split import is_source_list_heading, mark_reference_sections, split_references
+from pipeline.references.split import is_source_list_heading, mark_reference_sections, resplit_merged, split_references
 
 
 def _line(text: str, x0: float, x1: float, top: float, page: int = 1, size: float = 12.0) -> Line:
@@ -273,3 +273,37 @@ def test_notes_on_the_author_end_a_short_list():
             ("Politikwissenschaft an der Universidad de Chile und der Universität Heidelberg.", 62.4, 400.0, 118.3, 9)]
     out = [t for t, _ in split_references([_line(t, a, b, top, page=p, size=9.0) for t, a, b, top, p in rows])]
     assert out == [rows[0][0], rows[1][0]], out
+
+
+# A list whose line rules missed an entry's start: two entries joined after a full stop (EXCITE en 11611, 11218).
+_MERGED = [
+    "Besanko, D. and D. Spulber, 1993, Contested mergers and equilibrium antitrust policy, The Journal of Law, "
+    "Economics and Organisation,9 (1),1-29.",
+    "Bernheim, D. and M. Whinston, 1986, Common agency, Econometrica, 54 (4), 923- 942.",
+    "Wagener, H. W. (2000), ‘Indiens Aderlaß in Wissenschaft und Technik’, Frankfurter Allgemeine Zeitung, 67 "
+    "(20 March 2000), p. 10.",
+    "Wimmex AG (2001), 6 Monate Greencard in Deutschland – Eine Zwischenbilanz, in collaboration with the "
+    "Bundesanstalt für Arbeit, Munich.",
+]
+
+
+def test_two_entries_joined_after_a_full_stop_are_cut_apart():
+    refs = [(" ".join(_MERGED[:2]), 1), (" ".join(_MERGED[2:]), 2)]
+    assert resplit_merged(refs) == [(_MERGED[0], 1), (_MERGED[1], 1), (_MERGED[2], 2), (_MERGED[3], 2)]
+
+
+def test_one_long_entry_is_not_cut():
+    """A long entry with an editor, a series and its number, or a second sentence stays whole (de-end 32965)."""
+    long_ones = [
+        "Kümmerling, Angelika / Schietinger, Marc / Worthmann, Georg (2009): Das Saison- Kurzarbeitergeld: ein "
+        "erfolgreiches Instrument zur Vermeidung von Entlassungen. Gelsenkirchen: Institut Arbeit und Qualifikation. "
+        "IAQ-Report, Nr. 2009-02. URL: http://www.iaq.uni-due.de/iaq-report/2009/report2009-02.pdf",
+        "Riemann, Gerhard & Schütze, Fritz (1991). Trajectory As a Basic Theoretical Concept for Analysing Suffering "
+        "and Disorderly Social Processes. In David R. Maines (Ed.), Social Organization and Social Processes. Essays "
+        "in Honor of Anselm Strauss (pp.333-356). New York: Adeline de Gruyter.",
+        "Mayer, Karl-Ulrich, Hans-Peter Blossfeld 1990, Die gesellschaftliche Konstruktion sozialer Ungleichheit im "
+        "Lebensverlauf, in: Peter A. Berger, Stefan Hradil (Hrsg.), Lebenslagen, Lebensläufe, Lebensstile. Soziale "
+        "Welt Sonderband 7, Göttingen: Schwartz, S. 297-318.",
+    ]
+    refs = [(t, 1) for t in long_ones] + [("Roth, H. (1990). Die Nation. Berlin: Dietz.", 1)] * 5
+    assert resplit_merged(refs) == refs
