@@ -797,3 +797,22 @@ def test_reference_kinds_the_rule_missed(note, texts):
     """Issue 15, notes of the de-footnote group that the rule left out (each a kind: an organisation's legal form in
     its name, an editor's mark variant, a verb that presents an author, a verb in a title)."""
     assert [t for t, k in _kinds(note) if k == "reference"] == texts
+
+
+@pytest.mark.parametrize(
+    "note,texts",
+    [
+        # a sentence of prose that points to a web address with a lead: the address is the source (de-footnote 39677)
+        ("In einigen Bundesländern sind zusätzliche Aufgaben verankert, wie z. B. die Beratung der Hochschulleitung in "
+         "Gleichstellungsfragen. Zum Gleichstellungsrecht vgl. www.gesis.org/cews/ informationsangebote/"
+         "gleichstellungsrecht (Zugriff am 5. November 2013).",
+         ["www.gesis.org/cews/ informationsangebote/gleichstellungsrecht (Zugriff am 5. November 2013)."]),
+        ("Das Projekt wurde vom Bundesministerium für Bildung und Forschung gefördert (vgl. www.equality-management.de)",
+         ["www.equality-management.de)"]),
+        # a reference before the lead keeps it ("..., vgl. auch www...": one citation)
+        ("Hans Roth, Die Nation, Berlin 1990, vgl. auch www.roth-archiv.de.",
+         ["Hans Roth, Die Nation, Berlin 1990, vgl. auch www.roth-archiv.de."]),
+    ],
+)
+def test_a_web_address_after_a_lead_in_prose(note, texts):
+    assert [t for t, k in _kinds(note, has_list=True) if k == "reference"] == texts

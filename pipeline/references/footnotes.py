@@ -60,7 +60,11 @@ _LEAD_TAIL = (r"(?:,?\s+(?:auch|also|dazu|hierzu|etwa|insbesondere|ferner|nur|e\
               r"further|(?-i:the|die|den|das))(?![\w]))*")
 LEAD_RE = re.compile(r"^\s*(?:" + _LEAD + _LEAD_TAIL + r"\s*:?\s*)+", re.I)
 # A lead inside a sentence, after prose: "Zur deutschen Migrationspolitik siehe Jochen Oltmer, ..."
-INNER_LEAD_RE = re.compile(r"\b(?:vgl\.|siehe|see|cf\.)" + _LEAD_TAIL + r"\s+(?=(?-i:[A-ZÀ-ÖØ-Þ\"“„'‘]))", re.I)
+# Also before a web address: "... in Gleichstellungsfragen. Zum Gleichstellungsrecht vgl. www.gesis.org/cews/... (Zugriff
+# am 5. November 2013).", "... gefördert (vgl. www.equality-management.de)": the address is the source the sentence
+# points to (EXCITE's annotators took it alone; issue 15, de-footnote 39677).
+INNER_LEAD_RE = re.compile(r"\b(?:vgl\.|siehe|see|cf\.)" + _LEAD_TAIL + r"\s+(?=(?-i:[A-ZÀ-ÖØ-Þ\"“„'‘])|https?://|www\.)",
+                           re.I)
 IBID_RE = re.compile(r"^\s*(?:ibid(?:em)?\.?|ebd\.?|ebenda|ebendort|a\.\s?a\.\s?O\.?|op\.\s?cit\.?|loc\.\s?cit\.?|idem\b|id\.)",
                      re.I)
 NAMED_BACKREF_RE = re.compile(r"^\s*(?P<name>[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w'’\-]+)?),?\s+"
