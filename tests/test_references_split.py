@@ -7,7 +7,8 @@ Lines are given with the geometry the PDF reader measured on the EXCITE corpus (
 from __future__ import annotations
 
 from pipeline.ingest.types import Block, Line
-from pipeline.references.split import is_source_list_heading, mark_reference_sections, resplit_merged, split_references
+from pipeline.references.split import (is_source_list_heading, is_table_row, mark_reference_sections, resplit_merged,
+                                       split_references)
 
 
 def _line(text: str, x0: float, x1: float, top: float, page: int = 1, size: float = 12.0) -> Line:
@@ -307,3 +308,15 @@ def test_one_long_entry_is_not_cut():
     ]
     refs = [(t, 1) for t in long_ones] + [("Roth, H. (1990). Die Nation. Berlin: Dietz.", 1)] * 5
     assert resplit_merged(refs) == refs
+
+
+def test_rows_of_a_table_of_years_are_no_references():
+    """A table after the list (EXCITE en 48498) reads as rows of years; references with several years do not."""
+    rows = ["Australia 1997 No Canada 1997 (1984) 1998 (1991) 1998 1999 1999 2000 No 2000 2001 2001 2002 2002",
+            "2003 No 1996 1996"]
+    refs = ["Krebs/Schmidt 1993, Schwarz/Sudman 1994, Kopp 1997, Presser et al. 2004).",
+            "Kluck, M.: The GIRT Data in the Evaluation of CLIR Systems – from 1997 Until 2003. In: Peters, C. (eds.), "
+            "Results of the CLEF 2004 Workshop, Berlin 2005.",
+            "Gimpel, Ulrich 1991, 1993, 1995: Die Wahlen der Jahre 1990 bis 1994. Berlin: Dietz."]
+    assert [is_table_row(r) for r in rows] == [True, True]
+    assert [is_table_row(r) for r in refs] == [False, False, False]
