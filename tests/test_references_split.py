@@ -96,7 +96,7 @@ def test_flush_lines_that_run_to_the_measure_are_not_cut():
 def test_source_list_headings_by_kind():
     for heading in ("Sonstige Quellen", "Literatur und Studien", "Vorgestellte Aufsätze", "GIGA-Publikationen zum Thema",
                     "Zeitungen und Zeitschriften", "Rechtsprechung", "Primary sources", "Newspapers and periodicals",
-                    "3. Quellen- und Literaturverzeichnis", "Internet sources"):
+                    "3. Quellen- und Literaturverzeichnis", "Internet sources", "Games", "Videos", "Ludographie"):
         assert is_source_list_heading(heading), heading
     for text in ("1. Einleitung", "Data and methods", "Results", "Die Welt (WELT)", "Bonner Rundschau (BR)",
                  "Studien zeigen, dass die Zahl der Anzeigen sinkt", "Journal of Peace Research 2001"):
@@ -320,3 +320,13 @@ def test_rows_of_a_table_of_years_are_no_references():
             "Gimpel, Ulrich 1991, 1993, 1995: Die Wahlen der Jahre 1990 bis 1994. Berlin: Dietz."]
     assert [is_table_row(r) for r in rows] == [True, True]
     assert [is_table_row(r) for r in refs] == [False, False, False]
+
+
+def test_a_rule_of_underscores_in_a_list_is_no_reference():
+    """A separator the reader keeps as a line of its own after the list (EXCITE de-end 10454) is no entry."""
+    rows = [("Abbink, Jon (2003): Badme and the Ethio-Eritrean border. Northeast African Studies 10, 2: 219-231.", 70, 520),
+            ("Bereketeab, Redie (2009): The Eritrea-Ethiopia conflict. Uppsala: Nordiska Afrikainstitutet.", 70, 500),
+            ("_____________________________________________________________________", 70, 520)]
+    lines = [_line(t, a, b, 100 + 30 * i, size=10.0) for i, (t, a, b) in enumerate(rows)]
+    out = [t for t, _ in split_references(lines)]
+    assert out == [rows[0][0], rows[1][0]]

@@ -404,7 +404,10 @@ SOURCE_KIND_WORDS = (
     r"online\s*-?\s*quellen|archive|archivalien|archives|berichte|reports|monographien|monographs|books|b[üu]cher|"
     r"sammelb[äa]nde|reden|speeches|sendungen|broadcasts|filme|films|daten(?:quellen|s[äa]tze)?|data(?:\s+sources)?|"
     r"datasets|statistiken|statistics|drucksachen|protokolle|protocols|bibliograph(?:y|ie)|references|"
-    r"amtliche\s+(?:dokumente|quellen|druckschriften)|official\s+(?:documents|publications|sources)"
+    r"amtliche\s+(?:dokumente|quellen|druckschriften)|official\s+(?:documents|publications|sources)|"
+    # media cited as sources: a ludography's "Games" (EXCITE de-end 21699), "Videos" and "Audio" (en 9082)
+    r"games|spiele|computerspiele|videos?|audio|software|ludograph(?:y|ie)|filmograph(?:y|ie)|diskograph(?:y|ie)|"
+    r"discography|podcasts?"
 )
 SOURCE_LIST_HEADING_RE = re.compile(
     r"^(?:(?:\d+(?:\.\d+)*|[IVXLC]+|[A-Z])[.)]?\s+)?(?:[\w\-]+\s+){0,2}(?:[A-ZÄÖÜ][\w]*-)?(?:" + SOURCE_KIND_WORDS + r")"
@@ -461,7 +464,9 @@ def split_references(lines: list[Line], *, model_file: Path = SPLIT_MODEL_FILE,
         # that open like no reference), not a publisher's list of titles
         parts = [ln.page for ln, lab in zip(lines, labels) if lab == "O"]
         refs = _drop_trailing_non_references(refs, keep_from=min(parts) if parts else None)
-    return [(t, page) for t, page in resplit_merged(resplit_long(refs)) if t and not is_table_row(t)]
+    # (a rule of dashes or underscores between parts, no ditto before a title: no reference, EXCITE de-end 10454)
+    return [(t, page) for t, page in resplit_merged(resplit_long(refs))
+            if re.search(r"\w", t.replace("_", "")) and not is_table_row(t)]
 
 
 # A table the reader left after the list ("Australia 1997 No Canada 1997 (1984) 1998 (1991) 1998 1999 ...", EXCITE en
