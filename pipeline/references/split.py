@@ -22,6 +22,10 @@ of sources that open with no author or year, one per line). In either case a par
 ("Sonstige Quellen", "Zeitungen", "Primary sources": :data:`SOURCE_LIST_HEADING_RE`, headings named by the kind
 of source they head) is no reference and opens the part's first entry.
 
+After either, a joined entry that holds two (the line rules missed the second's start: :func:`resplit_merged`) is cut
+apart, and a row of a table of years the reader left in the list (:func:`is_table_row`) or a rule of underscores is
+dropped.
+
 Before either, what journals and series print after the last reference (notes on the authors, citation and
 contact boxes, submission dates, the publisher's list of other titles) is cut off (:func:`cut_trailer`). The
 list's boundaries are found on the reader's blocks (:func:`mark_reference_sections`): lists under headings the
