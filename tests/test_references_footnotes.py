@@ -761,3 +761,58 @@ def test_a_statute_named_in_a_sentence_is_the_reference_where_notes_cite(note, s
     # in a paper whose list holds the works, the sentence is commentary, and stays whole
     with_list = _kinds(note, has_list=True)
     assert len(with_list) == 1 and with_list[0][0] != statute
+
+
+@pytest.mark.parametrize(
+    "note,texts",
+    [
+        # an organisation whose name holds its legal form's abbreviation, with its year (de-footnote 41507)
+        ("Europäische Akademie für Frauen in Politik und Wirtschaft Berlin e. V. (2008): Kinder und Karrieren. Die neuen "
+         "Paare. Berlin.",
+         ["Europäische Akademie für Frauen in Politik und Wirtschaft Berlin e. V. (2008): Kinder und Karrieren. Die neuen "
+          "Paare. Berlin."]),
+        ("Verein für Sozialplanung e.V. (2011): Jahresbericht der Geschäftsstelle. Berlin.",
+         ["Verein für Sozialplanung e.V. (2011): Jahresbericht der Geschäftsstelle. Berlin."]),
+        # an editor's mark spelt "Hrg." (de-footnote 41740)
+        ("Kindertagesstätten in Baden-Württemberg: Eine Denkschrift zum Ausbau der Vorschulischen Erziehung im "
+         "Kindergarten, Innenministerium Baden-Württemberg (Hrg.), 1970, hier Anhangtabelle 2.",
+         ["Kindertagesstätten in Baden-Württemberg: Eine Denkschrift zum Ausbau der Vorschulischen Erziehung im "
+          "Kindergarten, Innenministerium Baden-Württemberg (Hrg.), 1970, hier Anhangtabelle 2."]),
+        # prose that ends in a verb presenting the work, before its author (de-footnote 30957)
+        ("Einen zeitgenössischen Überblick dazu gibt Heiko Kaufmann (Hg.), Kein Asyl bei den Deutschen. Anschlag auf "
+         "ein Grundrecht, Reinbek bei Hamburg 1986.",
+         ["Heiko Kaufmann (Hg.), Kein Asyl bei den Deutschen. Anschlag auf ein Grundrecht, Reinbek bei Hamburg 1986."]),
+        ("Eine gute Darstellung bietet Eva Lang, Das Volk, Frankfurt/M. 1994.", ["Eva Lang, Das Volk, Frankfurt/M. 1994."]),
+        # a verb in a sentence of the title of a work with in:, editor, place and year, pages (de-footnote 30957)
+        ("Vgl. Rainer Münz, Phasen und Formen der europäischen Migration. Geographische Mobilität ist ein wesentliches "
+         "Merkmal offener Gesellschaften. In: Steffen Angenendt (Hg.), Migration und Flucht, Bonn 1997, S. 34–48.",
+         ["Rainer Münz, Phasen und Formen der europäischen Migration. Geographische Mobilität ist ein wesentliches "
+          "Merkmal offener Gesellschaften. In: Steffen Angenendt (Hg.), Migration und Flucht, Bonn 1997, S. 34–48."]),
+        # ... but not a sentence about a work that names one or two of those
+        ("Hans Roth hat 1990 gezeigt, dass die Nation ein Konstrukt ist. In seiner Studie fehlt aber der Vergleich.", []),
+        ("Einen Überblick gibt es für die Jahre nach 1990 bisher nicht.", []),
+    ],
+)
+def test_reference_kinds_the_rule_missed(note, texts):
+    """Issue 15, notes of the de-footnote group that the rule left out (each a kind: an organisation's legal form in
+    its name, an editor's mark variant, a verb that presents an author, a verb in a title)."""
+    assert [t for t, k in _kinds(note) if k == "reference"] == texts
+
+
+@pytest.mark.parametrize(
+    "note,texts",
+    [
+        # a sentence of prose that points to a web address with a lead: the address is the source (de-footnote 39677)
+        ("In einigen Bundesländern sind zusätzliche Aufgaben verankert, wie z. B. die Beratung der Hochschulleitung in "
+         "Gleichstellungsfragen. Zum Gleichstellungsrecht vgl. www.gesis.org/cews/ informationsangebote/"
+         "gleichstellungsrecht (Zugriff am 5. November 2013).",
+         ["www.gesis.org/cews/ informationsangebote/gleichstellungsrecht (Zugriff am 5. November 2013)."]),
+        ("Das Projekt wurde vom Bundesministerium für Bildung und Forschung gefördert (vgl. www.equality-management.de)",
+         ["www.equality-management.de)"]),
+        # a reference before the lead keeps it ("..., vgl. auch www...": one citation)
+        ("Hans Roth, Die Nation, Berlin 1990, vgl. auch www.roth-archiv.de.",
+         ["Hans Roth, Die Nation, Berlin 1990, vgl. auch www.roth-archiv.de."]),
+    ],
+)
+def test_a_web_address_after_a_lead_in_prose(note, texts):
+    assert [t for t, k in _kinds(note, has_list=True) if k == "reference"] == texts

@@ -7,7 +7,8 @@ Lines are given with the geometry the PDF reader measured on the EXCITE corpus (
 from __future__ import annotations
 
 from pipeline.ingest.types import Block, Line
-from pipeline.references.split import is_source_list_heading, mark_reference_sections, split_references
+from pipeline.references.split import (is_source_list_heading, is_table_row, mark_reference_sections, resplit_merged,
+                                       split_references)
 
 
 def _line(text: str, x0: float, x1: float, top: float, page: int = 1, size: float = 12.0) -> Line:
@@ -95,7 +96,7 @@ def test_flush_lines_that_run_to_the_measure_are_not_cut():
 def test_source_list_headings_by_kind():
     for heading in ("Sonstige Quellen", "Literatur und Studien", "Vorgestellte Aufsätze", "GIGA-Publikationen zum Thema",
                     "Zeitungen und Zeitschriften", "Rechtsprechung", "Primary sources", "Newspapers and periodicals",
-                    "3. Quellen- und Literaturverzeichnis", "Internet sources"):
+                    "3. Quellen- und Literaturverzeichnis", "Internet sources", "Games", "Videos", "Ludographie"):
         assert is_source_list_heading(heading), heading
     for text in ("1. Einleitung", "Data and methods", "Results", "Die Welt (WELT)", "Bonner Rundschau (BR)",
                  "Studien zeigen, dass die Zahl der Anzeigen sinkt", "Journal of Peace Research 2001"):
@@ -273,3 +274,59 @@ def test_notes_on_the_author_end_a_short_list():
             ("Politikwissenschaft an der Universidad de Chile und der Universität Heidelberg.", 62.4, 400.0, 118.3, 9)]
     out = [t for t, _ in split_references([_line(t, a, b, top, page=p, size=9.0) for t, a, b, top, p in rows])]
     assert out == [rows[0][0], rows[1][0]], out
+
+
+# A list whose line rules missed an entry's start: two entries joined after a full stop (EXCITE en 11611, 11218).
+_MERGED = [
+    "Besanko, D. and D. Spulber, 1993, Contested mergers and equilibrium antitrust policy, The Journal of Law, "
+    "Economics and Organisation,9 (1),1-29.",
+    "Bernheim, D. and M. Whinston, 1986, Common agency, Econometrica, 54 (4), 923- 942.",
+    "Wagener, H. W. (2000), ‘Indiens Aderlaß in Wissenschaft und Technik’, Frankfurter Allgemeine Zeitung, 67 "
+    "(20 March 2000), p. 10.",
+    "Wimmex AG (2001), 6 Monate Greencard in Deutschland – Eine Zwischenbilanz, in collaboration with the "
+    "Bundesanstalt für Arbeit, Munich.",
+]
+
+
+def test_two_entries_joined_after_a_full_stop_are_cut_apart():
+    refs = [(" ".join(_MERGED[:2]), 1), (" ".join(_MERGED[2:]), 2)]
+    assert resplit_merged(refs) == [(_MERGED[0], 1), (_MERGED[1], 1), (_MERGED[2], 2), (_MERGED[3], 2)]
+
+
+def test_one_long_entry_is_not_cut():
+    """A long entry with an editor, a series and its number, or a second sentence stays whole (de-end 32965)."""
+    long_ones = [
+        "Kümmerling, Angelika / Schietinger, Marc / Worthmann, Georg (2009): Das Saison- Kurzarbeitergeld: ein "
+        "erfolgreiches Instrument zur Vermeidung von Entlassungen. Gelsenkirchen: Institut Arbeit und Qualifikation. "
+        "IAQ-Report, Nr. 2009-02. URL: http://www.iaq.uni-due.de/iaq-report/2009/report2009-02.pdf",
+        "Riemann, Gerhard & Schütze, Fritz (1991). Trajectory As a Basic Theoretical Concept for Analysing Suffering "
+        "and Disorderly Social Processes. In David R. Maines (Ed.), Social Organization and Social Processes. Essays "
+        "in Honor of Anselm Strauss (pp.333-356). New York: Adeline de Gruyter.",
+        "Mayer, Karl-Ulrich, Hans-Peter Blossfeld 1990, Die gesellschaftliche Konstruktion sozialer Ungleichheit im "
+        "Lebensverlauf, in: Peter A. Berger, Stefan Hradil (Hrsg.), Lebenslagen, Lebensläufe, Lebensstile. Soziale "
+        "Welt Sonderband 7, Göttingen: Schwartz, S. 297-318.",
+    ]
+    refs = [(t, 1) for t in long_ones] + [("Roth, H. (1990). Die Nation. Berlin: Dietz.", 1)] * 5
+    assert resplit_merged(refs) == refs
+
+
+def test_rows_of_a_table_of_years_are_no_references():
+    """A table after the list (EXCITE en 48498) reads as rows of years; references with several years do not."""
+    rows = ["Australia 1997 No Canada 1997 (1984) 1998 (1991) 1998 1999 1999 2000 No 2000 2001 2001 2002 2002",
+            "2003 No 1996 1996"]
+    refs = ["Krebs/Schmidt 1993, Schwarz/Sudman 1994, Kopp 1997, Presser et al. 2004).",
+            "Kluck, M.: The GIRT Data in the Evaluation of CLIR Systems – from 1997 Until 2003. In: Peters, C. (eds.), "
+            "Results of the CLEF 2004 Workshop, Berlin 2005.",
+            "Gimpel, Ulrich 1991, 1993, 1995: Die Wahlen der Jahre 1990 bis 1994. Berlin: Dietz."]
+    assert [is_table_row(r) for r in rows] == [True, True]
+    assert [is_table_row(r) for r in refs] == [False, False, False]
+
+
+def test_a_rule_of_underscores_in_a_list_is_no_reference():
+    """A separator the reader keeps as a line of its own after the list (EXCITE de-end 10454) is no entry."""
+    rows = [("Abbink, Jon (2003): Badme and the Ethio-Eritrean border. Northeast African Studies 10, 2: 219-231.", 70, 520),
+            ("Bereketeab, Redie (2009): The Eritrea-Ethiopia conflict. Uppsala: Nordiska Afrikainstitutet.", 70, 500),
+            ("_____________________________________________________________________", 70, 520)]
+    lines = [_line(t, a, b, 100 + 30 * i, size=10.0) for i, (t, a, b) in enumerate(rows)]
+    out = [t for t, _ in split_references(lines)]
+    assert out == [rows[0][0], rows[1][0]]

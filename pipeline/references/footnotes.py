@@ -60,7 +60,11 @@ _LEAD_TAIL = (r"(?:,?\s+(?:auch|also|dazu|hierzu|etwa|insbesondere|ferner|nur|e\
               r"further|(?-i:the|die|den|das))(?![\w]))*")
 LEAD_RE = re.compile(r"^\s*(?:" + _LEAD + _LEAD_TAIL + r"\s*:?\s*)+", re.I)
 # A lead inside a sentence, after prose: "Zur deutschen Migrationspolitik siehe Jochen Oltmer, ..."
-INNER_LEAD_RE = re.compile(r"\b(?:vgl\.|siehe|see|cf\.)" + _LEAD_TAIL + r"\s+(?=(?-i:[A-ZÀ-ÖØ-Þ\"“„'‘]))", re.I)
+# Also before a web address: "... in Gleichstellungsfragen. Zum Gleichstellungsrecht vgl. www.gesis.org/cews/... (Zugriff
+# am 5. November 2013).", "... gefördert (vgl. www.equality-management.de)": the address is the source the sentence
+# points to (EXCITE's annotators took it alone; issue 15, de-footnote 39677).
+INNER_LEAD_RE = re.compile(r"\b(?:vgl\.|siehe|see|cf\.)" + _LEAD_TAIL + r"\s+(?=(?-i:[A-ZÀ-ÖØ-Þ\"“„'‘])|https?://|www\.)",
+                           re.I)
 IBID_RE = re.compile(r"^\s*(?:ibid(?:em)?\.?|ebd\.?|ebenda|ebendort|a\.\s?a\.\s?O\.?|op\.\s?cit\.?|loc\.\s?cit\.?|idem\b|id\.)",
                      re.I)
 NAMED_BACKREF_RE = re.compile(r"^\s*(?P<name>[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w'’\-]+)?),?\s+"
@@ -153,12 +157,18 @@ _SENTENCE_OPENERS = frozenset("seit bis ab vor nach im am um ob wenn weil da zum
                               "während since until in on at for from after before during".split())
 _PLACE_YEAR = re.compile(r"\b[A-ZÄÖÜ][\w.]+(?:[/–\-][A-ZÄÖÜ][\w.]+)*(?:\s+(?:a\.\s?M\.|am Main|\(Ost\)))?,?\s+(?:1[5-9]|20)\d\d\b")
 _IN = re.compile(r"\b(?:in:|in\s+(?=[A-ZÄÖÜ][\w.]+\s*(?:\(|,)))", re.I)
-_EDITOR = re.compile(r"\((?:hg|hrsg|eds?|coord)\.?\)|\b(?:hg\.|hrsg\.|eds?\.)(?=\s|,|:)", re.I)
+# An editor's mark, with the variants German notes print besides "Hg."/"Hrsg." ("Innenministerium Baden-Württemberg
+# (Hrg.), 1970", plural "Hgg."/"Hrsgg.": issue 15, the de-footnote notes).
+_EDITOR_MARK = r"(?:hg|hgg|hrsg|hrsgg|hrg|eds?)"
+_EDITOR = re.compile(r"\((?:" + _EDITOR_MARK + r"|coord)\.?\)|\b(?:" + _EDITOR_MARK + r"\.)(?=\s|,|:)", re.I)
 _PAGES = re.compile(r"\b(?:S\.|p\.|pp\.|Sp\.)\s*\d+|\b\d+\s*[-–]\s*\d+\b")
 _PUBLISHER = re.compile(r"\b(?:verlag|press|publishers?|university|universität|institut|edition|books)\b", re.I)
 # A work cited without a person's name: an organisation, a newspaper, a court, a law, a report.
 # "Prognos AG (2014): ...", "Bundesministerium für Arbeit und Soziales (Hg.) (2011): ...", "The Economist (2006, 6)"
-_HEAD_YEAR = re.compile(r"^[A-ZÀ-ÖØ-Þ0-9\"“„‚'][^.;:()]{0,100}?(?:\s\((?:hg|hrsg|eds?)\.?\))?\s*\((?:1[5-9]|20)\d\d[a-z]?(?:,\s*[^)]{1,12})?\)",
+# (An organisation's name may hold the abbreviation of its legal form, "Europäische Akademie für Frauen in Politik und
+# Wirtschaft Berlin e. V. (2008): ...", "Fischer, G. u. a. (2007)", whose full stops end no sentence.)
+_ORG_ABBREVIATION = r"\b(?:e\.\s?V|u\.\s?a|Inc|Ltd|Co|Corp)\."
+_HEAD_YEAR = re.compile(r"^[A-ZÀ-ÖØ-Þ0-9\"“„‚'](?:[^.;:()]|" + _ORG_ABBREVIATION + r"){0,100}?(?:\s\(" + _EDITOR_MARK + r"\.?\))?\s*\((?:1[5-9]|20)\d\d[a-z]?(?:,\s*[^)]{1,12})?\)",
                         re.I)
 # A head that cites a work rather than opening its reference: its bracket holds a page ("ROOK (1991, p.238) cites ...",
 # "Müller (2003, S. 4) zeigt ...") or a lower-case word follows it ("Keller's book, Academic Strategy (1984), was an
@@ -513,7 +523,10 @@ _SOURCE_INTRO = re.compile(r"\b(?:in|mein(?:e[nmrs]?)?|unser(?:e[nmrs]?)?|my|our
 _INTRODUCERS = frozenset(
     "bei von nach in zu hierzu dazu beispielsweise ausführlich ausführlicher etwa auch insbesondere grundlegend "
     "sowie näher zuletzt jüngst folgenden folgende weiterführend u.a. z.b. ferner by from also e.g. especially "
-    "notably entgegen laut gemäß aber".split())
+    "notably entgegen laut gemäß aber "
+    # a verb that presents the work of the name after it: "Einen zeitgenössischen Überblick dazu gibt Heiko Kaufmann
+    # (Hg.), Kein Asyl bei den Deutschen ..., Reinbek bei Hamburg 1986." (issue 15, de-footnote)
+    "gibt geben bietet bieten liefert liefern".split())
 
 
 # A commentary cited by the author of its section: "Söfker, in: Ernst/Zinkahn/Bielenberg et al. 2013: § 1 Rn. 130",
@@ -661,7 +674,13 @@ def rule_score(f: dict[str, float]) -> float:
             and f["function_share"] < DATED_SOURCE_FUNCTION_SHARE):
         return 1.0  # a newspaper, press release or law by its date: "Pressespiegel der Bundeswehr vom 26. 10. 1995."
     limit = SHAPED_FUNCTION_SHARE if shaped else PROSE_FUNCTION_SHARE
-    if f["function_share"] >= limit or (f["verb"] and f["sentences"]) or (f["lower_start"] and not (f["ditto"] or f["head_year"])):
+    # a work by a named author with where it appeared, its place and year and its pages is a reference even where a
+    # sentence of its title has a verb ("Rainer Münz, Phasen und Formen der europäischen Migration. Geographische
+    # Mobilität ist ein wesentliches Merkmal offener Gesellschaften. In: Steffen Angenendt (Hg.), ..., Bonn 1997, S.
+    # 34–48"; issue 15, de-footnote)
+    placed = f["in"] + f["editor"] + f["place_year"] + f["pages"] + f["publisher"] + f["issue"]
+    titled_work = bool(f["name_first"] and f["in"] and placed >= STRONG_SHAPE_FEATURES)
+    if f["function_share"] >= limit or (f["verb"] and f["sentences"] and not titled_work) or (f["lower_start"] and not (f["ditto"] or f["head_year"])):
         return 0.0
     full_name = f["name_first"] or f["ditto"]
     if f["has_list"]:
@@ -707,6 +726,9 @@ PROSE_SENTENCES = 1 / 3
 # Features of a reference's shape (in:, editor, place and year, publisher, pages, date, issue, quoted title, legal
 # citation, back-pointer) that make a part a reference without a name at its head.
 MIN_SHAPE_FEATURES = 2
+# Features of where a work appeared (in:, editor, place and year, pages, publisher, issue) that make a name-first part
+# with a verb in its title a reference: "In:" and two more (a sentence that cites a work names one or two).
+STRONG_SHAPE_FEATURES = 3
 # A dated part up to this length (log1p of 15 tokens) is a newspaper or agency citation, longer is a sentence.
 DATED_MAX_LOG_TOKENS = math.log1p(15)
 # A part without a name that the reference parser reads as mostly title or journal (share of tokens) is a work

@@ -22,6 +22,10 @@ of sources that open with no author or year, one per line). In either case a par
 ("Sonstige Quellen", "Zeitungen", "Primary sources": :data:`SOURCE_LIST_HEADING_RE`, headings named by the kind
 of source they head) is no reference and opens the part's first entry.
 
+After either, a joined entry that holds two (the line rules missed the second's start: :func:`resplit_merged`) is cut
+apart, and a row of a table of years the reader left in the list (:func:`is_table_row`) or a rule of underscores is
+dropped.
+
 Before either, what journals and series print after the last reference (notes on the authors, citation and
 contact boxes, submission dates, the publisher's list of other titles) is cut off (:func:`cut_trailer`). The
 list's boundaries are found on the reader's blocks (:func:`mark_reference_sections`): lists under headings the
@@ -404,7 +408,10 @@ SOURCE_KIND_WORDS = (
     r"online\s*-?\s*quellen|archive|archivalien|archives|berichte|reports|monographien|monographs|books|b[üu]cher|"
     r"sammelb[äa]nde|reden|speeches|sendungen|broadcasts|filme|films|daten(?:quellen|s[äa]tze)?|data(?:\s+sources)?|"
     r"datasets|statistiken|statistics|drucksachen|protokolle|protocols|bibliograph(?:y|ie)|references|"
-    r"amtliche\s+(?:dokumente|quellen|druckschriften)|official\s+(?:documents|publications|sources)"
+    r"amtliche\s+(?:dokumente|quellen|druckschriften)|official\s+(?:documents|publications|sources)|"
+    # media cited as sources: a ludography's "Games" (EXCITE de-end 21699), "Videos" and "Audio" (en 9082)
+    r"games|spiele|computerspiele|videos?|audio|software|ludograph(?:y|ie)|filmograph(?:y|ie)|diskograph(?:y|ie)|"
+    r"discography|podcasts?"
 )
 SOURCE_LIST_HEADING_RE = re.compile(
     r"^(?:(?:\d+(?:\.\d+)*|[IVXLC]+|[A-Z])[.)]?\s+)?(?:[\w\-]+\s+){0,2}(?:[A-ZÄÖÜ][\w]*-)?(?:" + SOURCE_KIND_WORDS + r")"
@@ -461,7 +468,25 @@ def split_references(lines: list[Line], *, model_file: Path = SPLIT_MODEL_FILE,
         # that open like no reference), not a publisher's list of titles
         parts = [ln.page for ln, lab in zip(lines, labels) if lab == "O"]
         refs = _drop_trailing_non_references(refs, keep_from=min(parts) if parts else None)
-    return [(t, page) for t, page in resplit_long(refs) if t]
+    # (a rule of dashes or underscores between parts, no ditto before a title: no reference, EXCITE de-end 10454)
+    return [(t, page) for t, page in resplit_merged(resplit_long(refs))
+            if re.search(r"\w", t.replace("_", "")) and not is_table_row(t)]
+
+
+# A table the reader left after the list ("Australia 1997 No Canada 1997 (1984) 1998 (1991) 1998 1999 ...", EXCITE en
+# 48498, 17 false references): its rows are mostly years. No reference of the corpus's 3,933 gold strings has more
+# than 4 years, nor more than 40% of its words years (the most: "Krebs/Schmidt 1993, Schwarz/Sudman 1994, Kopp 1997,
+# Presser et al. 2004)."), so a row has at least MIN_TABLE_YEARS years that make over TABLE_YEAR_SHARE of its words.
+MIN_TABLE_YEARS = 3
+TABLE_YEAR_SHARE = 0.45
+_BARE_YEAR = re.compile(r"^\(?(?:1[6-9]|20)\d\d[a-z]?\)?[.,;:]?$")
+
+
+def is_table_row(text: str) -> bool:
+    """Is a list entry a row of a table of years rather than a reference (:data:`MIN_TABLE_YEARS`)?"""
+    words = text.split()
+    years = sum(1 for w in words if _BARE_YEAR.match(w))
+    return years >= MIN_TABLE_YEARS and years / len(words) > TABLE_YEAR_SHARE
 
 
 # A list bullet before an entry ("• Adloff, Frank (2005) ..."; pdfminer's "(cid:127)") is no part of it.
@@ -523,6 +548,53 @@ def resplit_long(refs: list[tuple[str, int]]) -> list[tuple[str, int]]:
             cuts.append(pos)
         pieces = [text[a:b].strip() for a, b in zip(cuts, cuts[1:] + [len(text)])]
         out.extend((p, page) for p in pieces if p)
+    return out
+
+
+# A joined reference this many times the list's median length may be two entries whose boundary the line rules
+# missed (the next entry flush after a line that did not end at the column's edge, issue 15: "... 84(4), 833-850.
+# Bernheim, D. and M. Whinston, 1986, ..."); a single entry of twice the median is common, so the cut asks more of the
+# text than :func:`resplit_long` does (below).
+MERGED_FACTOR = 1.5
+# ... of the list's median, or of the corpus's (about 130 characters, :data:`LONG_REFERENCE_CHARS`) where the list's is
+# longer: a list of a few entries, merged in twos, has a median of merged ones (EXCITE 11611: two "references").
+CORPUS_MEDIAN_CHARS = 130
+# Each piece of such a cut has at least this many characters (the shortest of the corpus's closed entries, author,
+# year and title, are about 50).
+MIN_MERGED_PIECE_CHARS = 50
+# The next entry's year follows its author within this many characters ("Bernheim, D. and M. Whinston, 1986").
+MERGED_YEAR_WITHIN = 60
+# Where a merged entry is cut: after a closed entry (a full stop, perhaps after a bracket or a page range), before an
+# author "Surname, X" / "Surname XY," or an organisation or author with its year in brackets ("Wimmex AG (2001),"); a
+# series and its number ("IAQ-Report, Nr. 2009-02") is none.
+_MERGED_CUT_RE = re.compile(
+    r"(?<=[.])\s+(?=[A-ZÀ-ÖØ-ÞŁŠŽČ][\w'’\-]+(?:\s+(?:van|von|de|der|da|di|la|le|del|dos|du)\s+[\w'’\-]+)*"
+    r"(?:,\s*(?!(?:Nr|No|Vol|Bd|Jg|Heft|Band|Issue|S|pp?)\b)[A-Z][\w\-]*\.?[\s,]|\s+[A-Z]{1,3}[,.]\s|(?:\s+[A-ZÀ-ÖØ-Þ][\w'’\-]+){0,3}\s+\((?:1[6-9]|20)\d\d[a-z]?\)))")
+
+
+def resplit_merged(refs: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Cut a joined reference that holds two entries: both pieces open like an entry (an author or organisation, a
+    list number) and hold a year, the first closes with a full stop, not on an initial ("Smith, J.") or an editor
+    mark, and the second's year follows its author closely (:data:`MERGED_YEAR_WITHIN`). Only references longer than
+    :data:`MERGED_FACTOR` times the list's median (at most :data:`CORPUS_MEDIAN_CHARS`) are tried."""
+    if not refs:
+        return refs
+    limit = MERGED_FACTOR * min(statistics.median(len(t) for t, _ in refs), CORPUS_MEDIAN_CHARS)
+    out: list[tuple[str, int]] = []
+    for text, page in refs:
+        if len(text) <= limit or not _reference_like(text):
+            out.append((text, page))
+            continue
+        cuts = [0]
+        for m in _MERGED_CUT_RE.finditer(text):
+            pos = m.end(0)
+            before, after = text[cuts[-1]:m.start(0)], text[pos:]
+            if (len(before) < MIN_MERGED_PIECE_CHARS or len(after) < MIN_MERGED_PIECE_CHARS
+                    or not _YEAR.search(before) or _INITIAL_END_RE.search(before)
+                    or not _YEAR.search(after[:MERGED_YEAR_WITHIN]) or not _reference_like(before)):
+                continue
+            cuts.append(pos)
+        out.extend((text[a:b].strip(), page) for a, b in zip(cuts, cuts[1:] + [len(text)]) if text[a:b].strip())
     return out
 
 
