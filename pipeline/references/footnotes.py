@@ -27,8 +27,10 @@ the shape of a reference (a name first, a place and year, "In:", "(Hg.)", "S. 12
 (function words, sentences, a lower-case start) and the document's context (does it have a reference list,
 does the part repeat a listed entry). It is trained on the footnotes of the EXCITE corpus labelled by the
 hand-checked reference strings, evaluated leaving papers out (``models/references/README.md``), the way
-EXCITE's EXparser learns reference lines from layout and text features (Körner et al. 2017). Without its
-model file a rule decides: a URL, or a name-first part the parser reads as author + title + date.
+EXCITE's EXparser learns reference lines from layout and text features (Körner et al. 2017). The classifier is
+optional: its model file is not shipped (``irpipe train-references --layout`` writes it; ``models/references/README.md``,
+"Files that are not here"), so as shipped a rule decides (:func:`rule_score`): a URL, or a name-first part the parser
+reads as author + title + date, and the shapes above. The figures in EVALUATION.md measure that rule.
 
 Back-references are not new references: an Ibid./ebd./ebenda part points to the previous footnote's
 reference, "Name, a.a.O." / "Name, op. cit." to the latest earlier reference by that author.
