@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.references import data, parser_data, training
+from pipeline.references import data, parser, parser_data, training
 from pipeline.references.parser import (MODEL_DIR, corpus_files, label_confusion, parse_reference, sequence_features,
                                         train)
 
@@ -162,10 +162,10 @@ def test_shipped_metrics_match_the_split():
     assert metrics["test_sequences"] == len(ds.test) and metrics["tokens"] == sum(len(s) for s in ds.test)
     assert metrics["train_tokens"] == sum(len(s) for s in ds.train) and len(groups) == len(ds.train)
     assert not set(metrics["split"]["test_papers"]) & set(groups)  # no held-out paper is trained on
-    assert metrics["model_version"] == "refcrf/2.1"
-    # the shipped model's held-out token F1 (floors under the measured 0.899 and, on data.py's labels, 0.895:
+    assert metrics["model_version"] == "refcrf/2.2"
+    # the shipped model's held-out token F1 (floors under the measured 0.913 and, on data.py's labels, 0.909:
     # those call the 101 list numbers "author", the model "citation-number"); the issue's goal 0.92 is not reached
-    assert metrics["micro_f1"] >= 0.89 and metrics["by_mapping"]["old"]["micro_f1"] >= 0.885
+    assert metrics["micro_f1"] >= 0.905 and metrics["by_mapping"]["old"]["micro_f1"] >= 0.9
     assert metrics["by_mapping"]["old"]["relabelled_test_tokens"] == 148
 
 
@@ -220,9 +220,9 @@ def test_choose_regularisation_uses_training_folds():
 
 def test_choose_regularisation_compares_feature_sets_on_the_same_folds():
     """A candidate feature function is scored on the same leave-groups-out folds; a function that sees
-    nothing of the token cannot tell the labels apart as well as the parser's features."""
-    seqs = [[(f"Name{i},", "author"), ("(2000).", "date"), ("Title", "title"), ("here.", "title"),
-             ("Press.", "publisher")] for i in range(12)]
+    nothing of the token cannot tell the labels apart as well as the parser's features (the two orders have
+    the same length, so neither the position nor the field-start labels' transitions can tell them apart)."""
+    seqs = [[(f"Name{i},", "author"), ("(2000).", "date"), ("Title", "title"), ("here.", "title")] for i in range(12)]
     seqs += [[("Title", "title"), ("here.", "title"), (f"Name{i},", "author"), ("(2000).", "date")] for i in range(12)]
     groups = [f"p{i % 4}" for i in range(24)]
     blind = training.choose_regularisation(seqs, groups, [(0.05, 0.05)], folds=2, max_iterations=30,
@@ -239,3 +239,25 @@ def test_label_confusion_counts_wrong_tokens_only():
         {"gold": "title", "predicted": "container-title", "tokens": 1},
         {"gold": "container-title", "predicted": "title", "tokens": 1},
     ]
+
+
+# ---------------------------------------------------------------- refcrf/2.2: field-start labels
+
+def test_field_starts_are_marked_for_training_and_removed_for_output():
+    """The CRF learns a field's first token apart from its continuation; the parser gives out fields."""
+    labs = ["author", "author", "date", "title", "title", "container-title", "container-title", "title"]
+    marked = parser.mark_starts(labs)
+    assert marked == ["B-author", "author", "B-date", "B-title", "title", "B-container-title", "container-title",
+                      "B-title"]
+    assert parser.field_labels(marked) == labs and parser.mark_starts([]) == []
+
+
+def test_shipped_model_labels_fields_with_their_whole_probability():
+    """The shipped model knows start labels, gives out field labels, and a token's marginal is its field's
+    (start and continuation together), so it stays a probability."""
+    assert {"B-title", "title", "B-container-title"} <= parser._labels(str(MODEL_DIR / "crf.crfsuite"))
+    labelled = parser.label_tokens_with_marginals(
+        "Keohane, R. O. (1984). After hegemony. Princeton: Princeton University Press.")
+    assert not any(lab.startswith(parser.FIELD_START) for _, lab, _ in labelled)
+    assert all(0.0 < p <= 1.0 + 1e-9 for *_, p in labelled)
+    assert [lab for _, lab, _ in labelled][:3] == ["author"] * 3

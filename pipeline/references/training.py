@@ -389,7 +389,7 @@ def choose_regularisation(train: list, groups: list[str], grid: list[tuple[float
     (a token list -> feature dicts; default the parser's) and ``max_iterations`` let a candidate feature
     set or iteration count be compared on the same folds (refcrf/2.2's candidates in the model card).
     """
-    from pipeline.references.parser import CRF_ITERATIONS, sequence_features
+    from pipeline.references.parser import CRF_ITERATIONS, field_labels, mark_starts, sequence_features
 
     sequence_features = features or sequence_features
     iterations = max_iterations or CRF_ITERATIONS
@@ -403,10 +403,10 @@ def choose_regularisation(train: list, groups: list[str], grid: list[tuple[float
         for k in range(folds):
             tr = [i for i, g in enumerate(groups) if fold_of[g] != k]
             te = [i for i, g in enumerate(groups) if fold_of[g] == k]
-            crf = _fit_features([feats[i] for i in tr], [[lab for _, lab in train[i]] for i in tr], c1, c2,
-                                iterations)
+            crf = _fit_features([feats[i] for i in tr], [mark_starts([lab for _, lab in train[i]]) for i in tr], c1,
+                                c2, iterations)  # trained as the parser is (field starts marked), scored on fields
             for i, pred in zip(te, crf.predict([feats[i] for i in te])):
-                right += sum(a == b for a, (_, b) in zip(pred, train[i]))
+                right += sum(a == b for a, (_, b) in zip(field_labels(pred), train[i]))
                 total += len(train[i])
         table.append({"c1": c1, "c2": c2, "accuracy": round(right / total, 4)})
         if log:
