@@ -770,8 +770,10 @@ _JOURNAL_PATTERNS = [
     re.compile(_JOURNAL_NAME + r",\s*(?P<volume>\d{1,3})\s*\((?P<year>(?:19|20)\d{2})\)\s*(?P<issue>\d{1,2}(?:[-/]\d{1,2})?)\b"
                rf"(?:\s*,\s*(?:(?:pp?|S)\.?\s*)?{_PAGES})?"),
     # "Name Heft ISSUE | YEAR, S. PAGES" or "Heft ISSUE-YEAR" ("GENDER Heft 1 | 2014, S. 44–64", EXCITE 39677; "Diskurs
-    # Kindheits- und Jugendforschung Heft 1-2013, S. 113-118", 39095): the issue word makes the form distinctive
-    re.compile(_JOURNAL_NAME + rf"\s+(?:Heft|Issue|No|Nr|H)\.?\s*(?P<issue>\d{{1,2}}(?:[{_DASH}]\d{{1,2}})?)\s*[{_DASH}/|]\s*"
+    # Kindheits- und Jugendforschung Heft 1-2013, S. 113-118", 39095): the issue word with a dash or a bar makes the form
+    # distinctive ("Nr. 6/1998" is a series' number, "Bericht des BIOst Nr. 6/1998"; "Name ISSUE/YEAR" is read only from
+    # running lines, :data:`_ISSUE_YEAR_RES`)
+    re.compile(_JOURNAL_NAME + rf"\s+(?:Heft|Issue)\s*(?P<issue>\d{{1,2}}(?:[{_DASH}]\d{{1,2}})?)\s*(?:[{_DASH}]|\s\|\s)\s*"
                rf"(?P<year>(?:19|20)\d{{2}})\b(?:\s*,\s*(?:(?:pp?|S)\.?\s*)?{_PAGES})?"),
     # "Name, Supplement — YEAR — No. ISSUE, PAGES" (HSR's supplements, EXCITE 19174): the year between dashes before
     # the issue number; a supplement or special-issue word after the name is no part of it

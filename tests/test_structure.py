@@ -720,6 +720,7 @@ def test_the_journal_after_the_title_in_a_how_to_cite_line():
     ("Historical Social Research, Supplement — 2008 — No. 20, 90-99 entwickelt hatten",
      "Historical Social Research", None, "20", "90-99", "2008"),
     ("Die Zeit, 2008, Nr. 4", None, None, None, None, None),  # commas only: a citation, not the dashes of a footer
+    ("Bericht des BIOst Nr. 6/1998", None, None, None, None, None),  # a series' number, not a journal's issue
 ])
 def test_journal_footers_with_issue_words_bars_and_dashes(line, journal, volume, issue, pages, year):
     """6041, 39677, 39095, 19174: footers "Name, VOL (YEAR) ISSUE", "Name Heft ISSUE | YEAR", "Name Heft ISSUE-YEAR"
