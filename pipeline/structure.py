@@ -208,6 +208,38 @@ def _abstract_heading_ahead(blocks: list[Block], i: int) -> bool:
     return False
 
 
+#: An abstract label over the title: the title, its marks and the byline take at most this many blocks before the
+#: abstract's prose.
+LABEL_TITLE_MAX_BLOCKS = 6
+
+
+def _label_over_title(blocks: list[Block], i: int, start: int) -> int | None:
+    """The abstract's first block when the page opens with an abstract label set over the title and the byline
+    ("ABSTRACT", "Assessing the Migration Decision ...", "by Talat Mahmood and Klaus Schömann", then the abstract;
+    WZB discussion papers, EXCITE 11218, 11611, 19733); None otherwise. The label (a heading or a short body line)
+    is the first block of the front matter on its page, a heading of three or more words that opens no section
+    (the title) stands between it and the first paragraph of prose, and every block between is short."""
+    b = blocks[i]
+    if b.kind not in ("heading", "body") or not _ABSTRACT_HEADING_RE.match(collapse_tripled(b.text)):
+        return None
+    if any(blocks[j].kind in ("heading", "body") and blocks[j].page == b.page for j in range(start, i)):
+        return None
+    titled = False
+    for k in range(i + 1, min(len(blocks), i + 1 + LABEL_TITLE_MAX_BLOCKS)):
+        c = blocks[k]
+        if c.kind in ("footnote", "front_matter"):
+            continue
+        if c.page != b.page or _is_section_heading(c) or _KEYWORDS_RE.match(c.text):
+            return None
+        if _is_prose(c):
+            return k if titled else None
+        if len(c.text.split()) > SUBTITLE_MAX_WORDS:
+            return None
+        if c.kind == "heading" and len(c.text.split()) >= 3 and not _is_label(c.text):
+            titled = True
+    return None
+
+
 def _unlabelled_abstract(blocks: list[Block], i: int, body_size: float | None = None) -> bool:
     """The first paragraph is an abstract when the keywords or a section heading follow it closely, or
     when it is set apart from the body text (:func:`_set_apart`)."""
@@ -321,6 +353,12 @@ def find_front_matter(blocks: list[Block]) -> FrontMatter:
             continue
         if _is_section_heading(b):
             return FrontMatter(i, cover, abstract, abstract_heading)
+        if not abstract and abstract_heading is None and (k := _label_over_title(blocks, i, start)) is not None:
+            # "ABSTRACT" over the title and the byline, then the abstract (WZB discussion papers that start on their
+            # abstract page): the blocks between are the title's, the prose after them the abstract
+            abstract.append(k)
+            i = k + 1
+            continue
         if b.kind == "heading" and _ABSTRACT_HEADING_RE.match(collapse_tripled(b.text)):
             # the abstract's text: up to the next heading, the keywords, or the length limit
             if abstract_heading is None:
@@ -439,6 +477,13 @@ def _split_inverted(part: str) -> str | None:
     return name if _is_name(name) else None
 
 
+#: A place or an institution in parentheses after a name ("Regina-Maria Dackweiler (Bielefeld) / Sieglinde Rosenberger
+#: (Wien)", EXCITE 6041): no part of the name. Only before a separator or the line's end, and without digits, so that a
+#: title's "(2015–2025)" or "(In)Equality" is left as it is (and then is no name); an editor's "(Hrsg.)" stays too:
+#: editors are not authors (eval/data/README.md).
+_NAME_PLACE_RE = re.compile(r"\s+\((?!\s*(?:hrsg|hg|eds?|editors?|ed\.)\b)[^()\d]{2,60}\)(?=\s*(?:[,;/&·]|\band\b|\bund\b|$))", re.I)
+
+
 def parse_authors(text: str) -> list[str]:
     """Names from an author line ("A and B", "A, B & C", "Surname, Given; Surname, Given"), or [] when the
     line is not an author line. Affiliation marks, degrees and "by" are dropped; the order is kept."""
@@ -446,6 +491,7 @@ def parse_authors(text: str) -> list[str]:
     if len(t) > 300 or _EMAIL_RE.search(t) or re.search(r"https?://|www\.", t):
         return []
     t = re.sub(r"^\s*(?:by|von)\s+", "", t, flags=re.I)
+    t = _NAME_PLACE_RE.sub(" ", t).strip()
     if _is_label(t):
         return []  # "ORIGINAL CONTRIBUTION" is two capitalised words, but an article type (EXCITE 20291)
     # inverted names separated by semicolons ("Sluka, N.; Ivanov, D.") or a single inverted name
@@ -597,10 +643,13 @@ def _letter_spaced(text: str) -> bool:
 TITLE_SIZE_TOLERANCE_PT = 0.3
 
 
-def _title_part(b: Block, title: Block, size: float) -> bool:
+def _title_part(b: Block, title: Block, size: float, *, below: bool = False) -> bool:
     """A block next to the title on its page, set in the title's size: the title's other line(s)."""
+    # (a title's last line may be one capitalised word, "Analysis" under "... IT-Graduates: An Empirical", EXCITE
+    # 11218: set in the title's size just below it, it is no one-word banner or label such as "aktuell")
+    last_word = below and bool(re.fullmatch(rf"[{_UPPER}][{_LOWER}]{{3,}}[.?!]?", b.text.strip()))
     return (b.kind in ("heading", "body") and b.page == title.page and abs(_block_size(b) - size) <= TITLE_SIZE_TOLERANCE_PT
-            and len(b.text.split()) <= 25 and not _is_banner(b.text) and not parse_authors(b.text)
+            and len(b.text.split()) <= 25 and (last_word or not _is_banner(b.text)) and not parse_authors(b.text)
             and not _AFFILIATION_RE.search(b.text))
 
 
@@ -617,10 +666,12 @@ def _over_marks(blocks: list[Block], k: int, step: int) -> int:
 
 
 def _subtitle_line(b: Block, title: Block, size: float) -> bool:
+    """A line set smaller than the title just below it that is no banner, byline, institution (capitalised, as in a
+    name: "the globally wired university" is a subtitle's word, EXCITE 22342), keywords or e-mail line."""
     sub_size = _block_size(b)
     return (b.kind in ("heading", "body") and b.page == title.page and bool(size) and bool(sub_size)
             and sub_size < size - 0.5 and not _is_banner(b.text) and not parse_authors(b.text)
-            and not _AFFILIATION_RE.search(b.text) and not _KEYWORDS_RE.match(b.text) and not _EMAIL_RE.search(b.text))
+            and not _names_institution(b.text) and not _KEYWORDS_RE.match(b.text) and not _EMAIL_RE.search(b.text))
 
 
 def _subtitle(blocks: list[Block], title_idx: int, stop: int, size: float) -> list[int]:
@@ -715,7 +766,20 @@ _JOURNAL_PATTERNS = [
                r",?\s*(?:(?:pp?|S)\.?\s*(?P<pages>\d+\s*[-–]\s*\d+))?"),
     # "Baltic Region (2014), 2, pp. 22-34"
     re.compile(_JOURNAL_NAME + r"\s*\((?P<year>(?:19|20)\d{2})\)\s*,\s*(?P<issue>\d+(?:[-/]\d+)?)\s*,?\s*"
-               r"(?:(?:pp?|S)\.?\s*(?P<pages>\d+\s*[-–]\s*\d+))?"),
+               r"(?:(?:pp?|S)\.?\s*(?P<pages>\d+\s*[-–]\s*\d+))?"),    # footers of the form "Name, VOL (YEAR) ISSUE" ("ÖZP, 32 (2003) 4", EXCITE 6041): the comma after the name
+    re.compile(_JOURNAL_NAME + r",\s*(?P<volume>\d{1,3})\s*\((?P<year>(?:19|20)\d{2})\)\s*(?P<issue>\d{1,2}(?:[-/]\d{1,2})?)\b"
+               rf"(?:\s*,\s*(?:(?:pp?|S)\.?\s*)?{_PAGES})?"),
+    # "Name Heft ISSUE | YEAR, S. PAGES" or "Heft ISSUE-YEAR" ("GENDER Heft 1 | 2014, S. 44–64", EXCITE 39677; "Diskurs
+    # Kindheits- und Jugendforschung Heft 1-2013, S. 113-118", 39095): the issue word with a dash or a bar makes the form
+    # distinctive ("Nr. 6/1998" is a series' number, "Bericht des BIOst Nr. 6/1998"; "Name ISSUE/YEAR" is read only from
+    # running lines, :data:`_ISSUE_YEAR_RES`)
+    re.compile(_JOURNAL_NAME + rf"\s+(?:Heft|Issue)\s*(?P<issue>\d{{1,2}}(?:[{_DASH}]\d{{1,2}})?)\s*(?:[{_DASH}]|\s\|\s)\s*"
+               rf"(?P<year>(?:19|20)\d{{2}})\b(?:\s*,\s*(?:(?:pp?|S)\.?\s*)?{_PAGES})?"),
+    # "Name, Supplement — YEAR — No. ISSUE, PAGES" (HSR's supplements, EXCITE 19174): the year between dashes before
+    # the issue number; a supplement or special-issue word after the name is no part of it
+    re.compile(_JOURNAL_NAME + r"\s*,?\s*(?:(?:Supplement|Special Issue|Sonderheft|Beiheft)\s*)?[–—]\s*"
+               r"(?P<year>(?:19|20)\d{2})\s*[–—]\s*(?:No|Nr|Issue|Heft)\.?\s*(?P<issue>\d{1,3})"
+               rf"(?:\s*,\s*(?:(?:pp?|S)\.?\s*)?{_PAGES})?"),
 ]
 # (a sentence end inside a name, but not after an initial: "J. f. Psych.")
 # (nor before a shortened word: "Public Understand. Sci.", EXCITE 22439)
@@ -727,6 +791,8 @@ def _journal_ok(name: str) -> bool:
     words = name.split()
     if not 1 <= len(words) <= 12 or len(name) < 3:
         return False
+    if re.match(r"(?:vol(?:ume)?|no|nr|issue|heft|jg|bd|band)\b", name, re.I):
+        return False  # the volume's own words read as a name ("VOL. 16 No" of "VOL. 16 No. 1 (2007)", EXCITE 22342)
     if re.search(r"\b(?:university|universität|institut|verlag|press|department|copyright|©|received|accepted)\b", name, re.I):
         return False
     caps = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
@@ -805,14 +871,35 @@ def _expand_journal(name: str, texts: list[str]) -> str | None:
     return best
 
 
-def _journal_from_line(text: str, *, at_start: bool = False) -> dict | None:
+#: Words before a journal's citation that make it another printing's ("Reprint of: ... In: Historical Social Research /
+#: Historische Sozialforschung, 21 (1996) 1", EXCITE 19174; "Erstmals erschienen in: Aus Politik und Zeitgeschichte",
+#: 20178): the paper's own journal is the one its pages print, not the one it first appeared in (eval/data/README.md).
+_OTHER_PRINTING_RE = re.compile(r"\b(?:reprint(?:ed)?|first (?:published|printed|appeared)|originally (?:published|appeared)|"
+                                r"erst(?:mals)? (?:erschienen|veröffentlicht)|zuerst (?:erschienen|veröffentlicht)|"
+                                r"erstveröffentlichung|nachdruck|wiederabdruck|abdruck aus)\b", re.I)
+#: Words before a journal's citation in a footnote that make it a citation of another work ("... vgl. Johannes Huinink,
+#: ..., in: ... Population Bulletin 42 (1987)", EXCITE 20178), not the page's footer read into the note (30957).
+_CITATION_CUE_RE = re.compile(r"\b(?:vgl|see|cf|siehe|hrsg|eds?)\b\.?|\bin:", re.I)
+
+
+def _last_sentence(text: str) -> str:
+    """The text after the last full stop or semicolon that ends a word of four or more characters (not after an
+    abbreviation such as "vgl." or an initial): the sentence a journal's name ends ("Vgl. Ernest Gellner, ...,
+    Berlin 1991. Totalitarismus und Demokratie, 2 (2005)", EXCITE 30957, is a footer after a citation)."""
+    return re.split(r"(?<=\w{4})[.;]\s+", text)[-1]
+
+
+def _journal_from_line(text: str, *, at_start: bool = False, not_after: re.Pattern | None = None) -> dict | None:
     """Journal, volume, issue, pages, year from a banner or a citation line, or None; ``at_start``: only a
-    citation the text begins with (a page's footer read in front of the paragraph that goes on)."""
+    citation the text begins with (a page's footer read in front of the paragraph that goes on). A citation after
+    words naming another printing (:data:`_OTHER_PRINTING_RE`), or after ``not_after``'s words, is skipped."""
     t = " ".join(text.split())
     for rx in _JOURNAL_PATTERNS:
         for m in rx.finditer(t):
             if at_start and m.start() > 0:
                 break
+            if _OTHER_PRINTING_RE.search(t[:m.end("journal")]) or (not_after and not_after.search(_last_sentence(t[:m.end("journal")]))):
+                continue
             name = m.group("journal").strip(" ,:/-")  # (a final "." kept for the split: "Understand. Sci.")
             # the name is the end of what precedes the volume: cut a leading citation ("..., In: Name")
             # (not after an abbreviating initial: "J. f. Psych." is one name)
@@ -842,6 +929,12 @@ _ISSUE_YEAR_RES = [
                rf"\s*,?\s*(?:(?:pp?|S)\.?\s*)?(?P<pages>\d+\s*[{_DASH}]\s*\d+)?"),
     # "Soziale Sicherheit 10/2013 343", "Statistisches Monatsheft Baden-Württemberg 8/2013": issue/year
     re.compile(_RUNNING_NAME + rf"\s+(?:(?:Heft|Nr|No|Issue|H)\.?\s*)?(?P<issue>\d{{1,2}}(?:[{_DASH}]\d{{1,2}})?)/(?P<year>{_YEAR})\b"),
+    # "GENDER 1 | 2014" (EXCITE 39677): issue | year, the bar set with spaces
+    re.compile(_RUNNING_NAME + rf"\s+(?:(?:Heft|Nr|No|Issue|H)\.?\s*)?(?P<issue>\d{{1,2}}(?:[{_DASH}]\d{{1,2}})?)\s+\|\s+(?P<year>{_YEAR})\b"),
+    # SAGE's running heads "TIME & SOCIETY 16(1)" (EXCITE 22342): volume(issue) at the line's end
+    re.compile(_RUNNING_NAME + r"\s+(?P<volume>\d{1,3})\s?\((?P<issue>\d{1,2}(?:[-/]\d{1,2})?)\)$"),
+    # "soFid Familienforschung 2007/2" (EXCITE 20178): year/issue
+    re.compile(_RUNNING_NAME + rf"\s+(?P<year>{_YEAR})/(?P<issue>\d{{1,2}})$"),
 ]
 _TRAILING_PAGE_RE = re.compile(r"\s+\d{1,4}$")
 #: A running line read as a block of the page is short (a journal line, not a paragraph that cites one).
@@ -988,12 +1081,23 @@ def _keywords(text: str) -> list[str] | None:
 _INSTITUTION_NOUN_RE = re.compile(r"^(?:institution\w*|institutionell\w*|\w+(?:ies|s))$", re.I)
 
 
+#: An institution's name that holds no affiliation noun but "Research"/"Forschung" ("Survey Research Division, RTI
+#: International") is short or a list (commas: a byline with affiliations, EXCITE 37078); a longer line without commas
+#: and with only that word uses it as a title's word ("Recent Research Questions", 39095).
+INSTITUTION_MAX_WORDS = 8
+
+
 def _names_institution(text: str) -> bool:
     """An affiliation word capitalised, as in an institution's name ("Oxford Brookes University", "School of
     Law"); in lower case it is a title's word ("... in primary school-aged children?", EXCITE 20291), and so is a
-    capitalised plural or "Institutions" (:data:`_INSTITUTION_NOUN_RE`)."""
-    return any(m.group(0)[:1].isupper() and not _INSTITUTION_NOUN_RE.match(m.group(0))
-               for m in _AFFILIATION_RE.finditer(text))
+    capitalised plural or "Institutions" (:data:`_INSTITUTION_NOUN_RE`), and "Research" in a long line
+    (:data:`INSTITUTION_MAX_WORDS`)."""
+    words = [m.group(0) for m in _AFFILIATION_RE.finditer(text)
+             if m.group(0)[:1].isupper() and not _INSTITUTION_NOUN_RE.match(m.group(0))]
+    if words and len(text.split()) > INSTITUTION_MAX_WORDS and "," not in text \
+            and all(w.lower() in ("research", "forschung") for w in words):
+        return False  # "New Developments and Recent Research Questions in the Project ..." (EXCITE 39095)
+    return bool(words)
 
 
 _SOURCE_LABEL_RE = re.compile(r"^\s*(?:aus|in|from|erschienen in|published in)\s*:\s*$", re.I)
@@ -1060,7 +1164,7 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
         # mid-phrase ("... Procedures in the" over "Young Eastern European Democracies.", EXCITE 40305) or asks a
         # question that the next line in the same size goes on from ("Männer im Spagat zwischen Beruf und
         # Familie?" over "Eine Zielgruppe fordert ...", EXCITE 41507)
-        while size0 and (nx := _over_marks(blocks, hi, 1)) in front and _title_part(blocks[nx], blocks[title_idx], size0) and (
+        while size0 and (nx := _over_marks(blocks, hi, 1)) in front and _title_part(blocks[nx], blocks[title_idx], size0, below=True) and (
                 blocks[nx].kind == "heading" or not blocks[nx].text.lstrip()[:1].isupper()
                 or _OPEN_END_RE.search(blocks[hi].text) or blocks[hi].text.rstrip().endswith("?")):
             hi = nx
@@ -1186,7 +1290,7 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
     found = _journal_from_cover("\n".join(b.text for b in cover_blocks)) if cover_blocks else None
     if found is None:
         for k, b in enumerate(sources):
-            found = _journal_from_line(b.text)
+            found = _journal_from_line(b.text, not_after=_CITATION_CUE_RE if b.kind == "footnote" else None)
             if found and re.match(r"[a-zäöü]\w*\s+[a-zäöü]", found["journal"]):
                 # two words in lower case first: a side column's text glued to a banner ("... biographical research
                 # FORUM : QUALITATIVE Volume 9", EXCITE 9082), not a name; the name is printed elsewhere
@@ -1234,6 +1338,11 @@ def extract_metadata(blocks: list[Block], fm: FrontMatter, hints: dict[str, str]
             page_texts = [b.text for b in cover_blocks + furniture] + [
                 b.text for b in blocks[start:] if b.page is not None and b.page <= first_page + 1]
             meta.journal = _expand_journal(meta.journal, page_texts) or meta.journal
+            if meta.journal.isupper() and len(meta.journal) > 6:
+                # a running head in capitals ("TIME & SOCIETY"): the name as the first pages print it in mixed case
+                mixed = re.compile(re.escape(meta.journal).replace(r"\ ", r"\s*"), re.I)
+                meta.journal = next((m.group(0) for t in page_texts if (m := mixed.search(t)) and not m.group(0).isupper()),
+                                    meta.journal)
         meta.volume, meta.issue, meta.pages = found["volume"], found["issue"], found["pages"]
         if found["year"]:
             meta.year = int(found["year"])
