@@ -75,8 +75,9 @@ def score(ds, ev, extra, idx, folds, fold_fp, final_fp, band) -> dict:
     for key, ix in idx.items():
         r[key] = E._figures(ds.labels[ix], {t: p_out[t][ix] for t in THEORIES}, band,
                             {t: thr_out[t][ix] for t in THEORIES}, pred_o[ix])
-    r["ext_dev_passages"] = [{"id": ds.examples[i].id, "label": str(ds.labels[i]), "predicted": str(pred_o[i]),
-                              "scores": {t: round(float(p_out[t][i]), 4) for t in THEORIES}} for i in idx["ext_dev"]]
+    if "ext_dev" in idx:
+        r["ext_dev_passages"] = [{"id": ds.examples[i].id, "label": str(ds.labels[i]), "predicted": str(pred_o[i]),
+                                  "scores": {t: round(float(p_out[t][i]), 4) for t in THEORIES}} for i in idx["ext_dev"]]
     r["_pred"] = {k: pred_o[ix] for k, ix in idx.items()}
     return r
 
