@@ -224,7 +224,7 @@ def with_vectors(X, ds, V: np.ndarray, y: np.ndarray, w: float):
     return E.memo(fp)
 
 
-def cmd_vectors(external: Path, web2: Path, out: Path) -> dict:
+def cmd_vectors(external: Path, web2: Path, out: Path, only=None) -> dict:
     from models.theory.data.make_external_vectors import domain
     from pipeline.theory import data as tdata
     from pipeline.theory.classify import description_matrix
@@ -259,6 +259,9 @@ def cmd_vectors(external: Path, web2: Path, out: Path) -> dict:
         if w == EXT_WEIGHT and (~disjoint).any():
             vd = with_vectors(X, ds, V[disjoint], y[disjoint], w)
             cands[f"avg(sm+zs +real vectors w{w:g} not sharing an EXT-TEST domain, tfidf), thresholds"] = E.average(vd, tfidf)
+            cands[f"sm+zs +real vectors w{w:g} not sharing an EXT-TEST domain, thresholds"] = vd
+    if only:
+        cands = {k: v for k, v in cands.items() if k in only}
     for name, fp in cands.items():
         t = time.time()
         r = score(ds, ev, extra, idx, folds, lambda f, fp=fp: fp, fp, band)
@@ -271,9 +274,9 @@ def cmd_vectors(external: Path, web2: Path, out: Path) -> dict:
               f"{f['ece']['complex_interdependence']:.3f} | TEST {r['ext_test']['macro_f1']:.3f} "
               f"(4 labels {r['ext_test']['macro_f1_four_labels']:.3f})", flush=True)
         _save(res, out)
-    ref = res["candidates"]["avg(sm+zs, tfidf), thresholds (shipped kind)"]
+    ref = res["candidates"].get("avg(sm+zs, tfidf), thresholds (shipped kind)")
     for name, r in res["candidates"].items():
-        if r is not ref:
+        if ref is not None and r is not ref:
             r["bootstrap_vs_shipped_kind"] = {"ext_test": R6.bootstrap(ds.labels[idx["ext_test"]], r["_pred"]["ext_test"],
                                                                        ref["_pred"]["ext_test"])}
     _save(res, out)
@@ -287,6 +290,7 @@ def main(argv=None) -> dict:
     ap.add_argument("--web2", required=True)
     ap.add_argument("--lr", type=float, default=None)
     ap.add_argument("--out", default=None)
+    ap.add_argument("--only", nargs="*", default=None, help="vectors: score only these candidates")
     a = ap.parse_args(argv)
     for p in (a.external, a.web2):
         if not Path(p).exists():
@@ -294,7 +298,7 @@ def main(argv=None) -> dict:
     from pipeline.theory.finetune import SENTENCE_LEARNING_RATE
 
     if a.command == "vectors":
-        return cmd_vectors(Path(a.external), Path(a.web2), Path(a.out or HERE / "experiments_r7_vectors.json"))
+        return cmd_vectors(Path(a.external), Path(a.web2), Path(a.out or HERE / "experiments_r7_vectors.json"), a.only)
 
     return cmd_setfit(Path(a.external), Path(a.web2), Path(a.out or HERE / "experiments_r7_setfit.json"),
                       a.lr or SENTENCE_LEARNING_RATE)
