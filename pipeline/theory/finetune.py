@@ -167,8 +167,8 @@ def passage_vectors(lower: LowerStates, layers, passage_sentences: list[list[int
     import torch
 
     flat = [s for i in idx for s in passage_sentences[i]]
-    # sentences of similar length run together: random pairs padded to the longest sentence wasted about half
-    # of each batch's compute (measured: 11 s per pair batch against 4-5 s bucketed, round 7)
+    # sentences of similar length run together, so that a short sentence is not padded to the longest one of a
+    # random batch (its effect on speed was not measured apart from the other changes: README, "Fine-tuning figures")
     order = sorted(range(len(flat)), key=lambda j: lower.states[flat[j]].shape[0])
     v = torch.empty(len(flat), lower.states[0].shape[1])
     parts, pos = [], []
