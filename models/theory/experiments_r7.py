@@ -12,8 +12,8 @@ per-passage ids, labels and scores, EXT-TEST and web2 in aggregate only (no text
 ``setfit``: SetFit-style contrastive fine-tuning (Tunstall et al. 2022) made cheap enough to measure on the shared
 2-core machine (``pipeline/theory/finetune.py``, "the sentence-mean path"): only MiniLM's top layer is trained, on
 the sentence-mean vectors the shipped model uses, over lower-layer states cached once per distinct sentence; one
-iteration of SetFit's pair sampling (per passage one same-label and one other-label partner); cosine-similarity
-loss; AdamW. Each outer fold fine-tunes on its own training rows only; a final fine-tune on all training rows
+pass with one partner per passage (its label or another at even odds: half of SetFit's pair sampling);
+cosine-similarity loss; AdamW at ``finetune.SENTENCE_LEARNING_RATE``. Each outer fold fine-tunes on its own training rows only; a final fine-tune on all training rows
 scores the outside sets. The head on top is the shipped kinds' (sentence mean + zero-shot, alone and averaged with
 TF-IDF), so the rows differ from the reference rows only by the encoder.
 """
