@@ -128,3 +128,97 @@ def save_delta(state: dict, path: Path) -> None:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     save_file({k: v.to(torch.float16).contiguous() for k, v in sorted(state.items())}, str(path))
+
+
+# ---------------------------------------------------------------- the sentence-mean path (round 7)
+#
+# Why a second path: the paragraph path above cost 26 minutes per fold on the project's shared 2-core machine
+# (two layers, whole paragraphs of up to 256 word pieces, two iterations), so it was never measured. The shipped
+# model embeds a passage as the normalised mean of its sentence vectors; fine-tuning on that path needs only the
+# sentences' lower-layer states, computed once per distinct sentence (shared by every fold and pair), and short
+# sequences through the trained layer. models/theory/README.md, "Fine-tuning figures", gives the settings and times.
+
+# Round 7's learning rate for the sentence-mean path: one pass of about 50 steps; at SetFit's 2e-5 (meant for
+# 20 iterations over the pairs) the layer hardly moves in so few steps.
+SENTENCE_LEARNING_RATE = 1e-4
+LENGTH_BUCKET = 64  # sentences per forward pass when they are sorted by length
+
+
+def sample_pairs_one(labels: list[str], seed: int) -> list[tuple[int, int, float]]:
+    """Half of SetFit's pairs: per passage one partner, with its label or another one at even odds (round 7's
+    cheaper sampling; the two kinds stay balanced in expectation)."""
+    rng = np.random.default_rng(seed)
+    lab = np.asarray(labels)
+    idx = np.arange(len(lab))
+    out: list[tuple[int, int, float]] = []
+    for a in range(len(lab)):
+        same = idx[(lab == lab[a]) & (idx != a)]
+        diff = idx[lab != lab[a]]
+        want_same = bool(rng.random() < 0.5)
+        pool, target = (same, 1.0) if (want_same and len(same)) or not len(diff) else (diff, 0.0)
+        if len(pool):
+            out.append((a, int(rng.choice(pool)), target))
+    order = rng.permutation(len(out))
+    return [out[i] for i in order]
+
+
+def passage_vectors(lower: LowerStates, layers, passage_sentences: list[list[int]], idx) -> "torch.Tensor":  # noqa: F821
+    """Normalised mean of the passages' sentence vectors (``lower`` holds one state per distinct sentence)."""
+    import torch
+
+    flat = [s for i in idx for s in passage_sentences[i]]
+    # sentences of similar length run together, so that a short sentence is not padded to the longest one of a
+    # random batch (its effect on speed was not measured apart from the other changes: README, "Fine-tuning figures")
+    order = sorted(range(len(flat)), key=lambda j: lower.states[flat[j]].shape[0])
+    v = torch.empty(len(flat), lower.states[0].shape[1])
+    parts, pos = [], []
+    for c in range(0, len(order), LENGTH_BUCKET):
+        chunk = order[c : c + LENGTH_BUCKET]
+        parts.append(lower.run(layers, [flat[j] for j in chunk]))
+        pos += chunk
+    v = torch.cat(parts)[torch.argsort(torch.tensor(pos))]
+    out, k = [], 0
+    for i in idx:
+        n = len(passage_sentences[i])
+        out.append(v[k : k + n].mean(0))
+        k += n
+    return torch.nn.functional.normalize(torch.stack(out), dim=-1)
+
+
+def finetune_sentence_mean(lower: LowerStates, passage_sentences: list[list[int]], train_idx: list[int],
+                           labels: list[str], *, iterations: int = 1, seed: int, lr: float = SENTENCE_LEARNING_RATE,
+                           one_pair: bool = True, log=None):
+    """SetFit's pairs over passages (``one_pair``: one partner per passage, else SetFit's two per iteration), each
+    passage the sentence mean of the trained layers' output."""
+    import torch
+
+    torch.manual_seed(seed)
+    layers = lower.top_layers()
+    layers.train()
+    opt = torch.optim.AdamW(layers.parameters(), lr=lr)
+    sub = [labels[i] for i in train_idx]
+    pairs = sample_pairs_one(sub, seed) if one_pair else sample_pairs(sub, iterations, seed)
+    for s in range(0, len(pairs), PAIR_BATCH):
+        batch = pairs[s : s + PAIR_BATCH]
+        u = passage_vectors(lower, layers, passage_sentences, [train_idx[a] for a, _, _ in batch])
+        v = passage_vectors(lower, layers, passage_sentences, [train_idx[b] for _, b, _ in batch])
+        target = torch.tensor([t for _, _, t in batch])
+        loss = torch.nn.functional.mse_loss((u * v).sum(-1), target)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        if log and (s // PAIR_BATCH) % 10 == 0:
+            log(f"    pairs {s + len(batch)}/{len(pairs)} loss {loss.item():.3f}")
+    layers.eval()
+    return layers
+
+
+def sentence_outputs(lower: LowerStates, layers, batch: int = 256) -> np.ndarray:
+    """Every cached sentence through ``layers`` (no gradient): normalised sentence vectors, in cache order."""
+    import torch
+
+    out = []
+    with torch.inference_mode():
+        for s in range(0, len(lower.states), batch):
+            out.append(lower.run(layers, list(range(s, min(s + batch, len(lower.states))))).numpy())
+    return np.vstack(out).astype(np.float32)

@@ -68,6 +68,7 @@ class Candidate:
     indicators: bool = False  # add the codebook-indicator features (classify.indicator_features)
     thresholds: bool = False  # a per-theory threshold on the calibrated score (choose_thresholds), not 0.5
     threshold_offset: float = 0.0  # log-odds by which the chosen thresholds are lowered (a prior shift; round 6)
+    real_vectors: bool = False  # the vector head also learns from real paragraphs' vectors (REAL_VECTORS; round 7)
     what: str = ""
 
 
@@ -77,6 +78,14 @@ class Candidate:
 # 0.5 was EXT-DEV's choice for the unweighted head on the round-5 data; with the round-6 gold it chose 0.25. Not a
 # default candidate: a research group whose own labels (--add) show its prose scoring low can compare it.
 THRESHOLD_OFFSET = 0.5
+# Round 7 (models/theory/README.md, "Round 7"): labelled real paragraphs by IR writers (the outside sets' EXT-DEV half
+# and web2), kept as their sentence-mean vectors, labels and source URLs only (third-party text is not kept;
+# data/README.md). They join the vector head's training, never the TF-IDF half's (no text) and are never scored in
+# the folds, so the source-split figure cannot show what they add: a candidate that uses them is kept over the
+# others unless it trails the best by more than REAL_PREFERENCE on the folds (the trade-off the card states).
+REAL_VECTORS = MODEL_DIR / "data" / "external_vectors.npz"
+REAL_WEIGHT = 1.0  # a real paragraph weighs as much as a gold passage (not tuned)
+REAL_PREFERENCE = 0.02
 CANDIDATES = {c.name: c for c in [
     Candidate("lr_sentence_mean", "sentence_mean", "per_theory",
               what="first release: a calibrated logistic regression per theory on mean sentence embeddings + zero-shot"),
@@ -103,6 +112,10 @@ CANDIDATES = {c.name: c for c in [
     Candidate("avg_tfidf_sentence_mean_thresholds", "sentence_mean", "avg_tfidf", thresholds=True,
               what="avg_tfidf_sentence_mean with per-theory thresholds chosen as multinomial_sentence_mean_thresholds' "
                    "(round 6's choice, models/theory/README.md)"),
+    Candidate("avg_tfidf_sentence_mean_thresholds_real", "sentence_mean", "avg_tfidf", thresholds=True,
+              real_vectors=True,
+              what="avg_tfidf_sentence_mean_thresholds whose vector head also learns from the sentence-mean vectors of "
+                   "137 labelled real paragraphs by IR writers (data/external_vectors.npz, weight 1; round 7)"),
     Candidate("unweighted_sentence_mean_offset", "sentence_mean", "multinomial_unweighted", thresholds=True,
               threshold_offset=THRESHOLD_OFFSET,
               what="multinomial_sentence_mean_thresholds without class weights, its thresholds lowered by "
@@ -182,14 +195,36 @@ def _lr(C: float, balanced: bool = True):
     return LogisticRegression(C=C, max_iter=5000, class_weight="balanced" if balanced else None)
 
 
-def fit_head(head: str, X, labels: np.ndarray, weights: np.ndarray):
+@dataclass(frozen=True)
+class VectorRows:
+    """Labelled rows known only by their feature vectors (no text): they join every fit of a vector head."""
+
+    X: np.ndarray
+    labels: np.ndarray
+    weights: np.ndarray
+
+
+def real_rows(desc: np.ndarray | None, path: Path = REAL_VECTORS) -> tuple[VectorRows, dict]:
+    """The real paragraphs' rows (features as ``classify.features``) and the file's record for metrics.json."""
+    with np.load(path) as z:
+        vec, labels = z["vectors"].astype(np.float32), z["labels"].astype(str)
+    return (VectorRows(features(vec, desc), labels, np.full(len(labels), REAL_WEIGHT)),
+            tdata.file_record(path, len(labels)))
+
+
+def fit_head(head: str, X, labels: np.ndarray, weights: np.ndarray, extra: VectorRows | None = None):
+    if head == "avg_tfidf":
+        return {"vectors": fit_head("multinomial", X, labels, weights, extra),
+                "text": fit_head("tfidf", X, labels, weights)}
+    if extra is not None and head in ("multinomial", "multinomial_unweighted"):
+        return _lr(C_HEAD, balanced=head != "multinomial_unweighted").fit(
+            np.vstack([vectors_of(X), extra.X]), np.concatenate([labels, extra.labels]),
+            sample_weight=np.concatenate([weights, extra.weights]))
     if head == "per_theory":
         return {t: _lr(C_HEAD).fit(vectors_of(X), np.isin(labels, [t, "both"]).astype(int), sample_weight=weights)
                 for t in THEORIES}
     if head == "tfidf":
         return tfidf_pipeline(C_HEAD).fit(list(X.texts), labels, lr__sample_weight=weights)
-    if head == "avg_tfidf":
-        return {"vectors": fit_head("multinomial", X, labels, weights), "text": fit_head("tfidf", X, labels, weights)}
     # "multinomial_unweighted": the training prior kept (round 6: real theory paragraphs are found more often
     # without the balanced weights once the threshold is lowered, README "Round 6")
     return _lr(C_HEAD, balanced=head != "multinomial_unweighted").fit(vectors_of(X), labels, sample_weight=weights)
@@ -235,17 +270,17 @@ def offset_thresholds(thr: dict[str, float], offset: float) -> dict[str, float]:
 
 
 def fit_calibrated(head: str, X: np.ndarray, labels: np.ndarray, groups: np.ndarray, weights: np.ndarray,
-                   thresholds: bool = False, offset: float = 0.0):
+                   thresholds: bool = False, offset: float = 0.0, extra: VectorRows | None = None):
     """The head on all rows, with Platt parameters from source-grouped inner folds (and, with ``thresholds``,
     per-theory thresholds chosen on the same inner out-of-fold scores, calibrated; else None)."""
     raw = {t: np.zeros(len(labels)) for t in THEORIES}
     for tr, te in _group_splits(groups, INNER_FOLDS):
         if len(set(labels[tr].tolist())) < 2:
             continue
-        sc = head_scores(head, fit_head(head, X[tr], labels[tr], weights[tr]), X[te])
+        sc = head_scores(head, fit_head(head, X[tr], labels[tr], weights[tr], extra), X[te])
         for t in THEORIES:
             raw[t][te] = sc[t]
-    model = fit_head(head, X, labels, weights)
+    model = fit_head(head, X, labels, weights, extra)
     platt = {t: platt_fit(raw[t], np.isin(labels, [t, "both"]).astype(int)) for t in THEORIES}
     if thresholds:
         return model, platt, offset_thresholds(choose_thresholds({t: platt_apply(raw[t], platt[t]) for t in THEORIES},
@@ -300,7 +335,7 @@ def predict_labels(p: dict[str, np.ndarray], thr: dict[str, np.ndarray] | None =
 
 
 def evaluate_oof(ds: Dataset, X_of_fold, head: str, folds, thresholds: bool = False,
-                 offset: float = 0.0) -> tuple[dict, dict[str, np.ndarray], dict]:
+                 offset: float = 0.0, extra: VectorRows | None = None) -> tuple[dict, dict[str, np.ndarray], dict]:
     """Out-of-fold calibrated theory probabilities of one candidate, and the raw scores (for the final Platt).
 
     With ``thresholds`` each outer fold's per-theory thresholds are chosen on its own inner folds (nested, so a
@@ -314,7 +349,7 @@ def evaluate_oof(ds: Dataset, X_of_fold, head: str, folds, thresholds: bool = Fa
     for f, (tr, te) in enumerate(folds):
         Xtr, Xte = X_of_fold(f, tr, te)
         fitted = fit_calibrated(head, Xtr, ds.labels[tr], ds.groups[tr], ds.weights[tr], thresholds=thresholds,
-                                offset=offset)
+                                offset=offset, extra=extra)
         model, platt = fitted[0], fitted[1]
         sc = head_scores(head, model, Xte)
         for t in THEORIES:
@@ -437,7 +472,7 @@ class FineTuned:
 # ---------------------------------------------------------------- the command
 
 
-def _stratified_comparison(ds: Dataset, X: np.ndarray, head: str) -> float:
+def _stratified_comparison(ds: Dataset, X: np.ndarray, head: str, extra: VectorRows | None = None) -> float:
     """The first release's figure: 5-fold passage-stratified CV (writers on both sides). Comparison only."""
     from sklearn.model_selection import StratifiedKFold
 
@@ -446,7 +481,7 @@ def _stratified_comparison(ds: Dataset, X: np.ndarray, head: str) -> float:
     prob = {t: np.full(len(ds.texts), np.nan) for t in THEORIES}
     for tr, te in StratifiedKFold(5, shuffle=True, random_state=SEED).split(ev, ds.labels[ev]):
         tr_i = np.concatenate([ev[tr], extra])
-        model, platt = fit_calibrated(head, X[tr_i], ds.labels[tr_i], ds.groups[tr_i], ds.weights[tr_i])
+        model, platt = fit_calibrated(head, X[tr_i], ds.labels[tr_i], ds.groups[tr_i], ds.weights[tr_i], extra=extra)
         sc = head_scores(head, model, X[ev[te]])
         for t in THEORIES:
             prob[t][ev[te]] = platt_apply(sc[t], platt[t])
@@ -499,10 +534,17 @@ def train_theory(settings: Settings, out_dir: Path = MODEL_DIR, *, gold: list[Pa
     base_model = load_encoder(settings.embedding_model)
     desc_base = description_matrix(base_model, settings.embedding_batch_size)
     results, state = {}, {}
+    real = None
     for name in candidates:
         cand = CANDIDATES[name]
         log(f"candidate {name}")
         tc = time.time()
+        extra = None
+        if cand.real_vectors and gold is None:  # the project's own data, as the written rows (load_examples)
+            if real is None:
+                real = real_rows(desc_base)
+                files["real_vectors"] = [real[1]]
+            extra = real[0]
         if cand.finetune_layers:
             ft = FineTuned(ds, settings, cand, log)
             fold_vectors = {}
@@ -527,7 +569,8 @@ def train_theory(settings: Settings, out_dir: Path = MODEL_DIR, *, gold: list[Pa
             def X_of_fold(f, tr, te, X=X):
                 return X[tr], X[te]
         info, prob, raw = evaluate_oof(ds, X_of_fold, cand.head, folds_, thresholds=cand.thresholds,
-                                       offset=cand.threshold_offset)
+                                       offset=cand.threshold_offset, extra=extra)
+        state[name]["extra"] = extra
         res = summarise(ds, prob, info.pop("thresholds"))
         res.update(info)
         res["what"] = cand.what
@@ -536,7 +579,11 @@ def train_theory(settings: Settings, out_dir: Path = MODEL_DIR, *, gold: list[Pa
         state[name]["raw"] = raw
         log(f"  source-split macro-F1 {res['macro_f1']:.3f}; ECE "
             + ", ".join(f"{t} {res['calibration'][t]['ece']:.3f}" for t in THEORIES))
-    kept = max(candidates, key=lambda c: (results[c]["macro_f1"], -list(candidates).index(c)))
+    best = max(results[c]["macro_f1"] for c in candidates)
+    # a candidate with the real paragraphs' vectors wins within REAL_PREFERENCE of the best (see REAL_VECTORS)
+    kept = max(candidates, key=lambda c: (state[c].get("extra") is not None
+                                          and results[c]["macro_f1"] >= best - REAL_PREFERENCE,
+                                          results[c]["macro_f1"], -list(candidates).index(c)))
     cand = CANDIDATES[kept]
     log(f"kept {kept}")
 
@@ -564,9 +611,9 @@ def train_theory(settings: Settings, out_dir: Path = MODEL_DIR, *, gold: list[Pa
         # exactly as each outer fold was evaluated: Platt and thresholds from source-grouped inner folds over every
         # training row (the round-5 choice was made on this construction, models/theory/README.md)
         head_model, platt, thresholds = fit_calibrated(cand.head, X, ds.labels, ds.groups, ds.weights, thresholds=True,
-                                                       offset=cand.threshold_offset)
+                                                       offset=cand.threshold_offset, extra=state[kept].get("extra"))
     else:
-        head_model = fit_head(cand.head, X, ds.labels, ds.weights)
+        head_model = fit_head(cand.head, X, ds.labels, ds.weights, state[kept].get("extra"))
         platt = {t: platt_fit(raw[t][ev], np.isin(ds.labels[ev], [t, "both"]).astype(int)) for t in THEORIES}
     dims = dimension_figures(ds, model_for_dims, folds_)
     experimental = [d for d in ALL_DIMS if dims[d]["experimental"]]
@@ -591,7 +638,7 @@ def train_theory(settings: Settings, out_dir: Path = MODEL_DIR, *, gold: list[Pa
     sio.dump(bundle, out_dir / "theory.skops", compression=zipfile.ZIP_DEFLATED, compresslevel=9)
     comparison = None
     if stratified and not cand.finetune_layers:
-        comparison = _stratified_comparison(ds, X, cand.head)
+        comparison = _stratified_comparison(ds, X, cand.head, state[kept].get("extra"))
     counts = {lab: int((ds.labels[ds.evaluable] == lab).sum()) for lab in LABELS}
     metrics = {
         "version": BUNDLE_FORMAT, "embedding_model": settings.embedding_model, "seed": SEED,
