@@ -116,3 +116,22 @@ def test_sentence_fine_tuning_is_deterministic_and_moves_the_layer(encoder):
     pa, pb, p0 = (dict(m.named_parameters()) for m in (a, b, base))
     assert all(torch.equal(pa[k], pb[k]) for k in pa)
     assert any(not torch.equal(pa[k], p0[k]) for k in pa)
+
+
+def test_paragraph_fine_tuning_shares_the_pair_step_and_moves_the_layer(encoder):
+    """The paragraph path (``finetune``) runs the same pair step as the sentence-mean path: deterministic per seed,
+    and it changes the trained layer."""
+    import torch
+
+    from pipeline.theory import finetune as F
+
+    texts = ["Trade rose by four percent in the first quarter.", "Judges and regulators form transgovernmental networks.",
+             "Exports fell in May after the strike.", "Power is shifting to new institutions of a plural order."]
+    labels = ["neither", "new_world_order", "neither", "new_world_order"]
+    lower = F.LowerStates(encoder, texts, 1)
+    a = F.finetune(lower, list(range(4)), labels, iterations=1, seed=3)
+    b = F.finetune(lower, list(range(4)), labels, iterations=1, seed=3)
+    pa, pb, p0 = (dict(m.named_parameters()) for m in (a, b, lower.top_layers()))
+    assert all(torch.equal(pa[k], pb[k]) for k in pa)
+    assert any(not torch.equal(pa[k], p0[k]) for k in pa)
+    assert not a.training

@@ -573,15 +573,25 @@ CAMEO_BLIND_KINDS = {
 }
 
 
+def _blind_row(label: str, right: int, full: int, gold: int, recall: float | None, precision: float | None) -> list[str]:
+    """One row of a blind set's table: type right, type+actors+targets right (of the gold events), detection recall
+    and event precision ("-" where not measured)."""
+    return [label, f"{right}/{gold} = {pct(right / gold)}", f"{full}/{gold} = {pct(full / gold)}",
+            "-" if recall is None else pct(recall), "-" if precision is None else pct(precision)]
+
+
+def _blind_now(m: dict) -> list[str]:
+    g = m["gold_events"]
+    return _blind_row("now", round(m["type_accuracy"] * g), round(m["full_accuracy"] * g), g, m["detection"]["recall"],
+                      m["events"]["precision"])
+
+
 def render_cameo_blind(metrics: dict) -> str:
     """The blind CAMEO-style set (round 6): written and labelled by people who saw no rule; never studied."""
     m = metrics.get("cameo_blind")
     if not m:
         return ""
-    g = m["gold_events"]
-    t, f = round(m["type_accuracy"] * g), round(m["full_accuracy"] * g)
     bt, bf, bg = CAMEO_BLIND_BEFORE
-    rt, rf, rg, rr, rp = CAMEO_BLIND_ROUND7
     kinds = table(["kind", "start of round 7", "end of round 7"], [[k, str(a), str(b)] for k, (a, b) in CAMEO_BLIND_KINDS.items()])
     return ("**A blind check written after the CAMEO codes (round 6), development data in round 7.** The hidden PLOVER half is made of sentences "
             "adapted from the CAMEO manual's examples, so a writer who saw none of the rules wrote 160 sentences in that "
@@ -590,11 +600,9 @@ def render_cameo_blind(metrics: dict) -> str:
             "type sets agree are scored). No rule was changed looking at it in round 6; round 7 made it development "
             "data (below). Type right; type with actors and targets right (gold events):\n\n"
             + table(["code", "type right", "type+actors+targets", "detection recall", "event precision"],
-                    [["start of round 6 (main 9e14a49)", f"{bt}/{bg} = {pct(bt / bg)}", f"{bf}/{bg} = {pct(bf / bg)}",
-                      "70.8%", "-"],
-                     ["start of round 7 (ae3c198)", f"{rt}/{rg} = {pct(rt / rg)}", f"{rf}/{rg} = {pct(rf / rg)}", pct(rr), pct(rp)],
-                     ["now", f"{t}/{g} = {pct(t / g)}", f"{f}/{g} = {pct(f / g)}", pct(m["detection"]["recall"]),
-                      pct(m["events"]["precision"])]])
+                    [_blind_row("start of round 6 (main 9e14a49)", bt, bf, bg, 0.708, None),
+                     _blind_row("start of round 7 (ae3c198)", *CAMEO_BLIND_ROUND7),
+                     _blind_now(m)])
             + "\n\nThe rules' own CAMEO sentences (above) score 90-97% once fixed, and their writer's last, unfixed block 41/42; "
               "sentences by another hand score far less. In round 6 this was the closest estimate here of the hidden PLOVER "
               "half, below the issue's goals (85% type, 70% full).\n\n"
@@ -629,9 +637,6 @@ def render_cameo_blind_r7(metrics: dict) -> str:
     m = metrics.get("cameo_blind_r7")
     if not m:
         return ""
-    g = m["gold_events"]
-    t, f = round(m["type_accuracy"] * g), round(m["full_accuracy"] * g)
-    bt, bf, bg, br, bp = CAMEO_BLIND_R7_BEFORE
     return ("\n\n**A second blind check, written after the CAMEO codes in round 7 (the round's honest figure).** While the "
             "first blind set became development data, a third writer, who saw no rule and neither earlier set, wrote 160 "
             "more sentences after the CAMEO codes (`eval/data/cameo_written_events_r7.jsonl`), choosing sub-codes a quick "
@@ -640,10 +645,7 @@ def render_cameo_blind_r7(metrics: dict) -> str:
             "scored at the start of the round and on the merged code at its end. Type right; type with actors and "
             "targets right (gold events):\n\n"
             + table(["code", "type right", "type+actors+targets", "detection recall", "event precision"],
-                    [["start of round 7 (main ae3c198)", f"{bt}/{bg} = {pct(bt / bg)}", f"{bf}/{bg} = {pct(bf / bg)}",
-                      pct(br), pct(bp)],
-                     ["now", f"{t}/{g} = {pct(t / g)}", f"{f}/{g} = {pct(f / g)}", pct(m["detection"]["recall"]),
-                      pct(m["events"]["precision"])]])
+                    [_blind_row("start of round 7 (main ae3c198)", *CAMEO_BLIND_R7_BEFORE), _blind_now(m)])
             + "\n\nThe round's fixes raised the studied set by 13 points of type accuracy and this one by about 2: most "
               "of what was fixed was the studied set's own wording, and a new writer's sentences bring new words and "
               "frames. This set, not the studied one, is the estimate of the hidden PLOVER half, and it is far below the "

@@ -109,6 +109,19 @@ def heads(ds, X_sm, X_par) -> dict:
     }
 
 
+def with_outside_sets(train_rows: list, external: Path, web2: Path):
+    """One dataset of the training rows followed by EXT-DEV, EXT-TEST and web2: (dataset, the three outside lists,
+    evaluable training indices, training-only indices, (EXT-DEV, EXT-TEST, web2) indices)."""
+    dev, tst, _ = R5.load_halves(external)
+    w2, _ = E.load_external(web2)
+    ds = T.Dataset(train_rows + dev + tst + w2)
+    n = len(train_rows)
+    ev = np.flatnonzero(ds.evaluable[:n])
+    extra = np.flatnonzero(~ds.evaluable[:n])
+    a, b = n + len(dev), n + len(dev) + len(tst)
+    return ds, dev, tst, w2, ev, extra, (np.arange(n, a), np.arange(a, b), np.arange(b, len(ds.texts)))
+
+
 def run(external: Path, web2: Path, only, out: Path, gold_files=None) -> dict:
     settings = get_settings()
     band = settings.theory_abstain_band
@@ -119,15 +132,7 @@ def run(external: Path, web2: Path, only, out: Path, gold_files=None) -> dict:
         rows, rec = tdata.load_written()
         train_rows += rows
         files["written"] = rec
-    dev, tst, _ = R5.load_halves(external)
-    w2, _ = E.load_external(web2)
-    ds = T.Dataset(train_rows + dev + tst + w2)
-    n = len(train_rows)
-    ev = np.flatnonzero(ds.evaluable[:n])
-    extra = np.flatnonzero(~ds.evaluable[:n])
-    d_idx = np.arange(n, n + len(dev))
-    t_idx = np.arange(n + len(dev), n + len(dev) + len(tst))
-    w_idx = np.arange(n + len(dev) + len(tst), len(ds.texts))
+    ds, dev, tst, w2, ev, extra, (d_idx, t_idx, w_idx) = with_outside_sets(train_rows, external, web2)
     from pipeline.theory.classify import description_matrix
     from pipeline.theory.encoder import load_encoder
 

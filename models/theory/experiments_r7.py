@@ -42,14 +42,8 @@ ITERATIONS = 1  # SetFit's pair-sampling iterations (the paragraph path used two
 
 def _data(external: Path, web2: Path):
     train_rows, files = T.load_examples(None, [], False, written=True)
-    dev, tst, _ = R5.load_halves(external)
-    w2, _ = E.load_external(web2)
-    ds = T.Dataset(train_rows + dev + tst + w2)
-    n = len(train_rows)
-    ev = np.flatnonzero(ds.evaluable[:n])
-    extra = np.flatnonzero(~ds.evaluable[:n])
-    idx = {"ext_dev": np.arange(n, n + len(dev)), "ext_test": np.arange(n + len(dev), n + len(dev) + len(tst)),
-           "web2": np.arange(n + len(dev) + len(tst), len(ds.texts))}
+    ds, _, _, _, ev, extra, (d_idx, t_idx, w_idx) = R6.with_outside_sets(train_rows, external, web2)
+    idx = {"ext_dev": d_idx, "ext_test": t_idx, "web2": w_idx}
     folds = [(np.concatenate([ev[tr], extra]), ev[te]) for tr, te in T._group_splits(ds.groups[ev], T.FOLDS)]
     return ds, files, ev, extra, idx, folds
 

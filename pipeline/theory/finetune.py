@@ -94,19 +94,29 @@ def finetune(lower: LowerStates, train_idx: list[int], labels: list[str], *, ite
 
     torch.manual_seed(seed)
     layers = lower.top_layers()
-    layers.train()
-    opt = torch.optim.AdamW(layers.parameters(), lr=LEARNING_RATE)
     pairs = sample_pairs([labels[i] for i in train_idx], iterations, seed)
+    return _fit_pairs(layers, pairs, lambda ids: lower.run(layers, [train_idx[i] for i in ids]), LEARNING_RATE,
+                      log, every=20)
+
+
+def _fit_pairs(layers, pairs: list[tuple[int, int, float]], vectors, lr: float, log, every: int):
+    """SetFit's body step (Tunstall et al. 2022): AdamW on the cosine of each pair's vectors against 1 (same label)
+    or 0 (other label), in batches of ``PAIR_BATCH``; ``vectors(ids)`` gives normalised vectors of the pairs' items
+    through ``layers``. Returns the layers in eval mode."""
+    import torch
+
+    layers.train()
+    opt = torch.optim.AdamW(layers.parameters(), lr=lr)
     for s in range(0, len(pairs), PAIR_BATCH):
         batch = pairs[s : s + PAIR_BATCH]
-        u = lower.run(layers, [train_idx[a] for a, _, _ in batch])
-        v = lower.run(layers, [train_idx[b] for _, b, _ in batch])
+        u = vectors([a for a, _, _ in batch])
+        v = vectors([b for _, b, _ in batch])
         target = torch.tensor([t for _, _, t in batch])
         loss = torch.nn.functional.mse_loss((u * v).sum(-1), target)
         opt.zero_grad()
         loss.backward()
         opt.step()
-        if log and (s // PAIR_BATCH) % 20 == 0:
+        if log and (s // PAIR_BATCH) % every == 0:
             log(f"    pairs {s + len(batch)}/{len(pairs)} loss {loss.item():.3f}")
     layers.eval()
     return layers
@@ -194,23 +204,11 @@ def finetune_sentence_mean(lower: LowerStates, passage_sentences: list[list[int]
 
     torch.manual_seed(seed)
     layers = lower.top_layers()
-    layers.train()
-    opt = torch.optim.AdamW(layers.parameters(), lr=lr)
     sub = [labels[i] for i in train_idx]
     pairs = sample_pairs_one(sub, seed) if one_pair else sample_pairs(sub, iterations, seed)
-    for s in range(0, len(pairs), PAIR_BATCH):
-        batch = pairs[s : s + PAIR_BATCH]
-        u = passage_vectors(lower, layers, passage_sentences, [train_idx[a] for a, _, _ in batch])
-        v = passage_vectors(lower, layers, passage_sentences, [train_idx[b] for _, b, _ in batch])
-        target = torch.tensor([t for _, _, t in batch])
-        loss = torch.nn.functional.mse_loss((u * v).sum(-1), target)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        if log and (s // PAIR_BATCH) % 10 == 0:
-            log(f"    pairs {s + len(batch)}/{len(pairs)} loss {loss.item():.3f}")
-    layers.eval()
-    return layers
+    return _fit_pairs(layers, pairs,
+                      lambda ids: passage_vectors(lower, layers, passage_sentences, [train_idx[i] for i in ids]), lr,
+                      log, every=10)
 
 
 def sentence_outputs(lower: LowerStates, layers, batch: int = 256) -> np.ndarray:
