@@ -41,8 +41,6 @@ from pipeline.model import (
     Sentence,
 )
 
-STAGE_VERSION = "structure/1.6"
-
 _ISSN_RE = re.compile(r"ISSN[:\s]*([0-9]{4}-[0-9]{3}[0-9Xx])")
 # The publication year of the article itself: 1950-2049 (older years in front matter are cited works)
 _YEAR_RE = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
