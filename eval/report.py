@@ -14,7 +14,9 @@ HEADER = """# Evaluation
 
 Written by `python -m eval` (`make eval`); do not edit by hand. Each section is rewritten when its task
 runs and is otherwise kept from `eval/results/<task>.json`. Tasks, data and matching rules:
-`eval/README.md`.
+`eval/README.md`. Each section names the commit it measured: a section of an older commit describes that code.
+The whole-pipeline tasks (`corpus`, `corpus_dev`, `references`: an hour or more) are run less often than the
+others; the current reference-string figures are those of `refs_fast` (the same matching, on cached readings).
 """
 
 

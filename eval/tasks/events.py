@@ -1,6 +1,8 @@
-"""Task ``events``: PLOVER events of single sentences against two gold standards, dev and test halves.
+"""Task ``events``: PLOVER events of single sentences against the PLOVER records, EXCITE sentences and blind sets.
 
-Gold:
+Gold (the two split into halves below; then the hard no-event sentences, ``eval/data/no_event_sentences.jsonl``,
+and two blind sets written after the CAMEO codes, ``eval/data/cameo_written_events.jsonl``, studied in round 7,
+and ``eval/data/cameo_written_events_r7.jsonl``, unseen; ``eval/data/README.md``):
 
 * ``/work/shared/data/plover-gsr/dev.jsonl``: 168 records over 162 real news sentences of the Open
   Event Data Alliance's PLOVER gold standard (CC BY-SA 4.0; README there), one or more events a sentence;
@@ -8,7 +10,8 @@ Gold:
   two annotators (``eval/data/README.md``); the ``agreed`` ones are scored, most have no event.
 
 Each set is split once into a **dev** half (rules were tuned on it, the confidence table is measured on
-it) and a **test** half (only scored): a sentence is in the test half when the first byte of the
+it) and a **test** half (only scored at first; since round 3 both PLOVER halves have been studied, so neither is
+unseen: the section's notes say what was studied when): a sentence is in the test half when the first byte of the
 SHA-256 of its key (the PLOVER sentence text, the EXCITE id) is odd. The split does not depend on the
 code, so the baseline (``main`` at 13e11ff) is scored on the same halves.
 

@@ -148,7 +148,7 @@ def save_delta(state: dict, path: Path) -> None:
 # sentences' lower-layer states, computed once per distinct sentence (shared by every fold and pair), and short
 # sequences through the trained layer. models/theory/README.md, "Fine-tuning figures", gives the settings and times.
 
-# Round 7's learning rate for the sentence-mean path: one pass of about 50 steps; at SetFit's 2e-5 (meant for
+# Round 7's learning rate for the sentence-mean path: one pass of about 26-34 steps (one pair per passage, batches of PAIR_BATCH); at SetFit's 2e-5 (meant for
 # 20 iterations over the pairs) the layer hardly moves in so few steps.
 SENTENCE_LEARNING_RATE = 1e-4
 LENGTH_BUCKET = 64  # sentences per forward pass when they are sorted by length
