@@ -865,6 +865,26 @@ NOT_7 = [
     "Police seized two tonnes of cocaine south of the city.",
 ]
 
+# a state's leader acknowledging a fact, not a wrong, is the verb's reporting use (scholarly prose is full of it):
+# no admission (CAMEO 015), whatever else the sentence reports
+NOT_ADMISSIONS = [
+    "President Lula acknowledged that Brazil had offered to host the talks, which Caracas turned down.",
+    "The Kremlin acknowledged that trade with Iran had doubled since 2015.",
+]
+ADMISSIONS = [
+    "The Sudanese government acknowledged that its militias had burned villages in Darfur.",
+    "Belgrade acknowledged that its police had been involved in the killings.",
+]
+
+
+def test_acknowledging_a_fact_is_no_admission():
+    from pipeline.events.text import events_for_text
+
+    for text in NOT_ADMISSIONS:
+        assert "CONCEDE" not in {e.type for e in events_for_text(text)}, text
+    for text in ADMISSIONS:
+        assert "CONCEDE" in {e.type for e in events_for_text(text)}, text
+
 
 @pytest.mark.parametrize("text,want", KINDS_7, ids=[k[0][:40] for k in KINDS_7])
 def test_kinds_of_errors_fixed_round7(text, want):

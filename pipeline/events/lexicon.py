@@ -52,7 +52,8 @@ class Sense:
     of: str = "target"
     light_only: bool = False  # (nouns) an event only as the object of a light verb ("reached a compromise")
     target_previous: bool = False  # a response: aimed at whoever acted before
-    clause: bool = False  # (verbs) the sense holds only with a that-clause ("acknowledged that its army had ...")
+    clause: bool = False  # (verbs) the sense holds only with a that-clause ("acknowledged that its army had ..."); with
+    # ``object``, the clause's verb, objects or complements must be in it
     also: tuple[str, ...] = ()  # further types the same act is coded as ("kidnapped": COERCE and ASSAULT)
 
 

@@ -333,17 +333,28 @@ def _subject_token(verb):
 # ---------------------------------------------------------------- senses
 
 
+def _clause_words(clause) -> set[str]:
+    """Lemmas of a that-clause's verb, its objects and its complements ("had burned villages", "was responsible")."""
+    words = [clause] + _objects(clause) + [c for c in clause.children if c.dep_ in ("acomp", "attr", "oprd", "xcomp")]
+    return {w.lemma_.lower() for w in words}
+
+
 def _matches(sense: Sense, verb, lex: Lexicon) -> bool:
     objs = _objects(verb) if verb.pos_ in ("VERB", "AUX") else []
     lemmas = _head_lemmas(objs)
-    if sense.object is not None and not (lemmas & sense.object):
+    if sense.clause:
+        clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+        if not clauses:
+            return False
+        # with an object set, the that-clause says what is admitted: a statement of fact is no admission
+        if sense.object is not None and not any(_clause_words(c) & sense.object for c in clauses):
+            return False
+    elif sense.object is not None and not (lemmas & sense.object):
         preps = _preps(verb)
         # "engaged in ethnic cleansing", "resorted to violence", "provided Russia with missiles"
         if not any(_head_lemmas(v) & sense.object for k, v in preps.items() if k in ("in", "to", "with")):
             return False
     if sense.not_object and lemmas & sense.not_object:
-        return False
-    if sense.clause and not any(c.dep_ == "ccomp" for c in verb.children):
         return False
     if sense.subject is not None:
         subj = _subject_token(verb) or _agent(verb)
