@@ -32,10 +32,7 @@ PREFECT_ENV_DEFAULTS = {
     "DO_NOT_TRACK": "1",
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "PREFECT_LOGGING_LEVEL": "WARNING",
-    # the temporary API server logs a known race at shutdown as an ERROR with a traceback ("Error flushing 1
-    # events", PrefectHQ/prefect#16504) after every document is written; its real failures reach the client as
-    # failed API calls, so only its critical records are shown
-    "PREFECT_SERVER_LOGGING_LEVEL": "CRITICAL",
+    "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
     # task results (the cross-run cache) live in the project, not in the home folder
     "PREFECT_LOCAL_STORAGE_PATH": str(PROJECT_ROOT / ".cache" / "prefect-results"),
     # Prefect's database and profiles per checkout (not ~/.prefect shared by every project on the machine)
